@@ -1,0 +1,124 @@
+-- Speech Metrics database schema (DuckDB). One row per fact; every fact carries
+-- the document id, evidence offsets into documents.text, and the rules version
+-- (lexicons) that produced it. Offsets are Python string indices (code points)
+-- into the ORIGINAL decoded text, end-exclusive.
+
+CREATE TABLE IF NOT EXISTS build_info (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id             VARCHAR PRIMARY KEY,   -- sha256 of the decoded text, first 16 hex
+    source             VARCHAR NOT NULL,      -- path as given / relative to the build root
+    file_name          VARCHAR NOT NULL,
+    file_format        VARCHAR NOT NULL,      -- txt | docx | html
+    encoding           VARCHAR,               -- detected encoding (utf-8, gb18030, utf-16, ...)
+    n_chars            INTEGER NOT NULL,
+    title              VARCHAR,
+    doc_type           VARCHAR NOT NULL,      -- speech | work_report | other
+    speaker            VARCHAR,
+    speaker_role       VARCHAR,
+    date               DATE,
+    year               INTEGER,
+    year_source        VARCHAR,               -- how the year was found (explicit_date, header, review_section, ...)
+    level              VARCHAR,               -- national|province|city|county|district|town|street
+    province           VARCHAR,
+    city               VARCHAR,
+    district           VARCHAR,
+    town               VARCHAR,
+    region_code        VARCHAR,               -- administrative division code when resolved
+    region             VARCHAR,               -- display label, e.g. "北京市 通州区 张家湾镇"
+    overrides          VARCHAR,               -- JSON list of metadata fields set by a sidecar/manifest
+    top_level_sections INTEGER NOT NULL,
+    enumerated_items   INTEGER NOT NULL,
+    declared_mismatches INTEGER NOT NULL,
+    n_targets          INTEGER NOT NULL,
+    n_slogans          INTEGER NOT NULL,      -- total dictionary slogan hits
+    text               VARCHAR NOT NULL,      -- original text shown to users
+    rules_version      VARCHAR NOT NULL,
+    built_at           TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS targets (
+    doc_id        VARCHAR NOT NULL,
+    idx           INTEGER NOT NULL,
+    indicator     VARCHAR NOT NULL,   -- as written
+    canonical     VARCHAR NOT NULL,   -- registry id or 'other'
+    low           DOUBLE,
+    high          DOUBLE,
+    unit          VARCHAR,
+    qualifier     VARCHAR,            -- exact | about | at_least | at_most
+    direction     VARCHAR,            -- growth | reduce | at_most | at_least | level
+    kind          VARCHAR NOT NULL,   -- target | achievement | long_term_target
+    stretch       DOUBLE,             -- the 力争 value of a two-level target, else NULL
+    sentence      VARCHAR NOT NULL,
+    start         INTEGER NOT NULL,   -- sentence span in documents.text
+    "end"         INTEGER NOT NULL,
+    value_start   INTEGER NOT NULL,   -- span of the number itself
+    value_end     INTEGER NOT NULL,
+    rules_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS outline (
+    doc_id        VARCHAR NOT NULL,
+    idx           INTEGER NOT NULL,
+    level         INTEGER NOT NULL,   -- 1 = top level
+    style         VARCHAR NOT NULL,   -- e.g. cn_comma (一、), cn_paren ((一)), arabic_dot (1.), yishi (一是), yiyao (一要), diyi (第一), shouxian (首先)
+    marker        VARCHAR NOT NULL,   -- the marker as written, e.g. "(三)"
+    ordinal       INTEGER NOT NULL,
+    heading       VARCHAR NOT NULL,   -- heading text (first clause after the marker)
+    start         INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    parent_idx    INTEGER,
+    rules_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS declared_counts (
+    doc_id        VARCHAR NOT NULL,
+    idx           INTEGER NOT NULL,
+    phrase        VARCHAR NOT NULL,
+    n             INTEGER NOT NULL,   -- declared number
+    found         INTEGER,            -- enumerated items found after it (NULL = not checkable)
+    mismatch      BOOLEAN NOT NULL,
+    start         INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    rules_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS slogans (
+    doc_id        VARCHAR NOT NULL,
+    text          VARCHAR NOT NULL,   -- canonical form
+    kind          VARCHAR NOT NULL,   -- dictionary | formula | quoted
+    category      VARCHAR,            -- dictionary category
+    count         INTEGER NOT NULL,
+    per_10k       DOUBLE NOT NULL,
+    rules_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS slogan_mentions (
+    doc_id        VARCHAR NOT NULL,
+    text          VARCHAR NOT NULL,   -- canonical form
+    kind          VARCHAR NOT NULL,
+    start         INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS keywords (
+    doc_id        VARCHAR NOT NULL,
+    rank          INTEGER NOT NULL,
+    word          VARCHAR NOT NULL,
+    weight        DOUBLE NOT NULL,
+    rules_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS failures (
+    source        VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,
+    built_at      TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS duplicates (
+    doc_id        VARCHAR NOT NULL,   -- the kept document
+    source        VARCHAR NOT NULL    -- a further file with the same content
+);
