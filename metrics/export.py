@@ -1,0 +1,263 @@
+"""Downloads: CSV (UTF-8 with BOM), XLSX and JSON, each carrying provenance.
+
+Every export states the filters, the rules version and the export date:
+
+* CSV  — leading ``# key: value`` comment rows, then the header and data;
+* XLSX — the table on sheet ``数据`` (or one sheet per table) plus a ``说明``
+  metadata sheet;
+* JSON — an envelope ``{"meta": {...}, "data": [...]}`` (or ``"tables"``).
+
+Spreadsheet formula injection is neutralised in CSV and XLSX: any text cell
+starting with ``= + - @`` or a tab / carriage return gets a leading
+apostrophe. Numbers are left alone (``-3.5`` stays numeric).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "ExportMeta",
+    "neutralise",
+    "neutralise_frame",
+    "to_csv_bytes",
+    "to_xlsx_bytes",
+    "to_json_bytes",
+    "to_csv_zip_bytes",
+    "safe_filename",
+]
+
+BOM = "\ufeff"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+APP_TITLE = "讲话指标看板 Speech Metrics"
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """Provenance stated in every export."""
+
+    title: str
+    filters: str  # human-readable filter line (Filters.describe)
+    rules_version: str
+    exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    query: Mapping[str, Any] = field(default_factory=dict)  # Filters.to_query_params()
+
+    def rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("来源", APP_TITLE),
+            ("内容", self.title),
+            ("筛选", self.filters),
+            ("规则版本", self.rules_version),
+            ("导出时间", self.exported_at.isoformat(sep=" ")),
+        ]
+        if self.query:
+            rows.append(("URL 参数", json.dumps(dict(self.query), ensure_ascii=False, sort_keys=True)))
+        return rows
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": APP_TITLE,
+            "title": self.title,
+            "filters": self.filters,
+            "filter_params": dict(self.query),
+            "rules_version": self.rules_version,
+            "exported_at": self.exported_at.isoformat(),
+        }
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix an apostrophe to text that a spreadsheet would run as a formula.
+
+    >>> neutralise("=SUM(A1)"), neutralise("-1"), neutralise(-1), neutralise("增长6%")
+    ("'=SUM(A1)", "'-1", -1, '增长6%')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells (and column names) are neutralised."""
+    out = df.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s.astype(object).map(neutralise)
+    return out
+
+
+def _cell(value: Any) -> Any:
+    """Python scalar for writers; NaN/NA/NaT → None."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            return value.item()
+        except (AttributeError, ValueError):
+            pass
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _csv_text(value: Any) -> str:
+    v = _cell(value)
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return str(neutralise(v) if isinstance(v, str) else v)
+
+
+def to_csv_bytes(df: pd.DataFrame, meta: ExportMeta) -> bytes:
+    """UTF-8 with BOM; ``# key: value`` provenance rows, header, data, CRLF-free."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for key, value in meta.rows():
+        w.writerow([f"# {key}: {value}"])
+    w.writerow([neutralise(str(c)) for c in df.columns])
+    for row in df.itertuples(index=False, name=None):
+        w.writerow([_csv_text(v) for v in row])
+    return (BOM + buf.getvalue()).encode("utf-8")
+
+
+def _tables(data: pd.DataFrame | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    if isinstance(data, pd.DataFrame):
+        return {"数据": data}
+    return dict(data)
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    bad = '[]:*?/\\'
+    title = "".join("_" if ch in bad else ch for ch in name)[:31] or "sheet"
+    base, i = title, 2
+    while title in used:
+        suffix = f"_{i}"
+        title = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(title)
+    return title
+
+
+def to_xlsx_bytes(data: pd.DataFrame | Mapping[str, pd.DataFrame], meta: ExportMeta) -> bytes:
+    """An .xlsx workbook: one sheet per table plus a ``说明`` metadata sheet."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(v: Any) -> Any:
+        v = _cell(v)
+        if isinstance(v, str):
+            v = neutralise(ILLEGAL_CHARACTERS_RE.sub("", v))
+        elif isinstance(v, dt.datetime) and v.tzinfo is not None:
+            v = v.replace(tzinfo=None)
+        elif isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+            v = None
+        elif isinstance(v, (list, dict, tuple)):
+            v = json.dumps(v, ensure_ascii=False, default=str)
+        return v
+
+    wb = Workbook()
+    used: set[str] = set()
+    first = True
+    for name, df in _tables(data).items():
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = _sheet_title(name, used)
+        ws.append([clean(str(c)) for c in df.columns])
+        for row in df.itertuples(index=False, name=None):
+            ws.append([clean(v) for v in row])
+        ws.freeze_panes = "A2"
+        for idx, col in enumerate(df.columns, start=1):
+            width = min(60, max(8, len(str(col)) * 2 + 2))
+            ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = width
+    ws = wb.create_sheet(_sheet_title("说明", used))
+    for key, value in meta.rows():
+        ws.append([key, clean(value)])
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 80
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _json_default(value: Any) -> Any:
+    v = _cell(value)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if v is None:
+        return None
+    return str(v)
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    cols = [str(c) for c in df.columns]
+    out = []
+    for row in df.itertuples(index=False, name=None):
+        rec = {}
+        for c, v in zip(cols, row):
+            v = _cell(v)
+            if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+                v = None
+            rec[c] = v
+        out.append(rec)
+    return out
+
+
+def to_json_bytes(data: pd.DataFrame | Mapping[str, pd.DataFrame], meta: ExportMeta) -> bytes:
+    """UTF-8 JSON envelope. A single table → ``data``; several → ``tables``."""
+    envelope: dict[str, Any] = {"meta": meta.as_json()}
+    if isinstance(data, pd.DataFrame):
+        envelope["meta"]["columns"] = [str(c) for c in data.columns]
+        envelope["data"] = _records(data)
+    else:
+        envelope["tables"] = {name: _records(df) for name, df in data.items()}
+    return json.dumps(envelope, ensure_ascii=False, indent=1, default=_json_default).encode("utf-8")
+
+
+def to_csv_zip_bytes(tables: Mapping[str, pd.DataFrame], meta: ExportMeta) -> bytes:
+    """A zip of one BOM-prefixed CSV per table (each with the provenance rows)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, df in tables.items():
+            zf.writestr(f"{safe_filename(name)}.csv", to_csv_bytes(df, meta))
+    return out.getvalue()
+
+
+def safe_filename(name: str) -> str:
+    """File-name stem without path separators or shell-hostile characters.
+
+    >>> safe_filename("目标/区间: GDP 增速?")
+    '目标_区间_GDP_增速'
+    """
+    keep = []
+    for ch in name.strip():
+        if ch.isalnum() or ch in "-_.":
+            keep.append(ch)
+        else:
+            keep.append("_")
+    s = "".join(keep)
+    while "__" in s:
+        s = s.replace("__", "_")
+    return s.strip("._")[:80] or "export"

@@ -1,0 +1,306 @@
+"""Document filters shared by every dashboard view.
+
+A :class:`Filters` value is immutable and pure: it parses itself from URL query
+parameters, serialises back to them (so a view can be shared and reloaded), and
+renders a parameterised SQL ``WHERE`` fragment over the ``documents`` table.
+User input never reaches SQL text: every value travels as a ``?`` parameter.
+
+>>> f = Filters(province=("北京市",), level=("district",), year_from=2018, year_to=2020)
+>>> f.where_sql()
+('d.province IN (?) AND d.level IN (?) AND d.year >= ? AND d.year <= ?', ['北京市', 'district', 2018, 2020])
+>>> f.describe(12)
+'2018–2020 · 北京市 · 区级 · 12 篇'
+>>> Filters.from_query_params(f.to_query_params()) == f
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+__all__ = [
+    "Filters",
+    "LEVEL_LABELS",
+    "DOC_TYPE_LABELS",
+    "LEVEL_ORDER",
+    "escape_like",
+    "level_label",
+    "doc_type_label",
+]
+
+#: Administrative tiers, top-down, with their Chinese labels.
+LEVEL_LABELS: dict[str, str] = {
+    "national": "全国",
+    "province": "省级",
+    "city": "市级",
+    "county": "县级",
+    "district": "区级",
+    "town": "乡镇级",
+    "street": "街道级",
+}
+LEVEL_ORDER: tuple[str, ...] = tuple(LEVEL_LABELS)
+
+DOC_TYPE_LABELS: dict[str, str] = {
+    "speech": "讲话",
+    "work_report": "政府工作报告",
+    "other": "其他",
+}
+
+#: URL parameter names (short, stable; part of shared links).
+_LIST_PARAMS = {
+    "province": "province",
+    "city": "city",
+    "district": "district",
+    "town": "town",
+    "level": "level",
+    "doc_type": "type",
+}
+_PARAM_YEAR_FROM = "from"
+_PARAM_YEAR_TO = "to"
+_PARAM_SPEAKER = "speaker"
+_PARAM_TEXT = "q"
+
+MAX_LIST_ITEMS = 50
+MAX_TEXT_LEN = 200
+YEAR_MIN, YEAR_MAX = 1949, 2100
+
+_ALIAS_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def level_label(level: str | None) -> str:
+    """Chinese label of an administrative level (``None`` → 未知)."""
+    if level is None or level != level:  # None or NaN
+        return "未知"
+    return LEVEL_LABELS.get(str(level), str(level))
+
+
+def doc_type_label(doc_type: str | None) -> str:
+    if doc_type is None or doc_type != doc_type:
+        return "未知"
+    return DOC_TYPE_LABELS.get(str(doc_type), str(doc_type))
+
+
+def escape_like(text: str, escape: str = "\\") -> str:
+    r"""Escape LIKE wildcards so ``text`` matches literally.
+
+    >>> escape_like("50%_a\\b")
+    '50\\%\\_a\\\\b'
+    """
+    return (
+        text.replace(escape, escape + escape)
+        .replace("%", escape + "%")
+        .replace("_", escape + "_")
+    )
+
+
+def _clean_list(values: Any) -> tuple[str, ...]:
+    """Normalise a query-param value (str, list, tuple, None) to a tuple of
+    unique non-empty stripped strings, order preserved."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        if v is None:
+            continue
+        s = str(v).strip()
+        if s and s not in out:
+            out.append(s[:MAX_TEXT_LEN])
+        if len(out) >= MAX_LIST_ITEMS:
+            break
+    return tuple(out)
+
+
+def _first(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Iterable):
+        items = [v for v in value if v is not None]
+        return str(items[-1]) if items else None
+    return str(value)
+
+
+def _parse_year(value: Any) -> int | None:
+    s = _first(value)
+    if s is None:
+        return None
+    s = s.strip()
+    if not re.fullmatch(r"\d{4}", s):
+        return None
+    y = int(s)
+    return y if YEAR_MIN <= y <= YEAR_MAX else None
+
+
+def _clean_text(value: Any) -> str:
+    s = _first(value)
+    if s is None:
+        return ""
+    # collapse whitespace, drop control characters
+    s = re.sub(r"[\x00-\x1f\x7f]", " ", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return s[:MAX_TEXT_LEN]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filter state for documents. Empty tuple / ``None`` / ``""`` = no filter."""
+
+    province: tuple[str, ...] = ()
+    city: tuple[str, ...] = ()
+    district: tuple[str, ...] = ()
+    town: tuple[str, ...] = ()
+    level: tuple[str, ...] = ()
+    doc_type: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    speaker: str = ""
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        # Accept lists (or a bare string) for convenience; store tuples.
+        for name in _LIST_PARAMS:
+            object.__setattr__(self, name, _clean_list(getattr(self, name)))
+        object.__setattr__(self, "speaker", _clean_text(self.speaker))
+        object.__setattr__(self, "text", _clean_text(self.text))
+        yf, yt = self.year_from, self.year_to
+        yf = None if yf is None else int(yf)
+        yt = None if yt is None else int(yt)
+        if yf is not None and yt is not None and yf > yt:
+            yf, yt = yt, yf
+        object.__setattr__(self, "year_from", yf)
+        object.__setattr__(self, "year_to", yt)
+
+    # ------------------------------------------------------------------ URL
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, Any]) -> Filters:
+        """Build from URL query parameters (values may be str or list[str]).
+
+        Unknown keys and malformed values are ignored, never raised.
+
+        >>> Filters.from_query_params({"province": ["北京市", "上海市"], "from": "2019", "to": "abc"})
+        Filters(province=('北京市', '上海市'), city=(), district=(), town=(), level=(), doc_type=(), year_from=2019, year_to=None, speaker='', text='')
+        """
+        kwargs: dict[str, Any] = {}
+        for field_name, param in _LIST_PARAMS.items():
+            kwargs[field_name] = _clean_list(params.get(param))
+        kwargs["level"] = tuple(v for v in kwargs["level"] if v in LEVEL_LABELS)
+        kwargs["doc_type"] = tuple(v for v in kwargs["doc_type"] if v in DOC_TYPE_LABELS)
+        kwargs["year_from"] = _parse_year(params.get(_PARAM_YEAR_FROM))
+        kwargs["year_to"] = _parse_year(params.get(_PARAM_YEAR_TO))
+        kwargs["speaker"] = _clean_text(params.get(_PARAM_SPEAKER))
+        kwargs["text"] = _clean_text(params.get(_PARAM_TEXT))
+        return cls(**kwargs)
+
+    def to_query_params(self) -> dict[str, list[str] | str]:
+        """Serialise to query parameters; empty filters are omitted.
+
+        >>> Filters(city=("海口市",), year_to=2020, text="营商").to_query_params()
+        {'city': ['海口市'], 'to': '2020', 'q': '营商'}
+        """
+        out: dict[str, list[str] | str] = {}
+        for field_name, param in _LIST_PARAMS.items():
+            values = getattr(self, field_name)
+            if values:
+                out[param] = list(values)
+        if self.year_from is not None:
+            out[_PARAM_YEAR_FROM] = str(self.year_from)
+        if self.year_to is not None:
+            out[_PARAM_YEAR_TO] = str(self.year_to)
+        if self.speaker:
+            out[_PARAM_SPEAKER] = self.speaker
+        if self.text:
+            out[_PARAM_TEXT] = self.text
+        return out
+
+    @staticmethod
+    def param_names() -> tuple[str, ...]:
+        return (*_LIST_PARAMS.values(), _PARAM_YEAR_FROM, _PARAM_YEAR_TO, _PARAM_SPEAKER, _PARAM_TEXT)
+
+    # ------------------------------------------------------------------ SQL
+    def where_sql(self, alias: str = "d") -> tuple[str, list[Any]]:
+        """A parameterised boolean SQL expression over ``documents`` aliased
+        ``alias``. Returns ``("TRUE", [])`` when nothing is filtered."""
+        if not _ALIAS_RE.match(alias):
+            raise ValueError(f"invalid SQL alias: {alias!r}")
+        a = alias
+        clauses: list[str] = []
+        params: list[Any] = []
+        for field_name in _LIST_PARAMS:
+            values = getattr(self, field_name)
+            if values:
+                marks = ", ".join("?" for _ in values)
+                clauses.append(f"{a}.{field_name} IN ({marks})")
+                params.extend(values)
+        if self.year_from is not None:
+            clauses.append(f"{a}.year >= ?")
+            params.append(self.year_from)
+        if self.year_to is not None:
+            clauses.append(f"{a}.year <= ?")
+            params.append(self.year_to)
+        if self.speaker:
+            clauses.append(f"{a}.speaker ILIKE ? ESCAPE '\\'")
+            params.append(f"%{escape_like(self.speaker)}%")
+        if self.text:
+            clauses.append(
+                f"({a}.text ILIKE ? ESCAPE '\\' OR {a}.title ILIKE ? ESCAPE '\\')"
+            )
+            pattern = f"%{escape_like(self.text)}%"
+            params.extend([pattern, pattern])
+        if not clauses:
+            return "TRUE", []
+        return " AND ".join(clauses), params
+
+    # ------------------------------------------------------------------ text
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def regions(self) -> tuple[str, ...]:
+        """The most specific region selection (town > district > city > province)."""
+        for name in ("town", "district", "city", "province"):
+            values = getattr(self, name)
+            if values:
+                return values
+        return ()
+
+    def describe(self, n_docs: int | None = None) -> str:
+        """One human-readable line, e.g. ``2018–2020 · 北京市 · 区级 · 12 篇``."""
+        parts: list[str] = []
+        yf, yt = self.year_from, self.year_to
+        if yf is not None and yt is not None:
+            parts.append(str(yf) if yf == yt else f"{yf}–{yt}")
+        elif yf is not None:
+            parts.append(f"{yf} 年起")
+        elif yt is not None:
+            parts.append(f"至 {yt} 年")
+        regions = self.regions()
+        if regions:
+            if len(regions) <= 3:
+                parts.append("、".join(regions))
+            else:
+                parts.append("、".join(regions[:3]) + f" 等 {len(regions)} 地")
+        if self.level:
+            parts.append("、".join(level_label(v) for v in self.level))
+        if self.doc_type:
+            parts.append("、".join(doc_type_label(v) for v in self.doc_type))
+        if self.speaker:
+            parts.append(f"讲话人含「{self.speaker}」")
+        if self.text:
+            parts.append(f"全文含「{self.text}」")
+        if not parts:
+            parts.append("全部文档")
+        if n_docs is not None:
+            parts.append(f"{n_docs} 篇")
+        return " · ".join(parts)
+
+    def replace(self, **changes: Any) -> Filters:
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,59 @@
+"""Text normalisation for analysis that keeps every offset valid in the original text.
+
+The analysis text has exactly the same length as the text users see: every character is
+replaced by at most one character (full-width digits, letters and ％ become ASCII; the
+ideographic space becomes a space; dash variants used in ranges become "—"). So a span
+found in the analysis text slices the original text to the evidence shown to users.
+
+>>> fold("增长８．５％，ＧＤＰ")
+'增长8.5%,GDP'
+>>> len(fold("１２３")) == len("１２３")
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+_TABLE: dict[int, str] = {}
+for _code in range(0xFF01, 0xFF5F):  # full-width ASCII block
+    _TABLE[_code] = chr(_code - 0xFEE0)
+_TABLE[0x3000] = " "          # ideographic space
+_TABLE[0x00A0] = " "
+for _dash in ("\u2013", "\u2014", "\u2015", "\u2012", "\u2212", "\uff5e", "\u301c"):
+    _TABLE[ord(_dash)] = "—" if _dash not in ("\uff5e", "\u301c") else "~"
+_TABLE[0xFF5E] = "~"
+# Keep Chinese sentence punctuation as is: 。；：， are meaningful to the analysers, but the
+# full-width comma/colon/semicolon/parentheses are folded above to ASCII , : ; ( ).
+_TABLE[ord("（")] = "("
+_TABLE[ord("）")] = ")"
+_TABLE[ord("〇")] = "〇"
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms to ASCII one character for one character."""
+    return text.translate(_TABLE)
+
+
+SENTENCE_END = re.compile(r"[。！？!?;；\n]")
+
+
+def sentence_bounds(text: str, start: int, end: int, max_len: int = 400) -> tuple[int, int]:
+    """The sentence (between 。；！？ or line ends) around text[start:end].
+
+    >>> t = "一是稳增长。地区生产总值增长5%左右;二是"
+    >>> s, e = sentence_bounds(t, 13, 15)
+    >>> t[s:e]
+    '地区生产总值增长5%左右'
+    """
+    lo = start
+    floor = max(0, start - max_len)
+    while lo > floor and not SENTENCE_END.match(text[lo - 1]):
+        lo -= 1
+    hi = end
+    ceil = min(len(text), end + max_len)
+    while hi < ceil and not SENTENCE_END.match(text[hi]):
+        hi += 1
+    while lo < hi and text[lo] in " \t\u3000":
+        lo += 1
+    return lo, hi

@@ -1,0 +1,161 @@
+"""Find quantities in (folded) Chinese text: numbers, ranges, units and markers.
+
+>>> [(q.low, q.high, q.unit, q.qualifier) for q in find_quantities("增长8.2%—8.5%")]
+[(8.2, 8.5, '%', 'exact')]
+>>> [(q.low, q.unit, q.qualifier) for q in find_quantities("压缩了三千八百余亩")]
+[(3800.0, '亩', 'at_least')]
+>>> [(q.low, q.unit) for q in find_quantities("提高百分之八")]
+[(8.0, '%')]
+>>> find_quantities("增长x%,XX个,***万元")
+[]
+>>> [(q.low, q.high, q.unit) for q in find_quantities("新建3-4个城市社区")]
+[(3.0, 4.0, '个')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+
+def cn_to_number(s: str) -> float | None:
+    """Chinese numerals to a number.
+
+    >>> cn_to_number("三千八百"), cn_to_number("两万"), cn_to_number("十二"), cn_to_number("一百零五")
+    (3800, 20000, 12, 105)
+    >>> cn_to_number("三点五")
+    3.5
+    """
+    if not s:
+        return None
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = cn_to_number(whole) if whole else 0
+        if w is None or not frac or any(ch not in CN_DIGITS for ch in frac):
+            return None
+        return float(f"{w}.{''.join(str(CN_DIGITS[c]) for c in frac)}")
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in ("十", "百", "千"):
+            section += (1 if digit is None else digit) * CN_UNITS[ch]
+            digit = None
+        elif ch in ("万", "亿"):
+            section += digit or 0
+            total = (total + section) * CN_UNITS[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+# Units, longest first. Classifiers (个, 家 …) count things; others measure.
+UNITS = [
+    "个百分点", "万亿元", "亿美元", "万美元", "亿元", "万元", "千元", "美元", "元",
+    "万人次", "人次", "万人", "万户", "万亩", "万吨", "万千瓦", "万平方米", "平方公里", "平方米",
+    "万辆", "公顷", "公里", "千米", "千瓦", "兆瓦", "吨", "亩", "米", "辆",
+    "%", "‰", "倍",
+    "个", "家", "户", "座", "项", "件", "所", "条", "套", "间", "张", "台", "宗", "名", "位", "处",
+    "栋", "株", "棵", "人", "批", "场", "次", "篇",
+]
+CLASSIFIERS = {"个", "家", "户", "座", "项", "件", "所", "条", "套", "间", "张", "台", "宗", "名", "位", "处", "栋", "株", "棵", "批", "场", "次", "篇", "辆"}
+# Chinese numerals count as values only with these measuring units (not "三个关系", "五项建设").
+CN_VALUE_UNITS = {"亩", "万亩", "公顷", "万元", "亿元", "元", "万人", "人", "户", "万户", "公里", "吨", "万吨", "%", "个百分点", "平方米", "万平方米"}
+
+_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+_ARABIC = r"\d+(?:\.\d+)?"
+_CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
+_PRE = r"(?P<pre>不低于|不少于|不超过|不高于|超过|低于|高于|突破|力争|确保|约|近|达)?"
+_NUM1 = rf"(?P<n1>{_ARABIC}|{_CN})"
+_NUM2 = rf"(?P<n2>{_ARABIC}|{_CN})"
+_RANGE_SEP = r"(?:—{1,2}|-|~|至|到)"
+QUANTITY_RE = re.compile(
+    rf"(?P<pct>百分之(?P<pctn>{_CN}|{_ARABIC})(?:(?:{_RANGE_SEP})(?:百分之)?(?P<pctn2>{_CN}|{_ARABIC}))?)"
+    rf"|{_NUM1}(?P<u1>{_UNIT_RE})?(?:(?P<mod1>余|多)(?=[万亿]?(?:{_UNIT_RE})))?"
+    rf"(?:{_RANGE_SEP}{_NUM2})?(?P<mod>余|多)?(?P<mag>万|亿)?(?P<unit>{_UNIT_RE})"
+    r"(?P<post>左右|以上|以内|以下|之内|上下)?"
+)
+_ANON_BEFORE = re.compile(r"[xX×*＊]$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    low: float
+    high: float
+    unit: str
+    qualifier: str   # exact | about | at_least | at_most
+    start: int       # span of the whole quantity in the text
+    end: int
+    marker: str | None  # pre/post marker as written, e.g. 以上, 不低于
+
+
+def _num(s: str) -> float | None:
+    if re.fullmatch(_ARABIC, s):
+        return float(s)
+    v = cn_to_number(s)
+    return None if v is None else float(v)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in QUANTITY_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if m.group("pct"):
+            low = _num(m.group("pctn"))
+            high = _num(m.group("pctn2")) if m.group("pctn2") else low
+            unit, mod, post = "%", None, None
+            is_cn = True
+        else:
+            n1, n2 = m.group("n1"), m.group("n2")
+            is_cn = not re.match(r"\d", n1)
+            unit = (m.group("mag") or "") + m.group("unit")
+            u1 = m.group("u1")
+            if u1 and u1 != unit and not (u1 == unit):
+                # "8.2%—8.5%" has u1 == unit; anything else ("3个5万元") is two quantities
+                if not n2:
+                    # the regex consumed "<n1><u1>" then a unit again: not a range, skip
+                    continue
+            low = _num(n1)
+            high = _num(n2) if n2 else low
+            mod = m.group("mod") or m.group("mod1")
+            post = m.group("post")
+            if is_cn and unit not in CN_VALUE_UNITS:
+                continue
+            if is_cn and n1 in ("一", "两", "二") and unit not in ("%",):
+                continue
+        if low is None or high is None:
+            continue
+        # context exclusions
+        before = text[max(0, start - 1):start]
+        after = text[end:end + 1]
+        if before and (before in "第+.#" or before.isdigit() or _ANON_BEFORE.search(before)):
+            continue
+        if before and before.isascii() and before.isalpha():
+            continue
+        if after and after in "+":
+            continue
+        if after == "年" or after == "月":
+            continue
+        if high < low:
+            low, high = high, low
+        qualifier = "exact"
+        marker = None
+        pre_window = text[max(0, start - 3):start]
+        if post in ("左右", "上下"):
+            qualifier, marker = "about", post
+        elif post == "以上" or mod:
+            qualifier, marker = "at_least", post or mod
+        elif post in ("以内", "以下", "之内"):
+            qualifier, marker = "at_most", post
+        else:
+            for cue, q in (("不低于", "at_least"), ("不少于", "at_least"), ("超过", "at_least"), ("突破", "at_least"),
+                           ("不超过", "at_most"), ("不高于", "at_most"), ("低于", "at_most"), ("约", "about"), ("近", "about")):
+                if pre_window.endswith(cue):
+                    qualifier, marker = q, cue
+                    break
+        out.append(Quantity(low=low, high=high, unit=unit, qualifier=qualifier, start=start, end=end, marker=marker))
+    return out

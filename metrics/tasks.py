@@ -1,0 +1,207 @@
+"""Tasks: the outline of a speech (headings and enumerations) and declared counts.
+
+The outline is built from line-initial headings (一、 (一) 1. (1)) and in-sentence
+enumerations (一是/二是, 一要/二要, 第一/第二, 首先/其次). Levels follow the usual
+hierarchy of Chinese official documents, compressed to the styles that occur. A
+declared count ("讲四点意见", "做到了“五个坚持”") is checked against the run of items
+that follows it.
+
+>>> t = "我讲三点意见。\\n一、统一思想\\n要落实。\\n二、突出重点\\n一是抓项目,二是抓招商。\\n三、强化保障\\n"
+>>> o = build_outline(t)
+>>> [(i.level, i.marker) for i in o]
+[(1, '一、'), (1, '二、'), (2, '一是'), (2, '二是'), (1, '三、')]
+>>> d = find_declared(t, o)
+>>> (d[0].n, d[0].found, d[0].mismatch)
+(3, 3, False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .quantities import cn_to_number
+
+CN = "一二三四五六七八九十"
+_CN_NUM = rf"[{CN}]{{1,3}}"
+
+# style -> (rank in the usual hierarchy, regex). Line-initial styles first.
+LINE_STYLES = [
+    ("cn_comma", 1, re.compile(rf"^[ \t]*(?P<m>(?P<n>{_CN_NUM})[、.．])(?!\d)")),
+    ("cn_paren", 2, re.compile(rf"^[ \t]*(?P<m>\((?P<n>{_CN_NUM})\))")),
+    ("arabic_dot", 3, re.compile(r"^[ \t]*(?P<m>(?P<n>\d{1,2})[、.．](?!\d))")),
+    ("arabic_paren", 4, re.compile(r"^[ \t]*(?P<m>\((?P<n>\d{1,2})\))")),
+]
+_CLAUSE_START = r"(?:^|(?<=[。;；:：,，!！?？\n\s”\"]))"
+INLINE_STYLES = [
+    ("yishi", 5, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})是)(?=[^,，。;；]{{2}})")),
+    ("yiyao", 5, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})要)(?=[^,，。;；]{{2}})")),
+    ("diyi", 6, re.compile(rf"{_CLAUSE_START}(?P<m>第(?P<n>{_CN_NUM})(?:[,，、:：]|是|要|个方面|方面|点)?)(?=[^,，。;；\d]{{1}})")),
+    ("shouxian", 7, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>首先|其次|再次|最后)[,，:：])")),
+]
+_SHOUXIAN_ORD = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    idx: int
+    level: int
+    style: str
+    marker: str
+    ordinal: int
+    heading: str
+    start: int
+    end: int
+    parent_idx: int | None
+
+
+@dataclass(frozen=True)
+class Declared:
+    phrase: str
+    n: int
+    found: int | None
+    mismatch: bool
+    start: int
+    end: int
+
+
+def _ordinal(style: str, raw: str) -> int | None:
+    if style == "shouxian":
+        return _SHOUXIAN_ORD[raw]
+    if raw.isdigit():
+        return int(raw)
+    v = cn_to_number(raw)
+    return int(v) if v else None
+
+
+def _heading(text: str, start: int) -> tuple[str, int]:
+    m = re.compile(r"[。;；!！?？\n]").search(text, start, min(len(text), start + 120))
+    end = m.start() if m else min(len(text), start + 60)
+    return text[start:end].strip()[:60], end
+
+
+def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
+    """(start, style, rank, marker, ordinal, heading_end) for every candidate item."""
+    items = []
+    pos = 0
+    for line in text.split("\n"):
+        for style, rank, rx in LINE_STYLES:
+            m = rx.match(line)
+            if m:
+                ordinal = _ordinal(style, m.group("n"))
+                if ordinal:
+                    items.append((pos + m.start("m"), style, rank, m.group("m"), ordinal))
+                break
+        pos += len(line) + 1
+    for style, rank, rx in INLINE_STYLES:
+        for m in rx.finditer(text):
+            ordinal = _ordinal(style, m.group("n"))
+            if ordinal:
+                items.append((m.start("m"), style, rank, m.group("m"), ordinal))
+    items.sort()
+    # Keep only items that belong to a run: ordinal 1 starts a run; n continues a run of n-1.
+    kept = []
+    last: dict[str, int] = {}
+    for start, style, rank, marker, ordinal in items:
+        prev = last.get(style)
+        if ordinal == 1 or (prev is not None and ordinal == prev + 1):
+            kept.append((start, style, rank, marker, ordinal))
+            last[style] = ordinal
+    # Drop runs of length one (a lone "第一" or "一是" is not an enumeration).
+    result = []
+    for i, item in enumerate(kept):
+        start, style, rank, marker, ordinal = item
+        if ordinal == 1:
+            nxt = next((k for k in kept[i + 1:] if k[1] == style), None)
+            if nxt is None or nxt[4] != 2:
+                continue
+        result.append(item)
+    return result
+
+
+def build_outline(text: str) -> list[OutlineItem]:
+    raw = _raw_items(text)
+    if not raw:
+        return []
+    ranks = sorted({r[2] for r in raw})
+    level_of = {rank: i + 1 for i, rank in enumerate(ranks)}
+    out: list[OutlineItem] = []
+    stack: list[OutlineItem] = []
+    for start, style, rank, marker, ordinal in raw:
+        level = level_of[rank]
+        heading, hend = _heading(text, start + len(marker))
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1].idx if stack else None
+        item = OutlineItem(idx=len(out), level=level, style=style, marker=marker, ordinal=ordinal,
+                           heading=heading, start=start, end=hend, parent_idx=parent)
+        out.append(item)
+        stack.append(item)
+    return out
+
+
+def top_level_sections(outline: list[OutlineItem]) -> int:
+    return sum(1 for i in outline if i.level == 1)
+
+
+_DECL_NUM = r"(?P<n>[一二两三四五六七八九十]{1,3}|\d{1,2})"
+_OBJ = r"(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情)"
+# Strong verbs declare a list by themselves ("我讲四点意见"); weak verbs need 以下/如下 or
+# an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
+DECLARED_RE = re.compile(
+    r"(?:(?P<strong>讲|谈|提出|强调|概括为|归纳为|列出了?)(?:以下|如下|这么|了)?" + _DECL_NUM + r"(?P<cls>点|个方面|方面|大项|项|条|件)(?P<obj>" + _OBJ + r")?"
+    r"|(?P<weak>抓好|做好|把握好|突出抓好|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|项|条|件)(?P<obj2>" + _OBJ + r")?)"
+)
+QUOTED_FORMULA_RE = re.compile(r"(?P<qverb>做到了?|把握好?|坚持|突出|抓好|做好|落实|实现|强化|推进)[“\"「]" + _DECL_NUM + r"(?P<cls>个|项|大|条)(?P<obj>[^”\"」\n]{1,8})[”\"」]")
+
+
+def _clause_start(text: str, pos: int, max_back: int = 20) -> int:
+    lo = pos
+    while lo > max(0, pos - max_back) and text[lo - 1] not in "。;；:：,，!！?？\n":
+        lo -= 1
+    return lo
+
+
+def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400) -> int | None:
+    """Items in the first enumeration run that starts after pos (within window chars)."""
+    first = next((i for i in outline if i.start >= pos and i.ordinal == 1), None)
+    if first is None or first.start - pos > window:
+        return None
+    count = 0
+    for item in outline[first.idx:]:
+        if item.level < first.level:
+            break
+        if item.level == first.level and item.style == first.style:
+            if item.ordinal == count + 1:
+                count += 1
+            else:
+                break
+    return count
+
+
+def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
+    """Declared counts, each checked against the enumeration run that follows it."""
+    out: list[Declared] = []
+    for m in DECLARED_RE.finditer(text):
+        if m.group("weak") and not (m.group("below") or m.group("obj2")):
+            continue
+        raw = m.group("n") or m.group("n2")
+        n = _ordinal("x", raw)
+        if not n or n < 2 or n > 30:
+            continue
+        start, end = _clause_start(text, m.start()), m.end()
+        # "列出了十大项重点工作" reports a list made elsewhere: nothing to check here
+        found = None if "了" in m.group(0)[:4] else _count_run_after(outline, end)
+        out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end))
+    for m in QUOTED_FORMULA_RE.finditer(text):
+        n = _ordinal("x", m.group("n"))
+        if not n or n < 2 or n > 30:
+            continue
+        start, end = _clause_start(text, m.start()), m.end()
+        # a quoted formula declares items only when an enumeration follows at once
+        found = _count_run_after(outline, end, window=60)
+        if found is None:
+            continue
+        out.append(Declared(text[start:end], n, found, found != n, start, end))
+    out.sort(key=lambda d: d.start)
+    return out
