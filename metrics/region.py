@@ -1,0 +1,474 @@
+"""Resolve the administrative region (省/市/区县/乡镇街道) a speech or work report belongs to.
+
+The gazetteer is ``metrics/data/divisions.csv.gz`` (国家统计局 2023 统计用区划代码, down to
+乡镇/街道, built by ``scripts/build_gazetteer.py``) plus the curated
+``metrics/data/divisions_extra.csv`` (非建制区, 国家级新区 …).  Both are loaded lazily once;
+all names and short names of province/city/county units go into one Aho-Corasick automaton.
+
+Resolution in brief:
+
+1. The *speaker's level* is decided first: "我代表XX人民政府/政府/行署", then ``speaker_role``,
+   the title, a by-line near the top, and finally counts of 全区/全县/全镇/全街道/全市/我区…
+   (the lowest level with a substantial count wins: superiors are mentioned, inferiors are
+   rarely called 全X).
+2. Units of that level mentioned in the text (full name, short name or alias) are ranked by
+   mentions; a candidate whose name is shared by other units (4 鼓楼区) needs a mentioned
+   ancestor to win — otherwise nothing is returned at that level.
+3. When nothing is certain at that level, the resolver climbs to the parent levels with
+   stricter thresholds, and for 乡镇/街道 speeches looks for the short name of a child of the
+   resolved unit (东莞 + 全街道 + 东城 → 东城街道).
+4. Anonymised names (XX区, **县, 某市) never match.  A wrong region is worse than None.
+
+>>> r = resolve_region("各位代表:现在,我代表北京市人民政府,向大会报告工作。全市上下……")
+>>> r.label, r.level, r.code
+('北京市', 'province', '110000')
+>>> resolve_region("我代表区政府向大会作报告。海拉尔区…全区经济…呼伦贝尔市委…").label
+'内蒙古自治区 呼伦贝尔市 海拉尔区'
+>>> resolve_region("XX区委书记在全区大会上的讲话。全区上下要……全区", speaker_role="区委书记").label
+''
+>>> resolve_region("福州市鼓楼区召开会议,全区干部……鼓楼区要……全区").label
+'福建省 福州市 鼓楼区'
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Iterable
+
+import ahocorasick
+
+__all__ = ["Region", "resolve_region"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Region:
+    province: str | None = None  # e.g. "北京市", "广东省", "内蒙古自治区"
+    city: str | None = None  # prefecture-level; None for 直辖市
+    district: str | None = None  # county-level: 区/县/县级市/旗
+    town: str | None = None  # 镇/乡/街道
+    level: str | None = None  # "national"|"province"|"city"|"county"|"district"|"town"|"street"|None
+    code: str | None = None  # division code of the most specific unit resolved
+    evidence: str | None = None  # short human-readable note of what decided it
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.province, self.city, self.district, self.town) if p)
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    code: str
+    name: str
+    short: str
+    level: str  # province | city | county | town
+    kind: str
+    parent: str | None
+
+
+_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
+
+# short names that are everyday words: counted only when the full name also occurs
+_WEAK_SHORTS = frozenset(
+    "东方 长治 安康 大庆 大同 白银 普洱 平安 和平 长安 永康 长寿 来宾 朝阳 新华 江南 江北 南岸 城中 城东 城西 "
+    "城北 新城 开发 高新 大理 白山 兴安 太平 中山 黄山 吉安 文山 红河 海东 海西 海北 城关 泰安 宁安 安宁 "
+    "富民 永和 和龙 兴宁 新兴 长宁 普陀 静安 河西 河东 宁德 丰台 兴化 新民 安平 安庆 宝山 青山 金山 南山 "
+    "东山 西山 北山 新乡 抚顺 通化".split()
+)
+# full names that are everyday words (or contain one) and are never matched
+_SKIP_NAMES = frozenset("城区 郊区 矿区 东区 西区 新区 市中区 城中区".split())
+
+_ANON = set("Xx×*＊某○〇□■ＸｘXＸ")
+_BAD_NEXT = ("路", "大道", "大街", "公园", "广场", "机场", "大学", "火车站", "高铁站", "站", "石", "商会", "同乡")
+
+
+@dataclass
+class _Gaz:
+    units: dict[str, _Unit]
+    forms: dict[str, tuple[tuple[str, str], ...]]  # form -> ((code, "full"|"short"|"alias"), ...)
+    children: dict[str, tuple[str, ...]]
+    automaton: ahocorasick.Automaton
+
+
+def _read_rows() -> Iterable[dict]:
+    with gzip.open(DATA_DIR / "divisions.csv.gz", "rt", encoding="utf-8", newline="") as fh:
+        yield from csv.DictReader(fh)
+    extra = DATA_DIR / "divisions_extra.csv"
+    if extra.exists():
+        with open(extra, encoding="utf-8", newline="") as fh:
+            yield from csv.DictReader(fh)
+
+
+@cache
+def _gazetteer() -> _Gaz:
+    units: dict[str, _Unit] = {}
+    children: dict[str, list[str]] = {}
+    forms: dict[str, list[tuple[str, str]]] = {}
+    for r in _read_rows():
+        u = _Unit(r["code"], r["name"], r["short"], r["level"], r["kind"], r["parent_code"] or None)
+        units[u.code] = u
+        if u.parent:
+            children.setdefault(u.parent, []).append(u.code)
+        if u.name not in _SKIP_NAMES and len(u.name) >= 3 or (u.level in ("province", "city") and len(u.name) >= 2):
+            forms.setdefault(u.name, []).append((u.code, "full"))
+        if u.level == "town":
+            continue  # town short names are only checked below a resolved parent
+        if u.short and len(u.short) >= 2:
+            forms.setdefault(u.short, []).append((u.code, "short"))
+            alias = {"自治州": "州", "自治县": "县", "自治旗": "旗", "地区": "地区", "盟": "盟"}.get(u.kind)
+            if alias and u.short + alias != u.name:
+                forms.setdefault(u.short + alias, []).append((u.code, "alias"))
+    auto = ahocorasick.Automaton()
+    for f in forms:
+        auto.add_word(f, f)
+    auto.make_automaton()
+    return _Gaz(
+        units,
+        {k: tuple(v) for k, v in forms.items()},
+        {k: tuple(v) for k, v in children.items()},
+        auto,
+    )
+
+
+def _ancestors(g: _Gaz, code: str) -> list[_Unit]:
+    out = []
+    u = g.units[code]
+    while u.parent:
+        u = g.units[u.parent]
+        out.append(u)
+    return out
+
+
+def _fine_level(u: _Unit) -> str:
+    if u.level == "province":
+        return "province"
+    if u.level == "city" or u.kind == "省直辖县级市":
+        return "city"
+    if u.level == "county":
+        return "county" if u.kind in ("县", "自治县", "旗", "自治旗", "县级市") else "district"
+    return "street" if u.kind == "街道" else "town"
+
+
+def _region_of(g: _Gaz, code: str, level: str | None, evidence: str) -> Region:
+    u = g.units[code]
+    parts: dict[str, str] = {}
+    for x in [u, *_ancestors(g, code)]:
+        if x.level == "province":
+            parts["province"] = x.name
+        elif x.level == "city" or x.kind == "省直辖县级市":
+            parts["city"] = x.name
+        elif x.level == "county":
+            parts["district"] = x.name
+        else:
+            parts["town"] = x.name
+    return Region(level=level or _fine_level(u), code=u.code, evidence=evidence, **parts)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _mentions(g: _Gaz, text: str, weight: int = 1, counts: Counter | None = None) -> Counter:
+    """Counter code -> number of mentions (leftmost-longest, guarded)."""
+    counts = Counter() if counts is None else counts
+    form_hits: Counter = Counter()
+    n = len(text)
+    for end, form in g.automaton.iter_long(text):
+        start = end - len(form) + 1
+        if start > 0 and text[start - 1] in _ANON:
+            continue
+        nxt = text[end + 1 : end + 4]
+        if nxt and (nxt.startswith(_BAD_NEXT) or (nxt[0] == "街" and not nxt.startswith("街道"))):
+            continue
+        if form == "中山" and start > 0 and text[start - 1] == "孙":
+            continue
+        if end + 1 < n and text[end + 1] in _ANON:
+            continue
+        form_hits[form] += weight
+    # pass 1: full names, aliases, province short names
+    strong: Counter = Counter()
+    deferred = []
+    for form, c in form_hits.items():
+        for code, how in g.forms[form]:
+            u = g.units[code]
+            if how == "short" and u.level != "province":
+                deferred.append((form, c, u))
+            else:
+                strong[code] += c
+    # pass 2: short names of cities/counties count only with corroboration: the full name,
+    # a mentioned ancestor (怀柔 + 北京) or, for cities, repeated use (东莞×5)
+    for form, c, u in deferred:
+        if form in _WEAK_SHORTS and not form_hits.get(u.name):
+            continue
+        corroborated = strong.get(u.code) or any(
+            strong.get(a.code) or form_hits.get(a.short) for a in _ancestors(g, u.code)
+        )
+        if corroborated or (u.level == "city" and c >= 3 * weight):
+            counts[u.code] += c
+    counts.update(strong)
+    return counts
+
+
+# --------------------------------------------------------------------------- level cues
+
+_CUE_LEVEL = {
+    "省": "province", "自治区": "province",
+    "市": "city", "州": "city", "盟": "city", "地区": "city", "行署": "city", "行政公署": "city",
+    "区": "district", "县": "county", "旗": "county",
+    "镇": "town", "乡": "town", "苏木": "town",
+    "街道": "street", "办事处": "street", "街道办": "street", "街道办事处": "street",
+}
+_COARSE = {"national": -1, "province": 0, "city": 1, "county": 2, "district": 2, "town": 3, "street": 3}
+
+_DAIBIAO = re.compile(
+    r"我代表\s*([^\s,，、。;；:：]{0,16}?)\s*(国务院|人民政府|政府|行政公署|行署|办事处|管委会)"
+)
+_QUAN = re.compile(r"(?<![安完健齐周保成双])(?:全|我|本)(自治区|街道|办事处|省|市|州|盟|区|县|旗|镇|乡)(?![场域块间段位份长委民族])")
+_ZONE_SELF = re.compile(r"(?:示范区|开发区|新区|高新区|园区|实验区)(?:党工委|管委会|工委)|我在(?:示范区|开发区|新区|高新区)|全(?:示范区|开发区|新区|高新区)")
+_ROLE = re.compile(
+    r"(?<![城社园景])(自治区|街道|省|市|州|盟|区|县|旗|镇|乡|苏木)(?:党?工?委)?(?:常委|副)?(?:书记|长|主席|主任)(?![期远效度江城足大])"
+)
+_PROV_ABBR = {
+    "京": "110000", "津": "120000", "冀": "130000", "晋": "140000", "蒙": "150000", "辽": "210000",
+    "吉": "220000", "黑": "230000", "沪": "310000", "苏": "320000", "浙": "330000", "皖": "340000",
+    "闽": "350000", "赣": "360000", "鲁": "370000", "豫": "410000", "鄂": "420000", "湘": "430000",
+    "粤": "440000", "桂": "450000", "琼": "460000", "渝": "500000", "川": "510000", "蜀": "510000",
+    "黔": "520000", "滇": "530000", "藏": "540000", "陕": "610000", "秦": "610000", "陇": "620000",
+    "青": "630000", "宁": "640000", "新": "650000",
+}
+_ABBR_RE = re.compile(r"(?:来|莅)([" + "".join(_PROV_ABBR) + r"])(?:考察|视察|调研|指导)")
+
+
+def _role_level(s: str) -> str | None:
+    """Lowest level named in a role string such as '区委副书记、区长'."""
+    best = None
+    for m in _ROLE.finditer(s):
+        lv = _CUE_LEVEL[m.group(1)]
+        if best is None or _COARSE[lv] > _COARSE[best] or (lv == "street" and best == "town"):
+            best = lv
+    return best
+
+
+def _count_level(text: str) -> tuple[str | None, dict[str, int]]:
+    cnt: Counter = Counter()
+    for m in _QUAN.finditer(text):
+        cnt[_CUE_LEVEL[m.group(1)]] += 1
+    zone = len(_ZONE_SELF.findall(text))
+    if zone:
+        cnt["district"] += zone
+    if not cnt:
+        return None, {}
+    top = max(cnt.values())
+    thr = max(2, 0.2 * top) if len(cnt) > 1 else 1
+    ok = [lv for lv, c in cnt.items() if c >= thr]
+    if not ok:
+        return None, dict(cnt)
+    lv = max(ok, key=lambda x: (_COARSE[x], x == "street", cnt[x]))
+    # county vs district at the same rank: the more frequent one
+    return lv, dict(cnt)
+
+
+def _speaker_level(text: str, title: str | None, role: str | None) -> tuple[str | None, str | None, str]:
+    """(fine level, explicit unit name or None, evidence)."""
+    m = _DAIBIAO.search(text[:3000])
+    if m:
+        name, org = m.group(1), m.group(2)
+        if org == "国务院":
+            return "national", None, "我代表国务院"
+        if org in ("行署", "行政公署"):
+            return "city", name or None, f"我代表{name}{org}"
+        lvl = None
+        for suf in sorted(_CUE_LEVEL, key=len, reverse=True):
+            if name.endswith(suf):
+                lvl = _CUE_LEVEL[suf]
+                break
+        if org in ("办事处",):
+            lvl = lvl or "street"
+        if lvl:
+            full = name if len(name) > len(next(s for s in _CUE_LEVEL if name.endswith(s))) else None
+            return lvl, full, f"我代表{name}{org}"
+    if role:
+        lv = _role_level(role)
+        if lv:
+            return lv, None, f"speaker_role {role}"
+    if title:
+        lv, _ = _count_level(title)
+        if lv:
+            return lv, None, f"title {title[:20]}"
+        lv = _role_level(title)
+        if lv:
+            return lv, None, f"title {title[:20]}"
+    lv, cnt = _count_level(text)
+    head_lv = _role_level(text[:300])
+    if head_lv and (lv is None or _COARSE[head_lv] >= _COARSE[lv]):
+        return head_lv, None, f"by-line {head_lv}"
+    if lv:
+        return lv, None, "counts " + ",".join(f"{k}:{v}" for k, v in sorted(cnt.items(), key=lambda kv: -kv[1]))
+    return None, None, "no level cue"
+
+
+# --------------------------------------------------------------------------- choosing units
+
+
+def _candidates_for(g: _Gaz, level: str, m: Counter) -> list[str]:
+    out = []
+    for code in m:
+        u = g.units[code]
+        if level == "province":
+            ok = u.level == "province"
+        elif level == "city":
+            ok = u.level == "city" or u.kind in ("直辖市", "省直辖县级市", "县级市")
+        elif level in ("district", "county"):
+            ok = u.level == "county" and u.kind not in ("省直辖县级市",)
+            if level == "district" and u.kind == "自治区":
+                ok = True
+        elif level == "street":
+            ok = u.kind == "街道"
+        else:
+            ok = u.level == "town" and u.kind != "街道"
+        if ok:
+            out.append(code)
+    return out
+
+
+def _pick(g: _Gaz, cands: list[str], m: Counter, *, strict: bool) -> tuple[str | None, str]:
+    """Best candidate, or None when ambiguous/weak."""
+    if not cands:
+        return None, "no candidate"
+    scored = []
+    for c in cands:
+        u = g.units[c]
+        anc = [a for a in _ancestors(g, c) if m.get(a.code)]
+        # units sharing a mention form with a rival are only half-trusted without an ancestor
+        shared = any(len(g.forms.get(f, ())) > 1 for f in (u.name, u.short) if f)
+        eff = float(m[c]) if (anc or not shared) else m[c] * 0.5
+        eff += 0.1 * len(anc)
+        scored.append((eff, c, anc))
+    scored.sort(key=lambda t: -t[0])
+    eff, best, anc = scored[0]
+    u = g.units[best]
+    # ties between different units that share a name: ambiguous
+    rivals = [c for e, c, _ in scored[1:] if e >= eff - 1e-9]
+    if rivals:
+        return None, "ambiguous " + "/".join(g.units[c].name for c in [best, *rivals][:4])
+    if not anc and any(len(g.forms.get(f, ())) > 1 for f in (u.name, u.short) if f) and u.level != "province":
+        # name shared by several units and no ancestor mentioned: do not guess
+        if u.level == "town" or m[best] < 3 or any(g.units[c].name == u.name for _, c, _ in scored[1:]) or _shared_name(g, u):
+            return None, f"ambiguous {u.name} (no parent mentioned)"
+    if strict:
+        second = scored[1][0] if len(scored) > 1 else 0.0
+        if m[best] < 2 or eff < 2 * second:
+            return None, f"weak {u.name}"
+    return best, f"{u.name}×{m[best]}" + (f" +{','.join(a.name for a in anc)}" if anc else "")
+
+
+def _shared_name(g: _Gaz, u: _Unit) -> bool:
+    return len(g.forms.get(u.name, ())) > 1
+
+
+def _child_by_short(g: _Gaz, parent: str, level: str, text: str) -> tuple[str | None, str]:
+    """A town/street under ``parent`` named (short or full) in the text (东莞 + 东城 → 东城街道)."""
+    want_street = level == "street"
+    hits = []
+    for c in g.children.get(parent, ()):
+        u = g.units[c]
+        if u.level != "town":
+            continue
+        if (u.kind == "街道") != want_street:
+            continue
+        n = text.count(u.name) if len(u.name) >= 3 else 0
+        if u.short and len(u.short) >= 2:
+            n = max(n, text.count(u.short))
+        if n:
+            hits.append((n, c))
+    if not hits:
+        return None, ""
+    hits.sort(reverse=True)
+    n, c = hits[0]
+    second = hits[1][0] if len(hits) > 1 else 0
+    if n >= 2 and n >= 2 * second:
+        return c, f"{g.units[c].short or g.units[c].name}×{n} under {g.units[parent].name}"
+    return None, ""
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def resolve_region(text: str, *, title: str | None = None, speaker_role: str | None = None) -> Region:
+    """Resolve the region of the speaker's unit; fields left None when not certain."""
+    g = _gazetteer()
+    text = text or ""
+    level, explicit, why = _speaker_level(text, title, speaker_role)
+    if level == "national":
+        return Region(level="national", evidence=why)
+
+    m = _mentions(g, text)
+    if title:
+        _mentions(g, title, weight=3, counts=m)
+    for ab in _ABBR_RE.findall(text):
+        m[_PROV_ABBR[ab]] += 3
+
+    notes = [why]
+    # 1. explicit unit name from "我代表XX人民政府"
+    if explicit:
+        codes = [c for c, _ in g.forms.get(explicit, ())]
+        if codes:
+            sub = Counter({c: m.get(c, 0) + 1 for c in codes})
+            for c in codes:
+                for a in _ancestors(g, c):
+                    sub[a.code] = m.get(a.code, 0)
+            best, note = _pick(g, codes, sub, strict=False)
+            if best:
+                return _region_of(g, best, None, f"{why}; {note}")
+            notes.append(note)
+
+    if level is None:
+        # no cue at all: only a clearly dominant unit, level from the unit itself
+        for lv in ("county", "city", "province"):
+            best, note = _pick(g, _candidates_for(g, lv, m), m, strict=True)
+            if best:
+                return _region_of(g, best, None, f"{why}; {note}")
+        return Region(evidence=why)
+
+    # 2. units at the speaker's level
+    best, note = _pick(g, _candidates_for(g, level, m), m, strict=False)
+    if best:
+        u = g.units[best]
+        lv = _fine_level(u) if _COARSE[_fine_level(u)] == _COARSE[level] else level
+        if u.kind == "直辖市":
+            lv = "province"
+        if u.kind == "自治区":
+            lv = "province"
+        return _region_of(g, best, lv, f"{why}; {note}")
+    notes.append(note)
+
+    # 3. climb: a certain parent unit, then try a child town/street by short name
+    rank = _COARSE[level]
+    for lv in ("county", "city", "province"):
+        if _COARSE[lv] >= rank:
+            continue
+        best, note = _pick(g, _candidates_for(g, lv, m), m, strict=True)
+        if not best:
+            continue
+        if g.units[best].level == "county" and lv == "city":
+            # 县级市 accepted at city rank only for the speaker's own level
+            if g.units[best].kind != "省直辖县级市":
+                continue
+        notes.append(note)
+        if level in ("town", "street"):
+            child, cnote = _child_by_short(g, best, level, text + (title or ""))
+            if child:
+                return _region_of(g, child, level, "; ".join([*notes, cnote]))
+        r = _region_of(g, best, level, "; ".join(notes))
+        if g.units[best].kind == "直辖市" and level == "city":
+            r = Region(province=r.province, level="province", code=r.code, evidence=r.evidence)
+        return r
+    return Region(level=level, evidence="; ".join(notes))
