@@ -140,6 +140,8 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         if after == "年" or after == "月":
             continue
+        if unit in CLASSIFIERS and 1900 <= low <= 2100 and low == int(low) and (high != low or after in "批次届"):
+            continue  # "2018—2020批次": years, not a quantity
         if high < low:
             low, high = high, low
         qualifier = "exact"

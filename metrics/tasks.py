@@ -27,7 +27,7 @@ _CN_NUM = rf"[{CN}]{{1,3}}"
 
 # style -> (rank in the usual hierarchy, regex). Line-initial styles first.
 LINE_STYLES = [
-    ("cn_comma", 1, re.compile(rf"^[ \t]*(?P<m>(?P<n>{_CN_NUM})[、.．])(?!\d)")),
+    ("cn_comma", 1, re.compile(rf"^[ \t]*(?P<m>(?P<n>{_CN_NUM})[、.．])")),
     ("cn_paren", 2, re.compile(rf"^[ \t]*(?P<m>\((?P<n>{_CN_NUM})\))")),
     ("arabic_dot", 3, re.compile(r"^[ \t]*(?P<m>(?P<n>\d{1,2})[、.．](?!\d))")),
     ("arabic_paren", 4, re.compile(r"^[ \t]*(?P<m>\((?P<n>\d{1,2})\))")),

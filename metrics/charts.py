@@ -1,0 +1,776 @@
+"""Chart builders: pure functions ``(inputs) -> (tidy DataFrame, plotly Figure)``.
+
+The DataFrame returned is exactly what is plotted, so the dashboard offers it
+as the chart's download. Builders never raise on empty input: they return an
+empty frame (same columns) and a figure carrying a "无数据" note; the UI shows
+an ``st.info`` instead of the figure in that case.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.filters import LEVEL_ORDER, doc_type_label, level_label
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+#: ``config`` for st.plotly_chart: PNG export keeps the CJK font and a sane size.
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "speech-metrics", "height": 640, "width": 1100, "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+QUALIFIER_LABELS = {"exact": "确数", "about": "左右/约", "at_least": "以上/不低于", "at_most": "以内/不超过"}
+QUALIFIER_SYMBOLS = {"exact": "circle", "about": "diamond", "at_least": "triangle-up", "at_most": "triangle-down"}
+KIND_LABELS = {"target": "目标", "achievement": "完成", "long_term_target": "远期目标"}
+METRIC_LABELS = {"count": "出现次数", "per_10k": "每万字次数"}
+
+_PALETTE = ["#c0392b", "#2874a6", "#229954", "#b9770e", "#7d3c98", "#148f77", "#884ea0", "#ca6f1e",
+            "#1f618d", "#943126"]
+
+
+# ---------------------------------------------------------------- helpers
+def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15}},
+        font={"family": FONT_FAMILY, "size": 13},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 60},
+        legend={"title": {"text": legend_title or ""}, "orientation": "h", "y": -0.2, "x": 0},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        colorway=_PALETTE,
+    )
+    return fig
+
+
+def empty_figure(message: str = "无数据") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"size": 16})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return base_layout(fig, height=240)
+
+
+def short_labels(regions: Iterable[str]) -> dict[str, str]:
+    """Map full region labels ("江苏省 南京市") to their last component ("南京市"),
+    keeping the full label where the short one would be ambiguous."""
+    regions = list(dict.fromkeys(str(r) for r in regions))
+    short = {r: r.split()[-1] if r.split() else r for r in regions}
+    counts: dict[str, int] = {}
+    for s in short.values():
+        counts[s] = counts.get(s, 0) + 1
+    return {r: (s if counts[s] == 1 else r) for r, s in short.items()}
+
+
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def value_bounds(low, high) -> tuple[float | None, float | None, float | None]:
+    """(lo, hi, mid) with a missing bound replaced by the other one."""
+    lo, hi = _num(low), _num(high)
+    if lo is None and hi is None:
+        return None, None, None
+    if lo is None:
+        lo = hi
+    if hi is None:
+        hi = lo
+    if lo > hi:
+        lo, hi = hi, lo
+    return lo, hi, (lo + hi) / 2
+
+
+def with_bounds(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    b = [value_bounds(lo, hi) for lo, hi in zip(out["low"], out["high"])] if len(out) else []
+    out["lo"] = [x[0] for x in b]
+    out["hi"] = [x[1] for x in b]
+    out["mid"] = [x[2] for x in b]
+    out["lo"] = out["lo"].astype("float64")
+    out["hi"] = out["hi"].astype("float64")
+    out["mid"] = out["mid"].astype("float64")
+    return out
+
+
+def dominant_unit(df: pd.DataFrame) -> str | None:
+    if df.empty or "unit" not in df:
+        return None
+    units = df["unit"].fillna("").astype(str)
+    vc = units.value_counts()
+    return None if vc.empty else str(vc.index[0])
+
+
+def _year_str(y) -> str:
+    n = _num(y)
+    return "年份未知" if n is None else str(int(n))
+
+
+def region_path(row) -> tuple[str, ...]:
+    return tuple(str(row[c]) for c in ("province", "city", "district", "town")
+                 if c in row and row[c] is not None and not (isinstance(row[c], float) and math.isnan(row[c]))
+                 and str(row[c]) != "")
+
+
+# ---------------------------------------------------------------- overview
+_BY_LABELS = {"region": "地区", "province": "省份", "year": "年份", "level": "层级", "doc_type": "类型"}
+
+
+def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """Number of documents per ``by`` (region/province/year/level/doc_type),
+    optionally stacked by ``stack``."""
+    if by not in _BY_LABELS or (stack is not None and stack not in _BY_LABELS):
+        raise ValueError(f"unsupported grouping: {by!r}/{stack!r}")
+    label = _BY_LABELS[by]
+    cols = [label] + ([_BY_LABELS[stack]] if stack else []) + ["文档数"]
+    if docs.empty:
+        return pd.DataFrame(columns=cols), empty_figure()
+
+    def labelled(col: str) -> pd.Series:
+        s = docs[col]
+        if col == "year":
+            return s.map(_year_str)
+        if col == "level":
+            return s.map(level_label)
+        if col == "doc_type":
+            return s.map(doc_type_label)
+        return s.fillna("未知").astype(str).replace("", "未知")
+
+    frame = pd.DataFrame({label: labelled(by)})
+    keys = [label]
+    if stack:
+        frame[_BY_LABELS[stack]] = labelled(stack)
+        keys.append(_BY_LABELS[stack])
+    tidy = frame.groupby(keys, dropna=False).size().reset_index(name="文档数")
+    if by == "year":
+        tidy = tidy.sort_values(keys, key=lambda s: s.map(lambda v: (v == "年份未知", v)))
+    elif by == "level":
+        order = {level_label(v): i for i, v in enumerate(LEVEL_ORDER)}
+        tidy = tidy.sort_values(keys, key=lambda s: s.map(lambda v: (order.get(v, 99), v)))
+    else:
+        totals = tidy.groupby(label)["文档数"].transform("sum")
+        tidy = tidy.assign(_t=totals).sort_values(["_t", label], ascending=[False, True]).drop(columns="_t")
+    tidy = tidy.reset_index(drop=True)
+
+    fig = go.Figure()
+    horizontal = by in ("region", "province") and tidy[label].nunique() > 8
+    if stack:
+        for i, (sv, part) in enumerate(tidy.groupby(_BY_LABELS[stack], sort=True)):
+            _add_bar(fig, part[label], part["文档数"], str(sv), horizontal, _PALETTE[i % len(_PALETTE)])
+        fig.update_layout(barmode="stack")
+    else:
+        _add_bar(fig, tidy[label], tidy["文档数"], "文档数", horizontal, _PALETTE[0])
+        fig.update_layout(showlegend=False)
+    n_cats = tidy[label].nunique()
+    height = max(320, min(1400, 26 * n_cats + 120)) if horizontal else 380
+    base_layout(fig, f"按{label}统计的文档数", height=height, legend_title=_BY_LABELS.get(stack or "", ""))
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", type="category", title=None)
+        fig.update_xaxes(title="文档数")
+    else:
+        fig.update_xaxes(type="category", title=label)
+        fig.update_yaxes(title="文档数")
+    return tidy, fig
+
+
+def _add_bar(fig, cats, values, name, horizontal, color):
+    if horizontal:
+        fig.add_bar(y=list(cats), x=list(values), orientation="h", name=name, marker_color=color)
+    else:
+        fig.add_bar(x=list(cats), y=list(values), name=name, marker_color=color)
+
+
+# ---------------------------------------------------------------- targets
+_TARGET_COLS = ["地区", "年份", "层级", "指标", "原文指标", "下限", "上限", "中值", "单位", "限定", "类型",
+                "原句", "doc_id"]
+
+
+def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
+    b = with_bounds(df)
+    return pd.DataFrame({
+        "地区": b["region"].astype(str),
+        "年份": b["year"].astype("Int64"),
+        "层级": b["level"].map(level_label),
+        "指标": indicator_label,
+        "原文指标": b["indicator"].astype(str),
+        "下限": b["lo"],
+        "上限": b["hi"],
+        "中值": b["mid"],
+        "单位": b["unit"].fillna("").astype(str),
+        "限定": b["qualifier"].map(lambda v: QUALIFIER_LABELS.get(v, "未注明") if isinstance(v, str) else "未注明"),
+        "类型": b["kind"].map(lambda v: KIND_LABELS.get(v, v)),
+        "原句": b["sentence"].astype(str),
+        "doc_id": b["doc_id"].astype(str),
+    })
+
+
+def _select_unit(df: pd.DataFrame, unit: str | None) -> tuple[pd.DataFrame, str | None]:
+    if df.empty:
+        return df, unit
+    u = unit if unit is not None else dominant_unit(df)
+    return df[df["unit"].fillna("").astype(str) == (u or "")], u
+
+
+def _interval_traces(fig: go.Figure, tidy: pd.DataFrame, x_col: str, *, group_col: str | None = None,
+                     mode: str = "markers") -> None:
+    """Points at the mid value with low–high error bars; marker symbol = qualifier."""
+    groups = [(None, tidy)] if group_col is None else list(tidy.groupby(group_col, sort=True))
+    for gi, (gname, gpart) in enumerate(groups):
+        color = _PALETTE[gi % len(_PALETTE)]
+        for qual, part in gpart.groupby("限定", sort=False):
+            symbol = {QUALIFIER_LABELS[k]: v for k, v in QUALIFIER_SYMBOLS.items()}.get(qual, "circle-open")
+            name = f"{gname} · {qual}" if gname is not None else str(qual)
+            fig.add_scatter(
+                x=list(part[x_col]), y=list(part["中值"]), mode=mode, name=name,
+                marker={"symbol": symbol, "size": 11, "color": color, "line": {"width": 1, "color": "#333"}},
+                error_y={"type": "data", "symmetric": False,
+                         "array": list(part["上限"] - part["中值"]),
+                         "arrayminus": list(part["中值"] - part["下限"]),
+                         "thickness": 2, "width": 6, "color": color},
+                customdata=np.stack([part["地区"], part["年份"].astype(str), part["下限"], part["上限"],
+                                     part["单位"], part["原句"].str.slice(0, 80)], axis=-1),
+                hovertemplate=("%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}–%{customdata[3]}"
+                               " %{customdata[4]}<br>%{customdata[5]}<extra>" + str(qual) + "</extra>"),
+            )
+
+
+def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """Regions side by side: one interval (low–high) per document for one indicator."""
+    df, unit = _select_unit(df, unit)
+    if df.empty:
+        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+    tidy = _target_tidy(df, indicator_label).dropna(subset=["中值"])
+    if tidy.empty:
+        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+    short = short_labels(tidy["地区"])
+    multi_year = tidy["年份"].nunique(dropna=False) > 1
+    tidy = tidy.sort_values(["中值", "地区"], ascending=[False, True]).reset_index(drop=True)
+    x = [short[r] + (f" {_year_str(y)}" if multi_year else "") for r, y in zip(tidy["地区"], tidy["年份"])]
+    # disambiguate duplicated x labels (several targets of one region-year)
+    seen: dict[str, int] = {}
+    xs = []
+    for lab in x:
+        seen[lab] = seen.get(lab, 0) + 1
+        xs.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
+    tidy.insert(0, "标签", xs)
+    fig = go.Figure()
+    _interval_traces(fig, tidy, "标签")
+    base_layout(fig, f"{indicator_label}：各地区对比（{unit or '无单位'}）", height=460, legend_title="限定")
+    fig.update_xaxes(type="category", title=None, tickangle=-40 if len(tidy) > 8 else 0)
+    fig.update_yaxes(title=unit or "")
+    return tidy, fig
+
+
+def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] | None = None,
+                 unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """The indicator over the years for chosen regions (intervals, one colour per region)."""
+    if regions:
+        df = df[df["region"].isin(list(regions))]
+    df = df[df["year"].notna()] if not df.empty else df
+    df, unit = _select_unit(df, unit)
+    if df.empty:
+        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+    tidy = _target_tidy(df, indicator_label).dropna(subset=["中值"])
+    tidy = tidy.sort_values(["地区", "年份"]).reset_index(drop=True)
+    if tidy.empty:
+        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+    fig = go.Figure()
+    _interval_traces(fig, tidy, "年份", group_col="地区", mode="lines+markers")
+    base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}）", height=440, legend_title="地区 · 限定")
+    fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
+    fig.update_yaxes(title=unit or "")
+    return tidy, fig
+
+
+def escalation_by_level(df: pd.DataFrame, indicator_label: str, unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """Same indicator and year, values grouped by administrative level."""
+    df, unit = _select_unit(df, unit)
+    if df.empty:
+        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+    tidy = _target_tidy(df, indicator_label).dropna(subset=["中值"])
+    if tidy.empty:
+        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+    order = {level_label(v): i for i, v in enumerate(LEVEL_ORDER)}
+    tidy = tidy.sort_values(["层级", "年份", "地区"], key=lambda s: s.map(lambda v: order.get(v, 99)) if s.name == "层级" else s)
+    tidy = tidy.reset_index(drop=True)
+    fig = go.Figure()
+    for i, (year, part) in enumerate(tidy.groupby("年份", sort=True, dropna=False)):
+        color = _PALETTE[i % len(_PALETTE)]
+        fig.add_box(x=list(part["层级"]), y=list(part["中值"]), name=_year_str(year), boxpoints="all",
+                    jitter=0.4, pointpos=0, marker={"color": color, "size": 8}, line={"color": color},
+                    customdata=np.stack([part["地区"], part["限定"], part["原句"].str.slice(0, 60)], axis=-1),
+                    hovertemplate="%{customdata[0]}<br>%{y} (%{customdata[1]})<br>%{customdata[2]}<extra></extra>")
+    base_layout(fig, f"{indicator_label}：按层级（{unit or '无单位'}）", height=420, legend_title="年份")
+    fig.update_layout(boxmode="group")
+    cats = [level_label(v) for v in LEVEL_ORDER if level_label(v) in set(tidy["层级"])]
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=cats, title="层级")
+    fig.update_yaxes(title=unit or "")
+    return tidy, fig
+
+
+_ESC_COLS = ["下级地区", "下级层级", "上级地区", "上级层级", "年份", "下级中值", "上级中值", "加码幅度", "单位",
+             "下级原句", "上级原句"]
+
+
+def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """Child minus parent for the same indicator and year where both are present.
+
+    The parent of a document is the document whose region path (province,
+    city, district, town without blanks) equals the child's path minus its
+    last component — e.g. 江苏省 → 江苏省 南京市; 北京市 → 北京市 怀柔区."""
+    df, unit = _select_unit(df, unit)
+    if df.empty:
+        return pd.DataFrame(columns=_ESC_COLS), empty_figure()
+    b = with_bounds(df).dropna(subset=["mid"])
+    b = b[b["year"].notna()]
+    if b.empty:
+        return pd.DataFrame(columns=_ESC_COLS), empty_figure()
+    b = b.assign(_path=[region_path(r) for _, r in b.iterrows()])
+    # one value per (path, year): first target of the document
+    first = b.sort_values(["doc_id", "idx"]).groupby(["_path", "year"], sort=False).head(1)
+    by_key = {(p, int(y)): r for p, y, r in zip(first["_path"], first["year"], first.to_dict("records"))}
+    rows = []
+    for (path, year), child in by_key.items():
+        if len(path) < 2:
+            continue
+        parent = by_key.get((path[:-1], year))
+        if parent is None:
+            continue
+        rows.append({
+            "下级地区": child["region"], "下级层级": level_label(child["level"]),
+            "上级地区": parent["region"], "上级层级": level_label(parent["level"]), "年份": year,
+            "下级中值": child["mid"], "上级中值": parent["mid"],
+            "加码幅度": round(child["mid"] - parent["mid"], 6), "单位": unit or "",
+            "下级原句": child["sentence"], "上级原句": parent["sentence"],
+        })
+    if not rows:
+        return pd.DataFrame(columns=_ESC_COLS), empty_figure("没有同年份的上下级配对")
+    tidy = pd.DataFrame(rows, columns=_ESC_COLS).sort_values(["加码幅度", "下级地区"], ascending=[False, True])
+    tidy = tidy.reset_index(drop=True)
+    short = short_labels(tidy["下级地区"])
+    x = [f"{short[r]} {y}" for r, y in zip(tidy["下级地区"], tidy["年份"])]
+    colors = ["#c0392b" if v > 0 else ("#2874a6" if v < 0 else "#7f8c8d") for v in tidy["加码幅度"]]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=list(tidy["加码幅度"]), marker_color=colors, name="下级−上级",
+                customdata=np.stack([tidy["上级地区"], tidy["下级中值"], tidy["上级中值"]], axis=-1),
+                hovertemplate="%{x}<br>下级 %{customdata[1]} − 上级(%{customdata[0]}) %{customdata[2]}"
+                              " = %{y}<extra></extra>")
+    base_layout(fig, f"{indicator_label}：逐级加码（下级 − 上级，{unit or '无单位'}）", height=400)
+    fig.update_layout(showlegend=False)
+    fig.add_hline(y=0, line_color="#555", line_width=1)
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title=f"差值（{unit}）" if unit else "差值")
+    return tidy, fig
+
+
+_ATT_COLS = ["地区", "年份", "目标下限", "目标上限", "目标限定", "完成值", "完成值来源年份", "差距", "达成", "单位",
+             "目标原句", "完成原句"]
+
+
+def attainment(targets_df: pd.DataFrame, achievements_df: pd.DataFrame, indicator_label: str,
+               unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """Target for year Y (document of year Y) beside the achievement for year Y
+    reported in the Y+1 document of the same region."""
+    t, unit = _select_unit(targets_df, unit)
+    a, _ = _select_unit(achievements_df, unit if unit is not None else "")
+    if t.empty or a.empty:
+        return pd.DataFrame(columns=_ATT_COLS), empty_figure("缺少相邻年份的目标与完成值")
+    t = with_bounds(t).dropna(subset=["mid"])
+    a = with_bounds(a).dropna(subset=["mid"])
+    t = t[t["year"].notna()].sort_values(["doc_id", "idx"]).groupby(["region", "year"]).head(1)
+    a = a[a["year"].notna()].sort_values(["doc_id", "idx"]).groupby(["region", "year"]).head(1)
+    a = a.assign(target_year=a["year"].astype(int) - 1)
+    m = t.merge(a, left_on=["region", t["year"].astype(int)], right_on=["region", "target_year"],
+                suffixes=("_t", "_a"))
+    if m.empty:
+        return pd.DataFrame(columns=_ATT_COLS), empty_figure("缺少相邻年份的目标与完成值")
+
+    def met(row) -> bool | None:
+        d = row["direction_t"] if isinstance(row.get("direction_t"), str) else "growth"
+        if d in ("reduce", "at_most"):
+            return bool(row["mid_a"] <= row["hi_t"])
+        return bool(row["mid_a"] >= row["lo_t"])
+
+    tidy = pd.DataFrame({
+        "地区": m["region"].astype(str),
+        "年份": m["year_t"].astype(int),
+        "目标下限": m["lo_t"], "目标上限": m["hi_t"],
+        "目标限定": m["qualifier_t"].map(lambda v: QUALIFIER_LABELS.get(v, "未注明") if isinstance(v, str) else "未注明"),
+        "完成值": m["mid_a"],
+        "完成值来源年份": m["year_a"].astype(int),
+        "差距": (m["mid_a"] - m["mid_t"]).round(6),
+        "达成": [met(r) for _, r in m.iterrows()],
+        "单位": unit or "",
+        "目标原句": m["sentence_t"].astype(str), "完成原句": m["sentence_a"].astype(str),
+    }).sort_values(["地区", "年份"]).reset_index(drop=True)
+    fig = go.Figure()
+    multi = tidy["地区"].nunique() > 1
+    short = short_labels(tidy["地区"])
+    x = [f"{short[r]} {y}" if multi else str(y) for r, y in zip(tidy["地区"], tidy["年份"])]
+    mid_t = (tidy["目标下限"] + tidy["目标上限"]) / 2
+    fig.add_bar(x=x, y=list(mid_t), name="目标（当年报告）", marker_color="#d5dbdb",
+                marker_line={"color": "#7f8c8d", "width": 1},
+                error_y={"type": "data", "symmetric": False, "array": list(tidy["目标上限"] - mid_t),
+                         "arrayminus": list(mid_t - tidy["目标下限"]), "color": "#555"})
+    fig.add_bar(x=x, y=list(tidy["完成值"]), name="完成（次年报告）",
+                marker_color=["#229954" if v else "#c0392b" for v in tidy["达成"]])
+    base_layout(fig, f"{indicator_label}：目标与完成（{unit or '无单位'}）", height=420)
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title=unit or "")
+    return tidy, fig
+
+
+# ---------------------------------------------------------------- tasks
+_TASK_BY = {"document": "文档", "region": "地区", "year": "年份"}
+
+
+def doc_labels(docs: pd.DataFrame) -> pd.Series:
+    """"南京市 2024 · 政府工作报告" style labels, unique per doc_id."""
+    short = short_labels(docs["region"].astype(str)) if len(docs) else {}
+    labs = [f"{short.get(str(r), r)} {_year_str(y)} · {str(t or '')[:14]}"
+            for r, y, t in zip(docs["region"], docs["year"], docs["title"].fillna(""))]
+    seen: dict[str, int] = {}
+    out = []
+    for lab in labs:
+        seen[lab] = seen.get(lab, 0) + 1
+        out.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
+    return pd.Series(out, index=docs.index)
+
+
+def task_counts(docs: pd.DataFrame, by: str = "document") -> tuple[pd.DataFrame, go.Figure]:
+    """Top-level sections and enumerated items (and declared mismatches) per document/region/year.
+    Region and year rows are means per document."""
+    if by not in _TASK_BY:
+        raise ValueError(by)
+    label = _TASK_BY[by]
+    cols = [label, "文档数", "一级部分", "列举事项", "声明不符"]
+    if docs.empty:
+        return pd.DataFrame(columns=cols), empty_figure()
+    d = docs.copy()
+    if by == "document":
+        d[label] = doc_labels(d)
+    elif by == "region":
+        d[label] = d["region"].astype(str)
+    else:
+        d[label] = d["year"].map(_year_str)
+    g = d.groupby(label, sort=False)
+    tidy = pd.DataFrame({
+        "文档数": g.size(),
+        "一级部分": g["top_level_sections"].mean().round(2),
+        "列举事项": g["enumerated_items"].mean().round(2),
+        "声明不符": g["declared_mismatches"].sum(),
+    }).reset_index()
+    tidy = tidy[cols]
+    tidy = tidy.sort_values(label if by == "year" else ["列举事项", label], ascending=by == "year")
+    tidy = tidy.reset_index(drop=True)
+    fig = go.Figure()
+    horizontal = by != "year"
+    cats = tidy[label].tolist()
+    for i, col in enumerate(["一级部分", "列举事项"]):
+        _add_bar(fig, cats, tidy[col], col, horizontal, _PALETTE[i + 1])
+    fig.update_layout(barmode="group")
+    suffix = "" if by == "document" else "（每篇平均）"
+    height = max(320, min(1600, 34 * len(cats) + 140)) if horizontal else 380
+    base_layout(fig, f"按{label}的任务结构{suffix}", height=height)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", type="category", title=None)
+        fig.update_xaxes(title="数量")
+    else:
+        fig.update_xaxes(type="category", title=label)
+        fig.update_yaxes(title="数量")
+    return tidy, fig
+
+
+def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "document") -> tuple[pd.DataFrame, go.Figure]:
+    """Outline items per outline level (1 = top), per document/region/year (mean per document)."""
+    label = _TASK_BY[by]
+    cols = [label, "提纲层级", "条目数"]
+    if outline_df.empty or docs.empty:
+        return pd.DataFrame(columns=cols), empty_figure()
+    d = docs.copy()
+    if by == "document":
+        d[label] = doc_labels(d)
+    elif by == "region":
+        d[label] = d["region"].astype(str)
+    else:
+        d[label] = d["year"].map(_year_str)
+    per_doc = outline_df.groupby(["doc_id", "outline_level"]).size().rename("n").reset_index()
+    per_doc = per_doc.merge(d[["doc_id", label]], on="doc_id")
+    n_docs = d.groupby(label).size()
+    agg = per_doc.groupby([label, "outline_level"])["n"].sum().reset_index()
+    agg["条目数"] = (agg["n"] / agg[label].map(n_docs)).round(2)
+    agg["提纲层级"] = agg["outline_level"].map(lambda v: f"第{int(v)}级")
+    tidy = agg[[label, "提纲层级", "条目数"]].sort_values([label, "提纲层级"]).reset_index(drop=True)
+    if tidy.empty:
+        return pd.DataFrame(columns=cols), empty_figure()
+    fig = go.Figure()
+    horizontal = by != "year"
+    for i, (lv, part) in enumerate(tidy.groupby("提纲层级", sort=True)):
+        _add_bar(fig, part[label], part["条目数"], str(lv), horizontal, _PALETTE[i % len(_PALETTE)])
+    fig.update_layout(barmode="stack")
+    n = tidy[label].nunique()
+    height = max(320, min(1600, 28 * n + 140)) if horizontal else 380
+    base_layout(fig, "提纲条目按层级" + ("" if by == "document" else "（每篇平均）"), height=height,
+                legend_title="提纲层级")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", type="category", title=None)
+    else:
+        fig.update_xaxes(type="category")
+    return tidy, fig
+
+
+# ---------------------------------------------------------------- slogans
+def _region_chars(docs: pd.DataFrame, key: str = "region") -> pd.Series:
+    return docs.groupby(key)["n_chars"].sum()
+
+
+def slogan_matrix(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "per_10k") -> pd.DataFrame:
+    """Long table region × slogan with count and per-10k (sum of counts over the
+    region's characters, documents without hits included)."""
+    if slogans_df.empty or docs.empty:
+        return pd.DataFrame(columns=["地区", "提法", "出现次数", "每万字次数"])
+    chars = _region_chars(docs)
+    g = slogans_df.groupby(["region", "text"])["count"].sum().reset_index()
+    g["每万字次数"] = (g["count"] / g["region"].map(chars) * 10000).round(3)
+    return g.rename(columns={"region": "地区", "text": "提法", "count": "出现次数"})
+
+
+def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "per_10k",
+                   top_n: int = 20) -> tuple[pd.DataFrame, go.Figure]:
+    if metric not in METRIC_LABELS:
+        raise ValueError(metric)
+    m = slogan_matrix(slogans_df, docs)
+    if m.empty:
+        return m, empty_figure()
+    value_col = METRIC_LABELS[metric]
+    top = m.groupby("提法")["出现次数"].sum().sort_values(ascending=False).head(top_n).index.tolist()
+    regions = sorted(docs["region"].astype(str).unique().tolist())
+    m = m[m["提法"].isin(top)]
+    grid = m.pivot_table(index="地区", columns="提法", values=value_col, aggfunc="sum").reindex(
+        index=regions, columns=top).fillna(0)
+    tidy = grid.stack().rename(value_col).reset_index()
+    tidy.columns = ["地区", "提法", value_col]
+    short = short_labels(regions)
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=top, y=[short[r] for r in regions], colorscale="Reds",
+        colorbar={"title": {"text": value_col}},
+        hovertemplate="%{y} · %{x}<br>" + value_col + " %{z}<extra></extra>", xgap=1, ygap=1,
+    ))
+    height = max(360, min(2200, 24 * len(regions) + 220))
+    base_layout(fig, f"地区 × 提法（{value_col}）", height=height)
+    fig.update_xaxes(tickangle=-45, side="top", title=None)
+    fig.update_yaxes(autorange="reversed", title=None, type="category")
+    fig.update_layout(margin={"t": 160, "l": 110})
+    return tidy, fig
+
+
+def slogan_trend(slogans_df: pd.DataFrame, docs: pd.DataFrame, chosen: Sequence[str],
+                 metric: str = "per_10k") -> tuple[pd.DataFrame, go.Figure]:
+    value_col = METRIC_LABELS[metric]
+    cols = ["年份", "提法", "出现次数", "每万字次数", "文档数"]
+    if slogans_df.empty or docs.empty or not chosen:
+        return pd.DataFrame(columns=cols), empty_figure()
+    d = docs[docs["year"].notna()]
+    s = slogans_df[slogans_df["year"].notna() & slogans_df["text"].isin(list(chosen))]
+    if d.empty or s.empty:
+        return pd.DataFrame(columns=cols), empty_figure()
+    chars = d.groupby("year")["n_chars"].sum()
+    ndocs = d.groupby("year").size()
+    years = sorted(int(y) for y in chars.index)
+    rows = []
+    for text in chosen:
+        part = s[s["text"] == text].groupby("year")["count"].sum()
+        for y in years:
+            c = int(part.get(y, 0))
+            rows.append({"年份": y, "提法": text, "出现次数": c,
+                         "每万字次数": round(c / chars[y] * 10000, 3) if chars[y] else 0.0,
+                         "文档数": int(ndocs[y])})
+    tidy = pd.DataFrame(rows, columns=cols)
+    fig = go.Figure()
+    for i, (text, part) in enumerate(tidy.groupby("提法", sort=False)):
+        fig.add_scatter(x=part["年份"], y=part[value_col], mode="lines+markers", name=str(text),
+                        line={"color": _PALETTE[i % len(_PALETTE)]})
+    base_layout(fig, f"提法历年变化（{value_col}）", height=400, legend_title="提法")
+    fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
+    fig.update_yaxes(title=value_col, rangemode="tozero")
+    return tidy, fig
+
+
+FLAG_LABELS = {"debut": "首次出现", "spike": "激增", "omission": "消失"}
+
+
+def slogan_flags(slogans_df: pd.DataFrame, docs: pd.DataFrame, spike_ratio: float = 2.0,
+                 min_count: int = 3) -> pd.DataFrame:
+    """Per region, consecutive documents by year:
+
+    * debut — a slogan appears in a region for the first time after at least one earlier document without it;
+    * spike — per-10k rate ≥ ``spike_ratio`` × the region's earlier mean rate and count ≥ ``min_count``;
+    * omission — present in the region's previous document year, absent now.
+    """
+    cols = ["地区", "年份", "提法", "标记", "出现次数", "每万字次数", "说明"]
+    if docs.empty:
+        return pd.DataFrame(columns=cols)
+    d = docs[docs["year"].notna()]
+    rows = []
+    for region, rdocs in d.groupby("region"):
+        years = sorted(int(y) for y in rdocs["year"].unique())
+        if len(years) < 2:
+            continue
+        chars = rdocs.groupby("year")["n_chars"].sum()
+        rs = slogans_df[slogans_df["region"] == region]
+        counts = rs.groupby(["text", "year"])["count"].sum()
+        texts = sorted(rs["text"].unique())
+        for text in texts:
+            series = {y: int(counts.get((text, y), 0)) for y in years}
+            rates = {y: (series[y] / chars[y] * 10000 if chars[y] else 0.0) for y in years}
+            for i, y in enumerate(years):
+                prev = years[:i]
+                c, r = series[y], rates[y]
+                if i and c > 0 and all(series[p] == 0 for p in prev):
+                    rows.append([region, y, text, FLAG_LABELS["debut"], c, round(r, 3),
+                                 f"此前 {len(prev)} 年未出现"])
+                elif i and c >= min_count:
+                    base = sum(rates[p] for p in prev) / len(prev)
+                    if base > 0 and r >= spike_ratio * base:
+                        rows.append([region, y, text, FLAG_LABELS["spike"], c, round(r, 3),
+                                     f"每万字 {r:.2f}，此前均值 {base:.2f}"])
+                if i and c == 0 and series[years[i - 1]] > 0:
+                    rows.append([region, y, text, FLAG_LABELS["omission"], 0, 0.0,
+                                 f"{years[i - 1]} 年出现 {series[years[i - 1]]} 次"])
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["地区", "年份", "标记", "提法"]).reset_index(drop=True)
+
+
+def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.DataFrame, go.Figure]:
+    """Formulas (e.g. 三个聚焦) and quoted phrases found outside the dictionary."""
+    cols = ["提法", "类别", "文档数", "出现次数", "地区数", "地区"]
+    if slogans_df.empty:
+        return pd.DataFrame(columns=cols), empty_figure()
+    kind_label = {"formula": "数字提法", "quoted": "引号短语", "dictionary": "词典提法"}
+    g = slogans_df.groupby(["text", "kind"]).agg(
+        文档数=("doc_id", "nunique"), 出现次数=("count", "sum"), 地区数=("region", "nunique"),
+        地区=("region", lambda s: "、".join(sorted(set(map(str, s)))[:8])),
+    ).reset_index()
+    g["类别"] = g["kind"].map(lambda k: kind_label.get(k, k))
+    tidy = g.rename(columns={"text": "提法"})[cols].sort_values(
+        ["文档数", "出现次数", "提法"], ascending=[False, False, True]).head(top_n).reset_index(drop=True)
+    fig = go.Figure()
+    for i, (k, part) in enumerate(tidy.groupby("类别", sort=True)):
+        fig.add_bar(y=part["提法"], x=part["文档数"], orientation="h", name=str(k),
+                    marker_color=_PALETTE[(i + 1) % len(_PALETTE)],
+                    customdata=np.stack([part["出现次数"], part["地区"]], axis=-1),
+                    hovertemplate="%{y}<br>%{x} 篇 · %{customdata[0]} 次<br>%{customdata[1]}<extra></extra>")
+    base_layout(fig, "新发现的提法与引号短语（按文档数）", height=max(360, 24 * len(tidy) + 140),
+                legend_title="类别")
+    fig.update_yaxes(autorange="reversed", type="category", categoryorder="array",
+                     categoryarray=tidy["提法"].tolist(), title=None)
+    fig.update_xaxes(title="文档数")
+    return tidy, fig
+
+
+def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tuple[pd.DataFrame, go.Figure]:
+    """Keywords over-represented in one region's documents versus the rest.
+
+    score = log2((w_region + ε) / (w_rest + ε)), where w is the mean keyword
+    weight per document (documents lacking the word count as 0)."""
+    cols = ["关键词", "本地区平均权重", "其他地区平均权重", "区分度", "本地区文档数"]
+    if kw.empty or region not in set(kw["region"]):
+        return pd.DataFrame(columns=cols), empty_figure()
+    n_in = kw.loc[kw["region"] == region, "doc_id"].nunique()
+    n_out = kw.loc[kw["region"] != region, "doc_id"].nunique()
+    inside = kw[kw["region"] == region].groupby("word").agg(w=("weight", "sum"), n=("doc_id", "nunique"))
+    outside = kw[kw["region"] != region].groupby("word")["weight"].sum()
+    w_in = inside["w"] / max(n_in, 1)
+    w_out = outside.reindex(inside.index).fillna(0) / max(n_out, 1)
+    eps = max(float(kw["weight"].median()) * 0.05, 1e-6)
+    score = np.log2((w_in + eps) / (w_out + eps))
+    tidy = pd.DataFrame({
+        "关键词": inside.index, "本地区平均权重": w_in.round(4).values,
+        "其他地区平均权重": w_out.round(4).values, "区分度": score.round(3).values,
+        "本地区文档数": inside["n"].values,
+    }).sort_values(["区分度", "关键词"], ascending=[False, True]).head(top_n).reset_index(drop=True)
+    fig = go.Figure()
+    fig.add_bar(y=tidy["关键词"], x=tidy["区分度"], orientation="h", marker_color=_PALETTE[1],
+                hovertemplate="%{y}<br>log2 比值 %{x}<extra></extra>")
+    base_layout(fig, f"{region.split()[-1] if region.split() else region}：区别于其他地区的关键词",
+                height=max(360, 24 * len(tidy) + 120))
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(autorange="reversed", type="category", title=None)
+    fig.update_xaxes(title="区分度（log2 本地区/其他）")
+    return tidy, fig
+
+
+# ---------------------------------------------------------------- compare
+COMPARE_METRICS = [
+    ("文档数", "n_docs"), ("总字数", "n_chars"), ("一级部分（平均）", "top_level_sections"),
+    ("列举事项（平均）", "enumerated_items"), ("声明不符", "declared_mismatches"),
+    ("数字目标（条）", "n_targets"), ("提法命中（每万字）", "slogans_per_10k"),
+]
+
+
+def compare_table(entities: dict[str, pd.DataFrame], slogans_by_entity: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Aligned metric rows × entity columns. ``entities`` maps a column label to
+    the documents it covers."""
+    rows = {label: [] for label, _ in COMPARE_METRICS}
+    for name, docs in entities.items():
+        n_chars = int(docs["n_chars"].sum()) if len(docs) else 0
+        hits = int(slogans_by_entity.get(name, pd.DataFrame(columns=["count"]))["count"].sum())
+        vals = {
+            "n_docs": len(docs), "n_chars": n_chars,
+            "top_level_sections": round(float(docs["top_level_sections"].mean()), 2) if len(docs) else None,
+            "enumerated_items": round(float(docs["enumerated_items"].mean()), 2) if len(docs) else None,
+            "declared_mismatches": int(docs["declared_mismatches"].sum()) if len(docs) else 0,
+            "n_targets": int(docs["n_targets"].sum()) if len(docs) else 0,
+            "slogans_per_10k": round(hits / n_chars * 10000, 2) if n_chars else None,
+        }
+        for label, key in COMPARE_METRICS:
+            rows[label].append(vals[key])
+    return pd.DataFrame(rows, index=list(entities)).T.reset_index(names="指标")
+
+
+def compare_slogans(slogans_by_entity: dict[str, pd.DataFrame], chars_by_entity: dict[str, int],
+                    top_n: int = 12) -> tuple[pd.DataFrame, go.Figure]:
+    """Grouped bars: per-10k rate of the most frequent slogans across the entities."""
+    cols = ["对象", "提法", "出现次数", "每万字次数"]
+    frames = []
+    for name, s in slogans_by_entity.items():
+        if s.empty:
+            continue
+        g = s.groupby("text")["count"].sum().reset_index()
+        g["对象"] = name
+        chars = chars_by_entity.get(name) or 0
+        g["每万字次数"] = (g["count"] / chars * 10000).round(3) if chars else 0.0
+        frames.append(g)
+    if not frames:
+        return pd.DataFrame(columns=cols), empty_figure()
+    allg = pd.concat(frames, ignore_index=True).rename(columns={"text": "提法", "count": "出现次数"})
+    top = allg.groupby("提法")["出现次数"].sum().sort_values(ascending=False).head(top_n).index.tolist()
+    names = list(slogans_by_entity)
+    grid = [(n, t) for n in names for t in top]
+    tidy = pd.DataFrame(grid, columns=["对象", "提法"]).merge(allg, on=["对象", "提法"], how="left")
+    tidy["出现次数"] = tidy["出现次数"].fillna(0).astype(int)
+    tidy["每万字次数"] = tidy["每万字次数"].fillna(0.0)
+    tidy = tidy[cols]
+    fig = go.Figure()
+    for i, n in enumerate(names):
+        part = tidy[tidy["对象"] == n]
+        fig.add_bar(x=part["提法"], y=part["每万字次数"], name=n, marker_color=_PALETTE[i % len(_PALETTE)])
+    base_layout(fig, "主要提法对比（每万字次数）", height=420, legend_title="对象")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category", tickangle=-35, title=None)
+    fig.update_yaxes(title="每万字次数")
+    return tidy, fig
+

@@ -1,0 +1,69 @@
+"""Versioned rule files under metrics/data/: indicators, slogans, cue words.
+
+RULES_VERSION is the package version plus a short hash of every rule file, so each fact in
+the database names the exact lexicons that produced it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from . import __version__
+
+RULE_FILES = ("indicators.csv", "slogans.csv")
+
+
+def data_path(name: str):
+    return resources.files("metrics") / "data" / name
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    with data_path(name).open(encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if any(v.strip() for v in row.values() if v)]
+
+
+@cache
+def rules_version() -> str:
+    h = hashlib.sha256()
+    for name in RULE_FILES:
+        h.update(data_path(name).read_bytes())
+    return f"{__version__}+{h.hexdigest()[:8]}"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label_zh: str
+    label_en: str
+    unit: str
+    direction: str
+    aliases: tuple[str, ...]
+
+
+@cache
+def indicators() -> dict[str, Indicator]:
+    out = {}
+    for row in read_rows("indicators.csv"):
+        aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
+        out[row["id"]] = Indicator(row["id"], row["label_zh"], row["label_en"], row["unit"], row["direction"], aliases)
+    return out
+
+
+@dataclass(frozen=True)
+class Slogan:
+    text: str
+    category: str
+    variants: tuple[str, ...]
+
+
+@cache
+def slogans() -> tuple[Slogan, ...]:
+    out = []
+    for row in read_rows("slogans.csv"):
+        variants = tuple(v for v in (row.get("variants") or "").split("|") if v)
+        out.append(Slogan(row["text"], row.get("category") or "", variants))
+    return tuple(out)

@@ -1,0 +1,248 @@
+"""Numeric targets and results: indicator, value or range, unit, qualifier, kind.
+
+Each quantity found in a clause is attached to an indicator (a registry alias from
+metrics/data/indicators.csv, else the phrase around the number) and classified:
+
+* ``long_term_target`` — cues 到20XX年 (a later year), 年均, 十四五, 五年/三年, 期间;
+* ``achievement`` — in a review section (工作回顾, 过去一年, 主要成绩 …), or cues 比上年,
+  同比, 较去年, 累计, 了, an earlier year "2023年…";
+* ``target`` — in a plan section, or cues 预期目标, 力争, 确保, 控制在, 今年.
+
+>>> doc = "一、2023年工作回顾\\n城镇登记失业率控制在4.2%以内。\\n二、2024年主要目标\\n地区生产总值增长5%左右,城镇登记失业率控制在4.2%以内。"
+>>> [(t.canonical, t.low, t.qualifier, t.kind) for t in extract_targets(doc, year=2024)]
+[('registered_unemployment_rate', 4.2, 'at_most', 'achievement'), ('gdp_growth', 5.0, 'about', 'target'), ('registered_unemployment_rate', 4.2, 'at_most', 'target')]
+>>> [(t.indicator, t.low, t.high) for t in extract_targets("规模以上工业增加值、固定资产投资分别增长8%和8.5%", year=None)]
+[('规模以上工业增加值', 8.0, 8.0), ('固定资产投资', 8.5, 8.5)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from .lexicon import indicators
+from .quantities import CLASSIFIERS, Quantity, find_quantities
+from .tasks import OutlineItem
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    canonical: str
+    low: float
+    high: float
+    unit: str
+    qualifier: str
+    direction: str
+    kind: str
+    stretch: float | None
+    sentence: str
+    start: int
+    end: int
+    value_start: int
+    value_end: int
+
+
+@cache
+def _alias_automaton():
+    auto = ahocorasick.Automaton()
+    for ind in indicators().values():
+        for alias in ind.aliases:
+            auto.add_word(alias, (len(alias), alias, ind.id))
+    auto.make_automaton()
+    return auto
+
+
+def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
+    """Leftmost-longest alias matches: (start, end, alias, id)."""
+    found = []
+    for end_idx, (length, alias, ind_id) in _alias_automaton().iter(clause):
+        found.append((end_idx - length + 1, -length, alias, ind_id))
+    found.sort()
+    out, pos = [], 0
+    for start, neg, alias, ind_id in found:
+        if start < pos:
+            continue
+        out.append((start, start - neg, alias, ind_id))
+        pos = start - neg
+    return out
+
+
+CLAUSE_SPLIT = re.compile(r"[。;；!！?？\n,，:：]")
+REVIEW_HEADING = re.compile(r"回顾|过去一年|过去五年|过去的一年|主要成绩|工作成效|取得的成绩|成绩|总结|上半年|前一阶段|去年|\d{4}年工作")
+PLAN_HEADING = re.compile(r"安排|目标|任务|总体要求|今年|明年|主要工作|重点工作|意见|要求|建议|打算|思路|举措|措施|抓好|加快|推进|强化|切实|着力|坚持|确保|全面完成")
+
+GROWTH_VERBS = ("增长", "增速", "增幅", "提高", "上升", "增加", "增收", "提升", "递增")
+REDUCE_VERBS = ("下降", "降低", "减少", "压缩", "压减", "削减")
+LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时")
+YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
+
+
+def _sections(text: str, outline: list[OutlineItem]) -> list[tuple[int, str]]:
+    """(start, 'review'|'plan'|'other') for each top-level section, from its heading."""
+    tops = [i for i in outline if i.level == 1]
+    out = [(0, "other")]
+    for item in tops:
+        h = item.heading
+        if REVIEW_HEADING.search(h) and not re.search(r"今年|明年|安排|目标|任务", h):
+            kind = "review"
+        elif PLAN_HEADING.search(h):
+            kind = "plan"
+        else:
+            kind = "other"
+        out.append((item.start, kind))
+    # Work reports often open the plan part without a numbered heading: "今年政府工作的总体要求…"
+    for m in re.finditer(r"\n[^\n]{0,20}(?:年政府工作的总体要求|年工作的总体要求|年经济社会发展的主要预期目标|主要预期目标是)", text):
+        out.append((m.start(), "plan"))
+    out.sort()
+    return out
+
+
+def _section_at(sections: list[tuple[int, str]], pos: int) -> str:
+    kind = "other"
+    for start, k in sections:
+        if start > pos:
+            break
+        kind = k
+    return kind
+
+
+def _direction(between: str, q: Quantity, default: str) -> str:
+    if "控制在" in between or q.qualifier == "at_most" and ("控制" in between or "以内" in (q.marker or "")):
+        return "at_most"
+    if re.search(r"(?:提升|提高|增加|上升|扩大)(?:至|到)|达到", between):
+        return "level"
+    if any(v in between for v in REDUCE_VERBS):
+        return "reduce"
+    if any(v in between for v in GROWTH_VERBS) and q.unit in ("%", "个百分点", "‰"):
+        return "growth"
+    if q.qualifier == "at_least" and ("不低于" in between or "以上" in (q.marker or "")) and default == "level":
+        return "at_least"
+    return default if default in ("growth", "reduce") and q.unit in ("%", "个百分点") else "level"
+
+
+_LEAD_TRIM = re.compile(r"^(?:其中|同时|全年|今年|年内|力争|确保|争取|实现|推动|全力|预计|共|累计|完成|全市|全区|全县|全镇|全街道|在年内|再|和|及|与|并|的|达到)+")
+_TAIL_TRIM = re.compile(r"(?:达到|达|增长|下降|降低|提高到|提高|提升至|提升到|提升|控制在|保持在|为|超过|突破|实现|完成|增加|减少|了|较去年|较上年|比上年|同比|以上|分别|均|约)+$")
+
+
+def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
+    before = clause[:qstart]
+    before = re.split(r"[、和与及]", before)[-1] if re.search(r"[、和与及][^、和与及]*$", before) and len(before) > 12 else before
+    after = re.match(r"[\u4e00-\u9fffA-Za-z]{1,10}", clause[qend:])
+    before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", before.strip()))
+    if unit in CLASSIFIERS and after:
+        verb = re.search(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$", before.strip())
+        noun = re.sub(r"(的|和|及|等)$", "", after.group(0))
+        return ((verb.group(1) if verb else "") + noun)[:20]
+    return (before_t or (after.group(0) if after else ""))[-20:]
+
+
+SENTENCE_RE = re.compile(r"[^。!！?？\n]+")
+CLAUSE_RE = re.compile(r"[^,，;；:：]+")
+_PAREN_RE = re.compile(r"\([^()]*\)")
+
+
+def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None) -> list[Target]:
+    """All numeric targets and results in a (folded) text."""
+    from .tasks import build_outline
+
+    if outline is None:
+        outline = build_outline(text)
+    sections = _sections(text, outline)
+    out: list[Target] = []
+    for sm in SENTENCE_RE.finditer(text):
+        sentence = sm.group()
+        if not re.search(r"\d|百分之|[千百万]", sentence):
+            continue
+        section = _section_at(sections, sm.start())
+        # quantities inside parentheses are comparisons or asides ("松山湖(77.2%和81.8%)")
+        masked = _PAREN_RE.sub(lambda m: "(" + "#" * (len(m.group()) - 2) + ")" if re.search(r"\d", m.group()) else m.group(), sentence)
+        prev: list[Target] = []
+        for cm in CLAUSE_RE.finditer(masked):
+            clause = cm.group()
+            qs = find_quantities(clause)
+            if not qs:
+                continue
+            cstart = sm.start() + cm.start()
+            aliases = _alias_spans(clause)
+            # Two-level target: "增长7%以上,力争8%" — a clause of only 力争 + number refines the previous one.
+            if re.match(r"^\s*(?:力争|争取)(?:达到|实现|增长)?\d", clause) and not aliases and prev and len(qs) == 1:
+                last = prev[-1]
+                if last.unit == qs[0].unit and out and out[-1] is last:
+                    out[-1] = Target(**{**last.__dict__, "stretch": qs[0].low})
+                    continue
+            new = [t for t in _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year) if t]
+            out.extend(new)
+            prev = new or prev
+    return out
+
+
+def _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year):
+    fenbie = clause.find("分别")
+    for qi, q in enumerate(qs):
+        preceding = [a for a in aliases if a[1] <= q.start]
+        canonical, indicator = "other", None
+        between = clause[:q.start]
+        if preceding:
+            a = preceding[-1]
+            between = clause[a[1]:q.start]
+            gap_ok = len(between) <= 12 and not re.search(r"\d", between)
+            if fenbie >= 0 and len(qs) > 1:
+                # bundled: A、B分别增长x%和y% — the k-th quantity goes to the k-th alias before 分别
+                run = [x for x in preceding if x[1] <= fenbie]
+                if len(run) >= len(qs):
+                    a = run[-len(qs):][qi]
+                    between = clause[a[1]:fenbie + 2]
+                    gap_ok = True
+            elif re.search(r"均|都", between) and qi == 0:
+                gap_ok = True
+            if gap_ok:
+                ind = indicators()[a[3]]
+                indicator, canonical = a[2], a[3]
+                if ind.unit == "%":
+                    unit_ok = q.unit in ("%", "个百分点", "‰")
+                else:
+                    unit_ok = q.unit == ind.unit or q.unit.endswith(ind.unit[-1:])
+                if ind.direction in ("growth", "reduce") and not any(v in between for v in GROWTH_VERBS + REDUCE_VERBS) and not a[2].endswith("增收"):
+                    unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
+                if not unit_ok:
+                    canonical = "other"
+        if indicator is None:
+            indicator = _other_indicator(clause, q.start, q.end, q.unit)
+            if not indicator or re.fullmatch(r"[\d.%#()]+", indicator):
+                continue
+        default_dir = indicators()[canonical].direction if canonical != "other" else "level"
+        direction = _direction(between, q, default_dir)
+        if canonical == "cpi":
+            direction = "at_most" if "控制" in between else "level"
+        if canonical in ("urban_unemployment_rate", "registered_unemployment_rate"):
+            direction = "at_most" if q.qualifier == "at_most" or "控制" in between else "level"
+        kind = _kind(sentence, clause, section, year)
+        lead = len(clause) - len(clause.lstrip())
+        yield Target(indicator=indicator, canonical=canonical, low=q.low, high=q.high, unit=q.unit,
+                     qualifier=q.qualifier, direction=direction, kind=kind, stretch=None,
+                     sentence=text[cstart + lead:cstart + len(clause)], start=cstart + lead, end=cstart + len(clause),
+                     value_start=cstart + q.start, value_end=cstart + q.end)
+
+
+_PAST = re.compile(r"新建成|比上年|同比|较上年|较去年|比去年|上年|去年|累计|已经|已|了|共计|过去|回顾")
+_FUTURE = re.compile(r"力争|确保|今年|目标|要|争取|计划|将|拟")
+_FUTURE_SENTENCE = re.compile(r"预期目标|主要目标|目标是|力争|确保|争取|控制在|今年|计划|要|拟|将|加快|推动|推进|实施|启动|打造|培育|年内|扩大至|提升至|提高到|力求|努力")
+
+
+def _kind(sentence: str, clause: str, section: str, year: int | None) -> str:
+    years = [int(y) for y in YEAR_RE.findall(clause)] or [int(y) for y in YEAR_RE.findall(sentence)]
+    if LONG_TERM.search(clause) or (year and any(y > year for y in years)):
+        return "long_term_target"
+    if year and any(y < year for y in years) and not _FUTURE.search(clause):
+        return "achievement"
+    if section == "review":
+        return "achievement"
+    if _PAST.search(clause) and not _FUTURE.search(clause):
+        return "achievement"
+    if section == "plan" or _FUTURE_SENTENCE.search(sentence):
+        return "target"
+    return "achievement"
