@@ -1,0 +1,328 @@
+"""Build the DuckDB database from files: read → analyse (in worker processes) → bulk insert.
+
+Guarantees:
+
+* **Atomic**: the database is written to a temporary file beside the target and moved over
+  it with ``os.replace``; readers see the old database or the new one, never half of one.
+  A build killed midway leaves the previous database untouched.
+* **One builder at a time**: an exclusive lock file (``<db>.lock``) serialises builds; a
+  second build waits up to ``lock_timeout`` seconds, then fails with a clear message.
+* **One bad file never aborts a batch**: each failure is reported with its path and reason,
+  recorded in the ``failures`` table, and the other files are kept.
+* **Idempotent**: documents are keyed by a hash of their text; the same input gives the
+  same rows; a further file with the same text is recorded in ``duplicates``.
+* **Flat memory**: results are streamed from the workers and flushed to DuckDB as Arrow
+  batches; no more than ``batch_size`` documents are held at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import fcntl
+import json
+import multiprocessing as mp
+import os
+import shutil
+import time
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from . import SCHEMA_VERSION, __version__
+from .analyze import META_FIELDS, Analysis, analyze
+from .lexicon import rules_version
+from .reader import Limits, ReadError, iter_files, read_document
+
+Progress = Callable[[int, int, str], None]
+
+TABLE_COLUMNS = {
+    "documents": ["doc_id", "source", "file_name", "file_format", "encoding", "n_chars", "title", "doc_type", "speaker",
+                  "speaker_role", "date", "year", "year_source", "level", "province", "city", "district", "town",
+                  "region_code", "region", "overrides", "top_level_sections", "enumerated_items",
+                  "declared_mismatches", "n_targets", "n_slogans", "text", "rules_version", "built_at"],
+    "targets": ["doc_id", "idx", "indicator", "canonical", "low", "high", "unit", "qualifier", "direction", "kind",
+                "stretch", "sentence", "start", "end", "value_start", "value_end", "rules_version"],
+    "outline": ["doc_id", "idx", "level", "style", "marker", "ordinal", "heading", "start", "end", "parent_idx",
+                "rules_version"],
+    "declared_counts": ["doc_id", "idx", "phrase", "n", "found", "mismatch", "start", "end", "rules_version"],
+    "slogans": ["doc_id", "text", "kind", "category", "count", "per_10k", "rules_version"],
+    "slogan_mentions": ["doc_id", "text", "kind", "start", "end"],
+    "keywords": ["doc_id", "rank", "word", "weight", "rules_version"],
+}
+
+
+class BuildError(Exception):
+    """The database could not be written (lock timeout, unwritable target …)."""
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    added: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    bytes_read: int = 0
+    seconds: float = 0.0
+    stage_seconds: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_json(self) -> dict:
+        return {"db": str(self.db_path), "documents_added": self.added,
+                "failures": [{"source": s, "reason": r} for s, r in self.failures],
+                "duplicates": [{"doc_id": d, "source": s} for d, s in self.duplicates],
+                "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+                "bytes_read": self.bytes_read, "seconds": round(self.seconds, 3)}
+
+
+# ---------------------------------------------------------------- overrides (sidecars)
+
+def load_manifest(path: Path) -> dict[str, dict]:
+    """A manifest CSV: a ``file`` column (path or file name) and any metadata columns."""
+    out: dict[str, dict] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = (row.pop("file", "") or "").strip()
+            if key:
+                out[key] = {k: v.strip() for k, v in row.items() if k in META_FIELDS and v and v.strip()}
+    return out
+
+
+def sidecar_overrides(path: Path, manifest: dict[str, dict]) -> dict:
+    values: dict = {}
+    for key in (path.name, str(path), path.as_posix()):
+        values.update(manifest.get(key, {}))
+    sidecar = path.with_name(path.name + ".meta.toml")
+    if sidecar.is_file():
+        try:
+            data = tomllib.loads(sidecar.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ReadError(f"invalid sidecar {sidecar.name}: {exc}") from None
+        values.update({k: v for k, v in data.items() if k in META_FIELDS})
+    return values
+
+
+# ---------------------------------------------------------------- per-file work (worker)
+
+def process_file(job: tuple[str, str, dict, Limits]) -> tuple[str, dict | None, str | None, int]:
+    """Read and analyse one file. Returns (source, rows, error, bytes). Never raises."""
+    path_s, source, overrides, limits = job
+    path = Path(path_s)
+    size = 0
+    try:
+        with contextlib.suppress(OSError):
+            size = path.stat().st_size
+        raw = read_document(path, source, limits)
+        analysis = analyze(raw.text, source=source, overrides=overrides)
+        return source, rows_for(analysis, raw.file_name, raw.file_format, raw.encoding), None, size
+    except ReadError as exc:
+        return source, None, str(exc), size
+    except RecursionError:
+        return source, None, "analysis failed: text nesting too deep", size
+    except MemoryError:
+        return source, None, "analysis failed: out of memory", size
+    except Exception as exc:  # an analyser bug must not abort the batch; report it
+        return source, None, f"analysis failed: {type(exc).__name__}: {exc}"[:300], size
+
+
+def rows_for(a: Analysis, file_name: str, file_format: str, encoding: str | None) -> dict:
+    rv = rules_version()
+    did = a.doc_id
+    m = a.meta_dict()
+    region_label = a.region.label if a.region else ""
+    doc = {
+        "doc_id": did, "source": a.source, "file_name": file_name, "file_format": file_format, "encoding": encoding,
+        "n_chars": len(a.text), "title": m["title"], "doc_type": m["doc_type"], "speaker": m["speaker"],
+        "speaker_role": m["speaker_role"], "date": m["date"], "year": m["year"], "year_source": a.meta.year_source,
+        "level": m["level"], "province": m["province"], "city": m["city"], "district": m["district"],
+        "town": m["town"], "region_code": m["region_code"], "region": region_label or None,
+        "overrides": json.dumps(list(a.overrides), ensure_ascii=False) if a.overrides else None,
+        "top_level_sections": a.tasks.top_level_sections, "enumerated_items": a.tasks.enumerated_items,
+        "declared_mismatches": sum(1 for d in a.tasks.declared if d.mismatch), "n_targets": len(a.targets),
+        "n_slogans": sum(s.count for s in a.slogans if s.kind == "dictionary"), "text": a.text, "rules_version": rv,
+    }
+    return {
+        "documents": [doc],
+        "targets": [(did, i, t.indicator, t.canonical, t.low, t.high, t.unit, t.qualifier, t.direction, t.kind,
+                     t.stretch, t.sentence, t.start, t.end, t.value_start, t.value_end, rv)
+                    for i, t in enumerate(a.targets)],
+        "outline": [(did, o.idx, o.level, o.style, o.marker, o.ordinal, o.heading, o.start, o.end, o.parent_idx, rv)
+                    for o in a.tasks.outline],
+        "declared_counts": [(did, i, d.phrase, d.n, d.found, d.mismatch, d.start, d.end, rv)
+                            for i, d in enumerate(a.tasks.declared)],
+        "slogans": [(did, s.text, s.kind, s.category, s.count, s.per_10k, rv) for s in a.slogans],
+        "slogan_mentions": [(did, mt.text, mt.kind, mt.start, mt.end) for mt in a.mentions],
+        "keywords": [(did, i + 1, k.word, k.weight, rv) for i, k in enumerate(a.keywords)],
+        "timings": a.timings,
+    }
+
+
+# ---------------------------------------------------------------- database writing
+
+def schema_sql() -> str:
+    return (resources.files("metrics") / "schema.sql").read_text(encoding="utf-8")
+
+
+class _Writer:
+    """Buffers rows and flushes them to DuckDB as Arrow tables (bulk, never row by row)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, built_at: dt.datetime, batch_size: int = 200):
+        self.con, self.built_at, self.batch_size = con, built_at, batch_size
+        self.buf: dict[str, list] = {t: [] for t in TABLE_COLUMNS}
+        self.pending = 0
+
+    def add(self, rows: dict) -> None:
+        for doc in rows["documents"]:
+            doc = dict(doc, built_at=self.built_at)
+            self.buf["documents"].append(tuple(doc[c] for c in TABLE_COLUMNS["documents"]))
+        for table in TABLE_COLUMNS:
+            if table != "documents":
+                self.buf[table].extend(rows[table])
+        self.pending += 1
+        if self.pending >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self.buf.items():
+            if not rows:
+                continue
+            cols = TABLE_COLUMNS[table]
+            arrow = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})
+            if table == "documents":
+                arrow = arrow.set_column(cols.index("date"), "date",
+                                         pa.array([dt.date.fromisoformat(d) if d else None for d in arrow["date"].to_pylist()], pa.date32()))
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            self.con.register("_batch", arrow)
+            self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _batch")
+            self.con.unregister("_batch")
+            rows.clear()
+        self.pending = 0
+
+
+@contextlib.contextmanager
+def build_lock(db_path: Path, timeout: float):
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(lock_path, "a+")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildError(f"another build holds {lock_path} (waited {timeout:.0f} s); try again when it ends") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def _jobs(paths: Iterable[Path], report: BuildReport, manifest: dict, limits: Limits, max_files: int | None):
+    count = 0
+    for path, source, skip in iter_files(list(paths)):
+        if skip:
+            report.failures.append((source, skip))
+            continue
+        if max_files is not None and count >= max_files:
+            report.failures.append((source, f"not read: over the limit of {max_files} files per build"))
+            continue
+        try:
+            overrides = sidecar_overrides(path, manifest)
+        except ReadError as exc:
+            report.failures.append((source, str(exc)))
+            continue
+        count += 1
+        yield (str(path), source, overrides, limits)
+
+
+def _run(jobs: list, workers: int):
+    if workers <= 1 or len(jobs) < 4:
+        for job in jobs:
+            yield process_file(job)
+        return
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers, maxtasksperchild=2000) as pool:
+        yield from pool.imap(process_file, jobs, chunksize=4)
+
+
+def build_database(paths: list[Path], db_path: Path, *, workers: int | None = None, progress: Progress | None = None,
+                   manifest: Path | None = None, limits: Limits = Limits(), lock_timeout: float = 600.0,
+                   max_files: int | None = None, incremental: bool = False) -> BuildReport:
+    """Build (or, with incremental=True, extend) the database at db_path from files under paths."""
+    db_path = Path(db_path)
+    report = BuildReport(db_path=db_path)
+    start = time.perf_counter()
+    man = load_manifest(manifest) if manifest else {}
+    jobs = list(_jobs(paths, report, man, limits, max_files))
+    workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
+    built_at = dt.datetime.now().replace(microsecond=0)
+    with build_lock(db_path, lock_timeout):
+        tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        try:
+            if incremental and db_path.exists():
+                shutil.copyfile(db_path, tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute(schema_sql())
+                known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
+                writer = _Writer(con, built_at)
+                done = 0
+                for source, rows, error, size in _run(jobs, workers):
+                    done += 1
+                    report.bytes_read += size
+                    if error:
+                        report.failures.append((source, error))
+                    else:
+                        for k, v in rows.pop("timings", {}).items():
+                            report.stage_seconds[k] = report.stage_seconds.get(k, 0.0) + v
+                        did = rows["documents"][0]["doc_id"]
+                        if did in known:
+                            report.duplicates.append((did, source))
+                        else:
+                            known.add(did)
+                            writer.add(rows)
+                            report.added += 1
+                    if progress:
+                        progress(done, len(jobs), source)
+                writer.flush()
+                t_ins = time.perf_counter()
+                if report.failures:
+                    con.executemany("INSERT INTO failures VALUES (?, ?, ?)", [(s, r, built_at) for s, r in report.failures])
+                if report.duplicates:
+                    con.executemany("INSERT INTO duplicates VALUES (?, ?)", report.duplicates)
+                n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                info = {"schema_version": str(SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
+                        "built_at": built_at.isoformat(), "n_documents": str(n_docs)}
+                con.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", list(info.items()))
+                con.execute("CHECKPOINT")
+                report.stage_seconds["insert_final"] = time.perf_counter() - t_ins
+            finally:
+                con.close()
+            os.replace(tmp, db_path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def add_documents(db_path: Path, paths: list[Path], progress: Progress | None = None, **kwargs) -> BuildReport:
+    """Add files to an existing database (atomically: a copy is extended, then moved over it)."""
+    return build_database(paths, db_path, progress=progress, incremental=True, **kwargs)

@@ -1,0 +1,163 @@
+"""Command line: ``python -m metrics build | extract | evaluate | bench``.
+
+Exit codes (all commands):
+
+* 0 — success, every file read;
+* 1 — finished, but at least one file failed (each failure printed as ``path: reason``);
+* 2 — usage error (bad option or argument);
+* 3 — fatal: the database could not be written (another build holds the lock, disk error).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .reader import Limits
+
+DEFAULT_DB = "speech_metrics.duckdb"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="speech-metrics")
+def main() -> None:
+    """Speech Metrics (讲话指标看板): numeric targets, tasks and slogans from Chinese
+    officials' speeches and work reports.
+
+    \b
+    Exit codes: 0 ok; 1 some files failed (the rest were processed);
+    2 usage error; 3 the database could not be written.
+    """
+
+
+def _limits(max_mb: float) -> Limits:
+    return Limits(max_file_bytes=int(max_mb * 1024 * 1024))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--db", "db", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              envvar="SPEECH_METRICS_DB", help="Database file to write (replaced atomically).")
+@click.option("--workers", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes [default: CPU count].")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with a 'file' column and metadata columns that override extraction.")
+@click.option("--add", "incremental", is_flag=True, help="Add to the existing database instead of rebuilding it.")
+@click.option("--max-file-mb", type=click.FloatRange(0.001), default=50.0, show_default=True, help="Refuse larger files.")
+@click.option("--max-files", type=click.IntRange(1), default=None, help="Refuse more files than this in one build.")
+@click.option("--lock-timeout", type=click.FloatRange(0), default=600.0, show_default=True,
+              help="Seconds to wait for another build to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, lock_timeout, as_json, quiet):
+    """Read every .txt/.docx/.html under PATHS (default: data/), analyse each and write a
+    DuckDB database. Unreadable files are reported (path: reason) and skipped."""
+    from .build import BuildError, build_database
+
+    paths = list(paths) or [Path("data")]
+    bar = None
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        bar = click.progressbar(length=1, label="analysing", file=sys.stderr, show_pos=True)
+        bar.__enter__()
+
+        def progress(done, total, source):
+            bar.length = total
+            bar.update(done - bar.pos)
+    elif not quiet:
+        def progress(done, total, source):
+            if done == total or done % 500 == 0:
+                click.echo(f"analysed {done}/{total} files", err=True)
+    try:
+        report = build_database(paths, db, workers=workers, progress=progress, manifest=manifest,
+                                limits=_limits(max_file_mb), lock_timeout=lock_timeout, max_files=max_files,
+                                incremental=incremental)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(3)
+    except OSError as exc:
+        click.echo(f"error: cannot write database {db}: {exc}", err=True)
+        sys.exit(3)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for source, reason in report.failures:
+        click.echo(f"{source}: {reason}", err=True)
+    for doc_id, source in report.duplicates:
+        click.echo(f"{source}: duplicate of document {doc_id}, not added again", err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        mb = report.bytes_read / 1e6
+        click.echo(f"{report.added} documents added to {db} in {report.seconds:.1f} s "
+                   f"({mb:.1f} MB, {mb / max(report.seconds, 1e-9):.1f} MB/s); "
+                   f"{len(report.failures)} failed, {len(report.duplicates)} duplicates", err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--max-file-mb", type=click.FloatRange(0.001), default=50.0, show_default=True)
+@click.option("--pretty", is_flag=True, help="Indent the JSON (one object per file still).")
+def extract(files, max_file_mb, pretty):
+    """Analyse FILES and print one JSON object per file (JSON Lines, UTF-8).
+
+    An unreadable file gives {"source": ..., "error": ...}; the exit status is 1 if any
+    file failed."""
+    from .analyze import analyze
+    from .build import sidecar_overrides
+    from .reader import ReadError, read_document
+
+    failed = False
+    out = click.get_text_stream("stdout", encoding="utf-8")
+    for path in files:
+        source = str(path)
+        try:
+            raw = read_document(path, source, _limits(max_file_mb))
+            obj = analyze(raw.text, source=source, overrides=sidecar_overrides(path, {})).to_json()
+        except ReadError as exc:
+            obj, failed = {"source": source, "error": str(exc)}, True
+        except Exception as exc:  # never a traceback for one bad file
+            obj, failed = {"source": source, "error": f"analysis failed: {type(exc).__name__}: {exc}"}, True
+        out.write(json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None) + "\n")
+        out.flush()
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"), show_default=True,
+              help="Where the labels' files live (a label's 'file', or seeds/<id>.txt).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--details", is_flag=True, help="List every miss and false positive.")
+def evaluate(gold, files, data_dir, as_json, details):
+    """Compare extraction with hand labels (JSON Lines in the format of seeds.jsonl) and print
+    precision / recall / F1 per field. FILES restricts the run to those documents."""
+    from .evaluate import evaluate_gold, format_report
+
+    result = evaluate_gold(gold, data_dir, [Path(f) for f in files] or None)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_report(result, details=details))
+    sys.exit(1 if result.get("errors") else 0)
+
+
+@main.command()
+@click.option("--sizes", default="1000,10000", show_default=True, help="Comma-separated corpus sizes (documents).")
+@click.option("--workers", "-j", type=click.IntRange(1, 64), default=None)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("bench-results"), show_default=True)
+@click.option("--source", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("data"), show_default=True)
+def bench(sizes, workers, out, source):
+    """Benchmark: synthetic corpora from data/, full builds, per-stage times, memory,
+    database size, dashboard query latencies, and the jieba reference."""
+    from .bench import run_bench
+
+    run_bench([int(s) for s in sizes.split(",") if s.strip()], workers=workers, out_dir=out, source=source)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Keywords: TF-IDF over one segmentation per document.
+
+Segmentation uses rjieba (jieba-rs, HMM off), with jieba's own dictionary, plus a user
+dictionary made of every slogan and indicator alias so those are never split; weights use
+jieba's bundled IDF table (offline). jieba and rjieba give the same tokens with HMM off;
+tests/test_keywords.py checks that on the corpus.
+
+>>> [k.word for k in top_keywords("推动高质量发展,推动高质量发展,城市创建要扎实推进。", k=2)]
+['高质量发展', '城市创建']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .lexicon import indicators, slogans
+
+_HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    word: str
+    weight: float
+
+
+@cache
+def user_words() -> tuple[str, ...]:
+    """Slogans and indicator aliases, split at punctuation (jieba never joins across it)."""
+    words = set()
+    for s in slogans():
+        for form in (s.text, *s.variants):
+            words.update(p for p in re.split(r"[^\u4e00-\u9fffA-Za-z0-9]+", form) if len(p) >= 2)
+    for ind in indicators().values():
+        words.update(a for a in ind.aliases if _HAN.match(a))
+    return tuple(sorted(words))
+
+
+@cache
+def _segmenter():
+    import rjieba
+
+    for w in user_words():
+        rjieba.add_word(w, 100_000, None)
+    return rjieba
+
+
+@cache
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    tk = jieba.Tokenizer()
+    for w in user_words():
+        tk.add_word(w, 100_000)
+    return tk
+
+
+def segment(text: str) -> list[str]:
+    """Tokens of text (rjieba, HMM off, with the user dictionary)."""
+    return _segmenter().cut(text, False)
+
+
+def segment_reference(text: str) -> list[str]:
+    """The same with Python jieba (for equality tests and the benchmark reference)."""
+    return _jieba().lcut(text, HMM=False)
+
+
+@cache
+def idf_table() -> tuple[dict[str, float], float]:
+    import jieba.analyse  # noqa: F401  (ships idf.txt)
+
+    path = resources.files("jieba.analyse") / "idf.txt"
+    table: dict[str, float] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            word, _, value = line.strip().partition(" ")
+            if value:
+                table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2]
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    from jieba.analyse.tfidf import KeywordExtractor
+
+    STOP_WORDS = KeywordExtractor.STOP_WORDS
+
+    extra = {"我们", "他们", "你们", "一个", "进一步", "工作", "同志", "要求", "方面", "问题", "情况", "积极", "加强", "推进",
+             "推动", "坚持", "全面", "加快", "实施", "开展", "建设", "发展", "提升", "强化", "完善", "深入", "着力", "持续",
+             "不断", "切实", "重点", "有效", "全力", "以上", "以下", "左右", "今年", "去年", "目前", "当前", "这个", "那个",
+             "没有", "可以", "还是", "就是", "一些", "这些", "自己", "大家", "已经", "通过", "实现", "进行", "作为", "主要"}
+    return frozenset(STOP_WORDS) | frozenset(extra)
+
+
+def top_keywords(text: str, k: int = 20, tokens: list[str] | None = None) -> list[Keyword]:
+    tokens = segment(text) if tokens is None else tokens
+    stops = stop_words()
+    counts = Counter(t for t in tokens if len(t) >= 2 and _HAN.match(t) and t not in stops)
+    total = sum(counts.values()) or 1
+    idf, median = idf_table()
+    scored = [(w, c / total * idf.get(w, median)) for w, c in counts.items()]
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return [Keyword(w, round(s, 6)) for w, s in scored[:k]]

@@ -1,0 +1,173 @@
+"""Document metadata: title, doc type, speaker and role, date and year.
+
+Rules, in order of trust: a date in parentheses under the title ("(2012年6月15日)") or a
+dated line ("——2016年2月19日在…会议上"); a 时间:/来源: header (a publication date) with
+"昨天上午" moving it back one day; for work reports, "2023年工作回顾" means the report is
+of 2024. When the text does not tell, the year is None — never a guess.
+
+>>> m = extract_meta("在全区工作会议上的讲话\\n区委副书记、区长  孙俨玲\\n(2012年6月15日)\\n同志们:\\n今天……")
+>>> (m.title, m.speaker, m.speaker_role, m.date, m.year, m.doc_type)
+('在全区工作会议上的讲话', '孙俨玲', '区委副书记、区长', '2012-06-15', 2012, 'speech')
+>>> extract_meta("各位代表:\\n现在,我代表北京市人民政府,向大会报告政府工作。\\n一、2023年工作回顾\\n").year
+2024
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+ROLE_WORDS = (
+    "书记", "副书记", "区长", "县长", "市长", "镇长", "乡长", "主任", "省长", "州长", "旗长", "盟长",
+    "部长", "局长", "主席", "常委", "委员", "街道办事处主任", "工委书记", "党委书记", "党工委书记",
+)
+_ROLE = r"(?:[\u4e00-\u9fff]{0,12}?(?:党委|党工委|工委|区委|县委|市委|镇委|乡委|街道|人民政府|政府)?[\u4e00-\u9fff、]{0,10}?(?:书记|区长|县长|市长|镇长|乡长|主任|省长|州长|旗长|盟长|局长|部长|主席))"
+_NAME = r"(?P<name>[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]\s[\u4e00-\u9fff]|X{2,3}|某某)"
+BYLINE_RE = re.compile(rf"^\s*(?P<role>{_ROLE})[\s　]+{_NAME}\s*$", re.M)
+BYLINE_INLINE_RE = re.compile(rf"(?P<role>(?:镇|乡|街道|区|县|市)(?:党委|党工委|工委|委)(?:副)?书记|(?:副)?(?:区长|县长|市长|镇长|乡长)){_NAME}(?:以|在|提出|指出|强调|作|讲)")
+COLON_SPEAKER_RE = re.compile(rf"^\s*{_NAME}\s*[:：]\s*(?P<title>在[^\n]{{4,60}}(?:讲话|报告|致辞|发言|党课))\s*$", re.M)
+DATE_CN_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+YEAR_MONTH_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
+HEADER_DATE_RE = re.compile(r"(?:时间|日期|发布时间|发布日期|发表于)\s*[:：]?\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
+REVIEW_YEAR_RE = re.compile(r"((?:19|20)\d\d)年(?:工作)?回顾|过去的?一年[^\n。]{0,20}?((?:19|20)\d\d)年|((?:19|20)\d\d)年[,，]?(?:是|在)[^\n。]{0,30}(?:极不平凡|很不平凡|不平凡)")
+PLAN_YEAR_RE = re.compile(r"完成((?:19|20)\d\d)年[^\n。]{0,12}(?:任务|目标)|((?:19|20)\d\d)年(?:工作安排|主要目标|重点任务|工作任务|的工作|政府工作|经济社会发展的主要预期目标|主要预期目标)|((?:19|20)\d\d)年是[^\n。]{0,40}(?:开局之年|关键之年|起步之年|决胜之年|攻坚之年|收官之年)")
+TITLE_HINT_RE = re.compile(r"(讲话|报告|致辞|发言|党课|讲稿|讲话稿|意见)")
+CRUFT_RE = re.compile(r"论坛|帖子|会员|积分|回复|查看|楼主|分享到|倒序浏览|只看该作者|来源\s*[:：]|时间\s*[:：]|发表于|编辑|浏览|点击|责任编辑|http|www\.|\|")
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str | None
+    doc_type: str            # speech | work_report | other
+    speaker: str | None
+    speaker_role: str | None
+    date: str | None         # YYYY-MM-DD
+    year: int | None
+    year_source: str | None
+
+
+def _lines(text: str, limit: int = 60) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line.strip()))
+        pos += len(line) + 1
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _valid_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def extract_meta(text: str) -> Meta:
+    head = text[:4000]
+    lines = _lines(head)
+    is_report = bool(re.search(r"各位代表|向大会(?:作|报告)|政府工作报告|政 府 工 作 报 告|作工作报告|各位主任、委员", head))
+    doc_type = "work_report" if is_report else ("speech" if re.search(r"同志们|讲话|党课|我讲|发言|讲几点|意见", text[:20000]) else "other")
+
+    # --- title: first short line that looks like a title and is not site cruft
+    title = None
+    colon = COLON_SPEAKER_RE.search(head)
+    for idx, (_, line) in enumerate(lines[:30]):
+        if CRUFT_RE.search(line) or len(line) > 60 or len(line) < 4:
+            continue
+        if re.match(r"^(同志们|各位代表|各位委员)", line):
+            break
+        if re.search(r"[。;；]$", line) or line.endswith("：") or line.endswith(":"):
+            continue
+        if BYLINE_RE.match(line) or DATE_CN_RE.fullmatch(line.strip("()（）— ")):
+            continue
+        if TITLE_HINT_RE.search(line) or idx == 0 and len(line) <= 30:
+            title = line
+            # a title broken over two lines ("在全区…一体化" / "建设工作推进会议上的讲话")
+            if idx + 1 < len(lines) and not TITLE_HINT_RE.search(line):
+                nxt = lines[idx + 1][1]
+                if len(nxt) <= 30 and TITLE_HINT_RE.search(nxt) and not CRUFT_RE.search(nxt):
+                    title = line + nxt
+            break
+    # a forum banner repeats the title with the site name: prefer the clean repeat
+    if title and " - " in title:
+        title = title.split(" - ")[0].strip()
+    if colon and (title is None or colon.group("title") in title or title.startswith(colon.group("name"))):
+        title = colon.group("title").strip()
+    if title:
+        title = re.sub(r"^[\s　]*|[\s　]*$", "", title)
+        title = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", title) if re.fullmatch(r"(?:[\u4e00-\u9fff] )+[\u4e00-\u9fff]", title) else title
+    # --- speaker and role
+    speaker = role = None
+    m = BYLINE_RE.search(head)
+    if m and not re.fullmatch(r"X+|某某", m.group("name")):
+        speaker, role = m.group("name").replace(" ", "").replace("　", ""), re.sub(r"\s+", "", m.group("role"))
+    else:
+        m2 = BYLINE_INLINE_RE.search(head)
+        if m2:
+            speaker, role = m2.group("name"), m2.group("role")
+        elif colon:
+            speaker = colon.group("name")
+        else:
+            # a report's by-line: "海拉尔区人民政府区长　　杜联合"
+            m3 = re.search(rf"人民政府(?P<role>(?:代理)?(?:区长|县长|市长|省长|旗长|州长))[\s　]+{_NAME}", head)
+            if m3:
+                speaker, role = m3.group("name"), m3.group("role")
+            else:
+                for _, line in lines[:12]:
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", line) and not TITLE_HINT_RE.search(line) and line not in ("同志们", "各位代表"):
+                        speaker = line
+                        break
+    if speaker and re.fullmatch(r"X+|某+", speaker):
+        speaker = None
+    if role:
+        role = re.sub(r"^.*人民政府", "", role) or role
+    # the title is the line(s) right above a by-line, when there is one ("在全区…一体化" / "建设…讲话")
+    if m is not None and speaker:
+        above = [ln for pos, ln in lines if pos < m.start()][-2:]
+        above = [ln for ln in above if not CRUFT_RE.search(ln) and len(ln) <= 40]
+        if above and TITLE_HINT_RE.search(above[-1]):
+            joined = "".join(above) if len(above) == 2 and not TITLE_HINT_RE.search(above[0]) and above[0].startswith("在") else above[-1]
+            title = joined
+    quoted_title = re.search(r"以[“\"]([^”\"\n]{4,40})[”\"]为题", head)
+    if quoted_title and (title is None or not TITLE_HINT_RE.search(title) or CRUFT_RE.search(title)):
+        title = quoted_title.group(1)
+
+    # --- date and year
+    date = year = source = None
+    for _, line in lines[:40]:
+        if CRUFT_RE.search(line):
+            continue
+        md = DATE_CN_RE.search(line)
+        if md and (re.fullmatch(r"[(（—\-\s]*" + re.escape(md.group(0)) + r"[)）\s]*", line) or re.match(r"^[(（—\-\s]*" + re.escape(md.group(0)) + r"\s*在", line)):
+            d = _valid_date(int(md.group(1)), int(md.group(2)), int(md.group(3)))
+            if d:
+                date, year, source = d.isoformat(), d.year, "dateline"
+                break
+    if date is None:
+        mh = HEADER_DATE_RE.search(head)
+        if mh:
+            d = _valid_date(int(mh.group(1)), int(mh.group(2)), int(mh.group(3)))
+            if d and "发表于" not in mh.group(0):
+                window = text[mh.end():mh.end() + 200]
+                if re.search(r"昨天|昨日", window):
+                    d -= dt.timedelta(days=1)
+                    source = "header_date_minus_yesterday"
+                elif re.search(r"前天", window):
+                    d -= dt.timedelta(days=2)
+                    source = "header_date_minus_2"
+                else:
+                    source = "header_date"
+                date, year = d.isoformat(), d.year
+    if year is None:
+        mr = REVIEW_YEAR_RE.search(text[:30000])
+        if mr and is_report:
+            y = int(next(g for g in mr.groups() if g))
+            year, source = y + 1, "review_section"
+    if year is None:
+        mp = PLAN_YEAR_RE.search(text[:30000])
+        if mp:
+            year, source = int(next(g for g in mp.groups() if g)), "plan_year"
+    return Meta(title=title, doc_type=doc_type, speaker=speaker, speaker_role=role, date=date, year=year, year_source=source)
