@@ -1,0 +1,32 @@
+"""Speech Metrics (讲话指标看板) — Streamlit entrypoint.
+
+Run:  streamlit run dashboard.py
+Database: ./speech_metrics.duckdb, or the path in $SPEECH_METRICS_DB.
+
+This file only routes; each view lives in metrics/ui/<view>.py and renders the
+shared, URL-bound filter sidebar itself.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+UI = Path(__file__).resolve().parent / "metrics" / "ui"
+
+st.set_page_config(page_title="讲话指标看板", page_icon=":material/bar_chart:", layout="wide")
+
+PAGES = {
+    "看板": [
+        st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(UI / "targets.py", title="数字目标", icon=":material/target:", url_path="targets"),
+        st.Page(UI / "tasks.py", title="任务结构", icon=":material/format_list_numbered:", url_path="tasks"),
+        st.Page(UI / "slogans.py", title="提法", icon=":material/campaign:", url_path="slogans"),
+        st.Page(UI / "document.py", title="单篇文档", icon=":material/description:", url_path="document"),
+        st.Page(UI / "compare.py", title="对比", icon=":material/compare_arrows:", url_path="compare"),
+    ],
+    "数据": [
+        st.Page(UI / "upload.py", title="添加文档", icon=":material/upload_file:", url_path="upload"),
+    ],
+}
+
+st.navigation(PAGES, position="sidebar").run()

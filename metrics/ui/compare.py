@@ -1,0 +1,98 @@
+"""对比 — 2–4 documents or regions side by side with the same metrics aligned."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts
+from metrics.ui import data
+from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
+
+MODES = {"region": "地区", "document": "文档"}
+
+
+def render() -> None:
+    st.title("对比")
+    ctx = page_context()
+    if ctx is None:
+        return
+    f = ctx.filters
+    docs = data.query("documents", f)
+    sl = data.query("slogans", f, ("dictionary",))
+    tg = data.query("targets", f, None, "target")
+    mode = st.radio("对比对象", list(MODES), format_func=MODES.get, horizontal=True, key="cmp_mode")
+    if mode == "document":
+        labels = charts.doc_labels(docs)
+        options = docs["doc_id"].tolist()
+        label_of = dict(zip(docs["doc_id"], labels))
+    else:
+        options = docs["region"].value_counts().index.tolist()
+        label_of = {r: r for r in options}
+    picked = st.multiselect("选择 2–4 个", options, default=options[:2] if len(options) >= 2 else options,
+                            max_selections=4, key=f"cmp_pick_{mode}", format_func=lambda v: label_of.get(v, v))
+    if len(picked) < 2:
+        st.info("请至少选择两个对象进行对比（当前筛选下可选 %d 个）。" % len(options))
+        return
+
+    entities: dict[str, pd.DataFrame] = {}
+    slog: dict[str, pd.DataFrame] = {}
+    tgts: dict[str, pd.DataFrame] = {}
+    col = "doc_id" if mode == "document" else "region"
+    for v in picked:
+        name = label_of.get(v, v)
+        entities[name] = docs[docs[col] == v]
+        slog[name] = sl[sl[col] == v]
+        tgts[name] = tg[tg[col] == v]
+
+    table = charts.compare_table(entities, slog)
+    cols = st.columns(len(entities))
+    for c, (name, edocs) in zip(cols, entities.items()):
+        with c.container(border=True):
+            st.markdown(f"**{_esc(name)}**")
+            for _, row in table.iterrows():
+                v = row[name]
+                st.metric(row["指标"], "—" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+            top = slog[name].groupby("text")["count"].sum().sort_values(ascending=False).head(5)
+            st.caption("高频提法：" + ("、".join(f"{t}×{n}" for t, n in top.items()) if len(top) else "无"))
+
+    table_card("cmp_table", "指标对齐表", ctx, lambda p: table)
+    chars = {name: int(d["n_chars"].sum()) for name, d in entities.items()}
+    chart_card("cmp_slogans", "提法对比", ctx, lambda p: charts.compare_slogans(slog, chars))
+    labels = indicator_labels()
+    table_card("cmp_targets", "数字目标对齐（同一指标）", ctx, lambda p: _aligned_targets(tgts, labels),
+               empty_msg="所选对象没有数字目标。")
+
+
+def _fmt(row) -> str:
+    lo, hi, _ = charts.value_bounds(row["low"], row["high"])
+    if lo is None:
+        return ""
+    q = charts.QUALIFIER_LABELS.get(row["qualifier"], "") if isinstance(row["qualifier"], str) else ""
+    num = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+    year = f"（{int(row['year'])}）" if pd.notna(row["year"]) else ""
+    return f"{num}{row['unit'] or ''} {q}{year}".strip()
+
+
+def _aligned_targets(tgts: dict[str, pd.DataFrame], labels: dict[str, str]) -> pd.DataFrame:
+    rows: dict[str, dict[str, str]] = {}
+    for name, t in tgts.items():
+        t = t[t["canonical"] != "other"].sort_values(["year", "idx"], ascending=[False, True])
+        for canonical, part in t.groupby("canonical", sort=False):
+            rows.setdefault(indicator_label(canonical, labels), {})[name] = _fmt(part.iloc[0])
+    if not rows:
+        return pd.DataFrame()
+    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(tgts)).fillna("")
+    out = out.reset_index(names="指标")
+    out["_n"] = (out[list(tgts)] != "").sum(axis=1)
+    return out.sort_values(["_n", "指标"], ascending=[False, True]).drop(columns="_n").reset_index(drop=True)
+
+
+def _esc(s: str) -> str:
+    from metrics.ui.widgets import md_escape
+
+    return md_escape(s)
+
+
+if __name__ == "__main__":
+    render()

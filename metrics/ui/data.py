@@ -1,0 +1,80 @@
+"""Database access for the dashboard: read-only, cached, reload-safe.
+
+* One read-only DuckDB connection per (path, mtime, size) via
+  ``st.cache_resource`` — a rebuild that atomically replaces the file changes
+  the key, so the next run opens the new file while old readers keep working.
+* Every query runs on its own ``cursor()`` (see :mod:`metrics.ui.queries`).
+* Query results are cached with ``st.cache_data`` keyed by the same db key,
+  the query name and the arguments' repr (``Filters`` is a frozen dataclass
+  with a deterministic repr).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from metrics.ui import queries
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = REPO_ROOT / "speech_metrics.duckdb"
+ENV_VAR = "SPEECH_METRICS_DB"
+BUILD_COMMAND = "python -m metrics build data --db speech_metrics.duckdb"
+
+
+def db_path() -> Path:
+    env = os.environ.get(ENV_VAR)
+    return Path(env).expanduser() if env else DEFAULT_DB
+
+
+def db_key(path: Path | None = None) -> str | None:
+    """``"<abs path>|<mtime_ns>|<size>"`` or ``None`` when the file is missing."""
+    path = path or db_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if not path.is_file():
+        return None
+    return f"{path.resolve()}|{stat.st_mtime_ns}|{stat.st_size}"
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _connection(key: str) -> duckdb.DuckDBPyConnection:
+    path = key.rsplit("|", 2)[0]
+    return duckdb.connect(path, read_only=True)
+
+
+def connection() -> duckdb.DuckDBPyConnection | None:
+    key = db_key()
+    return None if key is None else _connection(key)
+
+
+@st.cache_data(max_entries=2048, show_spinner=False)
+def _cached(key: str, name: str, args_repr: str, _args: tuple) -> Any:
+    fn = getattr(queries, name)
+    return fn(_connection(key), *_args)
+
+
+def query(name: str, *args: Any) -> Any:
+    """Run ``metrics.ui.queries.<name>(con, *args)`` with caching."""
+    key = db_key()
+    if key is None:
+        raise FileNotFoundError(str(db_path()))
+    return _cached(key, name, repr(args), args)
+
+
+def clear_caches() -> None:
+    _cached.clear()
+    _connection.clear()
+
+
+def rules_version() -> str:
+    try:
+        return query("build_info").get("rules_version", "未知")
+    except Exception:  # noqa: BLE001 - provenance must never break a page
+        return "未知"

@@ -1,0 +1,144 @@
+"""单篇文档 — metadata, outline and the full text with every target, task and
+slogan highlighted. Picking a row in a table marks and scrolls to it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts
+from metrics.filters import doc_type_label, level_label
+from metrics.ui import data
+from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
+from metrics.ui.widgets import download_row, md_escape, page_context
+
+SEL = "doc_sel"
+TABLES = {  # key -> (tab label, item prefix)
+    "doc_t_targets": ("数字目标", "target"),
+    "doc_t_outline": ("任务提纲", "task"),
+    "doc_t_slogans": ("提法命中", "slogan"),
+    "doc_t_declared": ("声明数量", "declared"),
+}
+
+
+def _on_select(table_key: str) -> None:
+    state = st.session_state.get(table_key)
+    rows = list(getattr(getattr(state, "selection", None), "rows", []) or []) if state is not None else []
+    if not rows and isinstance(state, dict):
+        rows = list(state.get("selection", {}).get("rows", []))
+    st.session_state[SEL] = (table_key, rows[0]) if rows else None
+
+
+def render() -> None:
+    st.title("单篇文档")
+    ctx = page_context(keep=("doc",))
+    if ctx is None:
+        return
+    docs = data.query("documents", ctx.filters)
+    labels = charts.doc_labels(docs)
+    options = docs["doc_id"].tolist()
+    label_of = dict(zip(docs["doc_id"], labels))
+    wanted = st.query_params.get("doc")
+    if wanted and wanted not in options:
+        extra = data.query("document", wanted)
+        if extra is not None:  # shared link to a document outside the current filters
+            options = [wanted, *options]
+            label_of[wanted] = f"{extra.get('region_label')} {extra.get('year') or ''} · {extra.get('title') or ''}"
+    if "doc_pick" not in st.session_state or st.session_state["doc_pick"] not in options:
+        st.session_state["doc_pick"] = wanted if wanted in options else options[0]
+    doc_id = st.selectbox("文档", options, key="doc_pick", format_func=lambda d: label_of.get(d, d))
+    if st.query_params.get("doc") != doc_id:
+        st.query_params["doc"] = doc_id
+    if st.session_state.get("_doc_last") != doc_id:  # new document → forget the selection
+        st.session_state[SEL] = None
+        st.session_state["_doc_last"] = doc_id
+    doc = data.query("document", doc_id)
+    if doc is None:
+        st.warning("该文档已不在数据库中。")
+        return
+
+    st.markdown(f"### {md_escape(doc.get('title') or doc.get('file_name'))}")
+    meta = pd.DataFrame([
+        ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
+        ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
+        ("年份来源", doc.get("year_source")), ("日期", _s(doc.get("date"))),
+        ("讲话人", " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x)),
+        ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')} / {doc.get('encoding')}"),
+        ("字数", _s(doc.get("n_chars"))), ("一级部分 / 列举事项",
+                                          f"{doc.get('top_level_sections')} / {doc.get('enumerated_items')}"),
+        ("声明不符", _s(doc.get("declared_mismatches"))), ("规则版本", doc.get("rules_version")),
+        ("doc_id", doc_id),
+    ], columns=["字段", "值"]).astype({"值": "str"})
+
+    tg = data.query("doc_targets", doc_id)
+    ol = data.query("doc_outline", doc_id)
+    mn = data.query("doc_mentions", doc_id)
+    dc = data.query("doc_declared", doc_id)
+    frames = {"doc_t_targets": tg, "doc_t_outline": ol, "doc_t_slogans": mn, "doc_t_declared": dc}
+
+    spans: list[Span] = []
+    for r in tg.itertuples(index=False):
+        note = f"{r.indicator} {r.low if pd.notna(r.low) else ''}–{r.high if pd.notna(r.high) else ''}{r.unit or ''}"
+        spans.append(Span(int(r.start), int(r.end), "target", f"target:{r.idx}", note))
+        spans.append(Span(int(r.value_start), int(r.value_end), "value", f"target:{r.idx}", note))
+    for r in ol.itertuples(index=False):
+        spans.append(Span(int(r.start), int(r.end), "task", f"task:{r.idx}", f"第{r.outline_level}级 {r.marker}"))
+    for i, r in enumerate(mn.itertuples(index=False)):
+        spans.append(Span(int(r.start), int(r.end), "slogan", f"slogan:{i}", f"提法：{r.text}"))
+    for r in dc.itertuples(index=False):
+        spans.append(Span(int(r.start), int(r.end), "declared", f"declared:{r.idx}",
+                          f"声明 {r.n}，实际 {r.found if pd.notna(r.found) else '?'}"))
+
+    selected = None
+    sel = st.session_state.get(SEL)
+    if sel:
+        key, row = sel
+        frame = frames.get(key)
+        if frame is not None and 0 <= row < len(frame):
+            prefix = TABLES[key][1]
+            ident = row if prefix == "slogan" else frame.iloc[row]["idx"]
+            selected = f"{prefix}:{ident}"
+
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        st.dataframe(meta, hide_index=True, width="stretch")
+        tabs = st.tabs([f"{TABLES[k][0]}（{len(frames[k])}）" for k in TABLES])
+        show = {
+            "doc_t_targets": ["indicator", "low", "high", "unit", "qualifier", "kind", "sentence"],
+            "doc_t_outline": ["outline_level", "marker", "heading"],
+            "doc_t_slogans": ["text", "kind", "start"],
+            "doc_t_declared": ["phrase", "n", "found", "mismatch"],
+        }
+        for tab, key in zip(tabs, TABLES):
+            with tab:
+                frame = frames[key]
+                if frame.empty:
+                    st.info("本文档没有此类条目。")
+                    continue
+                st.dataframe(frame[show[key]], hide_index=True, width="stretch", key=key,
+                             on_select=lambda k=key: _on_select(k), selection_mode="single-row", height=320)
+        st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
+        with st.container(key="card-doc-facts"):
+            download_row({"元数据": meta, "数字目标": tg, "提纲": ol, "提法命中": mn, "声明数量": dc}, ctx,
+                         "doc_dl", f"document-{doc_id}")
+    with right:
+        counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn)}
+        st.html(css() + legend_html(counts) + highlight_html(str(doc.get("text") or ""), spans, selected))
+        if selected:
+            # our own fixed script (no document content); scrolls the marked item into view
+            st.html(SCROLL_SCRIPT, unsafe_allow_javascript=True)
+
+
+def _s(v) -> str:
+    if v is None:
+        return ""
+    try:
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+if __name__ == "__main__":
+    render()

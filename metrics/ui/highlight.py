@@ -1,0 +1,101 @@
+"""Pure HTML rendering of a document with highlighted spans.
+
+The document text is untrusted: every character goes through
+``html.escape`` before it is wrapped in our own ``<span>`` elements, so
+``<script>``, HTML, Markdown and ``javascript:`` links show as plain text.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+# kind -> (label, background, border)
+STYLES: dict[str, tuple[str, str, str]] = {
+    "target": ("数字目标（句）", "#fdebd0", "#e59866"),
+    "value": ("数值", "#f5b7b1", "#c0392b"),
+    "task": ("任务提纲", "#d6eaf8", "#2874a6"),
+    "declared": ("声明数量", "#e8daef", "#7d3c98"),
+    "slogan": ("提法", "#d5f5e3", "#229954"),
+}
+# later kinds are drawn on top (class order in CSS)
+PRIORITY = ["target", "task", "declared", "slogan", "value"]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    item: str  # stable id, e.g. "target:3"
+    note: str = ""
+
+
+def css() -> str:
+    rules = [
+        ".sm-doc{white-space:pre-wrap;line-height:1.9;font-size:15px;max-height:70vh;overflow-y:auto;"
+        "padding:12px 16px;border:1px solid #ddd;border-radius:8px;background:#fff;"
+        "font-family:'Noto Serif CJK SC','Noto Sans CJK SC','Microsoft YaHei','PingFang SC',serif;"
+        "overflow-wrap:anywhere}",
+        ".sm-doc span{border-radius:3px}",
+        ".sm-legend span{display:inline-block;padding:1px 8px;margin:0 6px 4px 0;border-radius:4px;font-size:13px}",
+    ]
+    for kind in PRIORITY:
+        _, bg, border = STYLES[kind]
+        rules.append(f".sm-doc .hl-{kind}{{background:{bg};box-shadow:inset 0 -2px 0 {border}}}")
+    rules.append(".sm-doc .hl-sel{outline:3px solid #f1c40f;outline-offset:1px;background:#fcf3cf}")
+    return "<style>" + "".join(rules) + "</style>"
+
+
+def legend_html(counts: dict[str, int] | None = None) -> str:
+    parts = []
+    for kind in ["target", "value", "task", "declared", "slogan"]:
+        label, bg, border = STYLES[kind]
+        n = "" if counts is None else f" {counts.get(kind, 0)}"
+        parts.append(f'<span style="background:{bg};border-bottom:2px solid {border}">{html.escape(label)}{n}</span>')
+    parts.append('<span style="outline:3px solid #f1c40f;background:#fcf3cf">已选条目</span>')
+    return '<div class="sm-legend">' + "".join(parts) + "</div>"
+
+
+def highlight_html(text: str, spans: list[Span], selected: str | None = None) -> str:
+    """Escaped text with every span wrapped; the selected item gets ``hl-sel``
+    and its first segment ``id="sm-sel"``."""
+    n = len(text)
+    clean = [s for s in spans if 0 <= s.start < s.end <= n and s.kind in STYLES]
+    bounds = sorted({0, n, *(s.start for s in clean), *(s.end for s in clean)})
+    out = ['<div class="sm-doc">']
+    sel_anchor_done = False
+    # sweep: for each elementary segment, the covering spans
+    starts: dict[int, list[Span]] = {}
+    for s in clean:
+        starts.setdefault(s.start, []).append(s)
+    active: list[Span] = []
+    for a, b in zip(bounds, bounds[1:]):
+        active = [s for s in active if s.end > a] + starts.get(a, [])
+        seg = html.escape(text[a:b], quote=True)
+        if not active:
+            out.append(seg)
+            continue
+        kinds = sorted({s.kind for s in active}, key=PRIORITY.index)
+        classes = [f"hl-{k}" for k in kinds]
+        is_sel = selected is not None and any(s.item == selected for s in active)
+        if is_sel:
+            classes.append("hl-sel")
+        notes = "；".join(dict.fromkeys(s.note for s in active if s.note))
+        attrs = f' class="{" ".join(classes)}"'
+        if notes:
+            attrs += f' title="{html.escape(notes, quote=True)}"'
+        if is_sel and not sel_anchor_done:
+            attrs += ' id="sm-sel"'
+            sel_anchor_done = True
+        items = " ".join(sorted({s.item for s in active}))
+        attrs += f' data-items="{html.escape(items, quote=True)}"'
+        out.append(f"<span{attrs}>{seg}</span>")
+    out.append("</div>")
+    return "".join(out)
+
+
+SCROLL_SCRIPT = (
+    "<script>(function(){var n=0;function go(){var el=document.getElementById('sm-sel');"
+    "if(el){el.scrollIntoView({block:'center'});}else if(n++<20){setTimeout(go,100);}}go();})();</script>"
+)

@@ -1,0 +1,85 @@
+"""总览 — documents by region, year, level and type; data quality."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts
+from metrics.ui import data
+from metrics.ui.widgets import PageContext, chart_card, dataset_download, page_context, table_card
+
+_REGION_GROUPS = {"地区（完整）": "region", "省份": "province"}
+
+
+def render() -> None:
+    st.title("讲话指标看板 · 总览")
+    ctx = page_context()
+    if ctx is None:
+        return
+    docs = data.query("documents", ctx.filters)
+
+    m = st.columns(5)
+    m[0].metric("文档", len(docs))
+    m[1].metric("地区", docs["region"].nunique())
+    years = docs["year"].dropna()
+    m[2].metric("年份", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
+    m[3].metric("数字目标", int(docs["n_targets"].sum()))
+    m[4].metric("总字数（万）", round(float(docs["n_chars"].sum()) / 10000, 1))
+
+    left, right = st.columns(2)
+    with left:
+        def region_controls() -> dict:
+            label = st.radio("分组", list(_REGION_GROUPS), horizontal=True, key="ov_region_by",
+                             label_visibility="collapsed")
+            return {"by": _REGION_GROUPS[label]}
+
+        chart_card("ov_region", "按地区", ctx, lambda p: charts.docs_by(docs, p["by"]), controls=region_controls)
+        chart_card("ov_level", "按层级", ctx, lambda p: charts.docs_by(docs, "level", stack="doc_type"))
+    with right:
+        chart_card("ov_year", "按年份", ctx, lambda p: charts.docs_by(docs, "year", stack="doc_type"))
+        chart_card("ov_type", "按类型", ctx, lambda p: charts.docs_by(docs, "doc_type"))
+
+    quality(ctx, docs)
+    dataset_download(ctx)
+
+
+def quality(ctx: PageContext, docs) -> None:
+    st.subheader("数据质量")
+    unknown_year = docs[docs["year"].isna()]
+    unknown_region = docs[docs["province"].isna() & docs["city"].isna() & docs["district"].isna()]
+    failures = data.query("failures")
+    dups = data.query("duplicates")
+    mism = data.query("declared", ctx.filters, True)
+    c = st.columns(5)
+    c[0].metric("年份未知", len(unknown_year))
+    c[1].metric("地区未知", len(unknown_region))
+    c[2].metric("读取失败", len(failures))
+    c[3].metric("重复文件", len(dups))
+    c[4].metric("声明数量不符", len(mism))
+
+    cols = ["title", "source", "region", "year", "level", "doc_type", "year_source"]
+
+    def missing(_p: dict):
+        both = pd.concat([unknown_year.assign(问题="年份未知"), unknown_region.assign(问题="地区未知")])
+        return both[["问题", *cols]].rename(columns={"title": "标题", "source": "文件", "region": "地区",
+                                                   "year": "年份", "level": "层级", "doc_type": "类型",
+                                                   "year_source": "年份来源"})
+
+    table_card("dq_missing", "元数据缺失的文档", ctx, missing, empty_msg="所有文档的年份和地区均已识别。")
+    table_card("dq_failures", "读取失败的文件（全库）", ctx,
+               lambda p: failures.rename(columns={"source": "文件", "reason": "原因", "built_at": "时间"}),
+               empty_msg="没有读取失败的文件。")
+    table_card("dq_dups", "内容重复的文件（全库）", ctx,
+               lambda p: dups.rename(columns={"duplicate_source": "重复文件", "kept_source": "保留文件"}),
+               empty_msg="没有内容重复的文件。")
+    table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
+               lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].rename(
+                   columns={"region": "地区", "year": "年份", "title": "标题", "phrase": "原文", "n": "声明",
+                            "found": "实际"}),
+               caption="如「讲四点意见」后实际只列出三点。详见「任务结构」页。",
+               empty_msg="声明数量与列举一致。")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,98 @@
+"""数字目标 — one indicator across regions, years, tiers, and target vs achievement."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import charts
+from metrics.ui import data
+from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
+
+KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
+
+
+def render() -> None:
+    st.title("数字目标")
+    ctx = page_context(keep=("ind",))
+    if ctx is None:
+        return
+    f = ctx.filters
+    counts = data.query("indicator_counts", f, None)
+    if counts.empty:
+        st.info("当前筛选下的文档中没有识别出数字目标。")
+        return
+    labels = indicator_labels()
+    options = counts["canonical"].tolist()
+    n_docs = dict(zip(counts["canonical"], counts["n_docs"]))
+    # indicator bound to the URL (?ind=...)
+    if "tg_ind" not in st.session_state:
+        wanted = st.query_params.get("ind")
+        st.session_state["tg_ind"] = wanted if wanted in options else options[0]
+    elif st.session_state["tg_ind"] not in options:
+        st.session_state["tg_ind"] = options[0]
+    c1, c2, c3 = st.columns([3, 2, 2])
+    ind = c1.selectbox("指标", options, key="tg_ind",
+                       format_func=lambda c: f"{indicator_label(c, labels)}（{n_docs.get(c, 0)} 篇）")
+    if st.query_params.get("ind") != ind:
+        st.query_params["ind"] = ind
+    kind = c2.radio("类型", list(KINDS), format_func=KINDS.get, horizontal=True, key="tg_kind")
+    label = indicator_label(ind, labels)
+    all_rows = data.query("targets", f, ind, None)
+    units = all_rows["unit"].fillna("").astype(str).value_counts().index.tolist()
+    unit = c3.selectbox("单位", units, key="tg_unit", format_func=lambda u: u or "（无单位）") if units else None
+    rows = all_rows[all_rows["kind"] == kind]
+    tgt = all_rows[all_rows["kind"] == "target"]
+    ach = all_rows[all_rows["kind"] == "achievement"]
+    st.caption("区间为原文的下限–上限；标记形状表示限定词：● 确数 ◆ 左右/约 ▲ 以上/不低于 ▼ 以内/不超过。")
+
+    chart_card("tg_regions", f"各地区对比 · {KINDS[kind]}", ctx,
+               lambda p: charts.target_ranges(rows, label, unit),
+               empty_msg=f"当前筛选下没有「{label}」的{KINDS[kind]}（单位 {unit or '无'}）。")
+
+    def year_controls() -> dict:
+        yrs = rows.dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
+        regions = yrs.index.tolist()
+        default = [r for r in regions if yrs[r] > 1][:3] or regions[:3]
+        chosen = st.multiselect("地区", regions, default=default, key="tg_year_regions", max_selections=8,
+                                placeholder="选择地区")
+        return {"regions": chosen}
+
+    chart_card("tg_years", f"历年变化 · {KINDS[kind]}", ctx,
+               lambda p: charts.target_years(rows, label, p["regions"], unit) if p["regions"]
+               else charts.target_years(rows.iloc[0:0], label, None, unit),
+               controls=year_controls, empty_msg="请选择至少一个有年份的地区。")
+
+    left, right = st.columns(2)
+    with left:
+        def level_controls() -> dict:
+            yrs = sorted(int(y) for y in tgt["year"].dropna().unique())
+            if not yrs:
+                return {"year": None}
+            return {"year": st.selectbox("年份", yrs, index=len(yrs) - 1, key="tg_level_year")}
+
+        chart_card("tg_levels", "逐级对比（同一指标、同一年，按层级）", ctx,
+                   lambda p: charts.escalation_by_level(tgt[tgt["year"] == p["year"]], label, unit)
+                   if p["year"] is not None else charts.escalation_by_level(tgt.iloc[0:0], label, unit),
+                   controls=level_controls, empty_msg="没有带年份的目标。")
+    with right:
+        chart_card("tg_escalation", "逐级加码（下级 − 上级）", ctx,
+                   lambda p: charts.escalation_child_parent(tgt, label, unit),
+                   caption="上级 = 地区路径去掉最后一级（如 江苏省 ← 江苏省 南京市），同一年份、同一单位。",
+                   empty_msg="没有同年份、上下级都提出该目标的地区。放宽筛选以同时包含上下级。")
+
+    chart_card("tg_attain", "目标与完成（Y 年目标 vs Y+1 年报告的 Y 年完成值）", ctx,
+               lambda p: charts.attainment(tgt, ach, label, unit),
+               caption="完成值取同一地区下一年文档中的「完成」数字；绿色 = 达到目标下限（降低类指标为不超过上限）。",
+               empty_msg="没有相邻年份的目标与完成值（需要同一地区连续两年的文档）。")
+
+    cols = ["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind", "stretch",
+            "sentence", "doc_id"]
+    table_card("tg_table", "原文证据", ctx,
+               lambda p: all_rows[cols].rename(columns={
+                   "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
+                   "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
+                   "sentence": "原句"}))
+
+
+if __name__ == "__main__":
+    render()

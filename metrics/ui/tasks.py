@@ -1,0 +1,57 @@
+"""任务结构 — sections and enumerated items per document/region/year; declared-count mismatches."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import charts
+from metrics.ui import data
+from metrics.ui.widgets import chart_card, page_context, table_card
+
+GROUPS = {"document": "按文档", "region": "按地区", "year": "按年份"}
+
+
+def render() -> None:
+    st.title("任务结构")
+    ctx = page_context()
+    if ctx is None:
+        return
+    docs = data.query("documents", ctx.filters)
+    outline = data.query("outline", ctx.filters)
+    declared = data.query("declared", ctx.filters, False)
+
+    m = st.columns(4)
+    m[0].metric("一级部分（平均）", round(float(docs["top_level_sections"].mean()), 1))
+    m[1].metric("列举事项（平均）", round(float(docs["enumerated_items"].mean()), 1))
+    m[2].metric("声明数量", len(declared))
+    m[3].metric("声明不符", int(declared["mismatch"].sum()) if len(declared) else 0)
+
+    def group_controls(key: str):
+        def controls() -> dict:
+            return {"by": st.radio("分组", list(GROUPS), format_func=GROUPS.get, horizontal=True, key=key,
+                                   label_visibility="collapsed")}
+        return controls
+
+    chart_card("tk_counts", "一级部分与列举事项", ctx, lambda p: charts.task_counts(docs, p["by"]),
+               controls=group_controls("tk_counts_by"),
+               caption="一级部分 = 最高一级提纲（如「一、」）；列举事项 = 识别出的全部提纲条目。地区/年份为每篇平均。")
+    chart_card("tk_levels", "提纲条目按层级", ctx, lambda p: charts.outline_levels(outline, docs, p["by"]),
+               controls=group_controls("tk_levels_by"),
+               empty_msg="当前筛选下没有识别出提纲。")
+
+    cols = ["region", "year", "title", "phrase", "n", "found", "mismatch", "doc_id"]
+    names = {"region": "地区", "year": "年份", "title": "标题", "phrase": "原文", "n": "声明", "found": "实际列举",
+             "mismatch": "不符"}
+
+    def declared_table(p: dict):
+        df = declared[declared["mismatch"]] if p["only"] else declared
+        return df[cols].rename(columns=names)
+
+    table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,
+               controls=lambda: {"only": st.toggle("只看不符", value=True, key="tk_only_mismatch")},
+               caption="实际列举为空表示无法核对（声明后没有可识别的列举）。",
+               empty_msg="没有声明数量不符的文档。")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,122 @@
+"""添加文档 — upload .txt/.docx/.html files and add them to the database."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from metrics.ui import data
+from metrics.ui.widgets import md_escape, sidebar_filters
+
+ALLOWED = ("txt", "docx", "html", "htm")
+MAX_FILES = 50
+MAX_FILE_MB = 20
+
+
+def safe_upload_name(name: str, used: set[str]) -> str:
+    """A flat, unique file name keeping Chinese characters and the extension."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", name).strip(" .") or "upload.txt"
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, "txt"
+    stem = stem[:100] or "upload"
+    candidate, i = f"{stem}.{ext.lower()}", 2
+    while candidate in used:
+        candidate = f"{stem}-{i}.{ext.lower()}"
+        i += 1
+    used.add(candidate)
+    return candidate
+
+
+def max_file_mb() -> int:
+    try:
+        return min(MAX_FILE_MB, int(st.get_option("server.maxUploadSize")))
+    except Exception:  # noqa: BLE001
+        return MAX_FILE_MB
+
+
+def render() -> None:
+    st.title("添加文档")
+    if data.db_key() is not None:
+        try:
+            sidebar_filters()  # shared sidebar; filters are kept in the URL
+        except Exception:  # noqa: BLE001 - an unreadable db must not block uploads
+            pass
+    limit = max_file_mb()
+    st.markdown(
+        f"上传讲话或政府工作报告（.txt / .docx / .html），每次最多 **{MAX_FILES}** 个文件，单个文件不超过 "
+        f"**{limit} MB**。文本会被解析后加入数据库 `{md_escape(data.db_path().name)}`；内容完全相同的文件只保留一份。"
+    )
+    files = st.file_uploader("选择文件", type=list(ALLOWED), accept_multiple_files=True, key="up_files")
+    if not files:
+        st.info("尚未选择文件。")
+        return
+    problems: list[tuple[str, str]] = []
+    ok = []
+    for up in files:
+        ext = up.name.rsplit(".", 1)[-1].lower() if "." in up.name else ""
+        if ext not in ALLOWED:
+            problems.append((up.name, f"不支持的格式 .{ext}"))
+        elif up.size > limit * 1024 * 1024:
+            problems.append((up.name, f"文件过大（{up.size / 1024 / 1024:.1f} MB > {limit} MB）"))
+        elif up.size == 0:
+            problems.append((up.name, "空文件"))
+        else:
+            ok.append(up)
+    if len(ok) > MAX_FILES:
+        problems += [(up.name, f"超过每次 {MAX_FILES} 个文件的上限，未处理") for up in ok[MAX_FILES:]]
+        ok = ok[:MAX_FILES]
+    if problems:
+        st.warning(f"{len(problems)} 个文件不会被处理：")
+        st.dataframe(pd.DataFrame(problems, columns=["文件", "原因"]), hide_index=True, width="stretch")
+    if not ok:
+        return
+    if not st.button(f"添加 {len(ok)} 个文件到数据库", type="primary", key="up_go"):
+        return
+    try:
+        from metrics.build import add_documents
+    except ImportError:
+        st.error("当前版本的处理流程尚不支持从看板添加文档（metrics.build.add_documents 不存在）。")
+        return
+
+    bar = st.progress(0.0, text="准备中…")
+
+    def progress(done: int, total: int, source: str) -> None:
+        frac = 0.0 if total <= 0 else min(1.0, done / total)
+        bar.progress(frac, text=f"{done}/{total} · {Path(source).name}")
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sm-upload-") as tmp:
+        used: set[str] = set()
+        paths = []
+        for up in ok:
+            p = Path(tmp) / safe_upload_name(up.name, used)
+            p.write_bytes(up.getvalue())
+            paths.append(p)
+        try:
+            report = add_documents(data.db_path(), paths, progress=progress)
+        except Exception as exc:  # noqa: BLE001 - show, don't crash
+            bar.empty()
+            st.error(f"添加失败：{md_escape(type(exc).__name__)}: {md_escape(str(exc)[:300])}")
+            return
+    bar.progress(1.0, text=f"完成，用时 {time.perf_counter() - t0:.1f} 秒")
+    data.clear_caches()
+    st.session_state.pop("_sm_filters_init", None)
+    st.success(f"已添加 {report.added} 篇文档。")
+    if report.duplicates:
+        st.warning(f"{len(report.duplicates)} 个文件与已有文档内容相同，未重复添加：")
+        st.dataframe(pd.DataFrame(report.duplicates, columns=["文件", "说明"]), hide_index=True, width="stretch")
+    if report.failures:
+        st.error(f"{len(report.failures)} 个文件处理失败：")
+        st.dataframe(pd.DataFrame(report.failures, columns=["文件", "原因"]), hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    render()

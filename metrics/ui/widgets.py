@@ -1,0 +1,298 @@
+"""Shared widgets: page setup, the URL-bound filter sidebar, chart/table cards
+with downloads, and escaping helpers for untrusted text."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics import export
+from metrics.charts import PLOT_CONFIG
+from metrics.filters import Filters, doc_type_label, level_label
+from metrics.ui import data
+
+# ---------------------------------------------------------------- text safety
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def md_escape(text: Any) -> str:
+    """Escape untrusted text for Streamlit Markdown (no links, HTML or emphasis)."""
+    s = "" if text is None else str(text)
+    s = s.replace("\n", " ").replace("\r", " ")
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def h(text: Any) -> str:
+    """HTML-escape untrusted text (quotes included)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# ---------------------------------------------------------------- indicators
+def indicator_labels() -> dict[str, str]:
+    try:
+        from metrics.indicators import indicator_labels as _labels
+    except ImportError:  # registry not there yet
+        return {}
+    try:
+        return dict(_labels())
+    except Exception:  # noqa: BLE001 - a broken registry must not break the UI
+        return {}
+
+
+def indicator_label(canonical: str, labels: dict[str, str] | None = None) -> str:
+    labels = indicator_labels() if labels is None else labels
+    if canonical == "other":
+        return "其他（未归类）"
+    return labels.get(canonical, canonical)
+
+
+# ---------------------------------------------------------------- page setup
+@dataclass(frozen=True)
+class PageContext:
+    filters: Filters
+    n_docs: int
+    rules_version: str
+
+    def meta(self, title: str) -> export.ExportMeta:
+        return export.ExportMeta(
+            title=title,
+            filters=self.filters.describe(self.n_docs),
+            rules_version=self.rules_version,
+            query=self.filters.to_query_params(),
+        )
+
+
+def require_db() -> bool:
+    """Show a clear message and return False when the database is unusable."""
+    path = data.db_path()
+    if data.db_key() is None:
+        st.error(f"找不到数据库文件：`{path}`")
+        st.info(
+            "请先在项目根目录构建数据库：\n\n"
+            f"```\n{data.BUILD_COMMAND}\n```\n\n"
+            f"或用环境变量 `{data.ENV_VAR}` 指向已有的数据库文件。也可以在「添加文档」页上传文件。"
+        )
+        return False
+    try:
+        data.query("facet_values")
+    except duckdb.Error as exc:
+        st.error("数据库无法读取或结构不符（可能来自旧版本）。请重新构建：")
+        st.code(data.BUILD_COMMAND, language="bash")
+        st.caption(f"DuckDB: {type(exc).__name__}")
+        return False
+    return True
+
+
+#: page-specific URL parameters (dropped on pages that don't own them)
+PAGE_PARAMS = ("ind", "doc")
+
+
+def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
+    """The sidebar (filters bound to the URL) and the page's context.
+    ``keep`` lists the page-specific URL parameters this page owns.
+
+    Returns ``None`` (after explaining why) when there is nothing to show."""
+    if not require_db():
+        return None
+    f = sidebar_filters(keep)
+    n = data.query("count_docs", f)
+    ctx = PageContext(f, n, data.rules_version())
+    st.caption(f"筛选：{md_escape(f.describe(n))} · 规则版本 {md_escape(ctx.rules_version)}")
+    total = data.query("count_docs", Filters())
+    if total == 0:
+        st.info(f"数据库中还没有文档。请运行 `{data.BUILD_COMMAND}` 或在「添加文档」页上传。")
+        return None
+    if n == 0:
+        st.info("当前筛选条件下没有文档。请放宽左侧的筛选条件（或点击「清除筛选」）。")
+        return None
+    return ctx
+
+
+# ---------------------------------------------------------------- sidebar
+_KEYS = {
+    "province": "f_province", "city": "f_city", "district": "f_district", "town": "f_town",
+    "level": "f_level", "doc_type": "f_doc_type", "years": "f_years", "speaker": "f_speaker", "text": "f_text",
+}
+_INIT = "_sm_filters_init"
+
+
+def _reset_filters() -> None:
+    for name, key in _KEYS.items():
+        if name in ("speaker", "text"):
+            st.session_state[key] = ""
+        elif name == "years":
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = []
+
+
+def _opts(df: pd.DataFrame, col: str, parents: dict[str, list[str]]) -> list[str]:
+    sub = df
+    for pcol, selected in parents.items():
+        if selected:
+            sub = sub[sub[pcol].isin(selected)]
+    vals = sub[col].dropna().astype(str)
+    return sorted(v for v in vals.unique() if v)
+
+
+def _url_filters() -> Filters:
+    qp = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    return Filters.from_query_params(qp)
+
+
+def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
+    """Render the shared filter sidebar and keep the URL in sync. Cascading
+    province → city → district/county → town options come from the data."""
+    ss = st.session_state
+    first = _INIT not in ss
+    seed = _url_filters() if first else None
+    regions = data.query("region_options")
+    facets = data.query("facet_values")
+
+    def seeded_multiselect(name: str, label: str, options: list[str], **kw: Any) -> list[str]:
+        key = _KEYS[name]
+        if seed is not None:
+            ss[key] = [v for v in getattr(seed, name) if v in options]
+        elif key in ss:
+            ss[key] = [v for v in ss[key] if v in options]
+        return st.multiselect(label, options, key=key, placeholder="全部", **kw)
+
+    with st.sidebar:
+        st.markdown("### 筛选")
+        prov = seeded_multiselect("province", "省份", _opts(regions, "province", {}))
+        city = seeded_multiselect("city", "城市", _opts(regions, "city", {"province": prov}))
+        dist = seeded_multiselect("district", "区县", _opts(regions, "district", {"province": prov, "city": city}))
+        town = seeded_multiselect(
+            "town", "乡镇 / 街道", _opts(regions, "town", {"province": prov, "city": city, "district": dist}))
+        level = seeded_multiselect("level", "层级", [str(v) for v in facets["level"]], format_func=level_label)
+        dtype = seeded_multiselect("doc_type", "类型", [str(v) for v in facets["doc_type"]],
+                                   format_func=doc_type_label)
+        years = facets["years"]
+        year_from = year_to = None
+        if years and years[0] < years[1]:
+            lo, hi = years
+            key = _KEYS["years"]
+            if seed is not None:
+                ss[key] = (max(lo, min(hi, seed.year_from or lo)), max(lo, min(hi, seed.year_to or hi)))
+            elif key in ss:
+                a, b = ss[key]
+                ss[key] = (max(lo, min(hi, a)), max(lo, min(hi, b)))
+            else:
+                ss[key] = (lo, hi)
+            a, b = st.slider("年份", min_value=lo, max_value=hi, key=key, step=1,
+                             help="拖到两端 = 不限年份（含年份未知的文档）")
+            year_from = None if a == lo else int(a)
+            year_to = None if b == hi else int(b)
+        elif years:
+            st.caption(f"年份：{years[0]}")
+        for name in ("speaker", "text"):
+            if seed is not None:
+                ss[_KEYS[name]] = getattr(seed, name)
+        speaker = st.text_input("讲话人", key=_KEYS["speaker"], placeholder="姓名片段", max_chars=50)
+        text = st.text_input("全文检索", key=_KEYS["text"], placeholder="标题或正文包含…", max_chars=100)
+        st.button("清除筛选", on_click=_reset_filters, width="stretch", key="f_reset")
+    ss[_INIT] = True
+    f = Filters(province=tuple(prov), city=tuple(city), district=tuple(dist), town=tuple(town),
+                level=tuple(level), doc_type=tuple(dtype), year_from=year_from, year_to=year_to,
+                speaker=speaker or "", text=text or "")
+    sync_url(f)
+    for k in PAGE_PARAMS:
+        if k not in keep and k in st.query_params:
+            del st.query_params[k]
+    return f
+
+
+def sync_url(f: Filters) -> None:
+    """Write the filter state to the URL (other parameters are kept)."""
+    desired = {k: ([v] if isinstance(v, str) else list(v)) for k, v in f.to_query_params().items()}
+    names = set(Filters.param_names())
+    current = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in names}
+    if current == desired:
+        return
+    for k in list(current):
+        if k not in desired:
+            del st.query_params[k]
+    for k, v in desired.items():
+        if current.get(k) != v:
+            st.query_params[k] = v if len(v) > 1 else v[0]
+
+
+# ---------------------------------------------------------------- cards
+def download_row(df: pd.DataFrame | dict[str, pd.DataFrame], ctx: PageContext, key: str, title: str) -> None:
+    """CSV / XLSX / JSON buttons; bytes are generated on click."""
+    stem = export.safe_filename(title)
+    meta = ctx.meta(title)
+    cols = st.columns(3, gap="small")
+    if isinstance(df, pd.DataFrame):
+        cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(df, meta), file_name=f"{stem}.csv",
+                                mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    else:
+        cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(df, meta),
+                                file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_csv",
+                                on_click="ignore", icon=":material/download:")
+    cols[1].download_button(
+        "XLSX", data=lambda: export.to_xlsx_bytes(df, meta), file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+        on_click="ignore", icon=":material/download:")
+    cols[2].download_button("JSON", data=lambda: export.to_json_bytes(df, meta), file_name=f"{stem}.json",
+                            mime="application/json", key=f"{key}_json", on_click="ignore",
+                            icon=":material/download:")
+
+
+Builder = Callable[[dict[str, Any]], tuple[pd.DataFrame, go.Figure]]
+
+
+@st.fragment
+def chart_card(key: str, title: str, ctx: PageContext, build: Builder, *,
+               controls: Callable[[], dict[str, Any]] | None = None, caption: str | None = None,
+               empty_msg: str = "当前筛选下没有可绘制的数据。", show_table: bool = True) -> None:
+    """One chart card (its own fragment): optional controls, the figure, the
+    downloads of exactly the plotted table, and the table itself."""
+    with st.container(border=True, key=f"card-{key}"):
+        st.markdown(f"#### {title}")
+        if caption:
+            st.caption(caption)
+        params = controls() if controls else {}
+        df, fig = build(params)
+        if df is None or df.empty:
+            st.info(empty_msg)
+            return
+        st.plotly_chart(fig, config=PLOT_CONFIG, key=f"{key}_fig", width="stretch")
+        download_row(df, ctx, key, title)
+        if show_table:
+            with st.expander(f"数据表（{len(df)} 行）"):
+                st.dataframe(df, hide_index=True, width="stretch")
+
+
+@st.fragment
+def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str, Any]], pd.DataFrame], *,
+               controls: Callable[[], dict[str, Any]] | None = None, caption: str | None = None,
+               empty_msg: str = "当前筛选下没有记录。", column_config: dict | None = None) -> None:
+    with st.container(border=True, key=f"card-{key}"):
+        st.markdown(f"#### {title}")
+        if caption:
+            st.caption(caption)
+        params = controls() if controls else {}
+        df = build(params)
+        if df is None or df.empty:
+            st.info(empty_msg)
+            return
+        st.dataframe(df, hide_index=True, width="stretch", column_config=column_config)
+        download_row(df, ctx, key, title)
+
+
+def dataset_download(ctx: PageContext) -> None:
+    """Download of the whole filtered dataset (every fact table, no full text)."""
+    with st.container(border=True, key="card-dataset"):
+        st.markdown("#### 下载筛选后的完整数据")
+        st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文）。")
+        tables = data.query("full_dataset", ctx.filters)
+        download_row(tables, ctx, "dataset", "speech-metrics-dataset")
