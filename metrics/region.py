@@ -79,13 +79,22 @@ _RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
 
 # short names that are everyday words: counted only when the full name also occurs
 _WEAK_SHORTS = frozenset(
-    "东方 长治 安康 大庆 大同 白银 普洱 平安 和平 长安 永康 长寿 来宾 朝阳 新华 江南 江北 南岸 城中 城东 城西 "
-    "城北 新城 开发 高新 大理 白山 兴安 太平 中山 黄山 吉安 文山 红河 海东 海西 海北 城关 泰安 宁安 安宁 "
+    "东方 安康 大庆 白银 普洱 平安 和平 长安 永康 长寿 朝阳 新华 江南 江北 南岸 城中 城东 城西 "
+    "城北 新城 开发 高新 白山 兴安 太平 黄山 文山 红河 海东 海西 海北 城关 泰安 宁安 安宁 "
     "富民 永和 和龙 兴宁 新兴 长宁 普陀 静安 河西 河东 宁德 丰台 兴化 新民 安平 安庆 宝山 青山 金山 南山 "
     "东山 西山 北山 新乡 抚顺 通化".split()
 )
 # full names that are everyday words (or contain one) and are never matched
 _SKIP_NAMES = frozenset("城区 郊区 矿区 东区 西区 新区 市中区 城中区".split())
+
+# everyday phrases containing a place short name
+_IDIOMS = {
+    "长治": ("长治久安",), "大同": ("世界大同", "天下大同", "大同小异"), "中山": ("孙中山", "中山装"),
+    "平安": ("平安中国", "平安建设", "平安创建", "平安稳定", "平安和谐", "平安出行", "平安社区", "平安校园"),
+    "和平": ("和平发展", "和平共处", "世界和平"), "东方": ("东方明珠", "东方红"), "大庆": ("国庆大庆", "大庆精神"),
+    "安康": ("幸福安康", "健康安康", "平安安康"), "长安": ("长治久安",), "来宾": ("来宾朋友", "各位来宾", "尊敬的来宾"),
+    "普洱": ("普洱茶",), "新兴": ("新兴产业", "新兴领域", "新兴市场", "新兴技术", "新兴业态"), "大理": ("大理石",), "白银": ("黄金白银",),
+}
 
 _ANON = set("Xx×*＊某○〇□■ＸｘXＸ")
 _BAD_NEXT = ("路", "大道", "大街", "公园", "广场", "机场", "大学", "火车站", "高铁站", "站", "石", "商会", "同乡")
@@ -96,7 +105,25 @@ class _Gaz:
     units: dict[str, _Unit]
     forms: dict[str, tuple[tuple[str, str], ...]]  # form -> ((code, "full"|"short"|"alias"), ...)
     children: dict[str, tuple[str, ...]]
-    automaton: ahocorasick.Automaton
+    automaton: ahocorasick.Automaton  # province/city/county names
+    town_forms: tuple[str, ...]  # town full names, matched only for town/street speakers
+
+    @property
+    def town_automaton(self) -> ahocorasick.Automaton:
+        return _build_automaton(self.town_forms)
+
+
+@cache
+def _build_automaton(forms: tuple[str, ...]) -> ahocorasick.Automaton:
+    # Keys and text are UTF-8 bytes viewed as latin-1 str: pyahocorasick scans a small
+    # alphabet several times faster than one with ~4000 CJK first characters, and UTF-8
+    # being self-synchronising, every match is aligned on a character boundary.
+    auto = ahocorasick.Automaton()
+    for f in forms:
+        b = f.encode("utf-8")
+        auto.add_word(b.decode("latin-1"), (f, len(b)))
+    auto.make_automaton()
+    return auto
 
 
 def _read_rows() -> Iterable[dict]:
@@ -127,16 +154,10 @@ def _gazetteer() -> _Gaz:
             alias = {"自治州": "州", "自治县": "县", "自治旗": "旗", "地区": "地区", "盟": "盟"}.get(u.kind)
             if alias and u.short + alias != u.name:
                 forms.setdefault(u.short + alias, []).append((u.code, "alias"))
-    auto = ahocorasick.Automaton()
-    for f in forms:
-        auto.add_word(f, f)
-    auto.make_automaton()
-    return _Gaz(
-        units,
-        {k: tuple(v) for k, v in forms.items()},
-        {k: tuple(v) for k, v in children.items()},
-        auto,
-    )
+    frozen = {k: tuple(v) for k, v in forms.items()}
+    main = tuple(f for f, v in frozen.items() if any(units[c].level != "town" for c, _ in v))
+    towns = tuple(f for f, v in frozen.items() if any(units[c].level == "town" for c, _ in v))
+    return _Gaz(units, frozen, {k: tuple(v) for k, v in children.items()}, _build_automaton(main), towns)
 
 
 def _ancestors(g: _Gaz, code: str) -> list[_Unit]:
@@ -176,21 +197,32 @@ def _region_of(g: _Gaz, code: str, level: str | None, evidence: str) -> Region:
 # --------------------------------------------------------------------------- mentions
 
 
-def _mentions(g: _Gaz, text: str, weight: int = 1, counts: Counter | None = None) -> Counter:
+def _mentions(
+    g: _Gaz,
+    text: str,
+    weight: int = 1,
+    counts: Counter | None = None,
+    *,
+    towns: bool = False,
+    full: set | None = None,
+) -> Counter:
     """Counter code -> number of mentions (leftmost-longest, guarded)."""
     counts = Counter() if counts is None else counts
     form_hits: Counter = Counter()
-    n = len(text)
-    for end, form in g.automaton.iter_long(text):
-        start = end - len(form) + 1
-        if start > 0 and text[start - 1] in _ANON:
+    tb = text.encode("utf-8")
+    auto = g.town_automaton if towns else g.automaton
+    for end, (form, blen) in auto.iter_long(tb.decode("latin-1")):
+        start = end - blen + 1
+        prev = tb[max(0, start - 6) : start].decode("utf-8", "ignore")[-2:]
+        nxt = tb[end + 1 : end + 13].decode("utf-8", "ignore")
+        if prev and prev[-1] in _ANON:
             continue
-        nxt = text[end + 1 : end + 4]
-        if nxt and (nxt.startswith(_BAD_NEXT) or (nxt[0] == "街" and not nxt.startswith("街道"))):
+        if nxt and (nxt[0] in _ANON or nxt.startswith(_BAD_NEXT) or (nxt[0] == "街" and not nxt.startswith("街道"))):
             continue
-        if form == "中山" and start > 0 and text[start - 1] == "孙":
-            continue
-        if end + 1 < n and text[end + 1] in _ANON:
+        if towns and form.endswith("镇") and nxt.startswith("化"):
+            continue  # 新城镇化
+        ctx = prev + form + nxt[:2]
+        if any(idiom in ctx for idiom in _IDIOMS.get(form, ())):
             continue
         form_hits[form] += weight
     # pass 1: full names, aliases, province short names
@@ -203,10 +235,12 @@ def _mentions(g: _Gaz, text: str, weight: int = 1, counts: Counter | None = None
                 deferred.append((form, c, u))
             else:
                 strong[code] += c
+                if full is not None:
+                    full.add(code)
     # pass 2: short names of cities/counties count only with corroboration: the full name,
     # a mentioned ancestor (怀柔 + 北京) or, for cities, repeated use (东莞×5)
     for form, c, u in deferred:
-        if form in _WEAK_SHORTS and not form_hits.get(u.name):
+        if form in _WEAK_SHORTS and not form_hits.get(u.name) and (u.level != "city" or c < 3 * weight):
             continue
         corroborated = strong.get(u.code) or any(
             strong.get(a.code) or form_hits.get(a.short) for a in _ancestors(g, u.code)
@@ -221,12 +255,13 @@ def _mentions(g: _Gaz, text: str, weight: int = 1, counts: Counter | None = None
 
 _CUE_LEVEL = {
     "省": "province", "自治区": "province",
-    "市": "city", "州": "city", "盟": "city", "地区": "city", "行署": "city", "行政公署": "city",
+    "市": "city", "州": "prefecture", "盟": "prefecture", "地区": "prefecture",
+    "行署": "prefecture", "行政公署": "prefecture",
     "区": "district", "县": "county", "旗": "county",
     "镇": "town", "乡": "town", "苏木": "town",
     "街道": "street", "办事处": "street", "街道办": "street", "街道办事处": "street",
 }
-_COARSE = {"national": -1, "province": 0, "city": 1, "county": 2, "district": 2, "town": 3, "street": 3}
+_COARSE = {"national": -1, "province": 0, "city": 1, "prefecture": 1, "county": 2, "district": 2, "town": 3, "street": 3}
 
 _DAIBIAO = re.compile(
     r"我代表\s*([^\s,，、。;；:：]{0,16}?)\s*(国务院|人民政府|政府|行政公署|行署|办事处|管委会)"
@@ -244,6 +279,7 @@ _PROV_ABBR = {
     "黔": "520000", "滇": "530000", "藏": "540000", "陕": "610000", "秦": "610000", "陇": "620000",
     "青": "630000", "宁": "640000", "新": "650000",
 }
+_AUTONOMOUS = ("150000", "450000", "540000", "640000", "650000")
 _ABBR_RE = re.compile(r"(?:来|莅)([" + "".join(_PROV_ABBR) + r"])(?:考察|视察|调研|指导)")
 
 
@@ -257,10 +293,12 @@ def _role_level(s: str) -> str | None:
     return best
 
 
-def _count_level(text: str) -> tuple[str | None, dict[str, int]]:
+def _count_level(text: str, autonomous: bool = False) -> tuple[str | None, dict[str, float]]:
+    """Level from 全X/我X/本X counts; ``autonomous``: 全区 may mean the 自治区 (halved)."""
     cnt: Counter = Counter()
     for m in _QUAN.finditer(text):
-        cnt[_CUE_LEVEL[m.group(1)]] += 1
+        unit = m.group(1)
+        cnt[_CUE_LEVEL[unit]] += 0.5 if (autonomous and unit == "区") else 1
     zone = len(_ZONE_SELF.findall(text))
     if zone:
         cnt["district"] += zone
@@ -276,7 +314,9 @@ def _count_level(text: str) -> tuple[str | None, dict[str, int]]:
     return lv, dict(cnt)
 
 
-def _speaker_level(text: str, title: str | None, role: str | None) -> tuple[str | None, str | None, str]:
+def _speaker_level(
+    text: str, title: str | None, role: str | None, autonomous: bool = False
+) -> tuple[str | None, str | None, str]:
     """(fine level, explicit unit name or None, evidence)."""
     m = _DAIBIAO.search(text[:3000])
     if m:
@@ -284,7 +324,7 @@ def _speaker_level(text: str, title: str | None, role: str | None) -> tuple[str 
         if org == "国务院":
             return "national", None, "我代表国务院"
         if org in ("行署", "行政公署"):
-            return "city", name or None, f"我代表{name}{org}"
+            return "prefecture", name or None, f"我代表{name}{org}"
         lvl = None
         for suf in sorted(_CUE_LEVEL, key=len, reverse=True):
             if name.endswith(suf):
@@ -306,7 +346,7 @@ def _speaker_level(text: str, title: str | None, role: str | None) -> tuple[str 
         lv = _role_level(title)
         if lv:
             return lv, None, f"title {title[:20]}"
-    lv, cnt = _count_level(text)
+    lv, cnt = _count_level(text, autonomous)
     head_lv = _role_level(text[:300])
     if head_lv and (lv is None or _COARSE[head_lv] >= _COARSE[lv]):
         return head_lv, None, f"by-line {head_lv}"
@@ -324,8 +364,10 @@ def _candidates_for(g: _Gaz, level: str, m: Counter) -> list[str]:
         u = g.units[code]
         if level == "province":
             ok = u.level == "province"
-        elif level == "city":
+        elif level == "city":  # 市: also 直辖市 and 县级市 (恩施市 report)
             ok = u.level == "city" or u.kind in ("直辖市", "省直辖县级市", "县级市")
+        elif level == "prefecture":  # 州/盟/地区
+            ok = u.level == "city"
         elif level in ("district", "county"):
             ok = u.level == "county" and u.kind not in ("省直辖县级市",)
             if level == "district" and u.kind == "自治区":
@@ -406,15 +448,20 @@ def resolve_region(text: str, *, title: str | None = None, speaker_role: str | N
     """Resolve the region of the speaker's unit; fields left None when not certain."""
     g = _gazetteer()
     text = text or ""
-    level, explicit, why = _speaker_level(text, title, speaker_role)
-    if level == "national":
-        return Region(level="national", evidence=why)
-
-    m = _mentions(g, text)
+    full: set[str] = set()
+    m = _mentions(g, text, full=full)
     if title:
-        _mentions(g, title, weight=3, counts=m)
+        _mentions(g, title, weight=3, counts=m, full=full)
     for ab in _ABBR_RE.findall(text):
         m[_PROV_ABBR[ab]] += 3
+    autonomous = any(m.get(c) for c in _AUTONOMOUS)
+    level, explicit, why = _speaker_level(text, title, speaker_role, autonomous)
+    if level == "national":
+        return Region(level="national", evidence=why)
+    if level in ("town", "street") or (explicit and explicit.endswith(("镇", "乡", "街道", "苏木"))):
+        _mentions(g, text, counts=m, towns=True)
+        if title:
+            _mentions(g, title, weight=3, counts=m, towns=True)
 
     notes = [why]
     # 1. explicit unit name from "我代表XX人民政府"
@@ -442,12 +489,7 @@ def resolve_region(text: str, *, title: str | None = None, speaker_role: str | N
     best, note = _pick(g, _candidates_for(g, level, m), m, strict=False)
     if best:
         u = g.units[best]
-        lv = _fine_level(u) if _COARSE[_fine_level(u)] == _COARSE[level] else level
-        if u.kind == "直辖市":
-            lv = "province"
-        if u.kind == "自治区":
-            lv = "province"
-        return _region_of(g, best, lv, f"{why}; {note}")
+        return _region_of(g, best, _fine_level(u), f"{why}; {note}")
     notes.append(note)
 
     # 3. climb: a certain parent unit, then try a child town/street by short name
@@ -455,7 +497,8 @@ def resolve_region(text: str, *, title: str | None = None, speaker_role: str | N
     for lv in ("county", "city", "province"):
         if _COARSE[lv] >= rank:
             continue
-        best, note = _pick(g, _candidates_for(g, lv, m), m, strict=True)
+        cands = [c for c in _candidates_for(g, lv, m) if lv != "county" or c in full]
+        best, note = _pick(g, cands, m, strict=True)
         if not best:
             continue
         if g.units[best].level == "county" and lv == "city":
@@ -467,8 +510,8 @@ def resolve_region(text: str, *, title: str | None = None, speaker_role: str | N
             child, cnote = _child_by_short(g, best, level, text + (title or ""))
             if child:
                 return _region_of(g, child, level, "; ".join([*notes, cnote]))
-        r = _region_of(g, best, level, "; ".join(notes))
+        r = _region_of(g, best, "city" if level == "prefecture" else level, "; ".join(notes))
         if g.units[best].kind == "直辖市" and level == "city":
             r = Region(province=r.province, level="province", code=r.code, evidence=r.evidence)
         return r
-    return Region(level=level, evidence="; ".join(notes))
+    return Region(level="city" if level == "prefecture" else level, evidence="; ".join(notes))
