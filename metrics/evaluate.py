@@ -1,0 +1,238 @@
+"""Score extraction against hand labels (JSON Lines in the format of tests/gold/seeds.jsonl).
+
+A label names its file by ``file`` (relative to the data directory) or, for the seeds, by
+``id`` (``seeds/<id>.txt``). Matching rules:
+
+* a numeric item matches when kind, canonical id, low, high and unit agree and the two
+  evidence sentences overlap (one contains the other, or their spans in the text overlap);
+* **targets** are scored within the labelled passages (the sentences that hold a labelled
+  item): labels list every target there, not every number in the document; **canonical
+  targets** are also scored over the whole document (registry indicators only);
+* a **past result reported as a target** is a predicted target that matches a labelled
+  achievement by value and sentence;
+* metadata fields are exact; a null answer to an implied year is allowed, a wrong year never;
+* declared counts match by overlapping phrase and equal n; slogans by exact count.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from .analyze import analyze
+from .normalize import fold
+from .reader import ReadError, read_document
+
+META_KEYS = ("title", "doc_type", "speaker", "speaker_role", "date", "year", "level", "province", "city", "district", "town")
+
+
+def _file_for(label: dict, data_dir: Path) -> Path:
+    if label.get("file"):
+        return data_dir / label["file"]
+    return data_dir / "seeds" / f"{label['id']}.txt"
+
+
+def _locate(text: str, sentence: str) -> tuple[int, int] | None:
+    i = text.find(sentence)
+    if i < 0:
+        i = fold(text).find(fold(sentence))
+    return (i, i + len(sentence)) if i >= 0 else None
+
+
+def _same_value(g: dict, p: dict) -> bool:
+    return (abs(float(g["low"]) - float(p["low"])) < 1e-6 and abs(float(g["high"]) - float(p["high"])) < 1e-6
+            and (g.get("unit") or "") == (p.get("unit") or ""))
+
+
+def _overlap(text: str, g: dict, p: dict) -> bool:
+    gs, ps = fold(g["sentence"]), fold(p["sentence"])
+    if gs in ps or ps in gs:
+        return True
+    span = _locate(text, g["sentence"])
+    return bool(span and span[0] < p["end"] and p["start"] < span[1])
+
+
+def _match(text: str, gold: list[dict], pred: list[dict], canonical: bool = True) -> tuple[int, list, list]:
+    used, misses = set(), []
+    for g in gold:
+        hit = None
+        for i, p in enumerate(pred):
+            if i in used or p["kind"] != g["kind"] or not _same_value(g, p):
+                continue
+            if canonical and p["canonical"] != g["canonical"]:
+                continue
+            if _overlap(text, g, p):
+                hit = i
+                break
+        if hit is None:
+            misses.append(g)
+        else:
+            used.add(hit)
+    extras = [p for i, p in enumerate(pred) if i not in used]
+    return len(gold) - len(misses), misses, extras
+
+
+def _sentence_spans(text: str, items: list[dict]) -> list[tuple[int, int]]:
+    spans = []
+    for g in items:
+        loc = _locate(text, g["sentence"])
+        if not loc:
+            continue
+        s, e = loc
+        while s > 0 and text[s - 1] not in "。\n":
+            s -= 1
+        while e < len(text) and text[e] not in "。\n":
+            e += 1
+        spans.append((s, e))
+    return spans
+
+
+class _PRF:
+    def __init__(self):
+        self.tp = self.fp = self.fn = 0
+
+    def add(self, tp, fp, fn):
+        self.tp += tp; self.fp += fp; self.fn += fn
+
+    def as_dict(self):
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+def evaluate_gold(gold_path: Path, data_dir: Path, only: list[Path] | None = None) -> dict:
+    labels = [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    scores = defaultdict(_PRF)
+    meta_ok, meta_n = defaultdict(int), defaultdict(int)
+    wrong_years, past_as_target, details, errors = [], [], [], []
+    only_names = {p.name for p in only} if only else None
+    for label in labels:
+        path = _file_for(label, Path(data_dir))
+        if only_names and path.name not in only_names:
+            continue
+        try:
+            text = read_document(path).text
+        except (ReadError, OSError) as exc:
+            errors.append({"file": str(path), "error": str(exc)})
+            continue
+        a = analyze(text, source=str(path)).to_json()
+        meta = a["meta"]
+        doc = {"file": str(path), "misses": [], "extras": [], "meta_errors": []}
+        for key in META_KEYS:
+            if key not in label or (key == "doc_type" and label.get(key) is None):
+                continue
+            want, got = label.get(key), meta.get(key)
+            if key == "year" and got is None and label.get("year_explicit") is False:
+                want = None  # an implied year may be left open
+            if key == "date" and got is None and want is not None and label.get("year_explicit") is False:
+                want = None
+            meta_n[key] += 1
+            if want == got or (key == "date" and want and got and abs((_d(want) - _d(got)).days) <= 1 and "昨天" in (label.get("year_note") or "")):
+                meta_ok[key] += 1
+            else:
+                doc["meta_errors"].append({"field": key, "gold": want, "got": got})
+                if key == "year" and got is not None:
+                    wrong_years.append({"file": str(path), "gold": label.get("year"), "got": got})
+        pred = a["targets"]
+        gold_targets = [dict(t, kind=t.get("kind", "target")) for t in label.get("targets", [])]
+        gold_long = [dict(t, kind="long_term_target") for t in label.get("long_term_targets", [])]
+        gold_ach = [dict(t, kind="achievement") for t in label.get("achievements", [])]
+        # targets within the labelled passages
+        spans = _sentence_spans(text, gold_targets)
+        in_scope = [p for p in pred if p["kind"] == "target" and any(s < p["end"] and p["start"] < e for s, e in spans)]
+        tp, misses, extras = _match(text, gold_targets, in_scope)
+        scores["targets"].add(tp, len(extras), len(misses))
+        doc["misses"] += misses
+        doc["extras"] += extras
+        # canonical targets over the whole document
+        gold_can = [g for g in gold_targets if g["canonical"] != "other"]
+        pred_can = [p for p in pred if p["kind"] == "target" and p["canonical"] != "other"]
+        if label.get("targets_complete", True) and not label.get("achievements_complete") is None or True:
+            tp, misses, extras = _match(text, gold_can, pred_can)
+            scores["targets_canonical_whole_doc"].add(tp, len(extras), len(misses))
+            doc["canonical_extras"] = [{"indicator": p["indicator"], "low": p["low"], "sentence": p["sentence"]} for p in extras]
+        # values alone (indicator mapping ignored)
+        tp, _, extras_v = _match(text, gold_targets, in_scope, canonical=False)
+        scores["target_values"].add(tp, len(extras_v), len(gold_targets) - tp)
+        if gold_long:
+            tp, misses, extras = _match(text, gold_long, [p for p in pred if p["kind"] == "long_term_target"])
+            scores["long_term_targets"].add(tp, 0, len(misses))
+        if gold_ach:
+            tp, misses, extras = _match(text, gold_ach, [p for p in pred if p["kind"] == "achievement"])
+            scores["achievements_recall"].add(tp, 0, len(misses))
+            doc["misses"] += misses
+            # a labelled achievement that came out as a target
+            for g in gold_ach:
+                for p in pred:
+                    if p["kind"] == "target" and _same_value(g, p) and _overlap(text, g, p):
+                        past_as_target.append({"file": str(path), "sentence": g["sentence"], "low": g["low"]})
+                        break
+        # declared counts
+        gd = label.get("declared_counts", [])
+        pd = a["tasks"]["declared"]
+        used = set()
+        for g in gd:
+            hit = next((i for i, p in enumerate(pd) if i not in used and p["n"] == g["n"]
+                        and (fold(g["phrase"]) in fold(p["phrase"]) or fold(p["phrase"]) in fold(g["phrase"])
+                             or fold(g["phrase"])[-6:] in fold(p["phrase"]))), None)
+            if hit is None:
+                doc["misses"].append({"declared": g})
+            else:
+                used.add(hit)
+                scores["declared_mismatch_flag"].add(int(bool(g.get("enumerated")) == pd[hit]["mismatch"]),
+                                                     int(bool(g.get("enumerated")) != pd[hit]["mismatch"]), 0)
+        scores["declared_counts"].add(len(used), len(pd) - len(used), len(gd) - len(used))
+        # slogans: exact counts
+        got_sl = {s["text"]: s["count"] for s in a["slogans"] if s["kind"] == "dictionary"}
+        raw = fold(text)
+        for phrase, n in label.get("slogans", {}).items():
+            c = got_sl.get(phrase)
+            if c is None:
+                c = raw.count(fold(phrase)) if phrase.isascii() is False and False else None
+            ok = c == n
+            scores["slogan_counts"].add(int(ok), int(not ok and c is not None), int(not ok))
+            if not ok:
+                doc["misses"].append({"slogan": phrase, "gold": n, "got": c})
+        details.append(doc)
+    return {
+        "documents": len(details),
+        "fields": {k: v.as_dict() for k, v in sorted(scores.items())},
+        "metadata_accuracy": {k: {"correct": meta_ok[k], "of": meta_n[k], "accuracy": round(meta_ok[k] / meta_n[k], 4)}
+                              for k in META_KEYS if meta_n[k]},
+        "wrong_years": wrong_years,
+        "past_results_reported_as_targets": past_as_target,
+        "errors": errors,
+        "details": details,
+    }
+
+
+def _d(s: str):
+    import datetime as dt
+    return dt.date.fromisoformat(s)
+
+
+def format_report(result: dict, details: bool = False) -> str:
+    lines = [f"documents scored: {result['documents']}", "", f"{'field':32} {'P':>7} {'R':>7} {'F1':>7} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    for name, s in result["fields"].items():
+        lines.append(f"{name:32} {s['precision']:7.3f} {s['recall']:7.3f} {s['f1']:7.3f} {s['tp']:5} {s['fp']:5} {s['fn']:5}")
+    lines += ["", f"{'metadata field':32} {'accuracy':>9} {'correct':>8}"]
+    for k, v in result["metadata_accuracy"].items():
+        lines.append(f"{k:32} {v['accuracy']:9.3f} {v['correct']:>4}/{v['of']}")
+    lines += ["", f"wrong years: {len(result['wrong_years'])}", f"past results reported as targets: {len(result['past_results_reported_as_targets'])}"]
+    for e in result["errors"]:
+        lines.append(f"error: {e['file']}: {e['error']}")
+    if details:
+        for d in result["details"]:
+            if d["misses"] or d["extras"] or d["meta_errors"]:
+                lines.append(f"\n== {d['file']}")
+                for e in d["meta_errors"]:
+                    lines.append(f"  meta {e['field']}: gold={e['gold']!r} got={e['got']!r}")
+                for m in d["misses"]:
+                    lines.append(f"  MISS {json.dumps(m, ensure_ascii=False)[:200]}")
+                for x in d["extras"]:
+                    lines.append(f"  EXTRA {x['indicator']} {x['low']} {x['unit']} {x['kind']} | {x['sentence'][:60]}")
+        for p in result["past_results_reported_as_targets"]:
+            lines.append(f"  PAST-AS-TARGET {p['file']}: {p['sentence'][:60]}")
+    return "\n".join(lines)
