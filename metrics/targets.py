@@ -95,8 +95,13 @@ def _sections(text: str, outline: list[OutlineItem]) -> list[tuple[int, str]]:
             kind = "other"
         out.append((item.start, kind))
     # Work reports often open the plan part without a numbered heading: "今年政府工作的总体要求…"
-    for m in re.finditer(r"\n[^\n]{0,20}(?:年政府工作的总体要求|年工作的总体要求|年经济社会发展的主要预期目标|主要预期目标是)", text):
-        out.append((m.start(), "plan"))
+    plan_re = re.compile(r"\n[^\n]{0,30}?(?:(?:今年|明年|20\d\d年)(?:政府工作|工作|经济社会发展|全市|全区|全县)?的?(?:总体要求|主要预期目标|主要目标|预期目标)|主要预期目标是)")
+    plans = [m.start() for m in plan_re.finditer(text)]
+    out.extend((p, "plan") for p in plans)
+    # In a work report, what comes before the plan part is the review of last year.
+    first_plan = min([s for s, k in out if k == "plan"], default=None)
+    if first_plan and re.search(r"各位代表|我代表|各位委员", text[:3000]) and re.search(r"过去一年|一年来|过去五年|回顾|20\d\d年", text[:first_plan]):
+        out[0] = (0, "review")
     out.sort()
     return out
 
@@ -182,6 +187,16 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
 
 def _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year):
     fenbie = clause.find("分别")
+    pair = re.search(r"(?:城镇和农村|城乡)(?:常住)?居民(?:人均可支配)?收入", clause)
+    if pair and fenbie > pair.start() and 1 <= len(qs) <= 2:
+        # "城镇和农村居民人均可支配收入分别增长6.5%、7.5%" / "城乡居民人均可支配收入分别增长7.5%"
+        qq = qs if len(qs) == 2 else qs * 2
+        for cid, q in zip(("urban_disposable_income_growth", "rural_disposable_income_growth"), qq):
+            yield Target(indicator=pair.group(), canonical=cid, low=q.low, high=q.high, unit=q.unit,
+                         qualifier=q.qualifier, direction="growth", kind=_kind(sentence, clause, section, year),
+                         stretch=None, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart, end=cstart + len(clause),
+                         value_start=cstart + q.start, value_end=cstart + q.end)
+        return
     for qi, q in enumerate(qs):
         preceding = [a for a in aliases if a[1] <= q.start]
         canonical, indicator = "other", None
