@@ -47,6 +47,9 @@ __all__ = ["Region", "resolve_region", "MAX_SCAN"]
 # Only the head of a document is scanned: the speaker's unit shows up early and the 全X counts
 # saturate long before; it bounds the cost (~1.5 ms at the cap) for very long documents.
 MAX_SCAN = 20_000
+# town full names (41k keys, a slower automaton) are scanned only for town/street speakers,
+# over this many leading characters
+TOWN_SCAN = 8_000
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -473,7 +476,7 @@ def resolve_region(text: str, *, title: str | None = None, speaker_role: str | N
     if level == "national":
         return Region(level="national", evidence=why)
     if level in ("town", "street") or (explicit and explicit.endswith(("镇", "乡", "街道", "苏木"))):
-        _mentions(g, text, counts=m, towns=True)
+        _mentions(g, text[:TOWN_SCAN], counts=m, towns=True)
         if title:
             _mentions(g, title, weight=3, counts=m, towns=True)
 
