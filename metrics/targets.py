@@ -142,6 +142,9 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
         verb = re.search(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$", before.strip())
         noun = re.sub(r"(的|和|及|等)$", "", after.group(0))
         return ((verb.group(1) if verb else "") + noun)[:20]
+    if not before_t and not after:
+        # "A、B的比重分别为43.2%和28.1%": the second value shares the first one's phrase
+        before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", re.sub(r"[\d.%和及与、]+$", "", clause[:qstart]).strip()))
     return (before_t or (after.group(0) if after else ""))[-20:]
 
 

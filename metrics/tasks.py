@@ -145,7 +145,7 @@ def top_level_sections(outline: list[OutlineItem]) -> int:
 
 
 _DECL_NUM = r"(?P<n>[一二两三四五六七八九十]{1,3}|\d{1,2})"
-_OBJ = r"(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情)"
+_OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情)"
 # Strong verbs declare a list by themselves ("我讲四点意见"); weak verbs need 以下/如下 or
 # an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
 DECLARED_RE = re.compile(

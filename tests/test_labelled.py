@@ -1,0 +1,42 @@
+"""Accuracy on 16 documents labelled by hand (12 city reports of 2024, 4 Hailar reports)."""
+import pytest
+
+from metrics.evaluate import evaluate_gold
+
+from conftest import DATA, GOLD
+
+
+@pytest.fixture(scope="module")
+def result():
+    return evaluate_gold(GOLD / "labelled.jsonl", DATA)
+
+
+def test_all_labelled_documents_scored(result):
+    assert result["documents"] == 16 and not result["errors"]
+
+
+def test_never_a_wrong_year(result):
+    assert result["wrong_years"] == []
+
+
+def test_no_past_result_reported_as_target(result):
+    assert result["past_results_reported_as_targets"] == []
+
+
+@pytest.mark.parametrize("field", ["year", "level", "province", "city", "district", "title", "speaker"])
+def test_metadata_accuracy(result, field):
+    assert result["metadata_accuracy"][field]["accuracy"] >= 0.9
+
+
+def test_target_scores(result):
+    f = result["fields"]
+    assert f["targets"]["precision"] >= 0.95
+    assert f["targets"]["f1"] >= 0.9
+    assert f["target_values"]["f1"] >= 0.9
+    assert f["targets_canonical_whole_doc"]["recall"] >= 0.9
+
+
+def test_declared_and_slogans(result):
+    f = result["fields"]
+    assert f["declared_counts"]["precision"] >= 0.95
+    assert f["slogan_counts"]["precision"] >= 0.95
