@@ -39,10 +39,15 @@ def h(text: Any) -> str:
 def indicator_labels() -> dict[str, str]:
     try:
         from metrics.indicators import indicator_labels as _labels
-    except ImportError:  # registry not there yet
-        return {}
-    try:
+
         return dict(_labels())
+    except ImportError:  # registry module not there yet: read the same CSV via the lexicon
+        try:
+            from metrics.lexicon import indicators
+
+            return {k: v.label_zh for k, v in indicators().items()}
+        except Exception:  # noqa: BLE001
+            return {}
     except Exception:  # noqa: BLE001 - a broken registry must not break the UI
         return {}
 

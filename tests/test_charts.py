@@ -1,0 +1,279 @@
+"""Chart builders: tidy DataFrame columns/rows and figure traces, on the fixture DB."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from metrics import charts as C
+from metrics.filters import Filters
+from metrics.ui import queries as Q
+from metrics.ui.highlight import Span, highlight_html, legend_html
+
+from tests.ui_fixtures import EVIL, build_fixture_db
+
+HAILAR = "内蒙古自治区 呼伦贝尔市 海拉尔区"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    c = duckdb.connect(str(build_fixture_db(tmp_path_factory.mktemp("charts") / "fx.duckdb")), read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def docs(con):
+    return Q.documents(con, Filters())
+
+
+def _font_ok(fig: go.Figure) -> None:
+    assert "Noto Sans CJK SC" in fig.layout.font.family
+
+
+# ---------------------------------------------------------------- overview
+@pytest.mark.parametrize("by, label", [("region", "地区"), ("province", "省份"), ("year", "年份"),
+                                       ("level", "层级"), ("doc_type", "类型")])
+def test_docs_by(docs, by, label):
+    df, fig = C.docs_by(docs, by)
+    assert list(df.columns) == [label, "文档数"]
+    assert df["文档数"].sum() == len(docs) == 10
+    bar = fig.data[0]
+    assert len(fig.data) == 1 and sum(bar.x if bar.orientation == "h" else bar.y) == 10
+    _font_ok(fig)
+
+
+def test_docs_by_values(docs):
+    df, _ = C.docs_by(docs, "year")
+    assert df.iloc[-1].tolist() == ["年份未知", 1]
+    assert df.set_index("年份").loc["2024", "文档数"] == 4
+    df, _ = C.docs_by(docs, "level")
+    assert df["层级"].tolist() == ["省级", "市级", "区级", "乡镇级", "未知"]
+    df, _ = C.docs_by(docs, "region")
+    assert df.iloc[0].tolist() == [HAILAR, 3]
+
+
+def test_docs_by_stacked(docs):
+    df, fig = C.docs_by(docs, "year", stack="doc_type")
+    assert list(df.columns) == ["年份", "类型", "文档数"]
+    assert {t.name for t in fig.data} == {"讲话", "政府工作报告"}
+    assert fig.layout.barmode == "stack"
+
+
+def test_docs_by_empty_and_invalid(docs):
+    df, fig = C.docs_by(docs.iloc[0:0], "year")
+    assert df.empty and list(df.columns) == ["年份", "文档数"]
+    assert fig.layout.annotations[0].text == "无数据"
+    with pytest.raises(ValueError):
+        C.docs_by(docs, "text; DROP")
+
+
+# ---------------------------------------------------------------- targets
+def test_target_ranges(con):
+    t = Q.targets(con, Filters(), "gdp_growth", "target")
+    df, fig = C.target_ranges(t, "地区生产总值增速")
+    assert list(df.columns) == ["标签", *C._TARGET_COLS]
+    assert len(df) == 7 and df["单位"].eq("%").all()
+    nj = df[df["地区"] == "江苏省 南京市"].iloc[0]
+    assert (nj["下限"], nj["上限"], nj["限定"]) == (5.0, 5.0, "以上/不低于")
+    # one trace per qualifier; markers follow the qualifier
+    symbols = {tr.name: tr.marker.symbol for tr in fig.data}
+    assert symbols == {"确数": "circle", "左右/约": "diamond", "以上/不低于": "triangle-up"}
+    assert sum(len(tr.y) for tr in fig.data) == len(df)
+    for tr in fig.data:
+        assert tr.error_y.type == "data" and tr.error_y.symmetric is False
+    _font_ok(fig)
+
+
+def test_target_ranges_interval_bars(con):
+    t = Q.targets(con, Filters(province=("北京市",)), "unemployment_rate", "target")
+    df, fig = C.target_ranges(t, "城镇调查失业率")
+    row = df.iloc[0]
+    assert (row["下限"], row["上限"], row["中值"], row["限定"]) == (5.0, 5.0, 5.0, "以内/不超过")
+    assert fig.data[0].marker.symbol == "triangle-down"
+
+
+def test_target_ranges_unit_choice(con):
+    t = Q.targets(con, Filters(), "gdp_growth", "target")
+    df, fig = C.target_ranges(t, "x", unit="亿元")
+    assert df.empty and fig.layout.annotations
+
+
+def test_target_years(con):
+    t = Q.targets(con, Filters(), "gdp_growth", "target")
+    df, fig = C.target_years(t, "GDP", [HAILAR])
+    assert df["年份"].tolist() == [2014, 2015, 2016]
+    assert df["中值"].tolist() == [11.0, 8.0, 7.5]
+    assert all(tr.mode == "lines+markers" for tr in fig.data)
+    assert fig.data[0].name.startswith(HAILAR)
+    df, fig = C.target_years(t, "GDP", ["不存在"])
+    assert df.empty
+
+
+def test_escalation_by_level(con):
+    t = Q.targets(con, Filters(year_from=2024), "gdp_growth", "target")
+    df, fig = C.escalation_by_level(t, "GDP")
+    assert df["层级"].tolist() == ["省级", "省级", "市级", "市级"]
+    assert [tr.type for tr in fig.data] == ["box"]
+    assert list(fig.layout.xaxis.categoryarray) == ["省级", "市级"]
+
+
+def test_escalation_child_parent(con):
+    t = Q.targets(con, Filters(), "gdp_growth", "target")
+    df, fig = C.escalation_child_parent(t, "GDP")
+    assert df[["下级地区", "上级地区", "年份", "下级中值", "上级中值", "加码幅度"]].values.tolist() == [
+        ["江苏省 南京市", "江苏省", 2024, 5.0, 5.0, 0.0]]
+    assert list(fig.data[0].y) == [0.0]
+    # no parent in the selection → empty, with an explanation
+    df, fig = C.escalation_child_parent(t[t["province"] == "四川省"], "GDP")
+    assert df.empty and "配对" in fig.layout.annotations[0].text
+
+
+def test_attainment_hailar(con):
+    f = Filters(district=("海拉尔区",))
+    tg = Q.targets(con, f, "gdp_growth", "target")
+    ach = Q.targets(con, f, "gdp_growth", "achievement")
+    df, fig = C.attainment(tg, ach, "GDP")
+    # 2014 target 11% vs 2014 result 9.1% (2015 report); 2015 target 8% vs 8.9% (2016 report)
+    assert df[["年份", "目标下限", "完成值", "完成值来源年份", "达成"]].values.tolist() == [
+        [2014, 11.0, 9.1, 2015, False], [2015, 8.0, 8.9, 2016, True]]
+    assert df["差距"].round(2).tolist() == [-1.9, 0.9]
+    assert [tr.name for tr in fig.data] == ["目标（当年报告）", "完成（次年报告）"]
+    assert list(fig.data[1].y) == [9.1, 8.9]
+
+
+def test_attainment_empty(con):
+    tg = Q.targets(con, Filters(city=("南京市",)), "gdp_growth", "target")
+    df, fig = C.attainment(tg, tg.iloc[0:0], "GDP")
+    assert df.empty and list(df.columns) == C._ATT_COLS
+
+
+# ---------------------------------------------------------------- tasks
+@pytest.mark.parametrize("by, label, rows", [("document", "文档", 10), ("region", "地区", 8), ("year", "年份", 7)])
+def test_task_counts(docs, by, label, rows):
+    df, fig = C.task_counts(docs, by)
+    assert list(df.columns) == [label, "文档数", "一级部分", "列举事项", "声明不符"]
+    assert len(df) == rows and df["文档数"].sum() == 10
+    assert [tr.name for tr in fig.data] == ["一级部分", "列举事项"]
+    assert df["声明不符"].sum() == 1
+
+
+def test_task_counts_region_means(docs):
+    df, _ = C.task_counts(docs, "region")
+    hailar = df.set_index("地区").loc[HAILAR]
+    assert (hailar["文档数"], hailar["一级部分"], hailar["列举事项"]) == (3, 2.0, 5.0)
+
+
+def test_outline_levels(con, docs):
+    df, fig = C.outline_levels(Q.outline(con, Filters()), docs, "region")
+    assert list(df.columns) == ["地区", "提纲层级", "条目数"]
+    h = df[df["地区"] == HAILAR].set_index("提纲层级")["条目数"].to_dict()
+    assert h == {"第1级": 2.0, "第2级": 3.0}
+    assert {tr.name for tr in fig.data} == {"第1级", "第2级"}
+
+
+# ---------------------------------------------------------------- slogans
+def test_slogan_heatmap(con, docs):
+    sl = Q.slogans(con, Filters())
+    df, fig = C.slogan_heatmap(sl, docs, "count", top_n=3)
+    assert list(df.columns) == ["地区", "提法", "出现次数"]
+    assert df["提法"].nunique() == 3 and df["地区"].nunique() == docs["region"].nunique()
+    assert df["出现次数"].sum() == sl[sl["text"].isin(df["提法"].unique())]["count"].sum()
+    hm = fig.data[0]
+    assert hm.type == "heatmap" and len(hm.z) == docs["region"].nunique() and len(hm.x) == 3
+
+
+def test_slogan_heatmap_per_10k_uses_all_region_chars(con, docs):
+    sl = Q.slogans(con, Filters())
+    df, _ = C.slogan_heatmap(sl, docs, "per_10k", top_n=50)
+    hailar_chars = docs[docs["region"] == HAILAR]["n_chars"].sum()
+    v = df[(df["地区"] == HAILAR) & (df["提法"] == "高质量发展")]["每万字次数"].iloc[0]
+    assert v == pytest.approx(round(1 / hailar_chars * 10000, 3))
+    with pytest.raises(ValueError):
+        C.slogan_heatmap(sl, docs, "bogus")
+
+
+def test_slogan_trend(con, docs):
+    sl = Q.slogans(con, Filters())
+    df, fig = C.slogan_trend(sl, docs, ["科学发展"], "count")
+    assert list(df.columns) == ["年份", "提法", "出现次数", "每万字次数", "文档数"]
+    assert df.set_index("年份")["出现次数"].to_dict() == {2014: 2, 2015: 2, 2016: 2, 2018: 0, 2019: 0, 2024: 0}
+    assert len(fig.data) == 1 and list(fig.data[0].y) == [2, 2, 2, 0, 0, 0]
+    assert C.slogan_trend(sl, docs, [], "count")[0].empty
+
+
+def test_slogan_flags(con, docs):
+    flags = C.slogan_flags(Q.slogans(con, Filters()), docs)
+    assert flags[["地区", "年份", "提法", "标记"]].values.tolist() == [
+        [HAILAR, 2016, "营商环境", "首次出现"], [HAILAR, 2016, "高质量发展", "首次出现"]]
+
+
+def test_slogan_flags_spike_and_omission():
+    docs = pd.DataFrame({"region": ["甲"] * 3, "year": [2018, 2019, 2020], "n_chars": [10000] * 3})
+    sl = pd.DataFrame({"region": ["甲"] * 3, "year": [2018, 2019, 2019], "text": ["A", "A", "B"],
+                       "count": [1, 5, 2]})
+    flags = C.slogan_flags(sl, docs)
+    got = set(map(tuple, flags[["年份", "提法", "标记"]].values.tolist()))
+    assert got == {(2019, "A", "激增"), (2019, "B", "首次出现"), (2020, "A", "消失"), (2020, "B", "消失")}
+
+
+def test_discovered_phrases(con):
+    df, fig = C.discovered_phrases(Q.slogans(con, Filters(), ("formula", "quoted")))
+    assert list(df.columns) == ["提法", "类别", "文档数", "出现次数", "地区数", "地区"]
+    assert df.iloc[0][["提法", "文档数"]].tolist() == ["两个中心", 3]
+    assert all(tr.orientation == "h" for tr in fig.data)
+
+
+def test_distinctive_keywords(con):
+    kw = Q.keywords(con, Filters())
+    df, fig = C.distinctive_keywords(kw, HAILAR, top_n=5)
+    assert list(df.columns) == ["关键词", "本地区平均权重", "其他地区平均权重", "区分度", "本地区文档数"]
+    assert df.iloc[0]["关键词"] == "物流园区" and df["区分度"].is_monotonic_decreasing
+    assert list(fig.data[0].y) == df["关键词"].tolist()
+    assert C.distinctive_keywords(kw, "没有这个地区")[0].empty
+
+
+# ---------------------------------------------------------------- compare
+def test_compare(con, docs):
+    sl = Q.slogans(con, Filters())
+    ents = {"南京": docs[docs["city"] == "南京市"], "成都": docs[docs["city"] == "成都市"]}
+    slog = {k: sl[sl["doc_id"].isin(v["doc_id"])] for k, v in ents.items()}
+    table = C.compare_table(ents, slog)
+    assert list(table.columns) == ["指标", "南京", "成都"]
+    assert table["指标"].tolist() == [m for m, _ in C.COMPARE_METRICS]
+    df, fig = C.compare_slogans(slog, {k: int(v["n_chars"].sum()) for k, v in ents.items()})
+    assert set(df["对象"]) == {"南京", "成都"} and len(fig.data) == 2
+    assert len(df) == 2 * df["提法"].nunique()
+
+
+def test_short_labels():
+    m = C.short_labels(["江苏省 南京市", "四川省 成都市", "北京市 朝阳区", "辽宁省 朝阳市", "吉林省 长春市 朝阳区"])
+    assert m["江苏省 南京市"] == "南京市"
+    assert m["北京市 朝阳区"] == "北京市 朝阳区"  # ambiguous short label keeps the full one
+
+
+# ---------------------------------------------------------------- document highlight
+def test_highlight_escapes_and_marks():
+    text = f"{EVIL}<b>x</b> [a](javascript:alert(1)) 增长5%左右"
+    i = text.index("增长")
+    spans = [Span(i, len(text), "target", "target:0", "GDP <note>"), Span(i + 2, i + 4, "value", "target:0"),
+             Span(text.index("[a]"), text.index("[a]") + 3, "slogan", "slogan:0")]
+    out = highlight_html(text, spans, selected="target:0")
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    assert "<b>" not in out
+    assert out.count('id="sm-sel"') == 1
+    assert 'class="hl-target hl-value hl-sel"' in out
+    assert 'title="GDP &lt;note&gt;"' in out
+    # text content is preserved exactly
+    import html as _h
+    import re
+
+    assert _h.unescape(re.sub(r"<[^>]+>", "", out)) == text
+
+
+def test_highlight_ignores_bad_spans():
+    out = highlight_html("abc", [Span(2, 99, "target", "t"), Span(-1, 1, "task", "x"), Span(0, 1, "bogus", "y")])
+    assert out == '<div class="sm-doc">abc</div>'
+    assert "数字目标" in legend_html({"target": 2})
