@@ -132,9 +132,10 @@ def _csv_text(value: Any) -> str:
 
 
 def to_csv_bytes(df: pd.DataFrame, meta: ExportMeta) -> bytes:
-    """UTF-8 with BOM; ``# key: value`` provenance rows, header, data, CRLF-free."""
+    """UTF-8 with BOM; ``# key: value`` provenance rows, header, data.
+    RFC 4180 line ends (CRLF) so embedded CR/LF in cells are quoted."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")
     for key, value in meta.rows():
         w.writerow([f"# {key}: {value}"])
     w.writerow([neutralise(str(c)) for c in df.columns])

@@ -1,0 +1,155 @@
+"""Exports: exact bytes (BOM, provenance, header), formula neutralisation, XLSX and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from metrics.export import (
+    ExportMeta,
+    neutralise,
+    neutralise_frame,
+    safe_filename,
+    to_csv_bytes,
+    to_csv_zip_bytes,
+    to_json_bytes,
+    to_xlsx_bytes,
+)
+
+META = ExportMeta(
+    title="各地区对比",
+    filters="2018–2020 · 北京市 · 区级 · 12 篇",
+    rules_version="0.1.0+abc",
+    exported_at=dt.datetime(2025, 3, 4, 5, 6, 7),
+    query={"province": ["北京市"], "level": ["district"], "from": "2018", "to": "2020"},
+)
+
+
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "地区": ["北京市", "=HYPERLINK(\"http://evil\")", "+86", "@SUM(A1)", "-1+2", "\tTAB", "\rCR", None],
+        "值": [5.0, -3.5, 1.25, 0.0, 7.0, float("nan"), 2.0, 3.0],
+        "年份": pd.array([2018, 2019, None, 2020, 2021, 2022, 2023, 2024], dtype="Int64"),
+    })
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+     ("增长5%", "增长5%"), ("a=b", "a=b"), ("", ""), (-1, -1), (2.5, 2.5), (None, None), ("'=x", "'=x")],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_neutralise_frame_keeps_numbers():
+    out = neutralise_frame(frame())
+    assert out["地区"].tolist()[:5] == ["北京市", "'=HYPERLINK(\"http://evil\")", "'+86", "'@SUM(A1)", "'-1+2"]
+    assert out["值"].iloc[1] == -3.5
+
+
+def test_csv_exact_bytes():
+    df = pd.DataFrame({"地区": ["北京市", "=cmd"], "值": [5.0, -3.5], "n": [1, 2]})
+    data = to_csv_bytes(df, META)
+    assert data.startswith(b"\xef\xbb\xbf")
+    expected = (
+        "\ufeff"
+        "# 来源: 讲话指标看板 Speech Metrics\n"
+        "# 内容: 各地区对比\n"
+        "# 筛选: 2018–2020 · 北京市 · 区级 · 12 篇\n"
+        "# 规则版本: 0.1.0+abc\n"
+        "# 导出时间: 2025-03-04 05:06:07\n"
+        "\"# URL 参数: {\"\"from\"\": \"\"2018\"\", \"\"level\"\": [\"\"district\"\"], \"\"province\"\": [\"\"北京市\"\"], "
+        "\"\"to\"\": \"\"2020\"\"}\"\n"
+        "地区,值,n\n"
+        "北京市,5,1\n"
+        "'=cmd,-3.5,2\n"
+    )
+    assert data.decode("utf-8") == expected.replace("\n", "\r\n")
+
+
+def test_csv_round_trips_with_pandas():
+    data = to_csv_bytes(frame(), META)
+    back = pd.read_csv(io.BytesIO(data), comment=None, skiprows=6, encoding="utf-8-sig",
+                       keep_default_na=False)
+    assert list(back.columns) == ["地区", "值", "年份"]
+    assert len(back) == 8
+    assert back["地区"].tolist() == ["北京市", "'=HYPERLINK(\"http://evil\")", "'+86", "'@SUM(A1)", "'-1+2",
+                                     "'\tTAB", "'\rCR", ""]
+    assert back["值"].astype(str).tolist()[:3] == ["5", "-3.5", "1.25"]
+    assert back["年份"].astype(str).tolist()[2] == ""  # missing → empty cell
+
+
+def test_csv_neutralises_header():
+    data = to_csv_bytes(pd.DataFrame({"=x": [1]}), META).decode("utf-8-sig")
+    assert "\r\n'=x\r\n" in data
+
+
+def test_xlsx_content_and_metadata_sheet():
+    wb = load_workbook(io.BytesIO(to_xlsx_bytes(frame(), META)))
+    assert wb.sheetnames == ["数据", "说明"]
+    ws = wb["数据"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("地区", "值", "年份")
+    assert rows[1] == ("北京市", 5, 2018)
+    assert rows[2][0] == "'=HYPERLINK(\"http://evil\")" and rows[2][1] == -3.5
+    assert [r[0] for r in rows[3:8]] == ["'+86", "'@SUM(A1)", "'-1+2", "'\tTAB", "'\rCR"]
+    assert rows[6][1] is None and rows[3][2] is None
+    # nothing stored as a formula
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    meta = dict(wb["说明"].iter_rows(values_only=True))
+    assert meta["筛选"] == META.filters and meta["规则版本"] == "0.1.0+abc"
+    assert meta["导出时间"] == "2025-03-04 05:06:07"
+
+
+def test_xlsx_multiple_tables_and_illegal_chars():
+    tables = {"documents": pd.DataFrame({"t": ["a\x00b\x07c"]}), "targets": pd.DataFrame({"v": [1]}),
+              "x/y:z*?[]" * 5: pd.DataFrame({"v": [2]})}
+    wb = load_workbook(io.BytesIO(to_xlsx_bytes(tables, META)))
+    assert wb.sheetnames[:2] == ["documents", "targets"] and wb.sheetnames[-1] == "说明"
+    assert len(wb.sheetnames[2]) <= 31
+    assert wb["documents"]["A2"].value == "abc"
+
+
+def test_json_envelope():
+    env = json.loads(to_json_bytes(frame(), META).decode("utf-8"))
+    assert env["meta"] == {
+        "source": "讲话指标看板 Speech Metrics", "title": "各地区对比", "filters": META.filters,
+        "filter_params": {"province": ["北京市"], "level": ["district"], "from": "2018", "to": "2020"},
+        "rules_version": "0.1.0+abc", "exported_at": "2025-03-04T05:06:07", "columns": ["地区", "值", "年份"],
+    }
+    assert env["data"][0] == {"地区": "北京市", "值": 5.0, "年份": 2018}
+    assert env["data"][5]["值"] is None and env["data"][2]["年份"] is None
+    # JSON is not a spreadsheet: values stay verbatim
+    assert env["data"][1]["地区"] == "=HYPERLINK(\"http://evil\")"
+
+
+def test_json_tables_and_dates():
+    tables = {"documents": pd.DataFrame({"date": [dt.date(2019, 12, 2)], "ts": [pd.Timestamp("2025-01-02 03:04:05")]})}
+    env = json.loads(to_json_bytes(tables, META))
+    assert env["tables"]["documents"] == [{"date": "2019-12-02", "ts": "2025-01-02T03:04:05"}]
+
+
+def test_csv_zip():
+    z = zipfile.ZipFile(io.BytesIO(to_csv_zip_bytes({"documents": frame(), "targets": frame().head(1)}, META)))
+    assert sorted(z.namelist()) == ["documents.csv", "targets.csv"]
+    assert z.read("targets.csv").startswith(b"\xef\xbb\xbf# ")
+
+
+def test_empty_frame_exports():
+    empty = pd.DataFrame(columns=["a", "b"])
+    assert to_csv_bytes(empty, META).decode("utf-8-sig").endswith("a,b\r\n")
+    assert json.loads(to_json_bytes(empty, META))["data"] == []
+    load_workbook(io.BytesIO(to_xlsx_bytes(empty, META)))
+
+
+@pytest.mark.parametrize("name, expected", [("目标/区间: GDP 增速?", "目标_区间_GDP_增速"), ("../../etc/passwd", "etc_passwd"),
+                                            ("", "export"), ("speech-metrics-dataset", "speech-metrics-dataset")])
+def test_safe_filename(name, expected):
+    assert safe_filename(name) == expected
