@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,26 @@ def db_key(path: Path | None = None) -> str | None:
     return f"{path.resolve()}|{stat.st_mtime_ns}|{stat.st_size}"
 
 
+_open: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}  # path -> (key, connection)
+_open_lock = threading.Lock()
+
+
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _connection(key: str) -> duckdb.DuckDBPyConnection:
     path = key.rsplit("|", 2)[0]
-    return duckdb.connect(path, read_only=True)
+    with _open_lock:
+        # DuckDB shares one database instance per path inside a process: after
+        # an atomic replace, the instance on the old file must be closed or a
+        # new connect() would keep reading the old inode.
+        old = _open.pop(path, None)
+        if old is not None and old[0] != key:
+            try:
+                old[1].close()
+            except duckdb.Error:
+                pass
+        con = duckdb.connect(path, read_only=True)
+        _open[path] = (key, con)
+        return con
 
 
 def connection() -> duckdb.DuckDBPyConnection | None:

@@ -44,11 +44,17 @@ def render() -> None:
         if extra is not None:  # shared link to a document outside the current filters
             options = [wanted, *options]
             label_of[wanted] = f"{extra.get('region_label')} {extra.get('year') or ''} · {extra.get('title') or ''}"
-    if "doc_pick" not in st.session_state or st.session_state["doc_pick"] not in options:
-        st.session_state["doc_pick"] = wanted if wanted in options else options[0]
+    ss = st.session_state
+    if wanted in options and wanted != ss.get("_doc_url"):  # a (new) shared link
+        ss["doc_pick"] = wanted
+    elif "doc_pick" not in ss or ss["doc_pick"] not in options:
+        ss["doc_pick"] = options[0]
+    else:  # keep the choice across page switches
+        st.session_state["doc_pick"] = st.session_state["doc_pick"]
     doc_id = st.selectbox("文档", options, key="doc_pick", format_func=lambda d: label_of.get(d, d))
     if st.query_params.get("doc") != doc_id:
         st.query_params["doc"] = doc_id
+    ss["_doc_url"] = doc_id
     if st.session_state.get("_doc_last") != doc_id:  # new document → forget the selection
         st.session_state[SEL] = None
         st.session_state["_doc_last"] = doc_id

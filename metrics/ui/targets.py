@@ -28,16 +28,21 @@ def render() -> None:
     options = ranked + [c for c in counts["canonical"] if c not in ranked]
     n_docs = dict(zip(counts["canonical"], counts["n_docs"]))
     # indicator bound to the URL (?ind=...)
-    if "tg_ind" not in st.session_state:
-        wanted = st.query_params.get("ind")
-        st.session_state["tg_ind"] = wanted if wanted in options else options[0]
+    wanted = st.query_params.get("ind")
+    if wanted in options and wanted != st.session_state.get("_tg_url"):  # a (new) shared link
+        st.session_state["tg_ind"] = wanted
+    elif "tg_ind" not in st.session_state:
+        st.session_state["tg_ind"] = options[0]
     elif st.session_state["tg_ind"] not in options:
         st.session_state["tg_ind"] = options[0]
+    else:  # keep the choice across page switches
+        st.session_state["tg_ind"] = st.session_state["tg_ind"]
     c1, c2, c3 = st.columns([3, 2, 2])
     ind = c1.selectbox("指标", options, key="tg_ind",
                        format_func=lambda c: f"{indicator_label(c, labels)}（{n_docs.get(c, 0)} 篇）")
     if st.query_params.get("ind") != ind:
         st.query_params["ind"] = ind
+    st.session_state["_tg_url"] = ind
     kind = c2.radio("类型", list(KINDS), format_func=KINDS.get, horizontal=True, key="tg_kind")
     label = indicator_label(ind, labels)
     all_rows = data.query("targets", f, ind, None)

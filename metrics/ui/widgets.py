@@ -127,9 +127,12 @@ _KEYS = {
     "level": "f_level", "doc_type": "f_doc_type", "years": "f_years", "speaker": "f_speaker", "text": "f_text",
 }
 _INIT = "_sm_filters_init"
+_LAST = "_sm_filters_last"
+_YEAR_BOUNDS = "_sm_year_bounds"
 
 
 def _reset_filters() -> None:
+    st.session_state[_LAST] = Filters()
     for name, key in _KEYS.items():
         if name in ("speaker", "text"):
             st.session_state[key] = ""
@@ -157,16 +160,17 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
     """Render the shared filter sidebar and keep the URL in sync. Cascading
     province → city → district/county → town options come from the data."""
     ss = st.session_state
-    first = _INIT not in ss
-    seed = _url_filters() if first else None
+    # Seed widgets from the URL on the first run of a session; afterwards from
+    # the last applied filters whenever a page switch dropped the widget state.
+    seed = _url_filters() if _INIT not in ss else ss.get(_LAST, Filters())
     regions = data.query("region_options")
     facets = data.query("facet_values")
 
     def seeded_multiselect(name: str, label: str, options: list[str], **kw: Any) -> list[str]:
         key = _KEYS[name]
-        if seed is not None:
+        if _INIT not in ss or key not in ss:
             ss[key] = [v for v in getattr(seed, name) if v in options]
-        elif key in ss:
+        else:
             ss[key] = [v for v in ss[key] if v in options]
         return st.multiselect(label, options, key=key, placeholder="全部", **kw)
 
@@ -185,13 +189,16 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
         if years and years[0] < years[1]:
             lo, hi = years
             key = _KEYS["years"]
-            if seed is not None:
+            if _INIT not in ss or key not in ss:
                 ss[key] = (max(lo, min(hi, seed.year_from or lo)), max(lo, min(hi, seed.year_to or hi)))
-            elif key in ss:
-                a, b = ss[key]
-                ss[key] = (max(lo, min(hi, a)), max(lo, min(hi, b)))
             else:
-                ss[key] = (lo, hi)
+                a, b = ss[key]
+                # an end left at the data's bound stays "unbounded" when new years arrive
+                plo, phi = ss.get(_YEAR_BOUNDS, (lo, hi))
+                a = lo if a == plo else a
+                b = hi if b == phi else b
+                ss[key] = (max(lo, min(hi, a)), max(lo, min(hi, b)))
+            ss[_YEAR_BOUNDS] = (lo, hi)
             a, b = st.slider("年份", min_value=lo, max_value=hi, key=key, step=1,
                              help="拖到两端 = 不限年份（含年份未知的文档）")
             year_from = None if a == lo else int(a)
@@ -199,8 +206,10 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
         elif years:
             st.caption(f"年份：{years[0]}")
         for name in ("speaker", "text"):
-            if seed is not None:
+            if _INIT not in ss or _KEYS[name] not in ss:
                 ss[_KEYS[name]] = getattr(seed, name)
+            else:  # re-assign: after a page switch the new widget instance adopts it
+                ss[_KEYS[name]] = ss[_KEYS[name]]
         speaker = st.text_input("讲话人", key=_KEYS["speaker"], placeholder="姓名片段", max_chars=50)
         text = st.text_input("全文检索", key=_KEYS["text"], placeholder="标题或正文包含…", max_chars=100)
         st.button("清除筛选", on_click=_reset_filters, width="stretch", key="f_reset")
@@ -208,6 +217,7 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
     f = Filters(province=tuple(prov), city=tuple(city), district=tuple(dist), town=tuple(town),
                 level=tuple(level), doc_type=tuple(dtype), year_from=year_from, year_to=year_to,
                 speaker=speaker or "", text=text or "")
+    ss[_LAST] = f
     sync_url(f)
     for k in PAGE_PARAMS:
         if k not in keep and k in st.query_params:

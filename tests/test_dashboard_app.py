@@ -1,0 +1,236 @@
+"""Streamlit AppTest: every page, the URL-bound filters, untrusted text, and edge states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics.ui.upload import safe_upload_name
+
+from tests.ui_fixtures import build_empty_db, build_fixture_db, fixture_docs
+
+APP = Path(__file__).resolve().parents[1] / "dashboard.py"
+PAGES = {
+    "overview": ("metrics/ui/overview.py", "讲话指标看板 · 总览", 4),
+    "targets": ("metrics/ui/targets.py", "数字目标", 4),
+    "tasks": ("metrics/ui/tasks.py", "任务结构", 2),
+    "slogans": ("metrics/ui/slogans.py", "提法", 4),
+    "document": ("metrics/ui/document.py", "单篇文档", 0),
+    "compare": ("metrics/ui/compare.py", "对比", 1),
+    "upload": ("metrics/ui/upload.py", "添加文档", 0),
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return build_fixture_db(tmp_path_factory.mktemp("app") / "fx.duckdb")
+
+
+@pytest.fixture
+def app(db, monkeypatch):
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(db))
+
+    def make(page: str | None = None, query: dict | None = None) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        if query:
+            at.query_params.update(query)
+        at.run()
+        if page and page != "overview":
+            at.switch_page(PAGES[page][0])
+            if query:  # the overview run dropped page-specific params; a shared link carries them
+                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind")})
+            at.run()
+        return at
+
+    return make
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_loads(app, page):
+    at = app(page)
+    no_errors(at)
+    _, title, min_charts = PAGES[page]
+    assert [t.value for t in at.title] == [title]
+    assert len(at.get("plotly_chart")) >= min_charts
+    # the shared sidebar is on every page
+    assert at.multiselect(key="f_province") is not None
+    assert at.text_input(key="f_text") is not None
+
+
+def test_overview_metrics_and_quality(app):
+    at = app("overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["文档"] == "10" and metrics["年份未知"] == "1" and metrics["读取失败"] == "2"
+    assert metrics["声明数量不符"] == "1"
+    assert len(at.download_button) >= 3 * 4
+
+
+def test_filter_changes_charts_and_url(app):
+    at = app("overview")
+    at.multiselect(key="f_province").set_value(["内蒙古自治区"]).run()
+    no_errors(at)
+    assert at.query_params["province"] == "内蒙古自治区"
+    assert {m.label: m.value for m in at.metric}["文档"] == "3"
+    assert any("3 篇" in c.value for c in at.caption)
+    # cascading: only this province's cities are offered
+    assert at.multiselect(key="f_city").options == ["呼伦贝尔市"]
+    at.slider(key="f_years").set_value((2015, 2016)).run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2015", "2016")
+    assert {m.label: m.value for m in at.metric}["文档"] == "2"
+
+
+def test_url_restores_filters(app):
+    at = app("overview", {"province": ["江苏省"], "level": "city", "q": "新质生产力"})
+    no_errors(at)
+    assert at.multiselect(key="f_province").value == ["江苏省"]
+    assert at.multiselect(key="f_level").value == ["city"]
+    assert at.text_input(key="f_text").value == "新质生产力"
+    assert {m.label: m.value for m in at.metric}["文档"] == "1"
+    assert any("江苏省 · 市级 · 全文含「新质生产力」 · 1 篇" in c.value for c in at.caption)
+
+
+def test_invalid_url_values_are_ignored(app):
+    at = app("overview", {"province": "火星", "from": "abc", "level": "evil"})
+    no_errors(at)
+    assert at.multiselect(key="f_province").value == []
+    assert {m.label: m.value for m in at.metric}["文档"] == "10"
+
+
+def test_reset_filters(app):
+    at = app("overview", {"province": "北京市"})
+    at.button(key="f_reset").click().run()
+    assert at.multiselect(key="f_province").value == []
+    assert "province" not in at.query_params
+
+
+def test_no_match_shows_info(app):
+    at = app("targets", {"q": "根本不存在的词"})
+    no_errors(at)
+    assert any("没有文档" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_targets_indicator_from_url_and_attainment(app):
+    at = app("targets", {"district": "海拉尔区", "ind": "gdp_growth"})
+    no_errors(at)
+    assert at.selectbox(key="tg_ind").value == "gdp_growth"
+    assert at.query_params["ind"] == "gdp_growth"
+    headings = " ".join(m.value for m in at.markdown)
+    assert "目标与完成" in headings
+    # attainment chart drawn (not the info message)
+    assert not any("相邻年份" in i.value for i in at.info)
+
+
+def test_targets_kind_switch(app):
+    at = app("targets")
+    at.radio(key="tg_kind").set_value("achievement").run()
+    no_errors(at)
+    assert at.radio(key="tg_kind").value == "achievement"
+
+
+def test_slogans_metric_toggle(app):
+    at = app("slogans")
+    at.radio(key="sl_heat_metric").set_value("count").run()
+    no_errors(at)
+    at.slider(key="sl_heat_top").set_value(5).run()
+    no_errors(at)
+
+
+def test_tasks_grouping(app):
+    at = app("tasks")
+    for by in ("region", "year", "document"):
+        at.radio(key="tk_counts_by").set_value(by).run()
+        no_errors(at)
+    at.toggle(key="tk_only_mismatch").set_value(False).run()
+    no_errors(at)
+
+
+def evil_id() -> str:
+    return next(d.doc_id for d in fixture_docs() if d.name == "upload/evil.txt")
+
+
+def test_document_escapes_untrusted_text(app):
+    at = app("document", {"doc": evil_id()})
+    no_errors(at)
+    assert at.selectbox(key="doc_pick").value == evil_id()
+    htmls = [e.proto.body for e in at.get("html")]
+    body = "".join(htmls)
+    assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in body
+    assert "<script>alert" not in body and "<b>加粗" not in body
+    assert "[点我](javascript:alert(1))" in body  # shown literally, not as a link
+    for md in at.markdown:
+        assert "<script>" not in md.value and "](javascript:" not in md.value
+
+
+def test_document_selection_marks_item(app):
+    at = app("document", {"doc": fixture_docs()[0].doc_id})
+    at.session_state["doc_sel"] = ("doc_t_targets", 1)
+    at.run()
+    no_errors(at)
+    htmls = [e.proto.body for e in at.get("html")]
+    assert any('id="sm-sel"' in h for h in htmls)
+    assert any("scrollIntoView" in h for h in htmls)
+
+
+def test_compare_needs_two(app):
+    at = app("compare")
+    no_errors(at)
+    at.multiselect(key="cmp_pick_region").set_value([at.multiselect(key="cmp_pick_region").options[0]]).run()
+    assert any("至少选择两个" in i.value for i in at.info)
+    at.radio(key="cmp_mode").set_value("document").run()
+    no_errors(at)
+    assert len(at.get("plotly_chart")) >= 1
+
+
+def test_missing_db_explains_build(monkeypatch, tmp_path):
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(tmp_path / "nope.duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert not at.exception
+    assert any("找不到数据库" in e.value for e in at.error)
+    assert any("python -m metrics build data" in i.value for i in at.info)
+    at.switch_page(PAGES["upload"][0]).run()
+    assert not at.exception and [t.value for t in at.title] == ["添加文档"]
+
+
+def test_empty_db(monkeypatch, tmp_path):
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(build_empty_db(tmp_path / "empty.duckdb")))
+    for page in PAGES.values():
+        at = AppTest.from_file(str(APP), default_timeout=30).run()
+        if page[0] != PAGES["overview"][0]:
+            at.switch_page(page[0]).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_db_replacement_is_picked_up(monkeypatch, tmp_path):
+    path = build_fixture_db(tmp_path / "swap.duckdb", fixture_docs()[:3])
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(path))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert {m.label: m.value for m in at.metric}["文档"] == "3"
+    import os
+
+    tmp = build_fixture_db(tmp_path / "swap.tmp", fixture_docs())
+    st_ = os.stat(path)
+    os.replace(tmp, path)  # atomic rebuild
+    os.utime(path, ns=(st_.st_atime_ns, st_.st_mtime_ns + 10_000_000))
+    at.run()
+    assert {m.label: m.value for m in at.metric}["文档"] == "10"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("报告.TXT", "报告.txt"), ("../../etc/passwd.txt", "passwd.txt"), ("C:\\x\\年报.docx", "年报.docx"),
+    ("a<b>:c.html", "a_b__c.html"), ("noext", "noext.txt"), ("", "upload.txt"),
+])
+def test_safe_upload_name(name, expected):
+    assert safe_upload_name(name, set()) == expected
+
+
+def test_safe_upload_name_unique():
+    used: set[str] = set()
+    assert [safe_upload_name("a.txt", used) for _ in range(3)] == ["a.txt", "a-2.txt", "a-3.txt"]
