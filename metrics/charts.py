@@ -165,7 +165,7 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None) -> tuple[pd.D
     tidy = tidy.reset_index(drop=True)
 
     fig = go.Figure()
-    horizontal = by in ("region", "province") and tidy[label].nunique() > 8
+    horizontal = by in ("region", "province")
     if stack:
         for i, (sv, part) in enumerate(tidy.groupby(_BY_LABELS[stack], sort=True)):
             _add_bar(fig, part[label], part["文档数"], str(sv), horizontal, _PALETTE[i % len(_PALETTE)])

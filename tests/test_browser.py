@@ -1,0 +1,301 @@
+"""End-to-end: `streamlit run dashboard.py` + headless Chromium (Debian package).
+
+Checks every view loads without an exception element, a filter change changes
+the chart (and measures how long it takes), the URL round trip, a CSV
+download's bytes, an upload, and the document highlight. Saves a screenshot of
+every view under test-artifacts/screenshots/.
+
+Set SM_BROWSER_REAL_DB=/path/to/built.duckdb to also screenshot every view on
+a real database (test-artifacts/screenshots/real/).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.ui_fixtures import build_fixture_db, fixture_docs
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = REPO / "test-artifacts" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+VIEWS = ["overview", "targets", "tasks", "slogans", "document", "compare", "upload"]
+TIMING = REPO / "test-artifacts" / "timing.json"
+
+if not Path(CHROMIUM).exists():  # pragma: no cover
+    pytest.skip("Debian chromium not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db: Path, log: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, SPEECH_METRICS_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        self.log = open(log, "w", encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port),
+             "--server.headless", "true", "--server.address", "127.0.0.1"],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 40
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
+                    if r.read().strip() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start; see {log}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, artifacts):
+    db = build_fixture_db(tmp_path_factory.mktemp("browser") / "fx.duckdb")
+    srv = Server(db, artifacts.parent / "streamlit-server.log")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    pg = ctx.new_page()
+    pg.dialogs = []  # type: ignore[attr-defined]
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    yield pg
+    ctx.close()
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait for the script run (and plotly drawing) to finish."""
+    app = page.locator('[data-testid="stApp"]')
+    app.wait_for(timeout=timeout)
+    try:
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=400)
+    except sync_api.TimeoutError:
+        pass
+    page.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="running"])'
+                           ':not([data-test-script-state="initial"])', timeout=timeout)
+    page.wait_for_timeout(150)
+
+
+def open_view(page, base: str, view: str, query: str = "") -> None:
+    path = "" if view == "overview" else view  # the default page lives at "/"
+    page.goto(f"{base}/{path}{query}")
+    settle(page)
+    page.wait_for_selector("h1", timeout=20_000)
+    settle(page)
+
+
+def no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]').first.inner_text()
+
+
+def chart_data(page, card: str) -> list[dict]:
+    return page.evaluate(
+        """(sel) => { const gd = document.querySelector(sel + ' .js-plotly-plot');
+                      return gd ? gd.data.map(t => ({name: t.name, x: Array.from(t.x || []),
+                                                     y: Array.from(t.y || [])})) : null; }""",
+        f".st-key-card-{card}")
+
+
+def shot(page, name: str, folder: Path = SHOTS) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    h = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]') ||
+                                 document.querySelector('section.main');
+                                 return m ? m.scrollHeight : 1000; }""")
+    page.set_viewport_size({"width": 1440, "height": max(1000, min(int(h) + 40, 7000))})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+# ---------------------------------------------------------------- tests
+def test_every_view_loads_and_screenshot(page, server):
+    for view in VIEWS:
+        open_view(page, server.url, view)
+        no_exception(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0, view
+        assert page.get_by_text("Page not found").count() == 0, view
+        if view in ("overview", "targets", "tasks", "slogans", "compare"):
+            page.wait_for_selector(".js-plotly-plot", timeout=20_000)
+        shot(page, view)
+    assert not page.dialogs  # type: ignore[attr-defined]
+
+
+def test_filter_change_changes_chart_and_url_round_trip(page, server):
+    open_view(page, server.url, "overview")
+    before = chart_data(page, "ov_year")
+    assert sum(sum(t["y"]) for t in before) == 10
+    box = page.locator(".st-key-f_province input")
+    box.click()
+    box.fill("内蒙古")
+    t0 = time.perf_counter()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        """() => { const gd = document.querySelector('.st-key-card-ov_year .js-plotly-plot');
+                   if (!gd) return false;
+                   const s = gd.data.reduce((a, t) => a + Array.from(t.y || []).reduce((p, q) => p + q, 0), 0);
+                   return s === 3; }""", timeout=20_000)
+    elapsed_ms = (time.perf_counter() - t0) * 1000
+    settle(page)
+    page.keyboard.press("Escape")
+    after = chart_data(page, "ov_year")
+    assert after != before
+    assert [x for t in after for x in t["x"]] == ["2014", "2015", "2016"]
+    TIMING.parent.mkdir(parents=True, exist_ok=True)
+    TIMING.write_text(json.dumps({"filter_change_ms": round(elapsed_ms)}), encoding="utf-8")
+    print(f"filter change → chart updated in {elapsed_ms:.0f} ms")
+    assert elapsed_ms < 10_000
+    # URL carries the filter …
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('province=内蒙古自治区')",
+                           timeout=10_000)
+    url = page.url
+    # … and a fresh page from that URL restores it
+    page.goto(url)
+    settle(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=20_000)
+    assert "内蒙古自治区" in page.locator(".st-key-f_province").inner_text()
+    assert "3 篇" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert sum(sum(t["y"]) for t in chart_data(page, "ov_year")) == 3
+    # the filter also survives navigating to another view
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="任务结构").click()
+    settle(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=20_000)
+    assert "3 篇" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    no_exception(page)
+
+
+def test_csv_download_matches_chart(page, server):
+    open_view(page, server.url, "overview", "?level=district")
+    data = chart_data(page, "ov_year")
+    with page.expect_download(timeout=20_000) as dl:
+        page.locator(".st-key-ov_year_csv button").click()
+    raw = Path(dl.value.path()).read_bytes()
+    assert dl.value.suggested_filename.endswith(".csv")
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("# 来源") and any("规则版本: fixture-rules-1" in ln for ln in lines)
+    assert any(ln.startswith("# 筛选: 区级 · 4 篇") for ln in lines)
+    body = [ln for ln in lines if not ln.startswith(("#", '"#'))]
+    rows = list(csv.reader(io.StringIO("\n".join(body))))
+    assert rows[0] == ["年份", "类型", "文档数"]
+    plotted = sorted((x, t["name"], y) for t in data for x, y in zip(t["x"], t["y"]))
+    assert sorted((r[0], r[1], int(r[2])) for r in rows[1:]) == plotted
+
+
+def test_document_highlight_and_escaping(page, server):
+    docs = fixture_docs()
+    hailar = docs[0].doc_id
+    open_view(page, server.url, "document", f"?doc={hailar}")
+    no_exception(page)
+    doc = page.locator(".sm-doc")
+    assert doc.count() == 1
+    assert doc.locator("span.hl-value").count() == 3
+    assert doc.locator("span.hl-task").count() >= 4
+    assert doc.locator("span.hl-slogan").count() >= 1
+    assert "11" in doc.locator("span.hl-value").nth(1).inner_text()
+    # pick the 2nd target in the table (row marker column of the grid) → marked and scrolled to
+    grid = page.locator(".st-key-doc_t_targets [data-testid='stDataFrameResizable']")
+    grid.wait_for(timeout=10_000)
+    bb = grid.bounding_box()
+    page.mouse.click(bb["x"] + 14, bb["y"] + 35 + 35 * 1 + 17)
+    settle(page)
+    page.wait_for_selector("#sm-sel", timeout=10_000)
+    assert "11" in page.locator("#sm-sel").inner_text() or "地区生产总值" in page.locator("#sm-sel").inner_text()
+    shot(page, "document-selected")
+    # untrusted text shows as text, nothing executes
+    evil = next(d for d in docs if d.name == "upload/evil.txt").doc_id
+    open_view(page, server.url, "document", f"?doc={evil}")
+    no_exception(page)
+    txt = page.locator(".sm-doc").inner_text()
+    assert "<script>alert('xss')</script>" in txt and "[点我](javascript:alert(1))" in txt
+    assert page.locator(".sm-doc script, .sm-doc b, .sm-doc a").count() == 0
+    page.wait_for_timeout(300)
+    assert not page.dialogs  # type: ignore[attr-defined]
+    shot(page, "document-untrusted")
+
+
+def test_upload_txt(page, server, tmp_path):
+    pytest.importorskip("metrics.build")
+    f = tmp_path / "海拉尔区2017年政府工作报告.txt"
+    f.write_text("政府工作报告\n\n2017年2月在海拉尔区人民代表大会上\n\n各位代表：\n\n一、2016年工作回顾\n\n"
+                 "全年地区生产总值完成300亿元，同比增长7.6%。\n\n二、2017年工作安排\n\n"
+                 "经济社会发展主要预期目标是：地区生产总值增长7%左右。推动高质量发展。\n", encoding="utf-8")
+    open_view(page, server.url, "upload")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(f))
+    page.get_by_role("button", name="添加 1 个文件到数据库").click(timeout=20_000)
+    page.wait_for_selector("text=已添加 1 篇文档", timeout=60_000)
+    no_exception(page)
+    shot(page, "upload-done")
+    open_view(page, server.url, "overview")
+    metric = page.locator('[data-testid="stMetric"]').first.inner_text()
+    assert "11" in metric
+
+
+@pytest.mark.skipif(not os.environ.get("SM_BROWSER_REAL_DB"), reason="SM_BROWSER_REAL_DB not set")
+def test_real_database_views(browser, tmp_path):
+    src = Path(os.environ["SM_BROWSER_REAL_DB"])
+    db = tmp_path / "real.duckdb"
+    shutil.copy(src, db)
+    srv = Server(db, SHOTS.parent / "streamlit-server-real.log")
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        for view in VIEWS:
+            open_view(page, srv.url, view)
+            no_exception(page)
+            shot(page, view, SHOTS / "real")
+        open_view(page, srv.url, "targets", "?district=海拉尔区&ind=gdp_growth")
+        no_exception(page)
+        shot(page, "targets-hailar", SHOTS / "real")
+    finally:
+        ctx.close()
+        srv.stop()
