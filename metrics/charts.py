@@ -46,6 +46,8 @@ def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_ti
         hoverlabel={"font": {"family": FONT_FAMILY}},
         colorway=_PALETTE,
     )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -364,6 +366,7 @@ def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | 
     colors = ["#c0392b" if v > 0 else ("#2874a6" if v < 0 else "#7f8c8d") for v in tidy["加码幅度"]]
     fig = go.Figure()
     fig.add_bar(x=x, y=list(tidy["加码幅度"]), marker_color=colors, name="下级−上级",
+                text=[f"{v:+g}" for v in tidy["加码幅度"]], textposition="outside", cliponaxis=False,
                 customdata=np.stack([tidy["上级地区"], tidy["下级中值"], tidy["上级中值"]], axis=-1),
                 hovertemplate="%{x}<br>下级 %{customdata[1]} − 上级(%{customdata[0]}) %{customdata[2]}"
                               " = %{y}<extra></extra>")
@@ -738,7 +741,9 @@ def compare_table(entities: dict[str, pd.DataFrame], slogans_by_entity: dict[str
         }
         for label, key in COMPARE_METRICS:
             rows[label].append(vals[key])
-    return pd.DataFrame(rows, index=list(entities)).T.reset_index(names="指标")
+    out = pd.DataFrame({name: [rows[label][i] for label, _ in COMPARE_METRICS] for i, name in enumerate(entities)},
+                       index=[label for label, _ in COMPARE_METRICS], dtype=object)
+    return out.reset_index(names="指标")
 
 
 def compare_slogans(slogans_by_entity: dict[str, pd.DataFrame], chars_by_entity: dict[str, int],

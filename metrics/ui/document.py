@@ -13,6 +13,13 @@ from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legen
 from metrics.ui.widgets import download_row, md_escape, page_context
 
 SEL = "doc_sel"
+VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS,
+                "dictionary": "词典提法", "formula": "数字提法", "quoted": "引号短语"}
+COLUMN_NAMES = {
+    "indicator": "指标", "low": "下限", "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型",
+    "sentence": "原句", "outline_level": "层级", "marker": "序号", "heading": "标题", "text": "提法",
+    "start": "位置", "phrase": "原文", "n": "声明", "found": "实际", "mismatch": "不符",
+}
 TABLES = {  # key -> (tab label, item prefix)
     "doc_t_targets": ("数字目标", "target"),
     "doc_t_outline": ("任务提纲", "task"),
@@ -67,7 +74,7 @@ def render() -> None:
     meta = pd.DataFrame([
         ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
-        ("年份来源", doc.get("year_source")), ("日期", _s(doc.get("date"))),
+        ("年份来源", doc.get("year_source")), ("日期", _s(doc.get("date"))[:10]),
         ("讲话人", " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x)),
         ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')} / {doc.get('encoding')}"),
         ("字数", _s(doc.get("n_chars"))), ("一级部分 / 列举事项",
@@ -121,7 +128,11 @@ def render() -> None:
                 if frame.empty:
                     st.info("本文档没有此类条目。")
                     continue
-                st.dataframe(frame[show[key]], hide_index=True, width="stretch", key=key,
+                view = frame[show[key]].rename(columns=COLUMN_NAMES)
+                for col in ("限定", "类型"):
+                    if col in view:
+                        view[col] = view[col].map(lambda v: VALUE_LABELS.get(v, v))
+                st.dataframe(view, hide_index=True, width="stretch", key=key,
                              on_select=lambda k=key: _on_select(k), selection_mode="single-row", height=320)
         st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
         with st.container(key="card-doc-facts"):

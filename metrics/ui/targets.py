@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import charts
+from metrics.filters import level_label
 from metrics.ui import data
 from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
 
@@ -93,13 +94,18 @@ def render() -> None:
                caption="完成值取同一地区下一年文档中的「完成」数字；绿色 = 达到目标下限（降低类指标为不超过上限）。",
                empty_msg="没有相邻年份的目标与完成值（需要同一地区连续两年的文档）。")
 
-    cols = ["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind", "stretch",
-            "sentence", "doc_id"]
-    table_card("tg_table", "原文证据", ctx,
-               lambda p: all_rows[cols].rename(columns={
-                   "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
-                   "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
-                   "sentence": "原句"}))
+    def evidence(_p: dict):
+        out = all_rows[["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind",
+                        "stretch", "sentence", "doc_id"]].copy()
+        out["level"] = out["level"].map(level_label)
+        out["qualifier"] = out["qualifier"].map(lambda v: charts.QUALIFIER_LABELS.get(v, v))
+        out["kind"] = out["kind"].map(lambda v: charts.KIND_LABELS.get(v, v))
+        return out.rename(columns={
+            "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
+            "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
+            "sentence": "原句"})
+
+    table_card("tg_table", "原文证据", ctx, evidence)
 
 
 if __name__ == "__main__":
