@@ -130,9 +130,11 @@ def region_path(row) -> tuple[str, ...]:
 _BY_LABELS = {"region": "地区", "province": "省份", "year": "年份", "level": "层级", "doc_type": "类型"}
 
 
-def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
+            top_n: int | None = None) -> tuple[pd.DataFrame, go.Figure]:
     """Number of documents per ``by`` (region/province/year/level/doc_type),
-    optionally stacked by ``stack``."""
+    optionally stacked by ``stack``. With ``top_n`` (region/province only), the
+    remaining categories are summed into one "其余 N 个" bar."""
     if by not in _BY_LABELS or (stack is not None and stack not in _BY_LABELS):
         raise ValueError(f"unsupported grouping: {by!r}/{stack!r}")
     label = _BY_LABELS[by]
@@ -164,6 +166,12 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None) -> tuple[pd.D
     else:
         totals = tidy.groupby(label)["文档数"].transform("sum")
         tidy = tidy.assign(_t=totals).sort_values(["_t", label], ascending=[False, True]).drop(columns="_t")
+        cats = list(dict.fromkeys(tidy[label]))
+        if top_n is not None and len(cats) > top_n + 1:
+            rest = cats[top_n:]
+            other = f"其余 {len(rest)} 个"
+            tidy[label] = tidy[label].where(~tidy[label].isin(rest), other)
+            tidy = tidy.groupby(keys, sort=False)["文档数"].sum().reset_index()
     tidy = tidy.reset_index(drop=True)
 
     fig = go.Figure()
@@ -540,43 +548,58 @@ def _region_chars(docs: pd.DataFrame, key: str = "region") -> pd.Series:
     return docs.groupby(key)["n_chars"].sum()
 
 
-def slogan_matrix(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "per_10k") -> pd.DataFrame:
-    """Long table region × slogan with count and per-10k (sum of counts over the
-    region's characters, documents without hits included)."""
+def slogan_matrix(slogans_df: pd.DataFrame, docs: pd.DataFrame, group: str = "region") -> pd.DataFrame:
+    """Long table group × slogan with count and per-10k (sum of counts over the
+    group's characters, documents without hits included). ``group`` is a
+    documents column: ``region`` or ``province``."""
     if slogans_df.empty or docs.empty:
         return pd.DataFrame(columns=["地区", "提法", "出现次数", "每万字次数"])
-    chars = _region_chars(docs)
-    g = slogans_df.groupby(["region", "text"])["count"].sum().reset_index()
-    g["每万字次数"] = (g["count"] / g["region"].map(chars) * 10000).round(3)
-    return g.rename(columns={"region": "地区", "text": "提法", "count": "出现次数"})
+    d = docs.assign(_g=docs[group].fillna("未知").astype(str))
+    chars = d.groupby("_g")["n_chars"].sum()
+    s = slogans_df.merge(d[["doc_id", "_g"]], on="doc_id")
+    g = s.groupby(["_g", "text"])["count"].sum().reset_index()
+    g["每万字次数"] = (g["count"] / g["_g"].map(chars) * 10000).round(3)
+    return g.rename(columns={"_g": "地区", "text": "提法", "count": "出现次数"})
 
 
 def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "per_10k",
-                   top_n: int = 20) -> tuple[pd.DataFrame, go.Figure]:
+                   top_n: int = 20, group: str = "region", max_rows: int = 60) -> tuple[pd.DataFrame, go.Figure]:
+    """Heatmap of the ``top_n`` slogans over regions (or provinces). At most
+    ``max_rows`` rows, those with the most hits; colours are capped at the
+    95th percentile so one outlier does not wash out the rest."""
     if metric not in METRIC_LABELS:
         raise ValueError(metric)
-    m = slogan_matrix(slogans_df, docs)
+    if group not in ("region", "province"):
+        raise ValueError(group)
+    m = slogan_matrix(slogans_df, docs, group)
     if m.empty:
         return m, empty_figure()
     value_col = METRIC_LABELS[metric]
     top = m.groupby("提法")["出现次数"].sum().sort_values(ascending=False).head(top_n).index.tolist()
-    regions = sorted(docs["region"].astype(str).unique().tolist())
+    all_rows = sorted(docs[group].fillna("未知").astype(str).unique().tolist())
     m = m[m["提法"].isin(top)]
+    hits = m.groupby("地区")["出现次数"].sum().reindex(all_rows).fillna(0)
+    keep = set(hits.sort_values(ascending=False).head(max_rows).index)
+    rows = [r for r in all_rows if r in keep]
     grid = m.pivot_table(index="地区", columns="提法", values=value_col, aggfunc="sum").reindex(
-        index=regions, columns=top).fillna(0)
+        index=rows, columns=top).fillna(0)
     tidy = grid.stack().rename(value_col).reset_index()
-    tidy.columns = ["地区", "提法", value_col]
-    short = short_labels(regions)
+    tidy.columns = ["地区" if group == "region" else "省份", "提法", value_col]
+    short = short_labels(rows) if group == "region" else {r: r for r in rows}
+    nz = grid.values[grid.values > 0]
+    zmax = float(np.percentile(nz, 95)) if nz.size else 1.0
     fig = go.Figure(go.Heatmap(
-        z=grid.values, x=top, y=[short[r] for r in regions], colorscale="Reds",
+        z=grid.values, x=top, y=[short[r] for r in rows], colorscale="Reds", zmin=0, zmax=max(zmax, 1e-9),
         colorbar={"title": {"text": value_col}},
         hovertemplate="%{y} · %{x}<br>" + value_col + " %{z}<extra></extra>", xgap=1, ygap=1,
     ))
-    height = max(360, min(2200, 24 * len(regions) + 220))
-    base_layout(fig, f"地区 × 提法（{value_col}）", height=height)
+    height = max(360, min(2000, 20 * len(rows) + 220))
+    what = "地区" if group == "region" else "省份"
+    suffix = f"，命中最多的 {len(rows)} 个" if len(rows) < len(all_rows) else ""
+    base_layout(fig, f"{what} × 提法（{value_col}{suffix}）", height=height)
     fig.update_xaxes(tickangle=-45, side="top", title=None)
     fig.update_yaxes(autorange="reversed", title=None, type="category")
-    fig.update_layout(margin={"t": 160, "l": 110})
+    fig.update_layout(margin={"t": 170, "l": 110})
     return tidy, fig
 
 

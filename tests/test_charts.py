@@ -277,3 +277,24 @@ def test_highlight_ignores_bad_spans():
     out = highlight_html("abc", [Span(2, 99, "target", "t"), Span(-1, 1, "task", "x"), Span(0, 1, "bogus", "y")])
     assert out == '<div class="sm-doc">abc</div>'
     assert "数字目标" in legend_html({"target": 2})
+
+
+def test_docs_by_top_n_folds_the_rest(docs):
+    df, fig = C.docs_by(docs, "region", top_n=3)
+    assert df["地区"].tolist() == [HAILAR, "北京市", "北京市 怀柔区", "其余 5 个"]
+    assert df["文档数"].tolist() == [3, 1, 1, 5]
+    assert list(fig.data[0].y) == df["地区"].tolist()
+
+
+def test_slogan_heatmap_by_province_and_row_cap(con, docs):
+    sl = Q.slogans(con, Filters())
+    df, fig = C.slogan_heatmap(sl, docs, "count", top_n=50, group="province", max_rows=2)
+    assert list(df.columns) == ["省份", "提法", "出现次数"]
+    assert df["省份"].nunique() == 2 and len(fig.data[0].y) == 2
+    assert "命中最多的 2 个" in fig.layout.title.text
+    # the kept rows are those with the most hits
+    full, _ = C.slogan_heatmap(sl, docs, "count", top_n=50, group="province", max_rows=99)
+    ranked = full.groupby("省份")["出现次数"].sum().sort_values(ascending=False)
+    assert set(df["省份"]) == set(ranked.index[:2])
+    with pytest.raises(ValueError):
+        C.slogan_heatmap(sl, docs, "count", group="text")

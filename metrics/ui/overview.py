@@ -27,17 +27,23 @@ def render() -> None:
     m[3].metric("数字目标", int(docs["n_targets"].sum()))
     m[4].metric("总字数（万）", round(float(docs["n_chars"].sum()) / 10000, 1))
 
-    left, right = st.columns(2)
-    with left:
-        def region_controls() -> dict:
-            label = st.radio("分组", list(_REGION_GROUPS), horizontal=True, key="ov_region_by",
-                             label_visibility="collapsed")
-            return {"by": _REGION_GROUPS[label]}
+    many = docs["region"].nunique() > 25
 
-        chart_card("ov_region", "按地区", ctx, lambda p: charts.docs_by(docs, p["by"]), controls=region_controls)
-        chart_card("ov_level", "按层级", ctx, lambda p: charts.docs_by(docs, "level", stack="doc_type"))
-    with right:
+    def region_controls() -> dict:
+        c1, c2 = st.columns([2, 3])
+        label = c1.radio("分组", list(_REGION_GROUPS), horizontal=True, key="ov_region_by",
+                         index=1 if many else 0, label_visibility="collapsed")
+        top = c2.slider("显示前 N 个", 10, 80, 30, step=5, key="ov_region_top", label_visibility="collapsed")
+        return {"by": _REGION_GROUPS[label], "top": top}
+
+    chart_card("ov_region", "按地区", ctx, lambda p: charts.docs_by(docs, p["by"], top_n=p["top"]),
+               controls=region_controls, caption="按文档数排序；超出前 N 个的地区合并为「其余」。")
+    c1, c2, c3 = st.columns(3)
+    with c1:
         chart_card("ov_year", "按年份", ctx, lambda p: charts.docs_by(docs, "year", stack="doc_type"))
+    with c2:
+        chart_card("ov_level", "按层级", ctx, lambda p: charts.docs_by(docs, "level", stack="doc_type"))
+    with c3:
         chart_card("ov_type", "按类型", ctx, lambda p: charts.docs_by(docs, "doc_type"))
 
     quality(ctx, docs)

@@ -25,13 +25,19 @@ def render() -> None:
         st.info("当前筛选下的文档中没有识别出提法。")
         return
 
-    def heat_controls() -> dict:
-        c1, c2 = st.columns([1, 2])
-        metric = c1.radio("度量", list(METRICS), format_func=METRICS.get, horizontal=True, key="sl_heat_metric")
-        top = c2.slider("提法数", 5, 50, 20, step=5, key="sl_heat_top")
-        return {"metric": metric, "top": top}
+    many = docs["region"].nunique() > 40
 
-    chart_card("sl_heat", "地区 × 提法", ctx, lambda p: charts.slogan_heatmap(sl, docs, p["metric"], p["top"]),
+    def heat_controls() -> dict:
+        c1, c2, c3, c4 = st.columns([2, 2, 3, 3])
+        metric = c1.radio("度量", list(METRICS), format_func=METRICS.get, horizontal=True, key="sl_heat_metric")
+        group = c2.radio("行", ["region", "province"], format_func={"region": "地区", "province": "省份"}.get,
+                         horizontal=True, key="sl_heat_group", index=1 if many else 0)
+        top = c3.slider("提法数", 5, 50, 20, step=5, key="sl_heat_top")
+        rows = c4.slider("最多行数", 10, 150, 40, step=10, key="sl_heat_rows")
+        return {"metric": metric, "top": top, "group": group, "rows": rows}
+
+    chart_card("sl_heat", "地区 × 提法", ctx,
+               lambda p: charts.slogan_heatmap(sl, docs, p["metric"], p["top"], p["group"], p["rows"]),
                controls=heat_controls,
                caption="每万字 = 地区内全部文档的命中次数之和 ÷ 总字数 × 10000（未命中的文档也计入字数）。")
 
