@@ -637,6 +637,9 @@ def render_markdown(r: dict) -> str:
     return "\n".join(L) + "\n"
 
 
+NOTES_MARKER = "<!-- notes: kept across runs -->"
+
+
 def write_docs(md: str, results: dict, path: Path) -> None:
     m = results["machine"]
     head = (
@@ -658,8 +661,15 @@ def write_docs(md: str, results: dict, path: Path) -> None:
         "Query latencies use `duckdb.connect(read_only=True)` and the parameterised SQL of the "
         "dashboard views.\n\n"
     )
+    notes = ""
+    if path.exists():  # hand-written notes below the marker survive re-runs
+        old = path.read_text(encoding="utf-8")
+        if NOTES_MARKER in old:
+            notes = "\n" + old[old.index(NOTES_MARKER):]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(head + "## Latest results\n\n" + md, encoding="utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(head + "## Latest results\n\n" + md + notes, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------- driver

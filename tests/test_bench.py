@@ -1,0 +1,39 @@
+"""The benchmark runs end to end on a tiny corpus and reports positive numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from metrics.bench import QUERIES, run_bench
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_run_bench_tiny(tmp_path, capsys):
+    out = tmp_path / "out"
+    docs = tmp_path / "benchmark.md"
+    run_bench([20], workers=1, out_dir=out, source=DATA, docs_path=docs, reference_docs=10)
+    r = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    assert {"date", "machine", "workers", "sizes", "scaling", "incremental", "reference"} <= r.keys()
+    assert r["machine"]["nproc"] >= 1 and r["machine"]["python"]
+    entry = r["sizes"]["20"]
+    assert entry["corpus"]["docs"] == 20 and entry["corpus"]["bytes"] > 0
+    b = entry["build"]
+    assert b["docs"] == 20 and b["failures"] == 0
+    for key in ("wall_s", "mb_s", "docs_s", "mb_s_per_core", "cpu_s", "db_mb", "maxrss_self_mb"):
+        assert b[key] > 0, key
+    assert {"normalise", "meta", "tasks", "targets", "slogans", "keywords", "insert_final"} <= b["stage_seconds"].keys()
+    assert abs(sum(b["stage_share"].values()) - 1) < 1e-6
+    assert entry["read_only"]["mb_s"] > 0
+    for view in QUERIES:
+        q = entry["queries"][view]
+        assert q["runs"] >= 10 and 0 < q["p50_ms"] <= q["p95_ms"]
+    assert r["scaling"]["speedup"] > 0
+    assert r["incremental"]["docs_added"] == 10 and r["incremental"]["wall_s"] > 0
+    ref = r["reference"]
+    assert ref["docs"] == 10 and ref["mb_s"] > 0 and ref["ratio_per_core"] > 0
+    md = (out / "latest.md").read_text(encoding="utf-8")
+    assert "| overview |" in md and "jieba" in md
+    assert "## Latest results" in docs.read_text(encoding="utf-8")
+    assert "Build throughput" in capsys.readouterr().out
