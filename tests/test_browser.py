@@ -138,6 +138,9 @@ def no_exception(page) -> None:
 
 
 def chart_data(page, card: str) -> list[dict]:
+    page.wait_for_function(
+        "(sel) => { const gd = document.querySelector(sel + ' .js-plotly-plot'); return gd && gd.data; }",
+        arg=f".st-key-card-{card}", timeout=20_000)
     return page.evaluate(
         """(sel) => { const gd = document.querySelector(sel + ' .js-plotly-plot');
                       return gd ? gd.data.map(t => ({name: t.name, x: Array.from(t.x || []),
@@ -176,8 +179,10 @@ def test_filter_change_changes_chart_and_url_round_trip(page, server):
     box = page.locator(".st-key-f_province input")
     box.click()
     box.fill("内蒙古")
+    option = page.get_by_role("option", name="内蒙古自治区")
+    option.wait_for(timeout=10_000)
     t0 = time.perf_counter()
-    page.keyboard.press("Enter")
+    option.click()
     page.wait_for_function(
         """() => { const gd = document.querySelector('.st-key-card-ov_year .js-plotly-plot');
                    if (!gd) return false;
@@ -236,6 +241,7 @@ def test_document_highlight_and_escaping(page, server):
     hailar = docs[0].doc_id
     open_view(page, server.url, "document", f"?doc={hailar}")
     no_exception(page)
+    page.wait_for_selector(".sm-doc span.hl-value", timeout=20_000)
     doc = page.locator(".sm-doc")
     assert doc.count() == 1
     assert doc.locator("span.hl-value").count() == 3
@@ -255,6 +261,8 @@ def test_document_highlight_and_escaping(page, server):
     evil = next(d for d in docs if d.name == "upload/evil.txt").doc_id
     open_view(page, server.url, "document", f"?doc={evil}")
     no_exception(page)
+    page.wait_for_function("() => (document.querySelector('.sm-doc') || {}).innerText?.includes('xss')",
+                           timeout=20_000)
     txt = page.locator(".sm-doc").inner_text()
     assert "<script>alert('xss')</script>" in txt and "[点我](javascript:alert(1))" in txt
     assert page.locator(".sm-doc script, .sm-doc b, .sm-doc a").count() == 0
