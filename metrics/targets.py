@@ -148,6 +148,7 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
     return (before_t or (after.group(0) if after else ""))[-20:]
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_RE = re.compile(r"[^。!！?？\n]+")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+")
 _PAREN_RE = re.compile(r"\([^()]*\)")
@@ -169,6 +170,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
         # quantities inside parentheses are comparisons or asides ("松山湖(77.2%和81.8%)")
         masked = _PAREN_RE.sub(lambda m: "(" + "#" * (len(m.group()) - 2) + ")" if re.search(r"\d", m.group()) else m.group(), sentence)
         prev: list[Target] = []
+        cues = _sentence_cues(sentence)
         for cm in CLAUSE_RE.finditer(masked):
             clause = cm.group()
             qs = find_quantities(clause)
@@ -182,13 +184,13 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 if last.unit == qs[0].unit and out and out[-1] is last:
                     out[-1] = Target(**{**last.__dict__, "stretch": qs[0].low})
                     continue
-            new = [t for t in _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year) if t]
+            new = [t for t in _clause_targets(text, clause, cstart, qs, aliases, cues, section, year) if t]
             out.extend(new)
             prev = new or prev
     return out
 
 
-def _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year):
+def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     fenbie = clause.find("分别")
     pair = re.search(r"(?:城镇和农村|城乡)(?:常住)?居民(?:人均可支配)?收入", clause)
     if pair and fenbie > pair.start() and 1 <= len(qs) <= 2:
@@ -196,7 +198,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year):
         qq = qs if len(qs) == 2 else qs * 2
         for cid, q in zip(("urban_disposable_income_growth", "rural_disposable_income_growth"), qq):
             yield Target(indicator=pair.group(), canonical=cid, low=q.low, high=q.high, unit=q.unit,
-                         qualifier=q.qualifier, direction="growth", kind=_kind(sentence, clause, section, year),
+                         qualifier=q.qualifier, direction="growth", kind=_kind(cues, clause, section, year),
                          stretch=None, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart, end=cstart + len(clause),
                          value_start=cstart + q.start, value_end=cstart + q.end)
         return
@@ -230,7 +232,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year):
                     canonical = "other"
         if indicator is None:
             indicator = _other_indicator(clause, q.start, q.end, q.unit)
-            if not indicator or re.fullmatch(r"[\d.%#()]+", indicator):
+            if not indicator or not _CJK.search(indicator):
                 continue
         default_dir = indicators()[canonical].direction if canonical != "other" else "level"
         direction = _direction(between, q, default_dir)
@@ -238,7 +240,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, sentence, section, year):
             direction = "at_most" if "控制" in between else "level"
         if canonical in ("urban_unemployment_rate", "registered_unemployment_rate"):
             direction = "at_most" if q.qualifier == "at_most" or "控制" in between else "level"
-        kind = _kind(sentence, clause, section, year)
+        kind = _kind(cues, clause, section, year)
         lead = len(clause) - len(clause.lstrip())
         yield Target(indicator=indicator, canonical=canonical, low=q.low, high=q.high, unit=q.unit,
                      qualifier=q.qualifier, direction=direction, kind=kind, stretch=None,
@@ -251,8 +253,18 @@ _FUTURE = re.compile(r"力争|确保|今年|目标|要|争取|计划|将|拟")
 _FUTURE_SENTENCE = re.compile(r"预期目标|主要目标|目标是|力争|确保|争取|控制在|今年|计划|要|拟|将|加快|推动|推进|实施|启动|打造|培育|年内|扩大至|提升至|提高到|力求|努力")
 
 
-def _kind(sentence: str, clause: str, section: str, year: int | None) -> str:
-    years = [int(y) for y in YEAR_RE.findall(clause)] or [int(y) for y in YEAR_RE.findall(sentence)]
+@dataclass(frozen=True)
+class _SentenceCues:
+    years: tuple[int, ...]
+    future: bool
+
+
+def _sentence_cues(sentence: str) -> _SentenceCues:
+    return _SentenceCues(tuple(int(y) for y in YEAR_RE.findall(sentence)), bool(_FUTURE_SENTENCE.search(sentence)))
+
+
+def _kind(cues: _SentenceCues, clause: str, section: str, year: int | None) -> str:
+    years = [int(y) for y in YEAR_RE.findall(clause)] or list(cues.years)
     if LONG_TERM.search(clause) or (year and any(y > year for y in years)):
         return "long_term_target"
     if year and any(y < year for y in years) and not _FUTURE.search(clause):
@@ -261,6 +273,6 @@ def _kind(sentence: str, clause: str, section: str, year: int | None) -> str:
         return "achievement"
     if _PAST.search(clause) and not _FUTURE.search(clause):
         return "achievement"
-    if section == "plan" or _FUTURE_SENTENCE.search(sentence):
+    if section == "plan" or cues.future:
         return "target"
     return "achievement"

@@ -1,0 +1,232 @@
+"""Reading real and hostile files, and the CLI end to end (build, query, extract, failures)."""
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from metrics.analyze import analyze
+from metrics.reader import Limits, ReadError, decode_bytes, read_document
+
+from conftest import DATA, ROOT, run_cli
+
+SEED = DATA / "seeds" / "003_49f5c10d9eda79ac.txt"
+
+
+def test_gbk_file_detected_and_decoded():
+    raw = read_document(DATA / "hailar-district-reports" / "2016.txt")
+    assert raw.encoding == "gb18030" and "海拉尔区" in raw.text and "\r" not in raw.text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk"])
+def test_encodings_round_trip(tmp_path, encoding):
+    text = SEED.read_text(encoding="utf-8")[:3000].replace("\xa0", " ")
+    p = tmp_path / "x.txt"
+    p.write_bytes(text.encode(encoding, errors="strict"))
+    assert read_document(p).text == text.replace("\r\n", "\n")
+
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path):
+    raw = read_document(DATA / "docx" / "北京.docx")
+    assert raw.file_format == "docx" and "我代表北京市人民政府" in raw.text
+    import docx
+    d = docx.Document()
+    d.add_paragraph("一、主要目标")
+    table = d.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "地区生产总值", "增长5%"
+    d.add_paragraph("二、保障")
+    buf = tmp_path / "t.docx"
+    d.save(buf)
+    assert read_document(buf).text.split("\n") == ["一、主要目标", "地区生产总值\t增长5%", "二、保障"]
+
+
+def test_html_visible_text_only(tmp_path):
+    p = tmp_path / "a.html"
+    p.write_text("<html><head><style>p{}</style><script>alert('x')</script></head><body><h1>在全区大会上的讲话</h1>"
+                 "<p>同志们:</p><p>力争地区生产总值增长6%</p></body></html>", encoding="utf-8")
+    text = read_document(p).text
+    assert "alert" not in text and text.splitlines() == ["在全区大会上的讲话", "同志们:", "力争地区生产总值增长6%"]
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty"),
+    "blank.txt": (b" \n\t\r\n  ", "no text"),
+    "binary.txt": (bytes(range(256)) * 40, "binary"),
+    "random.docx": (os.urandom(4000), "not a valid .docx"),
+    "truncated.docx": ((DATA / "docx" / "成都.docx").read_bytes()[:20000], "not a valid .docx"),
+    "bomb.docx": (_zip_bytes({"word/document.xml": b"<" + b"a" * 300_000_000 + b">"}), "refused"),
+    "mixed.txt": ("同志们".encode("utf-8") + "讲话".encode("gbk") + bytes([0xFF, 0xFE, 0x81]) * 3, "cannot decode"),
+    "notes.pdf": (b"%PDF-1.4", "unsupported"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_input_gives_a_clear_reason(tmp_path, name):
+    data, reason = BAD_FILES[name]
+    p = tmp_path / name
+    p.write_bytes(data)
+    with pytest.raises(ReadError, match=reason):
+        read_document(p)
+
+
+def test_size_limit_is_configurable(tmp_path):
+    p = tmp_path / "big.txt"
+    p.write_text("讲话" * 5000, encoding="utf-8")
+    with pytest.raises(ReadError, match="over the limit"):
+        read_document(p, limits=Limits(max_file_bytes=1000))
+
+
+def test_one_long_line_and_no_chinese_are_handled(tmp_path):
+    p = tmp_path / "long.txt"
+    p.write_text("今天召开全区大会研究部署重点工作," * 160_000 + "力争地区生产总值增长5%", encoding="utf-8")  # 8 MB, one line
+    a = analyze(read_document(p).text)
+    assert [(t.canonical, t.low) for t in a.targets] == [("gdp_growth", 5.0)]
+    assert a.text[a.targets[0].start:a.targets[0].end] == a.targets[0].sentence
+    q = tmp_path / "english.txt"
+    q.write_text("No Chinese here at all, just 5% growth.", encoding="utf-8")
+    assert analyze(read_document(q).text).targets == ()
+
+
+def test_build_with_bad_files_keeps_the_good_ones(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED, src / "-leading dash 长城区.txt")
+    shutil.copy(DATA / "hailar-district-reports" / "2016.txt", src / "海拉尔 2016.txt")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "bad.docx").write_bytes(os.urandom(3000))
+    (src / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    (src / "loop").symlink_to(src)
+    (src / "README.md").write_text("not a speech")
+    db = tmp_path / "t.duckdb"
+    proc = run_cli("build", src, "--db", db, "--quiet")
+    assert proc.returncode == 1
+    assert "empty.txt: file is empty" in proc.stderr
+    assert "bad.docx: not a valid .docx" in proc.stderr
+    assert "dangling.txt: dangling symbolic link" in proc.stderr
+    assert "loop: symbolic link to a directory, not followed" in proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM failures").fetchone()[0] == 4
+    district = con.execute("SELECT district FROM documents WHERE source LIKE ?", ["%海拉尔 2016.txt"]).fetchone()[0]
+    assert district == "海拉尔区"
+
+
+def test_cli_build_then_query(built_db):
+    con = duckdb.connect(str(built_db), read_only=True)
+    n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert n_docs == 146  # 148 files, 2 byte-identical duplicates
+    assert con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 2
+    row = con.execute("""SELECT t.low, t.high, t.qualifier, t.kind FROM targets t JOIN documents d USING (doc_id)
+                         WHERE d.city = ? AND t.canonical = 'gdp_growth' AND t.kind = 'target'""", ["杭州市"]).fetchone()
+    assert row == (5.5, 5.5, "about", "target")
+    assert con.execute("SELECT count(DISTINCT year) FROM documents WHERE district = '海拉尔区'").fetchone()[0] == 6
+    rv = con.execute("SELECT value FROM build_info WHERE key = 'rules_version'").fetchone()[0]
+    assert con.execute("SELECT count(*) FROM targets WHERE rules_version <> ?", [rv]).fetchone()[0] == 0
+    # evidence offsets slice the stored text to the sentence
+    bad = con.execute("""SELECT count(*) FROM targets t JOIN documents d USING (doc_id)
+                         WHERE substr(d.text, t.start + 1, t."end" - t.start) <> t.sentence""").fetchone()[0]
+    assert bad == 0
+
+
+def test_build_is_idempotent(tmp_path):
+    src = DATA / "seeds"
+    dumps = []
+    for i in range(2):
+        db = tmp_path / f"{i}.duckdb"
+        run_cli("build", src, "--db", db, "--quiet", check=True)
+        con = duckdb.connect(str(db), read_only=True)
+        dumps.append([con.execute(f"SELECT * EXCLUDE (built_at) FROM documents ORDER BY doc_id").fetchall()]
+                     + [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("targets", "outline", "slogans", "keywords")])
+    assert dumps[0] == dumps[1]
+
+
+def test_extract_json_lines(tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04garbage")
+    proc = run_cli("extract", SEED, bad)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    first, second = json.loads(lines[0]), json.loads(lines[1])
+    assert "孙俨玲" in lines[0]  # Chinese not escaped
+    assert first["schema_version"] == 1 and first["meta"]["district"] == "长城区" and first["meta"]["year"] == 2012
+    assert {"indicator", "canonical", "low", "high", "unit", "qualifier", "direction", "kind", "sentence", "start", "end"} <= set(first["targets"][0])
+    assert second["source"] == str(bad) and "not a valid .docx" in second["error"]
+
+
+def test_sidecar_override_wins_and_is_marked(tmp_path):
+    p = tmp_path / "s.txt"
+    shutil.copy(SEED, p)
+    (tmp_path / "s.txt.meta.toml").write_text('year = 2013\ncity = "酒泉市"\n', encoding="utf-8")
+    obj = json.loads(run_cli("extract", p).stdout)
+    assert obj["meta"]["year"] == 2013 and obj["meta"]["city"] == "酒泉市"
+    assert obj["overrides"] == ["city", "year"]
+
+
+def test_second_build_waits_then_fails_clearly(tmp_path):
+    from metrics.build import BuildError, build_lock
+    db = tmp_path / "x.duckdb"
+    with build_lock(db, 1):
+        proc = run_cli("build", SEED, "--db", db, "--lock-timeout", "0.5", "--quiet")
+    assert proc.returncode == 3 and "another build holds" in proc.stderr
+    assert not db.exists()
+
+
+def test_killed_build_leaves_previous_database_intact(tmp_path):
+    db = tmp_path / "k.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)
+    before = db.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "metrics", "build", DATA, "--db", str(db), "--quiet", "-j", "1"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert db.read_bytes() == before
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
+
+
+def test_reader_keeps_working_during_a_rebuild(tmp_path):
+    db = tmp_path / "r.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
+    run_cli("build", DATA / "seeds", DATA / "hailar-district-reports", "--db", db, "--quiet", check=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5  # old snapshot still readable
+    con.close()
+    assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM documents").fetchone()[0] == 11
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("增长下降控制在以内左右力争确保%个亿元万人0123456789.—-,，。;\n一二三、()是要第地区生产总值失业率XX“”\"")), max_size=300))
+def test_analyser_never_raises_and_offsets_hold(text):
+    a = analyze(text)
+    for t in a.targets:
+        assert a.text[t.start:t.end] == t.sentence and t.low <= t.high
+    for m in a.mentions:
+        assert m.start >= 0 and m.end <= len(text)
+    assert all(s.count > 0 for s in a.slogans)
+    assert a.tasks.top_level_sections >= 0 and a.tasks.enumerated_items >= 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=400))
+def test_analyser_never_raises_on_any_string(text):
+    a = analyze(text)
+    assert all(a.text[t.start:t.end] == t.sentence for t in a.targets)
