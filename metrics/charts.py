@@ -42,7 +42,7 @@ def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_ti
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
         margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 60},
-        legend={"title": {"text": legend_title or ""}, "orientation": "h", "y": -0.2, "x": 0},
+        legend={"title": {"text": legend_title or ""}, "orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         colorway=_PALETTE,
     )
@@ -186,11 +186,15 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
     n_cats = tidy[label].nunique()
     height = max(320, min(1400, 26 * n_cats + 120)) if horizontal else 380
     base_layout(fig, f"按{label}统计的文档数", height=height, legend_title=_BY_LABELS.get(stack or "", ""))
+    if stack:
+        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1})
+    order = list(dict.fromkeys(tidy[label]))  # traces must not reorder the categories
     if horizontal:
-        fig.update_yaxes(autorange="reversed", type="category", title=None)
+        fig.update_yaxes(autorange="reversed", type="category", title=None, categoryorder="array",
+                         categoryarray=order)
         fig.update_xaxes(title="文档数")
     else:
-        fig.update_xaxes(type="category", title=label)
+        fig.update_xaxes(type="category", title=label, categoryorder="array", categoryarray=order)
         fig.update_yaxes(title="文档数")
     return tidy, fig
 
@@ -278,7 +282,8 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     fig = go.Figure()
     _interval_traces(fig, tidy, "标签")
     base_layout(fig, f"{indicator_label}：各地区对比（{unit or '无单位'}）", height=460, legend_title="限定")
-    fig.update_xaxes(type="category", title=None, tickangle=-40 if len(tidy) > 8 else 0)
+    fig.update_xaxes(type="category", title=None, tickangle=-40 if len(tidy) > 8 else 0,
+                     categoryorder="array", categoryarray=tidy["标签"].tolist())
     fig.update_yaxes(title=unit or "")
     return tidy, fig
 
@@ -536,10 +541,13 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
     height = max(320, min(1600, 28 * n + 140)) if horizontal else 380
     base_layout(fig, "提纲条目按层级" + ("" if by == "document" else "（每篇平均）"), height=height,
                 legend_title="提纲层级")
+    order = list(dict.fromkeys(d[label])) if by == "document" else sorted(tidy[label].unique())
+    order = [o for o in order if o in set(tidy[label])]
     if horizontal:
-        fig.update_yaxes(autorange="reversed", type="category", title=None)
+        fig.update_yaxes(autorange="reversed", type="category", title=None, categoryorder="array",
+                         categoryarray=order)
     else:
-        fig.update_xaxes(type="category")
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
     return tidy, fig
 
 

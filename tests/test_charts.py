@@ -298,3 +298,17 @@ def test_slogan_heatmap_by_province_and_row_cap(con, docs):
     assert set(df["省份"]) == set(ranked.index[:2])
     with pytest.raises(ValueError):
         C.slogan_heatmap(sl, docs, "count", group="text")
+
+
+def test_docs_by_axis_order_follows_table(docs):
+    df, fig = C.docs_by(docs, "year", stack="doc_type")
+    assert list(fig.layout.xaxis.categoryarray) == list(dict.fromkeys(df["年份"]))
+    assert fig.layout.xaxis.categoryarray[0] == "2014" and fig.layout.xaxis.categoryarray[-1] == "年份未知"
+    df, fig = C.docs_by(docs, "level", stack="doc_type")
+    assert list(fig.layout.xaxis.categoryarray) == ["省级", "市级", "区级", "乡镇级", "未知"]
+
+
+def test_target_ranges_axis_sorted_by_value(con):
+    df, fig = C.target_ranges(Q.targets(con, Filters(), "gdp_growth", "target"), "GDP")
+    assert list(fig.layout.xaxis.categoryarray) == df["标签"].tolist()
+    assert df["中值"].is_monotonic_decreasing

@@ -36,15 +36,17 @@ def render() -> None:
         top = c2.slider("显示前 N 个", 10, 80, 30, step=5, key="ov_region_top", label_visibility="collapsed")
         return {"by": _REGION_GROUPS[label], "top": top}
 
-    chart_card("ov_region", "按地区", ctx, lambda p: charts.docs_by(docs, p["by"], top_n=p["top"]),
-               controls=region_controls, caption="按文档数排序；超出前 N 个的地区合并为「其余」。")
-    c1, c2, c3 = st.columns(3)
+    top_left, top_right = st.columns([3, 2])
+    with top_left:
+        chart_card("ov_region", "按地区", ctx, lambda p: charts.docs_by(docs, p["by"], top_n=p["top"]),
+                   controls=region_controls, caption="按文档数排序；超出前 N 个的地区合并为「其余」。")
+    with top_right:
+        chart_card("ov_type", "按类型", ctx, lambda p: charts.docs_by(docs, "doc_type"))
+    c1, c2 = st.columns(2)
     with c1:
         chart_card("ov_year", "按年份", ctx, lambda p: charts.docs_by(docs, "year", stack="doc_type"))
     with c2:
         chart_card("ov_level", "按层级", ctx, lambda p: charts.docs_by(docs, "level", stack="doc_type"))
-    with c3:
-        chart_card("ov_type", "按类型", ctx, lambda p: charts.docs_by(docs, "doc_type"))
 
     quality(ctx, docs)
     dataset_download(ctx)
