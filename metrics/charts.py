@@ -810,3 +810,38 @@ def compare_slogans(slogans_by_entity: dict[str, pd.DataFrame], chars_by_entity:
     fig.update_yaxes(title="每万字次数")
     return tidy, fig
 
+
+
+# ---------------------------------------------------------------- display safety
+_ANGLE = str.maketrans({"<": "‹", ">": "›"})
+
+
+def _plain(v):
+    if isinstance(v, str):
+        return v.translate(_ANGLE)
+    if isinstance(v, (list, tuple)):
+        return type(v)(_plain(x) for x in v)
+    if isinstance(v, np.ndarray) and v.dtype == object:
+        return np.vectorize(_plain, otypes=[object])(v) if v.size else v
+    return v
+
+
+def display_safe(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` whose text (categories, names, hover data, titles) cannot
+    carry markup: Plotly renders a subset of HTML (``<a href>``, ``<b>``…) in
+    labels, and document text is untrusted. ``<``/``>`` become ``‹``/``›``."""
+    out = go.Figure(fig)
+    for tr in out.data:
+        for attr in ("x", "y", "text", "customdata", "name", "hovertext", "labels"):
+            if attr in tr and tr[attr] is not None:
+                try:
+                    tr[attr] = _plain(tr[attr] if not isinstance(tr[attr], tuple) else list(tr[attr]))
+                except ValueError:
+                    pass
+    for ax in ("xaxis", "yaxis"):
+        axis = out.layout[ax]
+        if axis.categoryarray is not None:
+            axis.categoryarray = [_plain(c) for c in axis.categoryarray]
+    if out.layout.title and out.layout.title.text:
+        out.layout.title.text = _plain(out.layout.title.text)
+    return out

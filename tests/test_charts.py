@@ -312,3 +312,17 @@ def test_target_ranges_axis_sorted_by_value(con):
     df, fig = C.target_ranges(Q.targets(con, Filters(), "gdp_growth", "target"), "GDP")
     assert list(fig.layout.xaxis.categoryarray) == df["标签"].tolist()
     assert df["中值"].is_monotonic_decreasing
+
+
+def test_display_safe_strips_markup():
+    sl = pd.DataFrame({"doc_id": ["a"], "text": ['<a href="javascript:alert(1)">点我</a>'], "kind": ["quoted"],
+                       "count": [2], "region": ["<b>甲</b>"]})
+    df, fig = C.discovered_phrases(sl)
+    assert df["提法"].iloc[0].startswith("<a href")  # the download keeps the text verbatim
+    safe = C.display_safe(fig)
+    import json as _json
+
+    dumped = _json.dumps(_json.loads(safe.to_json()), ensure_ascii=False)
+    assert "<a href" not in dumped and "<b>" not in dumped
+    assert safe.data[0].y[0].startswith("‹a href") and "‹b›甲‹/b›" in safe.data[0].customdata[0][1]
+    assert fig.data[0].y[0].startswith("<a href")  # the original figure is untouched

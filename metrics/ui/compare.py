@@ -54,7 +54,7 @@ def render() -> None:
                 v = row[name]
                 st.metric(row["指标"], "—" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
             top = slog[name].groupby("text")["count"].sum().sort_values(ascending=False).head(5)
-            st.caption("高频提法：" + ("、".join(f"{t}×{n}" for t, n in top.items()) if len(top) else "无"))
+            st.caption("高频提法：" + (_esc("、".join(f"{t}×{n}" for t, n in top.items())) if len(top) else "无"))
 
     table_card("cmp_table", "指标对齐表", ctx, lambda p: table)
     chars = {name: int(d["n_chars"].sum()) for name, d in entities.items()}

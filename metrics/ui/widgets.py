@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import export
-from metrics.charts import PLOT_CONFIG
+from metrics.charts import PLOT_CONFIG, display_safe
 from metrics.filters import Filters, doc_type_label, level_label
 from metrics.ui import data
 
@@ -280,7 +280,7 @@ def chart_card(key: str, title: str, ctx: PageContext, build: Builder, *,
         if df is None or df.empty:
             st.info(empty_msg)
             return
-        st.plotly_chart(fig, config=PLOT_CONFIG, key=f"{key}_fig", width="stretch")
+        st.plotly_chart(display_safe(fig), config=PLOT_CONFIG, key=f"{key}_fig", width="stretch")
         download_row(df, ctx, key, title)
         if show_table:
             with st.expander(f"数据表（{len(df)} 行）"):
