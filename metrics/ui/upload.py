@@ -52,7 +52,7 @@ def render() -> None:
     limit = max_file_mb()
     st.markdown(
         f"上传讲话或政府工作报告（.txt / .docx / .html），每次最多 **{MAX_FILES}** 个文件，单个文件不超过 "
-        f"**{limit} MB**。文本会被解析后加入数据库 `{md_escape(data.db_path().name)}`；内容完全相同的文件只保留一份。"
+        f"**{limit} MB**。文本会被解析后加入数据库 {md_escape(data.db_path().name)}；内容完全相同的文件只保留一份。"
     )
     files = st.file_uploader("选择文件", type=list(ALLOWED), accept_multiple_files=True, key="up_files")
     if not files:
