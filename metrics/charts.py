@@ -466,9 +466,10 @@ def doc_labels(docs: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=docs.index)
 
 
-def task_counts(docs: pd.DataFrame, by: str = "document") -> tuple[pd.DataFrame, go.Figure]:
+def task_counts(docs: pd.DataFrame, by: str = "document", top_n: int | None = None) -> tuple[pd.DataFrame, go.Figure]:
     """Top-level sections and enumerated items (and declared mismatches) per document/region/year.
-    Region and year rows are means per document."""
+    Region and year rows are means per document. ``top_n`` keeps the documents/regions
+    with the most enumerated items."""
     if by not in _TASK_BY:
         raise ValueError(by)
     label = _TASK_BY[by]
@@ -491,6 +492,9 @@ def task_counts(docs: pd.DataFrame, by: str = "document") -> tuple[pd.DataFrame,
     }).reset_index()
     tidy = tidy[cols]
     tidy = tidy.sort_values(label if by == "year" else ["列举事项", label], ascending=by == "year")
+    n_all = len(tidy)
+    if top_n is not None and by != "year":
+        tidy = tidy.head(top_n)
     tidy = tidy.reset_index(drop=True)
     fig = go.Figure()
     horizontal = by != "year"
@@ -500,7 +504,8 @@ def task_counts(docs: pd.DataFrame, by: str = "document") -> tuple[pd.DataFrame,
     fig.update_layout(barmode="group")
     suffix = "" if by == "document" else "（每篇平均）"
     height = max(320, min(1600, 34 * len(cats) + 140)) if horizontal else 380
-    base_layout(fig, f"按{label}的任务结构{suffix}", height=height)
+    shown = f"（列举事项最多的 {len(tidy)} / {n_all} 个）" if len(tidy) < n_all else ""
+    base_layout(fig, f"按{label}的任务结构{suffix}{shown}", height=height)
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category", title=None)
         fig.update_xaxes(title="数量")
@@ -510,8 +515,10 @@ def task_counts(docs: pd.DataFrame, by: str = "document") -> tuple[pd.DataFrame,
     return tidy, fig
 
 
-def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "document") -> tuple[pd.DataFrame, go.Figure]:
-    """Outline items per outline level (1 = top), per document/region/year (mean per document)."""
+def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "document",
+                   top_n: int | None = None) -> tuple[pd.DataFrame, go.Figure]:
+    """Outline items per outline level (1 = top), per document/region/year (mean per document).
+    ``top_n`` keeps the documents/regions with the most items."""
     label = _TASK_BY[by]
     cols = [label, "提纲层级", "条目数"]
     if outline_df.empty or docs.empty:
@@ -532,6 +539,10 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
     tidy = agg[[label, "提纲层级", "条目数"]].sort_values([label, "提纲层级"]).reset_index(drop=True)
     if tidy.empty:
         return pd.DataFrame(columns=cols), empty_figure()
+    n_all = tidy[label].nunique()
+    if top_n is not None and by != "year" and n_all > top_n:
+        keep = tidy.groupby(label)["条目数"].sum().sort_values(ascending=False).head(top_n).index
+        tidy = tidy[tidy[label].isin(keep)].reset_index(drop=True)
     fig = go.Figure()
     horizontal = by != "year"
     for i, (lv, part) in enumerate(tidy.groupby("提纲层级", sort=True)):
@@ -539,7 +550,8 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
     fig.update_layout(barmode="stack")
     n = tidy[label].nunique()
     height = max(320, min(1600, 28 * n + 140)) if horizontal else 380
-    base_layout(fig, "提纲条目按层级" + ("" if by == "document" else "（每篇平均）"), height=height,
+    shown = f"（条目最多的 {n} / {n_all} 个）" if n < n_all else ""
+    base_layout(fig, "提纲条目按层级" + ("" if by == "document" else "（每篇平均）") + shown, height=height,
                 legend_title="提纲层级")
     order = list(dict.fromkeys(d[label])) if by == "document" else sorted(tidy[label].unique())
     order = [o for o in order if o in set(tidy[label])]

@@ -326,3 +326,13 @@ def test_display_safe_strips_markup():
     assert "<a href" not in dumped and "<b>" not in dumped
     assert safe.data[0].y[0].startswith("‹a href") and "‹b›甲‹/b›" in safe.data[0].customdata[0][1]
     assert fig.data[0].y[0].startswith("<a href")  # the original figure is untouched
+
+
+def test_task_charts_top_n(con, docs):
+    df, fig = C.task_counts(docs, "document", top_n=4)
+    assert len(df) == 4 and df["列举事项"].tolist() == sorted(df["列举事项"], reverse=True)
+    assert "4 / 10" in fig.layout.title.text
+    df, fig = C.outline_levels(Q.outline(con, Filters()), docs, "region", top_n=2)
+    assert df["地区"].nunique() == 2 and HAILAR in set(df["地区"])
+    df, _ = C.task_counts(docs, "year", top_n=2)
+    assert len(df) == 7  # years are never cut

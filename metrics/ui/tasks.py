@@ -28,14 +28,17 @@ def render() -> None:
 
     def group_controls(key: str):
         def controls() -> dict:
-            return {"by": st.radio("分组", list(GROUPS), format_func=GROUPS.get, horizontal=True, key=key,
-                                   label_visibility="collapsed")}
+            c1, c2 = st.columns([3, 2])
+            by = c1.radio("分组", list(GROUPS), format_func=GROUPS.get, horizontal=True, key=key,
+                          label_visibility="collapsed")
+            top = c2.slider("最多显示", 10, 150, 30, step=10, key=f"{key}_top", disabled=by == "year")
+            return {"by": by, "top": top}
         return controls
 
-    chart_card("tk_counts", "一级部分与列举事项", ctx, lambda p: charts.task_counts(docs, p["by"]),
+    chart_card("tk_counts", "一级部分与列举事项", ctx, lambda p: charts.task_counts(docs, p["by"], p["top"]),
                controls=group_controls("tk_counts_by"),
                caption="一级部分 = 最高一级提纲（如「一、」）；列举事项 = 识别出的全部提纲条目。地区/年份为每篇平均。")
-    chart_card("tk_levels", "提纲条目按层级", ctx, lambda p: charts.outline_levels(outline, docs, p["by"]),
+    chart_card("tk_levels", "提纲条目按层级", ctx, lambda p: charts.outline_levels(outline, docs, p["by"], p["top"]),
                controls=group_controls("tk_levels_by"),
                empty_msg="当前筛选下没有识别出提纲。")
 
