@@ -115,6 +115,12 @@ def dominant_unit(df: pd.DataFrame) -> str | None:
     return None if vc.empty else str(vc.index[0])
 
 
+def _short_text(t: str, n: int = 9) -> str:
+    """Tick label: long phrases are cut (the full text stays in hover and data)."""
+    t = str(t)
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
 def _year_str(y) -> str:
     n = _num(y)
     return "年份未知" if n is None else str(int(n))
@@ -617,7 +623,8 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
     what = "地区" if group == "region" else "省份"
     suffix = f"，命中最多的 {len(rows)} 个" if len(rows) < len(all_rows) else ""
     base_layout(fig, f"{what} × 提法（{value_col}{suffix}）", height=height)
-    fig.update_xaxes(tickangle=-45, side="top", title=None)
+    fig.update_xaxes(tickangle=-45, side="top", title=None, tickmode="array", tickvals=top,
+                     ticktext=[_short_text(t) for t in top])
     fig.update_yaxes(autorange="reversed", title=None, type="category")
     fig.update_layout(margin={"t": 170, "l": 110})
     return tidy, fig
@@ -816,9 +823,11 @@ def compare_slogans(slogans_by_entity: dict[str, pd.DataFrame], chars_by_entity:
     for i, n in enumerate(names):
         part = tidy[tidy["对象"] == n]
         fig.add_bar(x=part["提法"], y=part["每万字次数"], name=n, marker_color=_PALETTE[i % len(_PALETTE)])
-    base_layout(fig, "主要提法对比（每万字次数）", height=420, legend_title="对象")
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category", tickangle=-35, title=None)
+    base_layout(fig, "主要提法对比（每万字次数）", height=440, legend_title="对象")
+    fig.update_layout(barmode="group",
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1})
+    fig.update_xaxes(type="category", tickangle=-35, title=None, tickmode="array", tickvals=top,
+                     ticktext=[_short_text(t) for t in top])
     fig.update_yaxes(title="每万字次数")
     return tidy, fig
 
@@ -854,6 +863,10 @@ def display_safe(fig: go.Figure) -> go.Figure:
         axis = out.layout[ax]
         if axis.categoryarray is not None:
             axis.categoryarray = [_plain(c) for c in axis.categoryarray]
+        if axis.tickvals is not None:
+            axis.tickvals = [_plain(c) for c in axis.tickvals]
+        if axis.ticktext is not None:
+            axis.ticktext = [_plain(c) for c in axis.ticktext]
     if out.layout.title and out.layout.title.text:
         out.layout.title.text = _plain(out.layout.title.text)
     return out
