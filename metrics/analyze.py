@@ -124,10 +124,13 @@ def analyze(text: str, source: str = "<text>", overrides: dict | None = None, n_
     if overrides:
         meta, region, applied = apply_overrides(meta, region, overrides)
     targets = extract_targets(a_text, outline, year=meta.year)
-    targets = [replace(t, sentence=text[t.start:t.end]) for t in targets]
+    if a_text != text:  # show evidence as written (full-width forms), at the same offsets
+        targets = [t if text[t.start:t.end] == t.sentence else replace(t, sentence=text[t.start:t.end]) for t in targets]
     t4 = time.perf_counter(); timings["targets"] = t4 - t3
     mentions = dictionary_mentions(a_text) + discovered_mentions(a_text)
-    mentions = [replace(m, text=text[m.start:m.end]) if m.kind != "dictionary" else m for m in mentions]
+    if a_text != text:
+        mentions = [replace(m, text=text[m.start:m.end]) if m.kind != "dictionary" and text[m.start:m.end] != m.text else m
+                    for m in mentions]
     slogans = count_slogans(a_text, mentions)
     t5 = time.perf_counter(); timings["slogans"] = t5 - t4
     keywords = top_keywords(a_text, k=n_keywords, tokens=segment(a_text))

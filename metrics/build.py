@@ -249,11 +249,16 @@ def _jobs(paths: Iterable[Path], report: BuildReport, manifest: dict, limits: Li
         yield (str(path), source, overrides, limits)
 
 
+def _warm_caches() -> None:
+    analyze("镇党委书记张三在全镇大会上的讲话\n同志们:\n我代表北京市通州区张家湾镇,力争地区生产总值增长5%。")
+
+
 def _run(jobs: list, workers: int):
     if workers <= 1 or len(jobs) < 4:
         for job in jobs:
             yield process_file(job)
         return
+    _warm_caches()  # load dictionaries once in the parent; forked workers share the pages
     ctx = mp.get_context("fork")
     with ctx.Pool(workers, maxtasksperchild=2000) as pool:
         yield from pool.imap(process_file, jobs, chunksize=4)
@@ -277,7 +282,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
         try:
             if incremental and db_path.exists():
                 shutil.copyfile(db_path, tmp)
-            con = duckdb.connect(str(tmp))
+            con = duckdb.connect(str(tmp), config={"memory_limit": "1GB", "threads": 2})
             try:
                 con.execute(schema_sql())
                 known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
@@ -310,6 +315,8 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 info = {"schema_version": str(SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
                         "built_at": built_at.isoformat(), "n_documents": str(n_docs)}
                 con.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", list(info.items()))
+                for table in ("targets", "outline", "declared_counts", "slogans", "slogan_mentions", "keywords"):
+                    con.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
                 con.execute("CHECKPOINT")
                 report.stage_seconds["insert_final"] = time.perf_counter() - t_ins
             finally:

@@ -11,11 +11,11 @@ tests/test_keywords.py checks that on the corpus.
 
 from __future__ import annotations
 
-import math
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .lexicon import indicators, slogans
@@ -99,12 +99,17 @@ def stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS) | frozenset(extra)
 
 
+@lru_cache(maxsize=200_000)
+def _is_candidate(word: str) -> bool:
+    return len(word) >= 2 and bool(_HAN.match(word)) and word not in stop_words()
+
+
 def top_keywords(text: str, k: int = 20, tokens: list[str] | None = None) -> list[Keyword]:
+    """The k words with the highest TF-IDF (term frequency among candidate words × IDF)."""
     tokens = segment(text) if tokens is None else tokens
-    stops = stop_words()
-    counts = Counter(t for t in tokens if len(t) >= 2 and _HAN.match(t) and t not in stops)
+    counts = {w: c for w, c in Counter(tokens).items() if _is_candidate(w)}
     total = sum(counts.values()) or 1
     idf, median = idf_table()
-    scored = [(w, c / total * idf.get(w, median)) for w, c in counts.items()]
-    scored.sort(key=lambda x: (-x[1], x[0]))
-    return [Keyword(w, round(s, 6)) for w, s in scored[:k]]
+    best = heapq.nlargest(k, ((c * idf.get(w, median), w) for w, c in counts.items()), key=lambda x: x[0])
+    best.sort(key=lambda x: (-x[0], x[1]))
+    return [Keyword(w, round(score / total, 6)) for score, w in best]

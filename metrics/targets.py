@@ -149,6 +149,8 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit
+_HAS_NUMBER = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?(?:亩|万亩|公顷|万元|亿元|元|万人|人|户|万户|公里|吨|万吨|平方米|万平方米|个百分点)")
 SENTENCE_RE = re.compile(r"[^。!！?？\n]+")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+")
 _PAREN_RE = re.compile(r"\([^()]*\)")
@@ -164,7 +166,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
     out: list[Target] = []
     for sm in SENTENCE_RE.finditer(text):
         sentence = sm.group()
-        if not re.search(r"\d|百分之|[千百万]", sentence):
+        if not _HAS_NUMBER.search(sentence):
             continue
         section = _section_at(sections, sm.start())
         # quantities inside parentheses are comparisons or asides ("松山湖(77.2%和81.8%)")
