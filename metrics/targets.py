@@ -18,7 +18,7 @@ metrics/data/indicators.csv, else the phrase around the number) and classified:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import ahocorasick
@@ -148,6 +148,8 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
     return (before_t or (after.group(0) if after else ""))[-20:]
 
 
+_BAO_ZHENG = re.compile(r"保(\d+(?:\.\d+)?)争(\d+(?:\.\d+)?)")
+_CONTINUES = re.compile(r"^\s*(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit
 _HAS_NUMBER = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?(?:亩|万亩|公顷|万元|亿元|元|万人|人|户|万户|公里|吨|万吨|平方米|万平方米|个百分点)")
@@ -173,13 +175,38 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
         masked = _PAREN_RE.sub(lambda m: "(" + "#" * (len(m.group()) - 2) + ")" if re.search(r"\d", m.group()) else m.group(), sentence)
         prev: list[Target] = []
         cues = _sentence_cues(sentence)
+        prev_alias: tuple | None = None
+        prev_pair = False
         for cm in CLAUSE_RE.finditer(masked):
             clause = cm.group()
-            qs = find_quantities(clause)
-            if not qs:
-                continue
             cstart = sm.start() + cm.start()
             aliases = _alias_spans(clause)
+            qs = find_quantities(clause)
+            bz = _BAO_ZHENG.search(clause)
+            if bz:  # "增速“保8争9”": a floor of 8 % and a stretch of 9 %
+                q = Quantity(float(bz.group(1)), float(bz.group(1)), "%", "at_least", bz.start(1), bz.end(1), "保")
+                new = [replace(t, stretch=float(bz.group(2))) for t in _clause_targets(text, clause, cstart, [q], aliases, cues, section, year)]
+                out.extend(new)
+                prev = new or prev
+                continue
+            if not qs:
+                prev_alias = aliases[-1] if aliases else prev_alias
+                prev_pair = prev_pair or bool(_PAIR.search(clause))
+                continue
+            if prev_pair and not aliases and clause.lstrip().startswith("分别") and len(qs) <= 2:
+                out.extend(_pair_targets(text, clause, cstart, qs, cues, section, year))
+                continue
+            prev_pair = bool(_PAIR.search(clause) and "分别" in clause)
+            # "地区生产总值增长20%,达到282亿元": the level value continues the previous clause's indicator
+            if not aliases and prev_alias and _CONTINUES.match(clause):
+                shift = len(prev_alias[2]) + 1
+                virtual = prev_alias[2] + ":" + clause
+                for t in _clause_targets(text, virtual, cstart - shift, [replace(q, start=q.start + shift, end=q.end + shift) for q in qs],
+                                         [(0, len(prev_alias[2]), prev_alias[2], prev_alias[3])], cues, section, year):
+                    out.append(replace(t, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart + len(clause) - len(clause.lstrip()),
+                                       end=cstart + len(clause)))
+                continue
+            prev_alias = aliases[-1] if aliases else None
             # Two-level target: "增长7%以上,力争8%" — a clause of only 力争 + number refines the previous one.
             if re.match(r"^\s*(?:力争|争取)(?:达到|实现|增长)?\d", clause) and not aliases and prev and len(qs) == 1:
                 last = prev[-1]
@@ -192,17 +219,27 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
     return out
 
 
+_PAIR = re.compile(r"(?:城镇和农村|城乡)(?:常住)?居民(?:人均)?(?:可支配)?收入")
+
+
+def _pair_targets(text, clause, cstart, qs, cues, section, year):
+    """城乡/城镇和农村 … 分别 …: the first value is urban, the second rural (one value: both)."""
+    lead = len(clause) - len(clause.lstrip())
+    qq = qs if len(qs) == 2 else qs * 2
+    for (cid, label), q in zip((("urban_disposable_income_growth", "城镇居民人均可支配收入"),
+                                ("rural_disposable_income_growth", "农村居民人均可支配收入")), qq):
+        growth = q.unit in ("%", "个百分点")
+        yield Target(indicator=label, canonical=cid if growth else "other", low=q.low, high=q.high, unit=q.unit,
+                     qualifier=q.qualifier, direction="growth" if growth else "level", kind=_kind(cues, clause, section, year),
+                     stretch=None, sentence=text[cstart + lead:cstart + len(clause)], start=cstart + lead, end=cstart + len(clause),
+                     value_start=cstart + q.start, value_end=cstart + q.end)
+
+
 def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     fenbie = clause.find("分别")
-    pair = re.search(r"(?:城镇和农村|城乡)(?:常住)?居民(?:人均可支配)?收入", clause)
+    pair = _PAIR.search(clause)
     if pair and fenbie > pair.start() and 1 <= len(qs) <= 2:
-        # "城镇和农村居民人均可支配收入分别增长6.5%、7.5%" / "城乡居民人均可支配收入分别增长7.5%"
-        qq = qs if len(qs) == 2 else qs * 2
-        for cid, q in zip(("urban_disposable_income_growth", "rural_disposable_income_growth"), qq):
-            yield Target(indicator=pair.group(), canonical=cid, low=q.low, high=q.high, unit=q.unit,
-                         qualifier=q.qualifier, direction="growth", kind=_kind(cues, clause, section, year),
-                         stretch=None, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart, end=cstart + len(clause),
-                         value_start=cstart + q.start, value_end=cstart + q.end)
+        yield from _pair_targets(text, clause, cstart, qs, cues, section, year)
         return
     for qi, q in enumerate(qs):
         preceding = [a for a in aliases if a[1] <= q.start]
@@ -212,6 +249,11 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
             a = preceding[-1]
             between = clause[a[1]:q.start]
             gap_ok = len(between) <= 12 and not re.search(r"\d", between)
+            if not gap_ok and qi > 0 and qs[qi - 1].start >= a[1] and len(between) <= 40:
+                # "地区生产总值3.46万亿元、增长6.0%": a second value of the same indicator
+                link = clause[qs[qi - 1].end:q.start]
+                if len(link) <= 14 and not re.search(r"\d", link) and not any(x[0] >= qs[qi - 1].end for x in aliases):
+                    between, gap_ok = link, True
             if fenbie >= 0 and len(qs) > 1:
                 # bundled: A、B分别增长x%和y% — the k-th quantity goes to the k-th alias before 分别
                 run = [x for x in preceding if x[1] <= fenbie]
@@ -219,7 +261,21 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                     a = run[-len(qs):][qi]
                     between = clause[a[1]:fenbie + 2]
                     gap_ok = True
-            elif re.search(r"均|都", between) and qi == 0:
+            elif re.search(r"均|都", between) and len(qs) == 1 and len(preceding) > 1:
+                # "A、B均增长8%": one target per indicator of the run
+                run = [preceding[-1]]
+                for x in reversed(preceding[:-1]):
+                    if re.fullmatch(r"[、和与及,]|以及", clause[x[1]:run[0][0]].strip() or "、"):
+                        run.insert(0, x)
+                    else:
+                        break
+                if len(run) > 1:
+                    for x in run[:-1]:
+                        ind_dir = indicators()[x[3]].direction
+                        yield Target(indicator=x[2], canonical=x[3], low=q.low, high=q.high, unit=q.unit, qualifier=q.qualifier,
+                                     direction=_direction(clause[x[1]:q.start], q, ind_dir), kind=_kind(cues, clause, section, year),
+                                     stretch=None, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart + len(clause) - len(clause.lstrip()),
+                                     end=cstart + len(clause), value_start=cstart + q.start, value_end=cstart + q.end)
                 gap_ok = True
             if gap_ok:
                 ind = indicators()[a[3]]
