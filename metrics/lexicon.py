@@ -67,3 +67,12 @@ def slogans() -> tuple[Slogan, ...]:
         variants = tuple(v for v in (row.get("variants") or "").split("|") if v)
         out.append(Slogan(row["text"], row.get("category") or "", variants))
     return tuple(out)
+
+
+def indicator_labels() -> dict[str, str]:
+    """Registry id → Chinese label, for UI labels and download headers.
+
+    >>> indicator_labels()["gdp_growth"]
+    '地区生产总值增速'
+    """
+    return {k: v.label_zh for k, v in indicators().items()}

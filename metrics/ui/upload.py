@@ -80,11 +80,7 @@ def render() -> None:
         return
     if not st.button(f"添加 {len(ok)} 个文件到数据库", type="primary", key="up_go"):
         return
-    try:
-        from metrics.build import add_documents
-    except ImportError:
-        st.error("当前版本的处理流程尚不支持从看板添加文档（metrics.build.add_documents 不存在）。")
-        return
+    from metrics.build import add_documents
 
     bar = st.progress(0.0, text="准备中…")
 

@@ -37,19 +37,10 @@ def h(text: Any) -> str:
 
 # ---------------------------------------------------------------- indicators
 def indicator_labels() -> dict[str, str]:
-    try:
-        from metrics.indicators import indicator_labels as _labels
+    """Chinese labels of the indicator registry (metrics/data/indicators.csv)."""
+    from metrics.lexicon import indicator_labels as _labels
 
-        return dict(_labels())
-    except ImportError:  # registry module not there yet: read the same CSV via the lexicon
-        try:
-            from metrics.lexicon import indicators
-
-            return {k: v.label_zh for k, v in indicators().items()}
-        except Exception:  # noqa: BLE001
-            return {}
-    except Exception:  # noqa: BLE001 - a broken registry must not break the UI
-        return {}
+    return _labels()
 
 
 def indicator_label(canonical: str, labels: dict[str, str] | None = None) -> str:
