@@ -13,6 +13,13 @@ that follows it.
 >>> d = find_declared(t, o)
 >>> (d[0].n, d[0].found, d[0].mismatch)
 (3, 3, False)
+
+A table of contents before the title, and a list quoted from a superior meeting, are not
+the speaker's own tasks:
+
+>>> toc = "目录\\n一、总体要求\\n二、重点任务\\n在全县大会上的讲话\\n一、总体要求\\n会议强调,一是稳增长,二是促改革。\\n二、重点任务\\n"
+>>> [(i.marker, i.heading) for i in build_outline(toc)]
+[('一、', '总体要求'), ('二、', '重点任务')]
 """
 
 from __future__ import annotations
@@ -107,16 +114,47 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
         if ordinal == 1 or (prev is not None and ordinal == prev + 1):
             kept.append((start, style, rank, marker, ordinal))
             last[style] = ordinal
-    # Drop runs of length one (a lone "第一" or "一是" is not an enumeration).
-    result = []
-    for i, item in enumerate(kept):
-        start, style, rank, marker, ordinal = item
+    # Group into runs (1, 2, 3 … of one style); a lone "第一" or "一是" is not an enumeration.
+    runs: list[list[tuple]] = []
+    open_run: dict[str, list] = {}
+    for item in kept:
+        style, ordinal = item[1], item[4]
         if ordinal == 1:
-            nxt = next((k for k in kept[i + 1:] if k[1] == style), None)
-            if nxt is None or nxt[4] != 2:
+            open_run[style] = [item]
+            runs.append(open_run[style])
+        else:
+            open_run[style].append(item)
+    runs = [r for r in runs if len(r) >= 2]
+    runs = _drop_table_of_contents(text, runs)
+    runs = [r for r in runs if not _quoted_from_superior(text, r)]
+    return sorted(item for r in runs for item in r)
+
+
+_SUPERIOR_CUE = re.compile(r"(?:会议|大会|中央|国务院|省委|省政府|市委|市政府|总书记|上级|文件|通知|讲话)[^。\n]{0,24}(?:提出|指出|强调|要求|明确|部署|概括)")
+
+
+def _quoted_from_superior(text: str, run: list[tuple]) -> bool:
+    """An in-sentence list that reports what a superior body said ("会议强调,一是…二是…")."""
+    if run[0][1] not in ("yishi", "yiyao", "diyi"):
+        return False
+    start = run[0][0]
+    lo = max(text.rfind("。", 0, start), text.rfind("\n", 0, start), start - 80)
+    return bool(_SUPERIOR_CUE.search(text, lo + 1, start))
+
+
+def _drop_table_of_contents(text: str, runs: list[list[tuple]]) -> list[list[tuple]]:
+    """A run of short consecutive heading lines repeated later with the same headings is a TOC."""
+    def headings(run):
+        return [_heading(text, item[0] + len(item[3]))[0] for item in run]
+
+    out = []
+    for i, run in enumerate(runs):
+        if run[0][1] in ("cn_comma", "cn_paren", "arabic_dot") and run[-1][0] - run[0][0] < 60 * len(run):
+            mine = headings(run)
+            if any(r[0][1] == run[0][1] and r[0][0] > run[-1][0] and headings(r)[:len(mine)] == mine for r in runs[i + 1:]):
                 continue
-        result.append(item)
-    return result
+        out.append(run)
+    return out
 
 
 def build_outline(text: str) -> list[OutlineItem]:
