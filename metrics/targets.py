@@ -181,8 +181,9 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             clause = cm.group()
             cstart = sm.start() + cm.start()
             aliases = _alias_spans(clause)
-            qs = find_quantities(clause)
-            bz = _BAO_ZHENG.search(clause)
+            has_number = _HAS_NUMBER.search(clause)
+            qs = find_quantities(clause) if has_number else []
+            bz = _BAO_ZHENG.search(clause) if has_number else None
             if bz:  # "增速“保8争9”": a floor of 8 % and a stretch of 9 %
                 q = Quantity(float(bz.group(1)), float(bz.group(1)), "%", "at_least", bz.start(1), bz.end(1), "保")
                 new = [replace(t, stretch=float(bz.group(2))) for t in _clause_targets(text, clause, cstart, [q], aliases, cues, section, year)]
