@@ -31,7 +31,12 @@ DATE_CN_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*
 YEAR_MONTH_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
 HEADER_DATE_RE = re.compile(r"(?:时间|日期|发布时间|发布日期|发表于)\s*[:：]?\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 REVIEW_YEAR_RE = re.compile(r"((?:19|20)\d\d)年(?:工作)?回顾|过去的?一年[^\n。]{0,20}?((?:19|20)\d\d)年|((?:19|20)\d\d)年[,，]?(?:是|在)[^\n。]{0,30}(?:极不平凡|很不平凡|不平凡)")
-PLAN_YEAR_RE = re.compile(r"完成((?:19|20)\d\d)年[^\n。]{0,12}(?:任务|目标)|((?:19|20)\d\d)年(?:工作安排|主要目标|重点任务|工作任务|的工作|政府工作|经济社会发展的主要预期目标|主要预期目标)|((?:19|20)\d\d)年是[^\n。]{0,40}(?:开局之年|关键之年|起步之年|决胜之年|攻坚之年|收官之年)")
+PLAN_YEAR_RE = re.compile(r"完成((?:19|20)\d\d)年[^\n。]{0,12}(?:任务|目标)|((?:19|20)\d\d)年(?:政府)?(?:工作安排|工作目标|目标任务|主要目标|重点任务|工作任务|的工作安排|政府工作安排|经济社会发展的主要预期目标|经济社会发展主要预期目标|主要预期目标|的主要预期目标)|((?:19|20)\d\d)年[^\n。,，]{0,10}(?:奋斗目标|目标任务|工作目标)")
+# A report that opens with "2023年，在…领导下，我们…" is reviewing 2023.
+OPENING_REVIEW_RE = re.compile(r"((?:19|20)\d\d)年(?:是|,|，)(?![^\n。]{0,30}(?:今年|预期目标))")
+# "2018年是贯彻落实党的十九大精神的开局之年" opens a speech about that year; in a work report
+# the same sentence usually opens the review of the previous year, so it is used for speeches only.
+SPEECH_YEAR_RE = re.compile(r"((?:19|20)\d\d)年是[^\n。]{0,40}(?:开局之年|关键之年|起步之年|决胜之年|攻坚之年|收官之年|关键一年)")
 TITLE_HINT_RE = re.compile(r"(讲话|报告|致辞|发言|党课|讲稿|讲话稿|意见)")
 CRUFT_RE = re.compile(r"论坛|帖子|会员|积分|回复|查看|楼主|分享到|倒序浏览|只看该作者|来源\s*[:：]|时间\s*[:：]|发表于|编辑|浏览|点击|责任编辑|http|www\.|\|")
 
@@ -63,6 +68,30 @@ def _valid_date(y: int, m: int, d: int) -> dt.date | None:
         return dt.date(y, m, d)
     except ValueError:
         return None
+
+
+def _report_year(text: str) -> tuple[int | None, str | None]:
+    """A work report's year: the year after the reviewed one, or the planned year; when the
+    two disagree, None (never a wrong year).
+
+    >>> _report_year("一、2023年工作回顾\\n……\\n二、2024年工作安排\\n")
+    (2024, 'review_section')
+    >>> _report_year("一、2023年工作回顾\\n二、2025年工作安排")
+    (None, None)
+    """
+    review = {int(next(g for g in m.groups() if g)) + 1 for m in REVIEW_YEAR_RE.finditer(text)}
+    opening = OPENING_REVIEW_RE.search(text[:1500])
+    if opening:
+        review.add(int(opening.group(1)) + 1)
+    plan = {int(next(g for g in m.groups() if g)) for m in PLAN_YEAR_RE.finditer(text) if not m.group(0).startswith("完成")}
+    if review and plan:
+        both = review & plan
+        return (max(both), "review_section") if both else (None, None)
+    if review:
+        return (max(review), "review_section") if len(review) == 1 else (None, None)
+    if plan:
+        return (max(plan), "plan_year")
+    return None, None
 
 
 def extract_meta(text: str) -> Meta:
@@ -161,13 +190,10 @@ def extract_meta(text: str) -> Meta:
                 else:
                     source = "header_date"
                 date, year = d.isoformat(), d.year
-    if year is None:
-        mr = REVIEW_YEAR_RE.search(text[:30000])
-        if mr and is_report:
-            y = int(next(g for g in mr.groups() if g))
-            year, source = y + 1, "review_section"
-    if year is None:
-        mp = PLAN_YEAR_RE.search(text[:30000])
+    if year is None and is_report:
+        year, source = _report_year(text[:60000])
+    if year is None and not is_report:
+        mp = PLAN_YEAR_RE.search(text[:30000]) or SPEECH_YEAR_RE.search(text[:3000])
         if mp:
             year, source = int(next(g for g in mp.groups() if g)), "plan_year"
     return Meta(title=title, doc_type=doc_type, speaker=speaker, speaker_role=role, date=date, year=year, year_source=source)
