@@ -98,6 +98,9 @@ def extract_meta(text: str) -> Meta:
     head = text[:4000]
     lines = _lines(head)
     is_report = bool(re.search(r"各位代表|向大会(?:作|报告)|政府工作报告|政 府 工 作 报 告|作工作报告|各位主任、委员", head))
+    if not is_report and not re.search(r"同志们", head):
+        # scraped reports often start at the review: "2023年工作回顾" … "主要预期目标是" … "政府自身建设"
+        is_report = len(re.findall(r"(?:19|20)\d\d年工作回顾|主要预期目标|政府自身建设|政府工作", text[:60000])) >= 2
     doc_type = "work_report" if is_report else ("speech" if re.search(r"同志们|讲话|党课|我讲|发言|讲几点|意见", text[:20000]) else "other")
 
     # --- title: first short line that looks like a title and is not site cruft
