@@ -15,7 +15,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 from .lexicon import indicators, slogans
@@ -99,17 +99,30 @@ def stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS) | frozenset(extra)
 
 
-@lru_cache(maxsize=200_000)
-def _is_candidate(word: str) -> bool:
-    return len(word) >= 2 and bool(_HAN.match(word)) and word not in stop_words()
+_WEIGHTS: dict[str, float] = {}
+
+
+def _weight(word: str) -> float:
+    """IDF of a candidate keyword (two or more Han characters, not a stop word), else 0."""
+    w = _WEIGHTS.get(word)
+    if w is None:
+        idf, median = idf_table()
+        ok = len(word) >= 2 and _HAN.match(word) is not None and word not in stop_words()
+        w = _WEIGHTS[word] = idf.get(word, median) if ok else 0.0
+    return w
 
 
 def top_keywords(text: str, k: int = 20, tokens: list[str] | None = None) -> list[Keyword]:
     """The k words with the highest TF-IDF (term frequency among candidate words × IDF)."""
     tokens = segment(text) if tokens is None else tokens
-    counts = {w: c for w, c in Counter(tokens).items() if _is_candidate(w)}
-    total = sum(counts.values()) or 1
-    idf, median = idf_table()
-    best = heapq.nlargest(k, ((c * idf.get(w, median), w) for w, c in counts.items()), key=lambda x: x[0])
+    weights, total, scored = _WEIGHTS, 0, []
+    for word, count in Counter(tokens).items():
+        w = weights.get(word)
+        if w is None:
+            w = _weight(word)
+        if w:
+            total += count
+            scored.append((count * w, word))
+    best = heapq.nlargest(k, scored)
     best.sort(key=lambda x: (-x[0], x[1]))
-    return [Keyword(w, round(score / total, 6)) for score, w in best]
+    return [Keyword(word, round(score / (total or 1), 6)) for score, word in best]

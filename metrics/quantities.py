@@ -94,7 +94,7 @@ class Quantity:
 
 
 def _num(s: str) -> float | None:
-    if re.fullmatch(_ARABIC, s):
+    if s[0].isdigit():
         return float(s)
     v = cn_to_number(s)
     return None if v is None else float(v)
@@ -111,7 +111,7 @@ def find_quantities(text: str) -> list[Quantity]:
             is_cn = True
         else:
             n1, n2 = m.group("n1"), m.group("n2")
-            is_cn = not re.match(r"\d", n1)
+            is_cn = not n1[0].isdigit()
             unit = (m.group("mag") or "") + m.group("unit")
             u1 = m.group("u1")
             if u1 and u1 != unit and not (u1 == unit):
