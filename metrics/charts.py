@@ -36,16 +36,25 @@ _PALETTE = ["#c0392b", "#2874a6", "#229954", "#b9770e", "#7d3c98", "#148f77", "#
 
 
 # ---------------------------------------------------------------- helpers
-def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_title: str | None = None) -> go.Figure:
+def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_title: str | None = None,
+                legend: bool = True) -> go.Figure:
+    """Shared look. The title sits at the top of the figure and the legend (if
+    any) on one line just above the plot area, so neither collides with long or
+    rotated tick labels and a tall chart does not push its legend off screen."""
+    top = (36 if title else 12) + (30 if legend else 0)
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15}},
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15},
+               "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 10}},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
-        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 60},
-        legend={"title": {"text": legend_title or ""}, "orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+        margin={"l": 60, "r": 20, "t": top, "b": 40},
+        legend={"title": {"text": legend_title or ""}, "orientation": "h", "yanchor": "bottom", "y": 1.0,
+                "xanchor": "left", "x": 0, "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         colorway=_PALETTE,
     )
+    if not legend:
+        fig.update_layout(showlegend=False)
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
@@ -57,7 +66,7 @@ def empty_figure(message: str = "无数据") -> go.Figure:
                        font={"size": 16})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return base_layout(fig, height=240)
+    return base_layout(fig, height=240, legend=False)
 
 
 def short_labels(regions: Iterable[str]) -> dict[str, str]:
@@ -119,6 +128,13 @@ def _short_text(t: str, n: int = 9) -> str:
     """Tick label: long phrases are cut (the full text stays in hover and data)."""
     t = str(t)
     return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def _range_text(lo, hi) -> str:
+    lo, hi = _num(lo), _num(hi)
+    if lo is None:
+        return ""
+    return f"{lo:g}" if hi is None or lo == hi else f"{lo:g}–{hi:g}"
 
 
 def _year_str(y) -> str:
@@ -188,12 +204,17 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
         fig.update_layout(barmode="stack")
     else:
         _add_bar(fig, tidy[label], tidy["文档数"], "文档数", horizontal, _PALETTE[0])
-        fig.update_layout(showlegend=False)
+        fig.update_traces(text=list(tidy["文档数"]), textposition="outside", cliponaxis=False)
     n_cats = tidy[label].nunique()
     height = max(320, min(1400, 26 * n_cats + 120)) if horizontal else 380
-    base_layout(fig, f"按{label}统计的文档数", height=height, legend_title=_BY_LABELS.get(stack or "", ""))
-    if stack:
-        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1})
+    base_layout(fig, f"按{label}统计的文档数", height=height, legend_title=_BY_LABELS.get(stack or "", ""),
+                legend=bool(stack))
+    if stack:  # the total on top of each stack: small categories stay readable next to a tall one
+        totals = tidy.groupby(label, sort=False)["文档数"].sum()
+        for cat, total in totals.items():
+            pos = {"y": cat, "x": total, "xanchor": "left", "xshift": 3} if horizontal else {
+                "x": cat, "y": total, "yanchor": "bottom"}
+            fig.add_annotation(**pos, text=str(int(total)), showarrow=False, font={"size": 11})
     order = list(dict.fromkeys(tidy[label]))  # traces must not reorder the categories
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category", title=None, categoryorder="array",
@@ -244,21 +265,23 @@ def _select_unit(df: pd.DataFrame, unit: str | None) -> tuple[pd.DataFrame, str 
 
 
 def _interval_traces(fig: go.Figure, tidy: pd.DataFrame, x_col: str, *, group_col: str | None = None,
-                     mode: str = "markers") -> None:
-    """Points at the mid value with low–high error bars; marker symbol = qualifier."""
+                     mode: str = "markers", horizontal: bool = False) -> None:
+    """Points at the mid value with low–high error bars; marker symbol = qualifier.
+    ``horizontal``: categories on the y axis, values along x."""
     groups = [(None, tidy)] if group_col is None else list(tidy.groupby(group_col, sort=True))
     for gi, (gname, gpart) in enumerate(groups):
         color = _PALETTE[gi % len(_PALETTE)]
         for qual, part in gpart.groupby("限定", sort=False):
             symbol = {QUALIFIER_LABELS[k]: v for k, v in QUALIFIER_SYMBOLS.items()}.get(qual, "circle-open")
             name = f"{gname} · {qual}" if gname is not None else str(qual)
+            err = {"type": "data", "symmetric": False, "array": list(part["上限"] - part["中值"]),
+                   "arrayminus": list(part["中值"] - part["下限"]), "thickness": 2, "width": 5, "color": color}
+            cats, vals = list(part[x_col]), list(part["中值"])
             fig.add_scatter(
-                x=list(part[x_col]), y=list(part["中值"]), mode=mode, name=name,
-                marker={"symbol": symbol, "size": 11, "color": color, "line": {"width": 1, "color": "#333"}},
-                error_y={"type": "data", "symmetric": False,
-                         "array": list(part["上限"] - part["中值"]),
-                         "arrayminus": list(part["中值"] - part["下限"]),
-                         "thickness": 2, "width": 6, "color": color},
+                **({"y": cats, "x": vals, "error_x": err} if horizontal else {"x": cats, "y": vals, "error_y": err}),
+                mode=mode, name=name,
+                marker={"symbol": symbol, "size": 9 if horizontal else 11, "color": color,
+                        "line": {"width": 1, "color": "#333"}},
                 customdata=np.stack([part["地区"], part["年份"].astype(str), part["下限"], part["上限"],
                                      part["单位"], part["原句"].str.slice(0, 80)], axis=-1),
                 hovertemplate=("%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}–%{customdata[3]}"
@@ -266,14 +289,27 @@ def _interval_traces(fig: go.Figure, tidy: pd.DataFrame, x_col: str, *, group_co
             )
 
 
-def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
-    """Regions side by side: one interval (low–high) per document for one indicator."""
+#: ``target_ranges`` shows at most this many points as vertical columns; more go horizontal
+RANGES_VERTICAL_MAX = 20
+RANGE_ORDERS = {"desc": "最高", "asc": "最低", "both": "两端"}
+
+
+def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = None, top_n: int | None = None,
+                  order: str = "desc") -> tuple[pd.DataFrame, go.Figure]:
+    """Regions side by side: one interval (low–high) per document for one indicator,
+    sorted by value (highest first). With ``top_n``, only the ``top_n`` highest
+    (``order="desc"``), lowest (``"asc"``) or both ends (``"both"``) are drawn;
+    a dotted line marks the median of all of them. Beyond
+    ``RANGES_VERTICAL_MAX`` points the chart turns horizontal (one row per
+    region, labels readable) and grows in height."""
+    if order not in RANGE_ORDERS:
+        raise ValueError(order)
     df, unit = _select_unit(df, unit)
     if df.empty:
-        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+        return pd.DataFrame(columns=["标签", *_TARGET_COLS]), empty_figure()
     tidy = _target_tidy(df, indicator_label).dropna(subset=["中值"])
     if tidy.empty:
-        return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
+        return pd.DataFrame(columns=["标签", *_TARGET_COLS]), empty_figure()
     short = short_labels(tidy["地区"])
     multi_year = tidy["年份"].nunique(dropna=False) > 1
     tidy = tidy.sort_values(["中值", "地区"], ascending=[False, True]).reset_index(drop=True)
@@ -285,12 +321,37 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
         seen[lab] = seen.get(lab, 0) + 1
         xs.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
     tidy.insert(0, "标签", xs)
+    n_all, median = len(tidy), float(tidy["中值"].median())
+    shown = ""
+    if top_n is not None and n_all > top_n:
+        if order == "desc":
+            tidy = tidy.head(top_n)
+        elif order == "asc":
+            tidy = tidy.tail(top_n)
+        else:
+            tidy = pd.concat([tidy.head((top_n + 1) // 2), tidy.tail(top_n // 2)])
+        tidy = tidy.reset_index(drop=True)
+        shown = f"，{RANGE_ORDERS[order]} {len(tidy)} / {n_all} 个"
+    horizontal = len(tidy) > RANGES_VERTICAL_MAX
     fig = go.Figure()
-    _interval_traces(fig, tidy, "标签")
-    base_layout(fig, f"{indicator_label}：各地区对比（{unit or '无单位'}）", height=460, legend_title="限定")
-    fig.update_xaxes(type="category", title=None, tickangle=-40 if len(tidy) > 8 else 0,
-                     categoryorder="array", categoryarray=tidy["标签"].tolist())
-    fig.update_yaxes(title=unit or "")
+    _interval_traces(fig, tidy, "标签", horizontal=horizontal)
+    height = max(360, 20 * len(tidy) + 140) if horizontal else 460
+    base_layout(fig, f"{indicator_label}：各地区对比（{unit or '无单位'}{shown}）", height=height, legend_title="限定")
+    cat_axis = {"type": "category", "title": None, "categoryorder": "array", "categoryarray": tidy["标签"].tolist()}
+    if horizontal:
+        fig.update_yaxes(**cat_axis, autorange="reversed", tickfont={"size": 12})
+        fig.update_xaxes(title=unit or "", side="top")
+    else:
+        fig.update_xaxes(**cat_axis, tickangle=-40 if len(tidy) > 8 else 0)
+        fig.update_yaxes(title=unit or "")
+    if n_all >= 5:
+        line = {"line_dash": "dot", "line_color": "#7f8c8d", "line_width": 1,
+                "annotation_text": f"中位数 {median:g}（全部 {n_all} 个）", "annotation_font_size": 11,
+                "annotation_font_color": "#555"}
+        if horizontal:
+            fig.add_vline(x=median, annotation_position="bottom right", **line)
+        else:
+            fig.add_hline(y=median, annotation_position="top right", **line)
     return tidy, fig
 
 
@@ -345,12 +406,19 @@ _ESC_COLS = ["下级地区", "下级层级", "上级地区", "上级层级", "�
              "下级原句", "上级原句"]
 
 
-def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
+def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | None = None,
+                            top_n: int | None = None, order: str = "desc") -> tuple[pd.DataFrame, go.Figure]:
     """Child minus parent for the same indicator and year where both are present.
 
-    The parent of a document is the document whose region path (province,
-    city, district, town without blanks) equals the child's path minus its
-    last component — e.g. 江苏省 → 江苏省 南京市; 北京市 → 北京市 怀柔区."""
+    The parent of a document is the nearest ancestor with a target of the same
+    year: its region path (province, city, district, town without blanks) is the
+    longest proper prefix of the child's path that has one — e.g. 江苏省 →
+    江苏省 南京市; 北京市 → 北京市 怀柔区 — and a national document (level
+    ``national``) is the ancestor of every region. With ``top_n``, only the
+    largest (``desc``), smallest (``asc``) or both ends of the differences are
+    drawn; many pairs turn the chart horizontal."""
+    if order not in RANGE_ORDERS:
+        raise ValueError(order)
     df, unit = _select_unit(df, unit)
     if df.empty:
         return pd.DataFrame(columns=_ESC_COLS), empty_figure()
@@ -359,20 +427,23 @@ def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | 
     if b.empty:
         return pd.DataFrame(columns=_ESC_COLS), empty_figure()
     b = b.assign(_path=[region_path(r) for _, r in b.iterrows()])
+    national = b["level"].astype(str).eq("national") if "level" in b else pd.Series(False, index=b.index)
+    b = b[(b["_path"].map(len) > 0) | national]
     # one value per (path, year): first target of the document
     first = b.sort_values(["doc_id", "idx"]).groupby(["_path", "year"], sort=False).head(1)
     by_key = {(p, int(y)): r for p, y, r in zip(first["_path"], first["year"], first.to_dict("records"))}
     rows = []
     for (path, year), child in by_key.items():
-        if len(path) < 2:
+        if not path:
             continue
-        parent = by_key.get((path[:-1], year))
+        parent = next((by_key[(path[:k], year)] for k in range(len(path) - 1, -1, -1)
+                       if (path[:k], year) in by_key), None)
         if parent is None:
             continue
         rows.append({
             "下级地区": child["region"], "下级层级": level_label(child["level"]),
-            "上级地区": parent["region"], "上级层级": level_label(parent["level"]), "年份": year,
-            "下级中值": child["mid"], "上级中值": parent["mid"],
+            "上级地区": parent["region"] if parent["_path"] else "全国", "上级层级": level_label(parent["level"]),
+            "年份": year, "下级中值": child["mid"], "上级中值": parent["mid"],
             "加码幅度": round(child["mid"] - parent["mid"], 6), "单位": unit or "",
             "下级原句": child["sentence"], "上级原句": parent["sentence"],
         })
@@ -380,20 +451,44 @@ def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | 
         return pd.DataFrame(columns=_ESC_COLS), empty_figure("没有同年份的上下级配对")
     tidy = pd.DataFrame(rows, columns=_ESC_COLS).sort_values(["加码幅度", "下级地区"], ascending=[False, True])
     tidy = tidy.reset_index(drop=True)
+    n_all = len(tidy)
+    shown = ""
+    if top_n is not None and n_all > top_n:
+        tidy = (tidy.head(top_n) if order == "desc" else tidy.tail(top_n) if order == "asc"
+                else pd.concat([tidy.head((top_n + 1) // 2), tidy.tail(top_n // 2)])).reset_index(drop=True)
+        shown = f"，{RANGE_ORDERS[order]} {len(tidy)} / {n_all} 对"
     short = short_labels(tidy["下级地区"])
-    x = [f"{short[r]} {y}" for r, y in zip(tidy["下级地区"], tidy["年份"])]
+    multi_year = tidy["年份"].nunique() > 1
+    cats = [f"{short[r]}" + (f" {y}" if multi_year else "") for r, y in zip(tidy["下级地区"], tidy["年份"])]
+    seen: dict[str, int] = {}
+    labels = []
+    for lab in cats:
+        seen[lab] = seen.get(lab, 0) + 1
+        labels.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
     colors = ["#c0392b" if v > 0 else ("#2874a6" if v < 0 else "#7f8c8d") for v in tidy["加码幅度"]]
+    horizontal = len(tidy) > 12
+    vals = list(tidy["加码幅度"])
     fig = go.Figure()
-    fig.add_bar(x=x, y=list(tidy["加码幅度"]), marker_color=colors, name="下级−上级",
+    fig.add_bar(**({"y": labels, "x": vals, "orientation": "h"} if horizontal else {"x": labels, "y": vals}),
+                marker_color=colors, name="下级−上级",
                 text=[f"{v:+g}" for v in tidy["加码幅度"]], textposition="outside", cliponaxis=False,
-                customdata=np.stack([tidy["上级地区"], tidy["下级中值"], tidy["上级中值"]], axis=-1),
-                hovertemplate="%{x}<br>下级 %{customdata[1]} − 上级(%{customdata[0]}) %{customdata[2]}"
-                              " = %{y}<extra></extra>")
-    base_layout(fig, f"{indicator_label}：逐级加码（下级 − 上级，{unit or '无单位'}）", height=400)
-    fig.update_layout(showlegend=False)
-    fig.add_hline(y=0, line_color="#555", line_width=1)
-    fig.update_xaxes(type="category", title=None)
-    fig.update_yaxes(title=f"差值（{unit}）" if unit else "差值")
+                customdata=np.stack([tidy["上级地区"], tidy["下级中值"], tidy["上级中值"], tidy["年份"]], axis=-1),
+                hovertemplate=("%{" + ("y" if horizontal else "x") + "} %{customdata[3]}<br>下级 %{customdata[1]}"
+                               " − 上级(%{customdata[0]}) %{customdata[2]} = %{" + ("x" if horizontal else "y")
+                               + "}<extra></extra>"))
+    height = max(360, 20 * len(tidy) + 140) if horizontal else 400
+    base_layout(fig, f"{indicator_label}：逐级加码（下级 − 上级，{unit or '无单位'}{shown}）", height=height,
+                legend=False)
+    diff_title = f"差值（{unit}）" if unit else "差值"
+    if horizontal:
+        fig.add_vline(x=0, line_color="#555", line_width=1)
+        fig.update_yaxes(type="category", title=None, autorange="reversed", categoryorder="array",
+                         categoryarray=labels, tickfont={"size": 12})
+        fig.update_xaxes(title=diff_title, side="top")
+    else:
+        fig.add_hline(y=0, line_color="#555", line_width=1)
+        fig.update_xaxes(type="category", title=None, categoryorder="array", categoryarray=labels)
+        fig.update_yaxes(title=diff_title)
     return tidy, fig
 
 
@@ -445,10 +540,21 @@ def attainment(targets_df: pd.DataFrame, achievements_df: pd.DataFrame, indicato
     fig.add_bar(x=x, y=list(mid_t), name="目标（当年报告）", marker_color="#d5dbdb",
                 marker_line={"color": "#7f8c8d", "width": 1},
                 error_y={"type": "data", "symmetric": False, "array": list(tidy["目标上限"] - mid_t),
-                         "arrayminus": list(mid_t - tidy["目标下限"]), "color": "#555"})
+                         "arrayminus": list(mid_t - tidy["目标下限"]), "color": "#555"},
+                text=[_range_text(lo, hi) for lo, hi in zip(tidy["目标下限"], tidy["目标上限"])],
+                textposition="outside", cliponaxis=False,
+                customdata=np.stack([tidy["地区"], tidy["目标原句"].str.slice(0, 60)], axis=-1),
+                hovertemplate="%{customdata[0]} %{x} 目标<br>%{customdata[1]}<extra></extra>")
     fig.add_bar(x=x, y=list(tidy["完成值"]), name="完成（次年报告）",
-                marker_color=["#229954" if v else "#c0392b" for v in tidy["达成"]])
-    base_layout(fig, f"{indicator_label}：目标与完成（{unit or '无单位'}）", height=420)
+                marker_color=["#229954" if v else "#c0392b" for v in tidy["达成"]],
+                text=[f"{v:g}" + (" ✓" if ok else " ✗") for v, ok in zip(tidy["完成值"], tidy["达成"])],
+                textposition="outside", cliponaxis=False,
+                customdata=np.stack([tidy["地区"], tidy["完成值来源年份"].astype(str),
+                                     tidy["完成原句"].str.slice(0, 60)], axis=-1),
+                hovertemplate=("%{customdata[0]} %{x} 完成（%{customdata[1]} 年报告）<br>%{customdata[2]}"
+                               "<extra></extra>"))
+    base_layout(fig, f"{indicator_label}：目标与完成（{unit or '无单位'}；完成柱 绿=达到目标 红=未达到）",
+                height=420)
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", title=None)
     fig.update_yaxes(title=unit or "")
@@ -462,7 +568,7 @@ _TASK_BY = {"document": "文档", "region": "地区", "year": "年份"}
 def doc_labels(docs: pd.DataFrame) -> pd.Series:
     """"南京市 2024 · 政府工作报告" style labels, unique per doc_id."""
     short = short_labels(docs["region"].astype(str)) if len(docs) else {}
-    labs = [f"{short.get(str(r), r)} {_year_str(y)} · {str(t or '')[:14]}"
+    labs = [f"{short.get(str(r), r)} {_year_str(y)}" + (f" · {str(t).strip()[:14]}" if str(t or "").strip() else "")
             for r, y, t in zip(docs["region"], docs["year"], docs["title"].fillna(""))]
     seen: dict[str, int] = {}
     out = []
@@ -770,13 +876,16 @@ def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tupl
 COMPARE_METRICS = [
     ("文档数", "n_docs"), ("总字数", "n_chars"), ("一级部分（平均）", "top_level_sections"),
     ("列举事项（平均）", "enumerated_items"), ("声明不符", "declared_mismatches"),
-    ("数字目标（条）", "n_targets"), ("提法命中（每万字）", "slogans_per_10k"),
+    ("数字目标（已归类，条）", "n_targets"), ("提法命中（每万字）", "slogans_per_10k"),
 ]
 
 
-def compare_table(entities: dict[str, pd.DataFrame], slogans_by_entity: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def compare_table(entities: dict[str, pd.DataFrame], slogans_by_entity: dict[str, pd.DataFrame],
+                  targets_by_entity: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Aligned metric rows × entity columns. ``entities`` maps a column label to
-    the documents it covers."""
+    the documents it covers. With ``targets_by_entity`` (target rows with a
+    ``canonical`` column), the target count is the classified targets only;
+    otherwise the documents' ``n_targets`` (every number found)."""
     rows = {label: [] for label, _ in COMPARE_METRICS}
     for name, docs in entities.items():
         n_chars = int(docs["n_chars"].sum()) if len(docs) else 0
@@ -786,7 +895,9 @@ def compare_table(entities: dict[str, pd.DataFrame], slogans_by_entity: dict[str
             "top_level_sections": round(float(docs["top_level_sections"].mean()), 2) if len(docs) else None,
             "enumerated_items": round(float(docs["enumerated_items"].mean()), 2) if len(docs) else None,
             "declared_mismatches": int(docs["declared_mismatches"].sum()) if len(docs) else 0,
-            "n_targets": int(docs["n_targets"].sum()) if len(docs) else 0,
+            "n_targets": (int((targets_by_entity[name]["canonical"] != "other").sum())
+                          if targets_by_entity is not None and name in targets_by_entity
+                          else int(docs["n_targets"].sum()) if len(docs) else 0),
             "slogans_per_10k": round(hits / n_chars * 10000, 2) if n_chars else None,
         }
         for label, key in COMPARE_METRICS:

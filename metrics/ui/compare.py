@@ -45,7 +45,7 @@ def render() -> None:
         slog[name] = sl[sl[col] == v]
         tgts[name] = tg[tg[col] == v]
 
-    table = charts.compare_table(entities, slog)
+    table = charts.compare_table(entities, slog, tgts)
     cols = st.columns(len(entities))
     for c, (name, edocs) in zip(cols, entities.items()):
         with c.container(border=True):
@@ -58,7 +58,8 @@ def render() -> None:
 
     table_card("cmp_table", "指标对齐表", ctx, lambda p: table)
     chars = {name: int(d["n_chars"].sum()) for name, d in entities.items()}
-    chart_card("cmp_slogans", "提法对比", ctx, lambda p: charts.compare_slogans(slog, chars))
+    chart_card("cmp_slogans", "提法对比", ctx, lambda p: charts.compare_slogans(slog, chars),
+               deps=(f, mode, tuple(picked)))
     labels = indicator_labels()
     table_card("cmp_targets", "数字目标对齐（同一指标）", ctx, lambda p: _aligned_targets(tgts, labels),
                empty_msg="所选对象没有数字目标。")

@@ -114,7 +114,8 @@ def render() -> None:
 
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        st.dataframe(meta, hide_index=True, width="stretch")
+        st.dataframe(meta, hide_index=True, width="stretch", height=(len(meta) + 1) * 35 + 3,
+                     column_config={"字段": st.column_config.TextColumn(width="small")})
         tabs = st.tabs([f"{TABLES[k][0]}（{len(frames[k])}）" for k in TABLES])
         show = {
             "doc_t_targets": ["indicator", "low", "high", "unit", "qualifier", "kind", "sentence"],

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
+from metrics.filters import doc_type_label, level_label
 from metrics.ui import data
 from metrics.ui.widgets import PageContext, chart_card, dataset_download, page_context, table_card
 
@@ -24,7 +25,10 @@ def render() -> None:
     m[1].metric("地区", docs["region"].nunique())
     years = docs["year"].dropna()
     m[2].metric("年份", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
-    m[3].metric("数字目标", int(docs["n_targets"].sum()))
+    kinds = data.query("target_kinds", ctx.filters)
+    m[3].metric("数字目标（已归类）", int(kinds.get("target", 0)),
+                help=f"归入指标库的预期目标条数。全文共识别 {int(docs['n_targets'].sum())} 个数字"
+                     f"（含完成值 {int(kinds.get('achievement_all', 0))} 个、未归类的数字），见「单篇文档」页。")
     m[4].metric("总字数（万）", round(float(docs["n_chars"].sum()) / 10000, 1))
 
     many = docs["region"].nunique() > 25
@@ -32,21 +36,24 @@ def render() -> None:
     def region_controls() -> dict:
         c1, c2 = st.columns([2, 3])
         label = c1.radio("分组", list(_REGION_GROUPS), horizontal=True, key="ov_region_by",
-                         index=1 if many else 0, label_visibility="collapsed")
-        top = c2.slider("显示前 N 个", 10, 80, 30, step=5, key="ov_region_top", label_visibility="collapsed")
+                         index=1 if many else 0)
+        top = c2.slider("显示前 N 个（其余合并）", 10, 80, 30, step=5, key="ov_region_top")
         return {"by": _REGION_GROUPS[label], "top": top}
 
     top_left, top_right = st.columns([3, 2])
     with top_left:
         chart_card("ov_region", "按地区", ctx, lambda p: charts.docs_by(docs, p["by"], top_n=p["top"]),
-                   controls=region_controls, caption="按文档数排序；超出前 N 个的地区合并为「其余」。")
+                   controls=region_controls, caption="按文档数排序；超出前 N 个的地区合并为「其余」。",
+                   deps=ctx.filters)
     with top_right:
-        chart_card("ov_type", "按类型", ctx, lambda p: charts.docs_by(docs, "doc_type"))
+        chart_card("ov_type", "按类型", ctx, lambda p: charts.docs_by(docs, "doc_type"), deps=ctx.filters)
     c1, c2 = st.columns(2)
     with c1:
-        chart_card("ov_year", "按年份", ctx, lambda p: charts.docs_by(docs, "year", stack="doc_type"))
+        chart_card("ov_year", "按年份", ctx, lambda p: charts.docs_by(docs, "year", stack="doc_type"),
+                   deps=ctx.filters)
     with c2:
-        chart_card("ov_level", "按层级", ctx, lambda p: charts.docs_by(docs, "level", stack="doc_type"))
+        chart_card("ov_level", "按层级", ctx, lambda p: charts.docs_by(docs, "level", stack="doc_type"),
+                   deps=ctx.filters)
 
     quality(ctx, docs)
     dataset_download(ctx)
@@ -70,6 +77,9 @@ def quality(ctx: PageContext, docs) -> None:
 
     def missing(_p: dict):
         both = pd.concat([unknown_year.assign(问题="年份未知"), unknown_region.assign(问题="地区未知")])
+        both = both.assign(title=both["title"].fillna("—"), level=both["level"].map(level_label),
+                           doc_type=both["doc_type"].map(doc_type_label),
+                           year=both["year"].map(lambda y: "未知" if pd.isna(y) else str(int(y))))
         return both[["问题", *cols]].rename(columns={"title": "标题", "source": "文件", "region": "地区",
                                                    "year": "年份", "level": "层级", "doc_type": "类型",
                                                    "year_source": "年份来源"})
@@ -82,7 +92,8 @@ def quality(ctx: PageContext, docs) -> None:
                lambda p: dups.rename(columns={"duplicate_source": "重复文件", "kept_source": "保留文件"}),
                empty_msg="没有内容重复的文件。")
     table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
-               lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].rename(
+               lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].assign(
+                   title=mism["title"].fillna("—")).rename(
                    columns={"region": "地区", "year": "年份", "title": "标题", "phrase": "原文", "n": "声明",
                             "found": "实际"}),
                caption="如「讲四点意见」后实际只列出三点。详见「任务结构」页。",

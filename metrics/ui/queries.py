@@ -125,6 +125,23 @@ def indicator_counts(con, f: Filters, kind: str | None = None) -> pd.DataFrame:
     )
 
 
+def target_kinds(con, f: Filters) -> dict[str, int]:
+    """Classified (indicator known) numbers per kind, plus ``<kind>_all`` counts
+    including the unclassified ones."""
+    w, p = _where(f)
+    df = q(
+        con,
+        f"""SELECT t.kind, count(*) FILTER (WHERE t.canonical <> 'other') AS n, count(*) AS n_all
+            FROM targets t JOIN documents d ON d.doc_id = t.doc_id WHERE {w} GROUP BY t.kind""",
+        p,
+    )
+    out: dict[str, int] = {}
+    for kind, n, n_all in df.itertuples(index=False):
+        out[str(kind)] = int(n)
+        out[f"{kind}_all"] = int(n_all)
+    return out
+
+
 def outline(con, f: Filters) -> pd.DataFrame:
     w, p = _where(f)
     return q(

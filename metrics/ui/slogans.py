@@ -38,7 +38,7 @@ def render() -> None:
 
     chart_card("sl_heat", "地区 × 提法", ctx,
                lambda p: charts.slogan_heatmap(sl, docs, p["metric"], p["top"], p["group"], p["rows"]),
-               controls=heat_controls,
+               controls=heat_controls, deps=f,
                caption="每万字 = 地区内全部文档的命中次数之和 ÷ 总字数 × 10000（未命中的文档也计入字数）。")
 
     ranking = sl.groupby("text")["count"].sum().sort_values(ascending=False).index.tolist()
@@ -51,7 +51,7 @@ def render() -> None:
 
     chart_card("sl_trend", "历年变化", ctx,
                lambda p: charts.slogan_trend(sl, docs, p["chosen"], p["metric"]),
-               controls=trend_controls, empty_msg="请选择提法（且需有年份已知的文档）。")
+               controls=trend_controls, deps=f, empty_msg="请选择提法（且需有年份已知的文档）。")
 
     table_card("sl_flags", "首次出现 / 激增 / 消失", ctx, lambda p: _flags(sl, docs, p),
                controls=lambda: {"kind": st.multiselect(
@@ -67,7 +67,7 @@ def render() -> None:
                    "kinds": st.multiselect("类别", ["formula", "quoted"], default=["formula", "quoted"],
                                            format_func={"formula": "数字提法（如“三个聚焦”）",
                                                         "quoted": "引号短语"}.get, key="sl_found_kinds"),
-                   "top": st.slider("条数", 10, 60, 25, step=5, key="sl_found_top")},
+                   "top": st.slider("条数", 10, 60, 25, step=5, key="sl_found_top")}, deps=f,
                empty_msg="没有发现词典外的提法。")
 
     kw = data.query("keywords", f)
@@ -81,7 +81,7 @@ def render() -> None:
     chart_card("sl_kw", "地区特色关键词（与其他地区相比）", ctx,
                lambda p: charts.distinctive_keywords(kw, p["region"]) if p["region"]
                else charts.distinctive_keywords(kw.iloc[0:0], ""),
-               controls=kw_controls,
+               controls=kw_controls, deps=f,
                caption="区分度 = log2（本地区每篇平均权重 ÷ 其他地区每篇平均权重），已平滑。",
                empty_msg="当前筛选下没有关键词，或只有一个地区。")
 

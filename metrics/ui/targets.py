@@ -54,8 +54,25 @@ def render() -> None:
     ach = all_rows[all_rows["kind"] == "achievement"]
     st.caption("区间为原文的下限–上限；标记形状表示限定词：● 确数 ◆ 左右/约 ▲ 以上/不低于 ▼ 以内/不超过。")
 
+    deps = (f, ind, kind, unit)
+    n_points = int((rows["unit"].fillna("").astype(str) == (unit or "")).sum())
+
+    def rank_controls(key: str, n: int, default: int = 30):
+        def controls() -> dict:
+            if n <= 25:
+                return {"top": None, "order": "desc"}
+            c1, c2 = st.columns([2, 3])
+            order = c1.radio("显示", list(charts.RANGE_ORDERS), horizontal=True, key=f"{key}_order",
+                             format_func=lambda o: {"desc": "最高", "asc": "最低", "both": "两端"}[o])
+            hi = 10 + (min(n, 150) - 10 + 4) // 5 * 5
+            top = c2.slider(f"条数（共 {n} 个）", 10, hi, min(default, hi), step=5, key=f"{key}_top")
+            return {"top": top, "order": order}
+        return controls
+
     chart_card("tg_regions", f"各地区对比 · {KINDS[kind]}", ctx,
-               lambda p: charts.target_ranges(rows, label, unit),
+               lambda p: charts.target_ranges(rows, label, unit, p["top"], p["order"]),
+               controls=rank_controls("tg_regions", n_points), deps=deps,
+               caption="按数值从高到低排列；虚线为全部地区的中位数。",
                empty_msg=f"当前筛选下没有「{label}」的{KINDS[kind]}（单位 {unit or '无'}）。")
 
     def year_controls() -> dict:
@@ -69,7 +86,7 @@ def render() -> None:
     chart_card("tg_years", f"历年变化 · {KINDS[kind]}", ctx,
                lambda p: charts.target_years(rows, label, p["regions"], unit) if p["regions"]
                else charts.target_years(rows.iloc[0:0], label, None, unit),
-               controls=year_controls, empty_msg="请选择至少一个有年份的地区。")
+               controls=year_controls, deps=deps, empty_msg="请选择至少一个有年份的地区。")
 
     left, right = st.columns(2)
     with left:
@@ -82,15 +99,20 @@ def render() -> None:
         chart_card("tg_levels", "逐级对比（同一指标、同一年，按层级）", ctx,
                    lambda p: charts.escalation_by_level(tgt[tgt["year"] == p["year"]], label, unit)
                    if p["year"] is not None else charts.escalation_by_level(tgt.iloc[0:0], label, unit),
-                   controls=level_controls, empty_msg="没有带年份的目标。")
+                   controls=level_controls, deps=(f, ind, unit),
+                   caption="每个点是一篇文档的目标（中值）；箱体为同层级的四分位范围。",
+                   empty_msg="没有带年份的目标。")
     with right:
+        n_tgt = int((tgt["unit"].fillna("").astype(str) == (unit or "")).sum())
         chart_card("tg_escalation", "逐级加码（下级 − 上级）", ctx,
-                   lambda p: charts.escalation_child_parent(tgt, label, unit),
-                   caption="上级 = 地区路径去掉最后一级（如 江苏省 ← 江苏省 南京市），同一年份、同一单位。",
-                   empty_msg="没有同年份、上下级都提出该目标的地区。放宽筛选以同时包含上下级。")
+                   lambda p: charts.escalation_child_parent(tgt, label, unit, p["top"], p["order"]),
+                   controls=rank_controls("tg_escalation", n_tgt, 20), deps=(f, ind, unit),
+                   caption="上级 = 同一年提出该目标的最近一级上级（如 江苏省 南京市 → 江苏省；"
+                           "没有省级文档时为全国）。红 = 下级更高（加码），蓝 = 更低。",
+                   empty_msg="没有同年份、上下级都提出该目标的地区。放宽筛选以同时包含上下级（或全国报告）。")
 
     chart_card("tg_attain", "目标与完成（Y 年目标 vs Y+1 年报告的 Y 年完成值）", ctx,
-               lambda p: charts.attainment(tgt, ach, label, unit),
+               lambda p: charts.attainment(tgt, ach, label, unit), deps=(f, ind, unit),
                caption="完成值取同一地区下一年文档中的「完成」数字；绿色 = 达到目标下限（降低类指标为不超过上限）。",
                empty_msg="没有相邻年份的目标与完成值（需要同一地区连续两年的文档）。")
 

@@ -36,10 +36,10 @@ def render() -> None:
         return controls
 
     chart_card("tk_counts", "一级部分与列举事项", ctx, lambda p: charts.task_counts(docs, p["by"], p["top"]),
-               controls=group_controls("tk_counts_by"),
+               controls=group_controls("tk_counts_by"), deps=ctx.filters,
                caption="一级部分 = 最高一级提纲（如「一、」）；列举事项 = 识别出的全部提纲条目。地区/年份为每篇平均。")
     chart_card("tk_levels", "提纲条目按层级", ctx, lambda p: charts.outline_levels(outline, docs, p["by"], p["top"]),
-               controls=group_controls("tk_levels_by"),
+               controls=group_controls("tk_levels_by"), deps=ctx.filters,
                empty_msg="当前筛选下没有识别出提纲。")
 
     cols = ["region", "year", "title", "phrase", "n", "found", "mismatch", "doc_id"]
@@ -48,7 +48,7 @@ def render() -> None:
 
     def declared_table(p: dict):
         df = declared[declared["mismatch"]] if p["only"] else declared
-        return df[cols].rename(columns=names)
+        return df[cols].assign(title=df["title"].fillna("—")).rename(columns=names)
 
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,
                controls=lambda: {"only": st.toggle("只看不符", value=True, key="tk_only_mismatch")},

@@ -253,25 +253,69 @@ def download_row(df: pd.DataFrame | dict[str, pd.DataFrame], ctx: PageContext, k
                             icon=":material/download:")
 
 
+def lazy_download_row(tables: Callable[[], dict[str, pd.DataFrame]], ctx: PageContext, key: str,
+                      title: str) -> None:
+    """Like :func:`download_row` for several tables, fetched only when a button is clicked."""
+    stem = export.safe_filename(title)
+    meta = ctx.meta(title)
+    cols = st.columns(3, gap="small")
+    cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
+                            file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_csv",
+                            on_click="ignore", icon=":material/download:")
+    cols[1].download_button(
+        "XLSX", data=lambda: export.to_xlsx_bytes(tables(), meta), file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+        on_click="ignore", icon=":material/download:")
+    cols[2].download_button("JSON", data=lambda: export.to_json_bytes(tables(), meta), file_name=f"{stem}.json",
+                            mime="application/json", key=f"{key}_json", on_click="ignore",
+                            icon=":material/download:")
+
+
 Builder = Callable[[dict[str, Any]], tuple[pd.DataFrame, go.Figure]]
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _built(cache_key: str, _build: Builder, _params: dict[str, Any]) -> tuple[pd.DataFrame, go.Figure | None]:
+    """A chart's (table, display-safe figure), shared read-only between reruns
+    and sessions. Building Plotly figures is the slowest part of a rerun."""
+    df, fig = _build(_params)
+    if df is None or df.empty:
+        return df, None
+    return df, display_safe(fig)
+
+
+def build_chart(key: str, build: Builder, params: dict[str, Any],
+                deps: Any = None) -> tuple[pd.DataFrame, go.Figure | None]:
+    """``build(params)``; cached when ``deps`` describes every input of ``build``
+    besides ``params`` (e.g. the filters and the page's selections)."""
+    if deps is None:
+        df, fig = build(params)
+        return df, (display_safe(fig) if df is not None and not df.empty else None)
+    cache_key = repr((key, data.db_key(), deps, sorted(params.items())))
+    return _built(cache_key, build, params)
 
 
 @st.fragment
 def chart_card(key: str, title: str, ctx: PageContext, build: Builder, *,
                controls: Callable[[], dict[str, Any]] | None = None, caption: str | None = None,
-               empty_msg: str = "当前筛选下没有可绘制的数据。", show_table: bool = True) -> None:
+               empty_msg: str = "当前筛选下没有可绘制的数据。", show_table: bool = True, deps: Any = None) -> None:
     """One chart card (its own fragment): optional controls, the figure, the
-    downloads of exactly the plotted table, and the table itself."""
+    downloads of exactly the plotted table, and the table itself.
+
+    ``deps``: a repr-stable value naming everything ``build`` depends on apart
+    from the controls' values (usually the filters plus page selections). When
+    given, the built chart is cached, so a rerun that changes nothing for this
+    card costs almost nothing."""
     with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"#### {title}")
         if caption:
             st.caption(caption)
         params = controls() if controls else {}
-        df, fig = build(params)
-        if df is None or df.empty:
+        df, fig = build_chart(key, build, params, deps)
+        if df is None or df.empty or fig is None:
             st.info(empty_msg)
             return
-        st.plotly_chart(display_safe(fig), config=PLOT_CONFIG, key=f"{key}_fig", width="stretch")
+        st.plotly_chart(fig, config=PLOT_CONFIG, key=f"{key}_fig", width="stretch")
         download_row(df, ctx, key, title)
         if show_table:
             with st.expander(f"数据表（{len(df)} 行）"):
@@ -300,5 +344,4 @@ def dataset_download(ctx: PageContext) -> None:
     with st.container(border=True, key="card-dataset"):
         st.markdown("#### 下载筛选后的完整数据")
         st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文）。")
-        tables = data.query("full_dataset", ctx.filters)
-        download_row(tables, ctx, "dataset", "speech-metrics-dataset")
+        lazy_download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "speech-metrics-dataset")
