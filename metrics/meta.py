@@ -94,6 +94,34 @@ def _report_year(text: str) -> tuple[int | None, str | None]:
     return None, None
 
 
+SPEECH_CUE_RES = (
+    PLAN_YEAR_RE,
+    re.compile(r"今年(?:是|为)?[^\n。]{0,6}((?:19|20)\d\d)年"),
+    re.compile(r"((?:19|20)\d\d)年(?:上半年|以来|1至\d+月|1-\d+月)"),
+    re.compile(r"截至(?:目前|今年)?[^\n。]{0,4}((?:19|20)\d\d)年\d{1,2}月"),
+)
+
+
+def _speech_year(text: str) -> tuple[int | None, str | None]:
+    """A speech's year from weak cues in the text; all cues must agree, else None.
+
+    >>> _speech_year("2018年是贯彻落实党的十九大精神的开局之年,今年全街道……")
+    (2018, 'plan_year')
+    >>> _speech_year("确保完成2019年目标任务,为2020年全面建成小康社会……2020年是决胜之年")
+    (None, None)
+    """
+    years = set()
+    for rx in SPEECH_CUE_RES:
+        for m in rx.finditer(text):
+            years.add(int(next(g for g in m.groups() if g)))
+    m = SPEECH_YEAR_RE.search(text[:800])
+    if m and not re.search(r"明年|去年", text[max(0, m.start() - 10):m.end()]):
+        years.add(int(m.group(1)))
+    if len(years) == 1:
+        return years.pop(), "plan_year"
+    return None, None
+
+
 def extract_meta(text: str) -> Meta:
     head = text[:4000]
     lines = _lines(head)
@@ -196,7 +224,5 @@ def extract_meta(text: str) -> Meta:
     if year is None and is_report:
         year, source = _report_year(text[:60000])
     if year is None and not is_report:
-        mp = PLAN_YEAR_RE.search(text[:30000]) or SPEECH_YEAR_RE.search(text[:3000])
-        if mp:
-            year, source = int(next(g for g in mp.groups() if g)), "plan_year"
+        year, source = _speech_year(text[:30000])
     return Meta(title=title, doc_type=doc_type, speaker=speaker, speaker_role=role, date=date, year=year, year_source=source)
