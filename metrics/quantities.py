@@ -125,6 +125,8 @@ def find_quantities(text: str) -> list[Quantity]:
             post = m.group("post")
             if is_cn and unit not in CN_VALUE_UNITS:
                 continue
+            if is_cn and n1 in ("十", "百", "千", "万", "亿") and not n2:
+                continue  # "千人托位数", "万人" as a rate base, not a quantity
             if is_cn and n1 in ("一", "两", "二") and unit not in ("%",):
                 continue
         if low is None or high is None:

@@ -135,8 +135,9 @@ _TAIL_TRIM = re.compile(r"(?:达到|达|增长|下降|降低|提高到|提高|�
 
 def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
     before = clause[:qstart]
-    before = re.split(r"[、和与及]", before)[-1] if re.search(r"[、和与及][^、和与及]*$", before) and len(before) > 12 else before
-    after = re.match(r"[\u4e00-\u9fffA-Za-z]{1,10}", clause[qend:])
+    if "、" in before and len(before) > 12:
+        before = before.rsplit("、", 1)[-1]
+    after = re.match(r"[0-9A-Za-z]{0,3}[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{0,9}", clause[qend:])
     before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", before.strip()))
     if unit in CLASSIFIERS and after:
         verb = re.search(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$", before.strip())
@@ -238,6 +239,7 @@ def _pair_targets(text, clause, cstart, qs, cues, section, year):
 
 def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     fenbie = clause.find("分别")
+    last_other = None
     pair = _PAIR.search(clause)
     if pair and fenbie > pair.start() and 1 <= len(qs) <= 2:
         yield from _pair_targets(text, clause, cstart, qs, cues, section, year)
@@ -289,6 +291,10 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                     unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
                 if not unit_ok:
                     canonical = "other"
+        if indicator is None and qi > 0 and last_other and re.fullmatch(r"[、,和]?(?:同比|比上年)?(?:增长|下降|增速|提高|降低)", clause[qs[qi - 1].end:q.start]):
+            # "交易额1302.6亿元、增长64.2%": the growth of the same thing
+            indicator = last_other
+            between = clause[qs[qi - 1].end:q.start]
         if indicator is None:
             indicator = _other_indicator(clause, q.start, q.end, q.unit)
             if not indicator or not _CJK.search(indicator):
@@ -300,6 +306,8 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
         if canonical in ("urban_unemployment_rate", "registered_unemployment_rate"):
             direction = "at_most" if q.qualifier == "at_most" or "控制" in between else "level"
         kind = _kind(cues, clause, section, year)
+        if canonical == "other":
+            last_other = indicator
         lead = len(clause) - len(clause.lstrip())
         yield Target(indicator=indicator, canonical=canonical, low=q.low, high=q.high, unit=q.unit,
                      qualifier=q.qualifier, direction=direction, kind=kind, stretch=None,
