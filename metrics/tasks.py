@@ -45,6 +45,7 @@ INLINE_STYLES = [
     ("yiyao", 5, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})要)(?=[^,，。;；]{{2}})")),
     ("diyi", 6, re.compile(rf"{_CLAUSE_START}(?P<m>第(?P<n>{_CN_NUM})(?:[,，、:：]|是|要|个方面|方面|点)?)(?=[^,，。;；\d]{{1}})")),
     ("shouxian", 7, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>首先|其次|再次|最后)[,，:：])")),
+    ("circled", 8, re.compile(r"(?P<m>(?P<n>[①-⑳]))")),
 ]
 _SHOUXIAN_ORD = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
 
@@ -75,7 +76,9 @@ class Declared:
 def _ordinal(style: str, raw: str) -> int | None:
     if style == "shouxian":
         return _SHOUXIAN_ORD[raw]
-    if raw.isdigit():
+    if "①" <= raw <= "⑳":
+        return ord(raw) - ord("①") + 1
+    if raw.isascii() and raw.isdigit():
         return int(raw)
     v = cn_to_number(raw)
     return int(v) if v else None
@@ -138,8 +141,8 @@ def _quoted_from_superior(text: str, run: list[tuple]) -> bool:
     if run[0][1] not in ("yishi", "yiyao", "diyi"):
         return False
     start = run[0][0]
-    lo = max(text.rfind("。", 0, start), text.rfind("\n", 0, start), start - 80)
-    return bool(_SUPERIOR_CUE.search(text, lo + 1, start))
+    lo = max(text.rfind("。", 0, start), text.rfind("\n", 0, start), start - 40)
+    return any(start - m.end() <= 3 for m in _SUPERIOR_CUE.finditer(text, lo + 1, start))
 
 
 def _drop_table_of_contents(text: str, runs: list[list[tuple]]) -> list[list[tuple]]:
@@ -188,9 +191,13 @@ _OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重�
 # an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
 DECLARED_RE = re.compile(
     r"(?:(?P<strong>讲|谈|提出|强调|概括为|归纳为|列出了?)(?:以下|如下|这么|了)?" + _DECL_NUM + r"(?P<cls>点|个方面|方面|大项|项|条|件)(?P<obj>" + _OBJ + r")?"
-    r"|(?P<weak>抓好|做好|把握好|突出抓好|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|项|条|件)(?P<obj2>" + _OBJ + r")?)"
+    r"|(?P<weak>抓好|做好|把握好|突出抓好|着重抓了|抓了|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|项|条|件)(?P<obj2>" + _OBJ + r")?)"
 )
-QUOTED_FORMULA_RE = re.compile(r"(?P<qverb>做到了?|把握好?|坚持|突出|抓好|做好|落实|实现|强化|推进)[“\"「]" + _DECL_NUM + r"(?P<cls>个|项|大|条)(?P<obj>[^”\"」\n]{1,8})[”\"」]")
+QUOTED_FORMULA_RE = re.compile(r"(?P<qverb>做到了?|把握好?|坚持|突出|抓好|做好|落实|实现|强化|推进)(?P<listed>[^。;；“\"\n]{0,40}?)[“\"「]" + _DECL_NUM + r"(?P<cls>个|项|大|条|篇)(?P<obj>[^”\"」\n]{1,8})[”\"」]")
+# "十方面民生实事", "十件民生实事": a count of livelihood projects, usually listed ①②③ after it
+PROJECTS_RE = re.compile(_DECL_NUM + r"(?P<cls>个方面|方面|件|项)(?:重点)?(?:民生实事|为民办实事|民生项目)")
+# "在A、B、C等十个方面提质增效": a count that sums up the items just listed
+SUMMARY_RE = re.compile(r"等" + _DECL_NUM + r"(?P<cls>个方面|大领域|个领域)")
 
 
 def _clause_start(text: str, pos: int, max_back: int = 20) -> int:
@@ -236,10 +243,28 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
         if not n or n < 2 or n > 30:
             continue
         start, end = _clause_start(text, m.start()), m.end()
-        # a quoted formula declares items only when an enumeration follows at once
-        found = _count_run_after(outline, end, window=60)
-        if found is None:
-            continue
+        listed = m.group("listed")
+        if listed.count("、") >= 1:
+            # "统筹做好资源能源、特色农业、文化旅游“三篇大文章”": the items come first; a list that
+            # does not add up is some other enumeration, not this formula's items
+            found = listed.count("、") + 1
+            if found != n or m.group("qverb") not in ("做好", "抓好"):
+                continue
+        else:
+            # a quoted formula declares items only when an enumeration follows at once
+            found = _count_run_after(outline, end, window=60)
+            if found is None:
+                continue
         out.append(Declared(text[start:end], n, found, found != n, start, end))
+    for rx in (PROJECTS_RE, SUMMARY_RE):
+        for m in rx.finditer(text):
+            n = _ordinal("x", m.group("n"))
+            if not n or n < 2 or n > 30 or any(d.start <= m.start() < d.end + 2 for d in out):
+                continue
+            start, end = _clause_start(text, m.start()), m.end()
+            found = _count_run_after(outline, end, window=30) if rx is PROJECTS_RE else None
+            if rx is PROJECTS_RE and found is None:
+                continue  # "省下达25件民生实事" mentions projects without listing them
+            out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end))
     out.sort(key=lambda d: d.start)
     return out
