@@ -230,3 +230,20 @@ def test_analyser_never_raises_and_offsets_hold(text):
 def test_analyser_never_raises_on_any_string(text):
     a = analyze(text)
     assert all(a.text[t.start:t.end] == t.sentence for t in a.targets)
+
+
+def test_special_and_unreadable_files(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReadError, match="not a regular file"):
+        read_document(fifo)
+    locked = tmp_path / "locked.txt"
+    locked.write_text("同志们", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        if os.geteuid() == 0:
+            pytest.skip("root reads files regardless of permissions")
+        with pytest.raises(ReadError, match="permission denied"):
+            read_document(locked)
+    finally:
+        locked.chmod(0o644)
