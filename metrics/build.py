@@ -197,7 +197,7 @@ class _Writer:
             if not rows:
                 continue
             cols = TABLE_COLUMNS[table]
-            arrow = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})
+            arrow = pa.table(dict(zip(cols, map(list, zip(*rows)))))
             if table == "documents":
                 arrow = arrow.set_column(cols.index("date"), "date",
                                          pa.array([dt.date.fromisoformat(d) if d else None for d in arrow["date"].to_pylist()], pa.date32()))

@@ -16,9 +16,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+import importlib.util
+from pathlib import Path
 
-from .lexicon import indicators, slogans
+from .lexicon import data_path, indicators, slogans
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
@@ -73,13 +74,13 @@ def segment_reference(text: str) -> list[str]:
 
 @cache
 def idf_table() -> tuple[dict[str, float], float]:
-    import jieba.analyse  # noqa: F401  (ships idf.txt)
-
-    path = resources.files("jieba.analyse") / "idf.txt"
+    """jieba's bundled IDF table (read directly: importing jieba.analyse loads POS tables)."""
+    spec = importlib.util.find_spec("jieba")
+    path = Path(spec.origin).parent / "analyse" / "idf.txt"
     table: dict[str, float] = {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            word, _, value = line.strip().partition(" ")
+            word, _, value = line.rstrip("\n").partition(" ")
             if value:
                 table[word] = float(value)
     values = sorted(table.values())
@@ -88,15 +89,8 @@ def idf_table() -> tuple[dict[str, float], float]:
 
 @cache
 def stop_words() -> frozenset[str]:
-    from jieba.analyse.tfidf import KeywordExtractor
-
-    STOP_WORDS = KeywordExtractor.STOP_WORDS
-
-    extra = {"我们", "他们", "你们", "一个", "进一步", "工作", "同志", "要求", "方面", "问题", "情况", "积极", "加强", "推进",
-             "推动", "坚持", "全面", "加快", "实施", "开展", "建设", "发展", "提升", "强化", "完善", "深入", "着力", "持续",
-             "不断", "切实", "重点", "有效", "全力", "以上", "以下", "左右", "今年", "去年", "目前", "当前", "这个", "那个",
-             "没有", "可以", "还是", "就是", "一些", "这些", "自己", "大家", "已经", "通过", "实现", "进行", "作为", "主要"}
-    return frozenset(STOP_WORDS) | frozenset(extra)
+    lines = (data_path("stopwords.txt").read_text(encoding="utf-8")).splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
 _WEIGHTS: dict[str, float] = {}

@@ -14,7 +14,7 @@ from importlib import resources
 
 from . import __version__
 
-RULE_FILES = ("indicators.csv", "slogans.csv")
+RULE_FILES = ("indicators.csv", "slogans.csv", "stopwords.txt")
 
 
 def data_path(name: str):
