@@ -34,6 +34,7 @@ from typing import Callable, Iterable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import SCHEMA_VERSION, __version__
 from .analyze import META_FIELDS, Analysis, analyze
@@ -55,6 +56,22 @@ TABLE_COLUMNS = {
     "slogans": ["doc_id", "text", "kind", "category", "count", "per_10k", "rules_version"],
     "slogan_mentions": ["doc_id", "text", "kind", "start", "end"],
     "keywords": ["doc_id", "rank", "word", "weight", "rules_version"],
+}
+
+
+_S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+_TYPES = {
+    "n_chars": _I, "year": _I, "top_level_sections": _I, "enumerated_items": _I, "declared_mismatches": _I,
+    "n_targets": _I, "n_slogans": _I, "idx": _I, "start": _I, "end": _I, "value_start": _I, "value_end": _I,
+    "level": _S, "ordinal": _I, "parent_idx": _I, "n": _I, "found": _I, "count": _I, "rank": _I,
+    "low": _F, "high": _F, "stretch": _F, "per_10k": _F, "weight": _F, "mismatch": _B,
+    "date": pa.date32(), "built_at": pa.timestamp("us"),
+}
+# outline.level is an integer; documents.level is text
+SCHEMAS = {
+    table: pa.schema([(c, (_I if (c == "level" and table == "outline") else (_S if c == "level" else _TYPES.get(c, _S))))
+                      for c in cols])
+    for table, cols in TABLE_COLUMNS.items()
 }
 
 
@@ -173,39 +190,72 @@ def schema_sql() -> str:
     return (resources.files("metrics") / "schema.sql").read_text(encoding="utf-8")
 
 
-class _Writer:
-    """Buffers rows and flushes them to DuckDB as Arrow tables (bulk, never row by row)."""
+def to_arrow(docs: list[dict], built_at: dt.datetime) -> dict[str, pa.Table]:
+    """Rows of several documents as one Arrow table per database table (built in the worker)."""
+    out: dict[str, pa.Table] = {}
+    for table, cols in TABLE_COLUMNS.items():
+        if table == "documents":
+            rows = [tuple(built_at if c == "built_at" else d[c] for c in cols) for r in docs for d in r["documents"]]
+        else:
+            rows = [row for r in docs for row in r[table]]
+        if not rows:
+            continue
+        columns = list(map(list, zip(*rows)))
+        if table == "documents":
+            i = cols.index("date")
+            columns[i] = [dt.date.fromisoformat(d) if d else None for d in columns[i]]
+        out[table] = pa.table(columns, schema=SCHEMAS[table])
+    return out
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, built_at: dt.datetime, batch_size: int = 200):
-        self.con, self.built_at, self.batch_size = con, built_at, batch_size
-        self.buf: dict[str, list] = {t: [] for t in TABLE_COLUMNS}
+
+def process_chunk(args: tuple[list, dt.datetime]) -> tuple[list, dict[str, pa.Table], dict]:
+    """Process several files; returns per-file outcomes, their rows as Arrow tables, and timings.
+
+    Outcomes are (source, error, bytes, doc_id, duplicate_of_earlier_in_chunk).
+    """
+    jobs, built_at = args
+    outcomes, good, timings, seen = [], [], {}, set()
+    for job in jobs:
+        source, rows, error, size = process_file(job)
+        if error:
+            outcomes.append((source, error, size, None, False))
+            continue
+        for k, v in rows.pop("timings", {}).items():
+            timings[k] = timings.get(k, 0.0) + v
+        did = rows["documents"][0]["doc_id"]
+        outcomes.append((source, None, size, did, did in seen))
+        if did not in seen:
+            seen.add(did)
+            good.append(rows)
+    return outcomes, to_arrow(good, built_at), timings
+
+
+class _Writer:
+    """Collects Arrow tables and appends them to DuckDB in bulk (never row by row)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, batch_docs: int = 256):
+        self.con, self.batch_docs = con, batch_docs
+        self.buf: dict[str, list[pa.Table]] = {t: [] for t in TABLE_COLUMNS}
         self.pending = 0
 
-    def add(self, rows: dict) -> None:
-        for doc in rows["documents"]:
-            doc = dict(doc, built_at=self.built_at)
-            self.buf["documents"].append(tuple(doc[c] for c in TABLE_COLUMNS["documents"]))
-        for table in TABLE_COLUMNS:
-            if table != "documents":
-                self.buf[table].extend(rows[table])
-        self.pending += 1
-        if self.pending >= self.batch_size:
+    def add(self, tables: dict[str, pa.Table], n_docs: int) -> None:
+        for table, arrow in tables.items():
+            if arrow.num_rows:
+                self.buf[table].append(arrow)
+        self.pending += n_docs
+        if self.pending >= self.batch_docs:
             self.flush()
 
     def flush(self) -> None:
-        for table, rows in self.buf.items():
-            if not rows:
+        for table, parts in self.buf.items():
+            if not parts:
                 continue
-            cols = TABLE_COLUMNS[table]
-            arrow = pa.table(dict(zip(cols, map(list, zip(*rows)))))
-            if table == "documents":
-                arrow = arrow.set_column(cols.index("date"), "date",
-                                         pa.array([dt.date.fromisoformat(d) if d else None for d in arrow["date"].to_pylist()], pa.date32()))
-            quoted = ", ".join(f'"{c}"' for c in cols)
+            arrow = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+            quoted = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
             self.con.register("_batch", arrow)
             self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _batch")
             self.con.unregister("_batch")
-            rows.clear()
+            parts.clear()
         self.pending = 0
 
 
@@ -253,15 +303,16 @@ def _warm_caches() -> None:
     analyze("镇党委书记张三在全镇大会上的讲话\n同志们:\n我代表北京市通州区张家湾镇,力争地区生产总值增长5%。")
 
 
-def _run(jobs: list, workers: int):
-    if workers <= 1 or len(jobs) < 4:
-        for job in jobs:
-            yield process_file(job)
+def _run(jobs: list, workers: int, built_at: dt.datetime, chunk: int = 8):
+    chunks = [(jobs[i:i + chunk], built_at) for i in range(0, len(jobs), chunk)]
+    if workers <= 1 or len(jobs) < 2 * chunk:
+        for c in chunks:
+            yield process_chunk(c)
         return
     _warm_caches()  # load dictionaries once in the parent; forked workers share the pages
     ctx = mp.get_context("fork")
-    with ctx.Pool(workers, maxtasksperchild=2000) as pool:
-        yield from pool.imap(process_file, jobs, chunksize=4)
+    with ctx.Pool(workers, maxtasksperchild=200) as pool:
+        yield from pool.imap(process_chunk, chunks)
 
 
 def build_database(paths: list[Path], db_path: Path, *, workers: int | None = None, progress: Progress | None = None,
@@ -286,25 +337,31 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
             try:
                 con.execute(schema_sql())
                 known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
-                writer = _Writer(con, built_at)
+                writer = _Writer(con)
                 done = 0
-                for source, rows, error, size in _run(jobs, workers):
-                    done += 1
-                    report.bytes_read += size
-                    if error:
-                        report.failures.append((source, error))
-                    else:
-                        for k, v in rows.pop("timings", {}).items():
-                            report.stage_seconds[k] = report.stage_seconds.get(k, 0.0) + v
-                        did = rows["documents"][0]["doc_id"]
-                        if did in known:
+                for outcomes, tables, timings in _run(jobs, workers, built_at):
+                    for k, v in timings.items():
+                        report.stage_seconds[k] = report.stage_seconds.get(k, 0.0) + v
+                    drop = set()
+                    for source, error, size, did, dup_in_chunk in outcomes:
+                        done += 1
+                        report.bytes_read += size
+                        if error:
+                            report.failures.append((source, error))
+                        elif dup_in_chunk:
                             report.duplicates.append((did, source))
+                        elif did in known:
+                            report.duplicates.append((did, source))
+                            drop.add(did)
                         else:
                             known.add(did)
-                            writer.add(rows)
                             report.added += 1
+                    if drop:  # the same text was already added from an earlier chunk
+                        ids = pa.array(sorted(drop))
+                        tables = {t: a.filter(pc.invert(pc.is_in(a["doc_id"], value_set=ids))) for t, a in tables.items()}
+                    writer.add(tables, len(outcomes))
                     if progress:
-                        progress(done, len(jobs), source)
+                        progress(done, len(jobs), outcomes[-1][0])
                 writer.flush()
                 t_ins = time.perf_counter()
                 if report.failures:

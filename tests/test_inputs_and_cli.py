@@ -247,3 +247,19 @@ def test_special_and_unreadable_files(tmp_path):
             read_document(locked)
     finally:
         locked.chmod(0o644)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_duplicates_within_and_across_chunks(tmp_path, workers):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(20):  # chunks of 8 files: copies land in the same chunk and in later ones
+        shutil.copy(SEED if i % 3 else DATA / "seeds" / "001_21f03f1d8573d7b2.txt", src / f"{i:02d}.txt")
+    db = tmp_path / "d.duckdb"
+    proc = run_cli("build", src, "--db", db, "--quiet", "-j", workers, "--json")
+    report = json.loads(proc.stdout)
+    assert report["documents_added"] == 2 and len(report["duplicates"]) == 18
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (2, 2)
+    n_targets = con.execute("SELECT count(*) FROM targets").fetchone()[0]
+    assert n_targets == con.execute("SELECT count(*) FROM (SELECT DISTINCT * FROM targets)").fetchone()[0]
