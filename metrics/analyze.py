@@ -118,6 +118,10 @@ def analyze(text: str, source: str = "<text>", overrides: dict | None = None, n_
     t2 = time.perf_counter(); timings["meta"] = t2 - t1
     outline = build_outline(a_text)
     declared = find_declared(a_text, outline)
+    if a_text != text:  # headings and phrases are shown to users: as written, same offsets
+        outline = [replace(o, marker=text[o.start:o.start + len(o.marker)],
+                           heading=text[o.start + len(o.marker):o.end].strip()[:60]) for o in outline]
+        declared = [replace(d, phrase=text[d.start:d.end]) for d in declared]
     tasks = Tasks(top_level_sections(outline), len(outline), tuple(outline), tuple(declared))
     t3 = time.perf_counter(); timings["tasks"] = t3 - t2
     applied: list[str] = []
