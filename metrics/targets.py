@@ -240,6 +240,9 @@ def _pair_targets(text, clause, cstart, qs, cues, section, year):
 def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     fenbie = clause.find("分别")
     last_other = None
+    if fenbie >= 0 and len(qs) > 1 and qs[-1].marker in ("左右", "以上", "以内") and qs[-1].end == len(clause.rstrip()):
+        # "分别增长7%和8%左右": the trailing marker covers every value
+        qs = [replace(q, qualifier=qs[-1].qualifier, marker=qs[-1].marker) if q.qualifier == "exact" else q for q in qs]
     pair = _PAIR.search(clause)
     if pair and fenbie > pair.start() and 1 <= len(qs) <= 2:
         yield from _pair_targets(text, clause, cstart, qs, cues, section, year)
@@ -262,7 +265,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                 run = [x for x in preceding if x[1] <= fenbie]
                 if len(run) >= len(qs):
                     a = run[-len(qs):][qi]
-                    between = clause[a[1]:fenbie + 2]
+                    between = clause[fenbie:q.start]
                     gap_ok = True
             elif re.search(r"均|都", between) and len(qs) == 1 and len(preceding) > 1:
                 # "A、B均增长8%": one target per indicator of the run
@@ -295,6 +298,12 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
             # "交易额1302.6亿元、增长64.2%": the growth of the same thing
             indicator = last_other
             between = clause[qs[qi - 1].end:q.start]
+        if indicator is None and fenbie > 0 and len(qs) > 1:
+            # "一产、二产、三产分别增长4%、7%、6%左右": the k-th name goes with the k-th value
+            names = re.split(r"、|和|与|及", _LEAD_TRIM.sub("", clause[:fenbie].strip()))
+            if len(names) == len(qs) and all(_CJK.search(n) for n in names):
+                indicator = names[qi].strip()
+                between = clause[fenbie:q.start]
         if indicator is None:
             indicator = _other_indicator(clause, q.start, q.end, q.unit)
             if not indicator or not _CJK.search(indicator):
@@ -303,7 +312,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
         direction = _direction(between, q, default_dir)
         if canonical == "cpi":
             direction = "at_most" if "控制" in between else "level"
-        if canonical in ("urban_unemployment_rate", "registered_unemployment_rate"):
+        if canonical in ("urban_unemployment_rate", "registered_unemployment_rate") and direction != "reduce":
             direction = "at_most" if q.qualifier == "at_most" or "控制" in between else "level"
         kind = _kind(cues, clause, section, year)
         if canonical == "other":

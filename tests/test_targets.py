@@ -1,0 +1,73 @@
+"""Numeric targets on real sentence shapes: values, ranges, units, qualifiers, kinds, bundles."""
+import pytest
+
+from metrics.targets import extract_targets
+
+REVIEW = "一、2023年工作回顾\n"
+PLAN = "二、2024年主要目标\n"
+
+
+def run(sentence, part=PLAN, year=2024):
+    text = REVIEW + "去年经济平稳。\n" + PLAN + sentence if part is PLAN else REVIEW + sentence + "\n" + PLAN
+    return [(t.indicator, t.canonical, t.low, t.high, t.unit, t.qualifier, t.direction, t.kind, t.stretch)
+            for t in extract_targets(text, year=year)]
+
+
+CASES = [
+    ("力争生产总值(GDP)增长8.2%—8.5%。", [("生产总值(GDP)", "gdp_growth", 8.2, 8.5, "%", "exact", "growth", "target", None)]),
+    ("地区生产总值增长7%以上,力争8%。", [("地区生产总值", "gdp_growth", 7, 7, "%", "at_least", "growth", "target", 8.0)]),
+    ("城镇调查失业率控制在5.5%以内。", [("城镇调查失业率", "urban_unemployment_rate", 5.5, 5.5, "%", "at_most", "at_most", "target", None)]),
+    ("居民消费价格涨幅3%左右。", [("居民消费价格涨幅", "cpi", 3, 3, "%", "about", "level", "target", None)]),
+    ("城镇调查失业率下降0.5个百分点。", [("城镇调查失业率", "urban_unemployment_rate", 0.5, 0.5, "个百分点", "exact", "reduce", "target", None)]),
+    ("单位地区生产总值能耗下降3%左右。", [("单位地区生产总值能耗", "energy_intensity_reduction", 3, 3, "%", "about", "reduce", "target", None)]),
+    ("城镇新增就业25万人以上。", [("城镇新增就业", "new_urban_jobs", 25, 25, "万人", "at_least", "at_least", "target", None)]),
+    ("规模以上工业增加值、固定资产投资分别增长8%和8.5%。", [
+        ("规模以上工业增加值", "industrial_value_added_growth", 8, 8, "%", "exact", "growth", "target", None),
+        ("固定资产投资", "fixed_asset_investment_growth", 8.5, 8.5, "%", "exact", "growth", "target", None)]),
+    ("一般公共预算收入、税收收入均增长6%左右。", [
+        ("一般公共预算收入", "public_budget_revenue_growth", 6, 6, "%", "about", "growth", "target", None),
+        ("税收收入", "tax_revenue_growth", 6, 6, "%", "about", "growth", "target", None)]),
+    ("一产、二产、三产分别增长4%、7%、6%左右。", [
+        ("一产", "other", 4, 4, "%", "about", "growth", "target", None),
+        ("二产", "other", 7, 7, "%", "about", "growth", "target", None),
+        ("三产", "other", 6, 6, "%", "about", "growth", "target", None)]),
+    ("城乡居民人均可支配收入分别增长6.5%和7%。", [
+        ("城镇居民人均可支配收入", "urban_disposable_income_growth", 6.5, 6.5, "%", "exact", "growth", "target", None),
+        ("农村居民人均可支配收入", "rural_disposable_income_growth", 7, 7, "%", "exact", "growth", "target", None)]),
+    ("力争实现农民人均纯收入增长百分之八。", [("农民人均纯收入", "rural_disposable_income_growth", 8, 8, "%", "exact", "growth", "target", None)]),
+    ("人口自然增长率控制在5‰以内。", [("人口自然增长率", "other", 5, 5, "‰", "at_most", "at_most", "target", None)]),
+    ("新增造林一千二百公顷。", [("新增造林", "other", 1200, 1200, "公顷", "exact", "level", "target", None)]),
+    ("在年内再新建3-4个城市社区和1-2个农村社区。", [
+        ("新建城市社区", "other", 3, 4, "个", "exact", "level", "target", None),
+        ("农村社区", "other", 1, 2, "个", "exact", "level", "target", None)]),
+    ("到2025年,地区生产总值达到5000亿元。", [("地区生产总值", "other", 5000, 5000, "亿元", "exact", "level", "long_term_target", None)]),
+    ("十四五期间,居民收入年均增长6%。", [("居民收入", "disposable_income_growth", 6, 6, "%", "exact", "growth", "long_term_target", None)]),
+    ("地区生产总值比上年增长5.2%。", [("地区生产总值", "gdp_growth", 5.2, 5.2, "%", "exact", "growth", "achievement", None)]),
+    # not numeric targets
+    ("城乡居民收入增长与经济增长同步。", []),
+    ("一般公共预算收入实现正增长。", []),
+    ("一般公共预算收入增长x%,新增就业XX万人,完成***万元。", []),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", CASES, ids=[c[0][:14] for c in CASES])
+def test_plan_sentences(sentence, expected):
+    assert run(sentence) == [tuple(float(v) if isinstance(v, int) else v for v in e) for e in expected]
+
+
+@pytest.mark.parametrize("sentence", ["城镇登记失业率控制在4.2%以内。", "地区生产总值增长5.2%。", "洋葱种植面积压缩了3800余亩。"])
+def test_the_review_part_holds_achievements(sentence):
+    kinds = {r[7] for r in run(sentence, part=REVIEW)}
+    assert kinds == {"achievement"}
+
+
+def test_same_value_as_result_and_target_keeps_two_sentences():
+    text = REVIEW + "城镇登记失业率控制在4.2%以内。\n" + PLAN + "城镇登记失业率控制在4.2%以内。"
+    rows = extract_targets(text, year=2024)
+    assert [t.kind for t in rows] == ["achievement", "target"]
+    assert rows[0].start != rows[1].start and all(text[t.start:t.end] == t.sentence for t in rows)
+
+
+def test_chinese_numerals_with_markers():
+    rows = extract_targets(REVIEW + "洋葱种植面积较去年压缩了三千八百余亩。\n", year=2013)
+    assert [(t.low, t.unit, t.qualifier, t.direction, t.kind) for t in rows] == [(3800.0, "亩", "at_least", "reduce", "achievement")]
