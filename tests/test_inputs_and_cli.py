@@ -263,3 +263,14 @@ def test_duplicates_within_and_across_chunks(tmp_path, workers):
     assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (2, 2)
     n_targets = con.execute("SELECT count(*) FROM targets").fetchone()[0]
     assert n_targets == con.execute("SELECT count(*) FROM (SELECT DISTINCT * FROM targets)").fetchone()[0]
+
+
+def test_manifest_overrides_are_marked(tmp_path):
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,year,district,level\n000_c640d4500c71a10a.txt,2018,怀柔区,district\n", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--manifest", manifest, "--quiet", check=True)
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT year, year_source, overrides FROM documents WHERE file_name = ?", ["000_c640d4500c71a10a.txt"]).fetchone()
+    assert row[0] == 2018 and row[1] == "override" and json.loads(row[2]) == ["district", "level", "year"]
+    assert con.execute("SELECT count(*) FROM documents WHERE overrides IS NULL").fetchone()[0] == 4
