@@ -26,7 +26,9 @@ _ROLE = r"(?:[\u4e00-\u9fff]{0,12}?(?:党委|党工委|工委|区委|县委|市�
 _NAME = r"(?P<name>[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]\s[\u4e00-\u9fff]|X{2,3}|某某)"
 BYLINE_RE = re.compile(rf"^\s*(?P<role>{_ROLE})[\s　]+{_NAME}\s*$", re.M)
 BYLINE_INLINE_RE = re.compile(rf"(?P<role>(?:镇|乡|街道|区|县|市)(?:党委|党工委|工委|委)(?:副)?书记|(?:副)?(?:区长|县长|市长|镇长|乡长)){_NAME}(?:以|在|提出|指出|强调|作|讲)")
-COLON_SPEAKER_RE = re.compile(rf"^\s*{_NAME}\s*[:：]\s*(?P<title>在[^\n]{{4,60}}(?:讲话|报告|致辞|发言|党课))\s*$", re.M)
+_SHORT_ROLE = r"(?P<crole>(?:[\u4e00-\u9fff]{0,6}?(?:党委|党工委|工委|区委|县委|市委|镇|乡|街道))?(?:副)?(?:书记|区长|县长|市长|镇长|乡长|主任|省长|州长|旗长))?"
+COLON_SPEAKER_RE = re.compile(rf"^\s*{_SHORT_ROLE}{_NAME}\s*[:：]\s*(?P<title>在[^\n]{{4,60}}(?:讲话|报告|致辞|发言|党课))\s*$", re.M)
+COMRADE_RE = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff]{2,3})同志在[^\n]{4,60}(?:讲话|报告|致辞|发言|党课)", re.M)
 DATE_CN_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 YEAR_MONTH_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
 HEADER_DATE_RE = re.compile(r"(?:时间|日期|发布时间|发布日期|发表于)\s*[:：]?\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -169,7 +171,9 @@ def extract_meta(text: str) -> Meta:
         if m2:
             speaker, role = m2.group("name"), m2.group("role")
         elif colon:
-            speaker = colon.group("name")
+            speaker, role = colon.group("name"), colon.group("crole")
+        elif COMRADE_RE.search(head):
+            speaker = COMRADE_RE.search(head).group("name")
         else:
             # a report's by-line: "海拉尔区人民政府区长　　杜联合"
             m3 = re.search(rf"人民政府(?P<role>(?:代理)?(?:区长|县长|市长|省长|旗长|州长))[\s　]+{_NAME}", head)

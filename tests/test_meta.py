@@ -36,3 +36,21 @@ def test_conflicting_year_signals_give_none():
 def test_forum_post_date_is_not_the_speech_date():
     meta = extract_meta(fold(read_document(DATA / "seeds" / "003_49f5c10d9eda79ac.txt").text))
     assert meta.date == "2012-06-15"
+
+
+@pytest.mark.parametrize("header,expected", [
+    ("在全区经济工作会议上的讲话\n区委书记 王小明\n(2019年12月20日)\n同志们:\n今天召开会议。",
+     ("在全区经济工作会议上的讲话", "王小明", "区委书记", "2019-12-20", 2019, "speech")),
+    ("王小明同志在全县三级干部大会上的讲话\n(2018年2月1日)\n同志们:\n今年是…",
+     ("王小明同志在全县三级干部大会上的讲话", "王小明", None, "2018-02-01", 2018, "speech")),
+    ("县长张三:在全县脱贫攻坚推进会上的讲话\n同志们:\n下面我讲三点意见。",
+     ("在全县脱贫攻坚推进会上的讲话", "张三", "县长", None, None, "speech")),
+    ("首页 > 领导讲话\n在全镇安全生产工作会议上的讲话\n镇党委书记  李四\n2021年3月5日\n同志们:",
+     ("在全镇安全生产工作会议上的讲话", "李四", "镇党委书记", "2021-03-05", 2021, "speech")),
+    ("来源:XX日报\n时间:2020-05-06\n前天下午,区委书记赵六在全区大会上强调……",
+     (None, "赵六", "区委书记", "2020-05-04", 2020, "other")),
+    ("在XX区工作会议上的讲话\nXXX\n同志们:\n今天……", ("在XX区工作会议上的讲话", None, None, None, None, "speech")),
+])
+def test_speech_headers(header, expected):
+    m = extract_meta(header)
+    assert (m.title, m.speaker, m.speaker_role, m.date, m.year, m.doc_type) == expected
