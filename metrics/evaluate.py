@@ -24,6 +24,7 @@ from .analyze import analyze
 from .normalize import fold
 from .reader import ReadError, read_document
 
+RECALL_ONLY = {"achievements_recall", "long_term_targets"}
 META_KEYS = ("title", "doc_type", "speaker", "speaker_role", "date", "year", "level", "province", "city", "district", "town")
 
 
@@ -216,7 +217,10 @@ def _d(s: str):
 def format_report(result: dict, details: bool = False) -> str:
     lines = [f"documents scored: {result['documents']}", "", f"{'field':32} {'P':>7} {'R':>7} {'F1':>7} {'tp':>5} {'fp':>5} {'fn':>5}"]
     for name, s in result["fields"].items():
-        lines.append(f"{name:32} {s['precision']:7.3f} {s['recall']:7.3f} {s['f1']:7.3f} {s['tp']:5} {s['fp']:5} {s['fn']:5}")
+        if name in RECALL_ONLY:  # labels list a sample of these, so only recall is meaningful
+            lines.append(f"{name:32} {'n/a':>7} {s['recall']:7.3f} {'n/a':>7} {s['tp']:5} {'':>5} {s['fn']:5}")
+        else:
+            lines.append(f"{name:32} {s['precision']:7.3f} {s['recall']:7.3f} {s['f1']:7.3f} {s['tp']:5} {s['fp']:5} {s['fn']:5}")
     lines += ["", f"{'metadata field':32} {'accuracy':>9} {'correct':>8}"]
     for k, v in result["metadata_accuracy"].items():
         lines.append(f"{k:32} {v['accuracy']:9.3f} {v['correct']:>4}/{v['of']}")
