@@ -156,7 +156,7 @@ def rows_for(a: Analysis, file_name: str, file_format: str, encoding: str | None
     rv = rules_version()
     did = a.doc_id
     m = a.meta_dict()
-    region_label = a.region.label if a.region else ""
+    region_label = a.region.label or ("全国" if a.region.level == "national" else "")
     doc = {
         "doc_id": did, "source": a.source, "file_name": file_name, "file_format": file_format, "encoding": encoding,
         "n_chars": len(a.text), "title": m["title"], "doc_type": m["doc_type"], "speaker": m["speaker"],
