@@ -151,6 +151,10 @@ def _read_rows() -> Iterable[dict]:
             yield from csv.DictReader(fh)
 
 
+# two-character county names that also occur inside ordinary phrases ("各区和县")
+_WORDLIKE_COUNTIES = frozenset({"和县"})
+
+
 @cache
 def _gazetteer() -> _Gaz:
     units: dict[str, _Unit] = {}
@@ -163,6 +167,9 @@ def _gazetteer() -> _Gaz:
             children.setdefault(u.parent, []).append(u.code)
         if u.name not in _SKIP_NAMES and len(u.name) >= 3 or (u.level in ("province", "city") and len(u.name) >= 2):
             forms.setdefault(u.name, []).append((u.code, "full"))
+        elif len(u.name) == 2 and u.kind in ("县", "旗") and u.name not in _SKIP_NAMES and u.name not in _WORDLIKE_COUNTIES:
+            # 寿县, 萧县, 歙县: two-character names count like short names (a mentioned parent must back them)
+            forms.setdefault(u.name, []).append((u.code, "short"))
         if u.level == "town":
             continue  # town short names are only checked below a resolved parent
         if u.short and len(u.short) >= 2:
@@ -461,6 +468,19 @@ def _child_by_short(g: _Gaz, parent: str, level: str, text: str) -> tuple[str | 
 # --------------------------------------------------------------------------- public API
 
 
+def _by_raw_ancestor(g: _Gaz, cands: list[str], text: str, note: str) -> tuple[str | None, str]:
+    """Town names shared by several places (4 周庄镇): the one whose county or city is named
+    in the text, even by its short name alone (周庄镇 + 昆山), wins; else still ambiguous."""
+    hits = []
+    for c in cands:
+        names = {f for a in _ancestors(g, c) if a.level != "province" for f in (a.name, a.short) if f and len(f) >= 2}
+        if any(n in text for n in names):
+            hits.append(c)
+    if len(hits) == 1:
+        return hits[0], f"{g.units[hits[0]].name} (parent named in the text)"
+    return None, note
+
+
 def resolve_region(text: str, *, title: str | None = None, speaker_role: str | None = None) -> Region:
     """Resolve the region of the speaker's unit; fields left None when not certain."""
     g = _gazetteer()
@@ -503,7 +523,10 @@ def resolve_region(text: str, *, title: str | None = None, speaker_role: str | N
         return Region(evidence=why)
 
     # 2. units at the speaker's level
-    best, note = _pick(g, _candidates_for(g, level, m), m, strict=False)
+    cands = _candidates_for(g, level, m)
+    best, note = _pick(g, cands, m, strict=False)
+    if not best and level in ("town", "street") and note.startswith("ambiguous"):
+        best, note = _by_raw_ancestor(g, cands, text + (title or ""), note)
     if best:
         u = g.units[best]
         return _region_of(g, best, _fine_level(u), f"{why}; {note}")

@@ -255,3 +255,15 @@ def test_speed_per_document():
     mean_chars = sum(map(len, docs)) / len(docs)
     print(f"{per_doc * 1000:.2f} ms/doc at {mean_chars:.0f} chars")
     assert per_doc < 0.010  # generous bound for slow CI machines; ~1.3 ms measured locally
+
+
+def test_two_character_county_needs_its_parent():
+    text = "在全县经济工作会议上的讲话 县委书记 张三 同志们: 今年全县… 寿县的发展… 淮南… 全县"
+    assert resolve_region(text, speaker_role="县委书记").label == "安徽省 淮南市 寿县"
+    assert resolve_region(text.replace("淮南", ""), speaker_role="县委书记").district is None
+
+
+def test_shared_town_name_resolved_by_a_named_county():
+    text = "在全镇大会上的讲话 镇党委书记 李四 同志们: 全镇… 周庄镇… {} 全镇"
+    assert resolve_region(text.format("江阴"), speaker_role="镇党委书记").label == "江苏省 无锡市 江阴市 周庄镇"
+    assert resolve_region(text.format(""), speaker_role="镇党委书记").town is None
