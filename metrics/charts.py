@@ -48,15 +48,14 @@ def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_ti
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
         margin={"l": 60, "r": 20, "t": top, "b": 40},
-        legend={"title": {"text": legend_title or ""}, "orientation": "h", "yanchor": "bottom", "y": 1.0,
+        legend={"title": {"text": f"{legend_title}：" if legend_title else "", "side": "left"}, "orientation": "h", "yanchor": "bottom", "y": 1.0,
                 "xanchor": "left", "x": 0, "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         colorway=_PALETTE,
+        xaxis={"automargin": True},
+        yaxis={"automargin": True},
+        **({} if legend else {"showlegend": False}),
     )
-    if not legend:
-        fig.update_layout(showlegend=False)
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -211,10 +210,12 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
                 legend=bool(stack))
     if stack:  # the total on top of each stack: small categories stay readable next to a tall one
         totals = tidy.groupby(label, sort=False)["文档数"].sum()
+        notes = []
         for cat, total in totals.items():
             pos = {"y": cat, "x": total, "xanchor": "left", "xshift": 3} if horizontal else {
                 "x": cat, "y": total, "yanchor": "bottom"}
-            fig.add_annotation(**pos, text=str(int(total)), showarrow=False, font={"size": 11})
+            notes.append({**pos, "text": str(int(total)), "showarrow": False, "font": {"size": 11}})
+        fig.update_layout(annotations=notes)  # one call: add_annotation re-validates all earlier ones
     order = list(dict.fromkeys(tidy[label]))  # traces must not reorder the categories
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category", title=None, categoryorder="array",
@@ -340,7 +341,7 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     cat_axis = {"type": "category", "title": None, "categoryorder": "array", "categoryarray": tidy["标签"].tolist()}
     if horizontal:
         fig.update_yaxes(**cat_axis, autorange="reversed", tickfont={"size": 12})
-        fig.update_xaxes(title=unit or "", side="top")
+        fig.update_xaxes(title=unit or "")
     else:
         fig.update_xaxes(**cat_axis, tickangle=-40 if len(tidy) > 8 else 0)
         fig.update_yaxes(title=unit or "")
@@ -484,7 +485,7 @@ def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | 
         fig.add_vline(x=0, line_color="#555", line_width=1)
         fig.update_yaxes(type="category", title=None, autorange="reversed", categoryorder="array",
                          categoryarray=labels, tickfont={"size": 12})
-        fig.update_xaxes(title=diff_title, side="top")
+        fig.update_xaxes(title=diff_title)
     else:
         fig.add_hline(y=0, line_color="#555", line_width=1)
         fig.update_xaxes(type="category", title=None, categoryorder="array", categoryarray=labels)
@@ -958,11 +959,12 @@ def _plain(v):
     return v
 
 
-def display_safe(fig: go.Figure) -> go.Figure:
+def display_safe(fig: go.Figure, inplace: bool = False) -> go.Figure:
     """A copy of ``fig`` whose text (categories, names, hover data, titles) cannot
     carry markup: Plotly renders a subset of HTML (``<a href>``, ``<b>``…) in
-    labels, and document text is untrusted. ``<``/``>`` become ``‹``/``›``."""
-    out = go.Figure(fig)
+    labels, and document text is untrusted. ``<``/``>`` become ``‹``/``›``.
+    ``inplace``: sanitise ``fig`` itself (no copy) — for a figure nobody else holds."""
+    out = fig if inplace else go.Figure(fig)
     for tr in out.data:
         for attr in ("x", "y", "text", "customdata", "name", "hovertext", "labels"):
             if attr in tr and tr[attr] is not None:

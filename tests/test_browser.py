@@ -251,6 +251,8 @@ def test_document_highlight_and_escaping(page, server):
     # pick the 2nd target in the table (row marker column of the grid) → marked and scrolled to
     grid = page.locator(".st-key-doc_t_targets [data-testid='stDataFrameResizable']")
     grid.wait_for(timeout=10_000)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
     bb = grid.bounding_box()
     page.mouse.click(bb["x"] + 14, bb["y"] + 35 + 35 * 1 + 17)
     settle(page)

@@ -141,10 +141,34 @@ def render() -> None:
                          "doc_dl", f"document-{doc_id}")
     with right:
         counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn)}
-        st.html(css() + legend_html(counts) + highlight_html(str(doc.get("text") or ""), spans, selected))
+        text = str(doc.get("text") or "")
         if selected:
-            # our own fixed script (no document content); scrolls the marked item into view
-            st.html(SCROLL_SCRIPT, unsafe_allow_javascript=True)
+            st.html(css() + _excerpt_html(text, spans, selected))
+        body = css() + legend_html(counts) + highlight_html(text, spans, selected)
+        if selected:
+            # Our own fixed script (the document text is escaped, so it carries no markup). It
+            # lives in the same element as the text: it runs whenever that HTML is (re)applied,
+            # after the marked span exists, and scrolls it into view.
+            st.html(body + SCROLL_SCRIPT, unsafe_allow_javascript=True)
+        else:
+            st.html(body)
+
+
+def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 120) -> str:
+    """The selected item with some context, above the full text: visible at once,
+    whether or not the browser scrolls the full text to it."""
+    mine = [sp for sp in spans if sp.item == selected]
+    if not mine:
+        return ""
+    a = max(0, min(sp.start for sp in mine) - context)
+    b = min(len(text), max(sp.end for sp in mine) + context)
+    local = [Span(sp.start - a, sp.end - a, sp.kind, sp.item, sp.note) for sp in spans
+             if sp.start >= a and sp.end <= b]
+    inner = highlight_html(text[a:b], local, selected).replace(' id="sm-sel"', "")
+    inner = inner.replace('<div class="sm-doc">', '<div class="sm-doc sm-excerpt" style="max-height:none">', 1)
+    pos = f"第 {min(sp.start for sp in mine)} 字处"
+    return (f'<div style="font-size:13px;color:#666;margin:0 0 4px">已选条目（{pos}，前后各约 {context} 字）</div>'
+            + ("…" if a > 0 else "") + inner)
 
 
 def _s(v) -> str:

@@ -97,5 +97,7 @@ def highlight_html(text: str, spans: list[Span], selected: str | None = None) ->
 
 SCROLL_SCRIPT = (
     "<script>(function(){var n=0;function go(){var el=document.getElementById('sm-sel');"
-    "if(el){el.scrollIntoView({block:'center'});}else if(n++<20){setTimeout(go,100);}}go();})();</script>"
+    "var box=el&&el.closest('.sm-doc');"
+    "if(el&&box){box.scrollTop+=el.getBoundingClientRect().top-box.getBoundingClientRect().top-box.clientHeight/3;"
+    "box.setAttribute('data-scrolled','1');}else if(n++<30){setTimeout(go,100);}}setTimeout(go,50);})();</script>"
 )

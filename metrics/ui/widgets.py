@@ -281,7 +281,7 @@ def _built(cache_key: str, _build: Builder, _params: dict[str, Any]) -> tuple[pd
     df, fig = _build(_params)
     if df is None or df.empty:
         return df, None
-    return df, display_safe(fig)
+    return df, display_safe(fig, inplace=True)
 
 
 def build_chart(key: str, build: Builder, params: dict[str, Any],
@@ -290,7 +290,7 @@ def build_chart(key: str, build: Builder, params: dict[str, Any],
     besides ``params`` (e.g. the filters and the page's selections)."""
     if deps is None:
         df, fig = build(params)
-        return df, (display_safe(fig) if df is not None and not df.empty else None)
+        return df, (display_safe(fig, inplace=True) if df is not None and not df.empty else None)
     cache_key = repr((key, data.db_key(), deps, sorted(params.items())))
     return _built(cache_key, build, params)
 
