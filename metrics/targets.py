@@ -208,6 +208,19 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                     out.append(replace(t, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart + len(clause) - len(clause.lstrip()),
                                        end=cstart + len(clause)))
                 continue
+            if not aliases and not prev_alias and prev and _CONTINUES.match(clause) and prev[-1].canonical == "other":
+                # "地方财政总收入完成20.67亿元,同比增长28.8%": the growth of the thing just measured
+                last = prev[-1]
+                shift = len(last.indicator)
+                virtual = last.indicator + clause.lstrip()
+                lead = len(clause) - len(clause.lstrip())
+                moved = [replace(q, start=q.start - lead + shift, end=q.end - lead + shift) for q in qs]
+                new = [replace(t, indicator=last.indicator, sentence=text[cstart + lead:cstart + len(clause)],
+                               start=cstart + lead, end=cstart + len(clause))
+                       for t in _clause_targets(text, virtual, cstart - shift + lead, moved, [], cues, section, year)]
+                out.extend(new)
+                prev = new or prev
+                continue
             prev_alias = aliases[-1] if aliases else None
             # Two-level target: "增长7%以上,力争8%" — a clause of only 力争 + number refines the previous one.
             if re.match(r"^\s*(?:力争|争取)(?:达到|实现|增长)?\d", clause) and not aliases and prev and len(qs) == 1:

@@ -43,6 +43,7 @@ CASES = [
     ("到2025年,地区生产总值达到5000亿元。", [("地区生产总值", "other", 5000, 5000, "亿元", "exact", "level", "long_term_target", None)]),
     ("十四五期间,居民收入年均增长6%。", [("居民收入", "disposable_income_growth", 6, 6, "%", "exact", "growth", "long_term_target", None)]),
     ("地区生产总值比上年增长5.2%。", [("地区生产总值", "gdp_growth", 5.2, 5.2, "%", "exact", "growth", "achievement", None)]),
+    ("单位国内生产总值能耗降低2.5%左右。", [("单位国内生产总值能耗", "energy_intensity_reduction", 2.5, 2.5, "%", "about", "reduce", "target", None)]),
     # not numeric targets
     ("城乡居民收入增长与经济增长同步。", []),
     ("一般公共预算收入实现正增长。", []),
@@ -71,3 +72,11 @@ def test_same_value_as_result_and_target_keeps_two_sentences():
 def test_chinese_numerals_with_markers():
     rows = extract_targets(REVIEW + "洋葱种植面积较去年压缩了三千八百余亩。\n", year=2013)
     assert [(t.low, t.unit, t.qualifier, t.direction, t.kind) for t in rows] == [(3800.0, "亩", "at_least", "reduce", "achievement")]
+
+
+def test_growth_continues_the_quantity_just_measured():
+    text = REVIEW + "地方财政总收入完成20.67亿元,同比增长28.8%。\n" + PLAN
+    rows = extract_targets(text, year=2013)
+    assert [(t.indicator, t.low, t.unit, t.direction, t.kind) for t in rows] == [
+        ("地方财政总收入", 20.67, "亿元", "level", "achievement"), ("地方财政总收入", 28.8, "%", "growth", "achievement")]
+    assert [text[t.value_start:t.value_end] for t in rows] == ["20.67亿元", "28.8%"]

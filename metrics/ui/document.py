@@ -21,7 +21,7 @@ COLUMN_NAMES = {
     "start": "位置", "phrase": "原文", "n": "声明", "found": "实际", "mismatch": "不符",
 }
 TABLES = {  # key -> (tab label, item prefix)
-    "doc_t_targets": ("数字目标", "target"),
+    "doc_t_targets": ("数字（目标·完成）", "target"),
     "doc_t_outline": ("任务提纲", "task"),
     "doc_t_slogans": ("提法命中", "slogan"),
     "doc_t_declared": ("声明数量", "declared"),
@@ -137,7 +137,7 @@ def render() -> None:
                              on_select=lambda k=key: _on_select(k), selection_mode="single-row", height=320)
         st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
         with st.container(key="card-doc-facts"):
-            download_row({"元数据": meta, "数字目标": tg, "提纲": ol, "提法命中": mn, "声明数量": dc}, ctx,
+            download_row({"元数据": meta, "数字": tg, "提纲": ol, "提法命中": mn, "声明数量": dc}, ctx,
                          "doc_dl", f"document-{doc_id}")
     with right:
         counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn)}
