@@ -13,6 +13,7 @@ checked before any member is expanded, and undecodable bytes are refused, not gu
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,7 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
         text, encoding = decode_bytes(data)
         fmt = "txt"
     text = normalise_line_ends(text)
-    if sum(1 for ch in text if not ch.isspace()) < limits.min_chars:
+    if len(_SPACE.sub("", text)) < limits.min_chars:
         raise ReadError("file holds no text (empty or whitespace only)")
     return RawDocument(source=source, file_name=path.name, file_format=fmt, encoding=encoding, text=text)
 
@@ -90,9 +91,11 @@ def normalise_line_ends(text: str) -> str:
     'a\nb\ncd'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text[:1_000_000]) or "\x00" in text:
-        text = "".join(ch for ch in text if ord(ch) >= 32 or ch in "\n\t")
-    return text
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile(r"\s+")
 
 
 _BOMS = (
