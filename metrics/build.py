@@ -333,7 +333,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
         try:
             if incremental and db_path.exists():
                 shutil.copyfile(db_path, tmp)
-            con = duckdb.connect(str(tmp), config={"memory_limit": "1GB", "threads": 2})
+            con = duckdb.connect(str(tmp), config={"memory_limit": "512MB", "threads": 2})
             try:
                 con.execute(schema_sql())
                 known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
