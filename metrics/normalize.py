@@ -20,6 +20,8 @@ for _code in range(0xFF01, 0xFF5F):  # full-width ASCII block
     _TABLE[_code] = chr(_code - 0xFEE0)
 _TABLE[0x3000] = " "          # ideographic space
 _TABLE[0x00A0] = " "
+for _space in (*range(0x2000, 0x200B), 0x202F, 0x205F):  # en/em/thin … spaces
+    _TABLE[_space] = " "
 for _dash in ("\u2013", "\u2014", "\u2015", "\u2012", "\u2212", "\uff5e", "\u301c"):
     _TABLE[ord(_dash)] = "—" if _dash not in ("\uff5e", "\u301c") else "~"
 _TABLE[0xFF5E] = "~"

@@ -34,10 +34,15 @@ _CN_NUM = rf"[{CN}]{{1,3}}"
 
 # style -> (rank in the usual hierarchy, regex). Line-initial styles first.
 LINE_STYLES = [
-    ("cn_comma", 1, re.compile(rf"^[ \t]*(?P<m>(?P<n>{_CN_NUM})[、.．])")),
-    ("cn_paren", 2, re.compile(rf"^[ \t]*(?P<m>\((?P<n>{_CN_NUM})\))")),
-    ("arabic_dot", 3, re.compile(r"^[ \t]*(?P<m>(?P<n>\d{1,2})[、.．](?!\d))")),
-    ("arabic_paren", 4, re.compile(r"^[ \t]*(?P<m>\((?P<n>\d{1,2})\))")),
+    ("cn_comma", 1, re.compile(rf"^[^\S\n]*(?P<m>(?P<n>{_CN_NUM})[、.．])")),
+    ("cn_paren", 2, re.compile(rf"^[^\S\n]*(?P<m>\((?P<n>{_CN_NUM})\))")),
+    ("arabic_dot", 3, re.compile(r"^[^\S\n]*(?P<m>(?P<n>\d{1,2})[、.．](?!\d))")),
+    ("arabic_paren", 4, re.compile(r"^[^\S\n]*(?P<m>\((?P<n>\d{1,2})\))")),
+]
+_AFTER_STOP = r"(?:^|(?<=[。!！?？;；:：—]))\s*"
+FLAT_STYLES = [
+    ("cn_comma", 1, re.compile(rf"{_AFTER_STOP}(?P<m>(?P<n>{_CN_NUM})、)")),
+    ("cn_paren", 2, re.compile(rf"{_AFTER_STOP}(?P<m>\((?P<n>{_CN_NUM})\))")),
 ]
 _CLAUSE_START = r"(?:^|(?<=[。;；:：,，!！?？\n\s”\"]))"
 INLINE_STYLES = [
@@ -103,6 +108,13 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
                     items.append((pos + m.start("m"), style, rank, m.group("m"), ordinal))
                 break
         pos += len(line) + 1
+    if text.count("\n") * 3000 < len(text):
+        # line breaks lost in scraping: headings sit after a full stop instead of at a line start
+        for style, rank, rx in FLAT_STYLES:
+            for m in rx.finditer(text):
+                ordinal = _ordinal(style, m.group("n"))
+                if ordinal:
+                    items.append((m.start("m"), style, rank, m.group("m"), ordinal))
     for style, rank, rx in INLINE_STYLES:
         for m in rx.finditer(text):
             ordinal = _ordinal(style, m.group("n"))
@@ -251,9 +263,10 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             if found != n or m.group("qverb") not in ("做好", "抓好"):
                 continue
         else:
-            # a quoted formula declares items only when an enumeration follows at once
+            # a quoted formula declares items only when an enumeration of that many follows at
+            # once; a run of another length belongs to something else (no mismatch is claimed)
             found = _count_run_after(outline, end, window=60)
-            if found is None:
+            if found != n:
                 continue
         out.append(Declared(text[start:end], n, found, found != n, start, end))
     for rx in (PROJECTS_RE, SUMMARY_RE):
@@ -262,7 +275,7 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             if not n or n < 2 or n > 30 or any(d.start <= m.start() < d.end + 2 for d in out):
                 continue
             start, end = _clause_start(text, m.start()), m.end()
-            found = _count_run_after(outline, end, window=30) if rx is PROJECTS_RE else None
+            found = _count_run_after(outline, end, window=12) if rx is PROJECTS_RE else None
             if rx is PROJECTS_RE and found is None:
                 continue  # "省下达25件民生实事" mentions projects without listing them
             out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end))
