@@ -97,6 +97,7 @@ def _sections(text: str, outline: list[OutlineItem]) -> list[tuple[int, str]]:
     # Work reports often open the plan part without a numbered heading: "今年政府工作的总体要求…"
     plan_re = re.compile(r"\n[^\n]{0,30}?(?:(?:今年|明年|20\d\d年)(?:政府工作|工作|经济社会发展|全市|全区|全县)?的?(?:总体要求|主要预期目标|主要目标|预期目标)|主要预期目标是)")
     plans = [m.start() for m in plan_re.finditer(text)]
+    plans += [m.start() for m in re.finditer(r"(?:今年|明年|20\d\d年)[^。\n]{0,20}?(?:主要预期目标|主要目标)(?:是|为)[:：]|(?<=[。\n])主要预期目标(?:是|为)[:：]", text)]
     out.extend((p, "plan") for p in plans)
     # In a work report, what comes before the plan part is the review of last year.
     first_plan = min([s for s, k in out if k == "plan"], default=None)
@@ -301,8 +302,8 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                 indicator, canonical = a[2], a[3]
                 if ind.unit == "%":
                     unit_ok = q.unit in ("%", "个百分点", "‰")
-                else:
-                    unit_ok = q.unit == ind.unit or q.unit.endswith(ind.unit[-1:])
+                else:  # "万吨|亿斤": any listed unit, or the same base unit with another magnitude
+                    unit_ok = any(q.unit == u or q.unit.endswith(u[-1:]) for u in ind.unit.split("|"))
                 if ind.direction in ("growth", "reduce") and not any(v in between for v in GROWTH_VERBS + REDUCE_VERBS) and not a[2].endswith("增收"):
                     unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
                 if not unit_ok:
@@ -346,10 +347,15 @@ _FUTURE_SENTENCE = re.compile(r"预期目标|主要目标|目标是|力争|确�
 class _SentenceCues:
     years: tuple[int, ...]
     future: bool
+    target_list: bool  # the sentence introduces the year's targets: "主要预期目标是:"
+
+
+_TARGET_LIST = re.compile(r"(?:预期目标|主要目标|目标任务)(?:是|为)[:：]?")
 
 
 def _sentence_cues(sentence: str) -> _SentenceCues:
-    return _SentenceCues(tuple(int(y) for y in YEAR_RE.findall(sentence)), bool(_FUTURE_SENTENCE.search(sentence)))
+    return _SentenceCues(tuple(int(y) for y in YEAR_RE.findall(sentence)), bool(_FUTURE_SENTENCE.search(sentence)),
+                         bool(_TARGET_LIST.search(sentence)))
 
 
 def _kind(cues: _SentenceCues, clause: str, section: str, year: int | None) -> str:
@@ -358,6 +364,8 @@ def _kind(cues: _SentenceCues, clause: str, section: str, year: int | None) -> s
         return "long_term_target"
     if year and any(y < year for y in years) and not _FUTURE.search(clause):
         return "achievement"
+    if cues.target_list and not re.search(r"完成|实现了|达到了", clause):
+        return "target"  # "主要预期目标是:地区生产总值同比增长8%左右,…"
     if section == "review":
         return "achievement"
     if _PAST.search(clause) and not _FUTURE.search(clause):
