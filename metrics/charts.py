@@ -579,6 +579,18 @@ def doc_labels(docs: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=docs.index)
 
 
+def _with_task_label(docs: pd.DataFrame, by: str, label: str) -> pd.DataFrame:
+    """A copy of docs with a column ``label`` naming each row's document, region or year."""
+    d = docs.copy()
+    if by == "document":
+        d[label] = doc_labels(d)
+    elif by == "region":
+        d[label] = d["region"].astype(str)
+    else:
+        d[label] = d["year"].map(_year_str)
+    return d
+
+
 def task_counts(docs: pd.DataFrame, by: str = "document", top_n: int | None = None) -> tuple[pd.DataFrame, go.Figure]:
     """Top-level sections and enumerated items (and declared mismatches) per document/region/year.
     Region and year rows are means per document. ``top_n`` keeps the documents/regions
@@ -589,13 +601,7 @@ def task_counts(docs: pd.DataFrame, by: str = "document", top_n: int | None = No
     cols = [label, "文档数", "一级部分", "列举事项", "声明不符"]
     if docs.empty:
         return pd.DataFrame(columns=cols), empty_figure()
-    d = docs.copy()
-    if by == "document":
-        d[label] = doc_labels(d)
-    elif by == "region":
-        d[label] = d["region"].astype(str)
-    else:
-        d[label] = d["year"].map(_year_str)
+    d = _with_task_label(docs, by, label)
     g = d.groupby(label, sort=False)
     tidy = pd.DataFrame({
         "文档数": g.size(),
@@ -636,13 +642,7 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
     cols = [label, "提纲层级", "条目数"]
     if outline_df.empty or docs.empty:
         return pd.DataFrame(columns=cols), empty_figure()
-    d = docs.copy()
-    if by == "document":
-        d[label] = doc_labels(d)
-    elif by == "region":
-        d[label] = d["region"].astype(str)
-    else:
-        d[label] = d["year"].map(_year_str)
+    d = _with_task_label(docs, by, label)
     per_doc = outline_df.groupby(["doc_id", "outline_level"]).size().rename("n").reset_index()
     per_doc = per_doc.merge(d[["doc_id", label]], on="doc_id")
     n_docs = d.groupby(label).size()
