@@ -89,3 +89,10 @@ def test_numbered_formulas_are_discovered(results):
     formulas = {s["text"] for s in results["000_c640d4500c71a10a"][1]["slogans"] if s["kind"] == "formula"}
     assert {"四个意识", "1+3", "9+N", "三个关系"} <= formulas
     assert "五心工程" in {s["text"] for s in results["003_49f5c10d9eda79ac"][1]["slogans"] if s["kind"] == "formula"}
+
+
+def test_slogan_dictionary_has_no_phrase_that_is_another_ones_variant():
+    from metrics.lexicon import slogans
+    texts = {s.text for s in slogans()}
+    variants = {v for s in slogans() for v in s.variants}
+    assert not texts & variants and len(texts) == len(slogans())
