@@ -274,3 +274,11 @@ def test_manifest_overrides_are_marked(tmp_path):
     row = con.execute("SELECT year, year_source, overrides FROM documents WHERE file_name = ?", ["000_c640d4500c71a10a.txt"]).fetchone()
     assert row[0] == 2018 and row[1] == "override" and json.loads(row[2]) == ["district", "level", "year"]
     assert con.execute("SELECT count(*) FROM documents WHERE overrides IS NULL").fetchone()[0] == 4
+
+
+def test_file_count_limit(tmp_path):
+    db = tmp_path / "n.duckdb"
+    proc = run_cli("build", DATA / "seeds", "--db", db, "--max-files", "3", "--quiet")
+    assert proc.returncode == 1
+    assert proc.stderr.count("not read: over the limit of 3 files per build") == 2
+    assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM documents").fetchone()[0] == 3
