@@ -25,7 +25,7 @@ import ahocorasick
 
 from .lexicon import indicators
 from .quantities import CLASSIFIERS, Quantity, find_quantities
-from .tasks import OutlineItem
+from .tasks import OutlineItem, build_outline
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,6 @@ def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-CLAUSE_SPLIT = re.compile(r"[。;；!！?？\n,，:：]")
 REVIEW_HEADING = re.compile(r"回顾|过去一年|过去五年|过去的一年|主要成绩|工作成效|取得的成绩|成绩|总结|上半年|前一阶段|去年|\d{4}年工作")
 PLAN_HEADING = re.compile(r"安排|目标|任务|总体要求|今年|明年|主要工作|重点工作|意见|要求|建议|打算|思路|举措|措施|抓好|加快|推进|强化|切实|着力|坚持|确保|全面完成")
 
@@ -162,8 +161,6 @@ _PAREN_RE = re.compile(r"\([^()]*\)")
 
 def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None) -> list[Target]:
     """All numeric targets and results in a (folded) text."""
-    from .tasks import build_outline
-
     if outline is None:
         outline = build_outline(text)
     sections = _sections(text, outline)
