@@ -199,23 +199,13 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             prev_pair = bool(_PAIR.search(clause) and "分别" in clause)
             # "地区生产总值增长20%,达到282亿元": the level value continues the previous clause's indicator
             if not aliases and prev_alias and _CONTINUES.match(clause):
-                shift = len(prev_alias[2]) + 1
-                virtual = prev_alias[2] + ":" + clause
-                for t in _clause_targets(text, virtual, cstart - shift, [replace(q, start=q.start + shift, end=q.end + shift) for q in qs],
-                                         [(0, len(prev_alias[2]), prev_alias[2], prev_alias[3])], cues, section, year):
-                    out.append(replace(t, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart + len(clause) - len(clause.lstrip()),
-                                       end=cstart + len(clause)))
+                name = prev_alias[2]
+                out.extend(_continued(text, clause, cstart, qs, name + ":", [(0, len(name), name, prev_alias[3])], cues, section, year))
                 continue
             if not aliases and not prev_alias and prev and _CONTINUES.match(clause) and prev[-1].canonical == "other":
                 # "地方财政总收入完成20.67亿元,同比增长28.8%": the growth of the thing just measured
-                last = prev[-1]
-                shift = len(last.indicator)
-                virtual = last.indicator + clause.lstrip()
-                lead = len(clause) - len(clause.lstrip())
-                moved = [replace(q, start=q.start - lead + shift, end=q.end - lead + shift) for q in qs]
-                new = [replace(t, indicator=last.indicator, sentence=text[cstart + lead:cstart + len(clause)],
-                               start=cstart + lead, end=cstart + len(clause))
-                       for t in _clause_targets(text, virtual, cstart - shift + lead, moved, [], cues, section, year)]
+                name = prev[-1].indicator
+                new = [replace(t, indicator=name) for t in _continued(text, clause, cstart, qs, name, [], cues, section, year)]
                 out.extend(new)
                 prev = new or prev
                 continue
@@ -230,6 +220,17 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             out.extend(new)
             prev = new or prev
     return out
+
+
+def _continued(text, clause, cstart, qs, prefix, aliases, cues, section, year):
+    """Targets of a clause that continues the previous one ("…,达到282亿元"): the clause is read
+    with the previous indicator as ``prefix``; evidence spans stay on the clause itself."""
+    lead = len(clause) - len(clause.lstrip())
+    shift = len(prefix) - lead
+    moved = [replace(q, start=q.start + shift, end=q.end + shift) for q in qs]
+    start, end = cstart + lead, cstart + len(clause)
+    return [replace(t, sentence=text[start:end], start=start, end=end)
+            for t in _clause_targets(text, prefix + clause.lstrip(), cstart - shift, moved, aliases, cues, section, year)]
 
 
 _PAIR = re.compile(r"(?:城镇和农村|城乡)(?:常住)?居民(?:人均)?(?:可支配)?收入")
