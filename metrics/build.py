@@ -85,7 +85,6 @@ class BuildReport:
     added: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
     bytes_read: int = 0
     seconds: float = 0.0
     stage_seconds: dict = field(default_factory=dict)
@@ -98,7 +97,6 @@ class BuildReport:
         return {"db": str(self.db_path), "documents_added": self.added,
                 "failures": [{"source": s, "reason": r} for s, r in self.failures],
                 "duplicates": [{"doc_id": d, "source": s} for d, s in self.duplicates],
-                "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
                 "bytes_read": self.bytes_read, "seconds": round(self.seconds, 3)}
 
 
