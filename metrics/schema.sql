@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS documents (
     declared_mismatches INTEGER NOT NULL,
     n_targets          INTEGER NOT NULL,
     n_slogans          INTEGER NOT NULL,      -- total dictionary slogan hits
-    text               VARCHAR NOT NULL,      -- original text shown to users
+    -- original text shown to users; stored uncompressed: DuckDB decompresses a whole
+    -- segment to return one compressed text (55-75 ms at 10k documents), 2 ms uncompressed
+    text               VARCHAR USING COMPRESSION uncompressed NOT NULL,
     rules_version      VARCHAR NOT NULL,
     built_at           TIMESTAMP NOT NULL
 );

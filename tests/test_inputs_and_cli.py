@@ -282,3 +282,37 @@ def test_file_count_limit(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.count("not read: over the limit of 3 files per build") == 2
     assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+
+
+def test_batch_analysis_equals_one_by_one():
+    """analyze_many runs the components stage by stage; every fact is the same as analyze's."""
+    from metrics.analyze import analyze_many
+
+    paths = [SEED, DATA / "hailar-district-reports" / "2016.txt", DATA / "docx" / "北京.docx"]
+    items = [(read_document(p).text, p.name, None) for p in paths]
+    batch = analyze_many(items)
+    for (text, source, _), a in zip(items, batch):
+        assert a.to_json() == analyze(text, source=source).to_json()
+
+
+def test_analyser_crash_in_a_batch_fails_only_that_file(tmp_path, monkeypatch):
+    """A bug that raises on one document is reported for that file; the others of the batch are kept."""
+    import metrics.analyze as analyze_mod
+    from metrics.build import process_files
+
+    real = analyze_mod.extract_targets
+
+    def flaky(text, *args, **kwargs):
+        if "炸弹" in text:
+            raise ValueError("boom")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(analyze_mod, "extract_targets", flaky)
+    names = ["a.txt", "bad.txt", "c.txt"]
+    for name in names:
+        body = "炸弹。力争地区生产总值增长6%。" if name == "bad.txt" else f"{name}:力争地区生产总值增长6%。"
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    out = process_files([(str(tmp_path / n), n, {}, Limits()) for n in names])
+    assert [o[0] for o in out] == names
+    assert out[1][1] is None and out[1][2] == "analysis failed: ValueError: boom"
+    assert [o[1]["targets"][0][4] for o in (out[0], out[2])] == [6.0, 6.0]
