@@ -89,6 +89,7 @@ class BuildReport:
     bytes_read: int = 0
     seconds: float = 0.0
     stage_seconds: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -431,6 +432,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 info = {"schema_version": str(SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
                         "built_at": built_at.isoformat(), "n_documents": str(n_docs)}
                 con.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", list(info.items()))
+                con.execute("SET memory_limit = '1GB'")  # the workers are gone: sort and index with more
                 if not incremental:
                     # targets sorted by indicator: the dashboard's per-indicator queries skip row groups
                     con.execute("CREATE TEMP TABLE _sorted AS SELECT * FROM targets ORDER BY canonical, kind, doc_id, idx")
@@ -438,7 +440,10 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     con.execute("INSERT INTO targets SELECT * FROM _sorted")
                     con.execute("DROP TABLE _sorted")
                 for table in ("targets", "outline", "declared_counts", "slogans", "slogan_mentions", "keywords"):
-                    con.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
+                    try:  # an ART index must fit in memory; without it one-document lookups scan
+                        con.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
+                    except duckdb.OutOfMemoryException:
+                        report.warnings.append(f"index on {table}.doc_id skipped: not enough memory")
                 con.execute("CHECKPOINT")
                 report.stage_seconds["insert_final"] = time.perf_counter() - t_ins
             finally:

@@ -643,7 +643,10 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
     if outline_df.empty or docs.empty:
         return pd.DataFrame(columns=cols), empty_figure()
     d = _with_task_label(docs, by, label)
-    per_doc = outline_df.groupby(["doc_id", "outline_level"]).size().rename("n").reset_index()
+    if "n" in outline_df.columns:  # already counted per document and level (queries.outline_counts)
+        per_doc = outline_df[["doc_id", "outline_level", "n"]]
+    else:
+        per_doc = outline_df.groupby(["doc_id", "outline_level"]).size().rename("n").reset_index()
     per_doc = per_doc.merge(d[["doc_id", label]], on="doc_id")
     n_docs = d.groupby(label).size()
     agg = per_doc.groupby([label, "outline_level"])["n"].sum().reset_index()
@@ -689,7 +692,10 @@ def slogan_matrix(slogans_df: pd.DataFrame, docs: pd.DataFrame, group: str = "re
         return pd.DataFrame(columns=["地区", "提法", "出现次数", "每万字次数"])
     d = docs.assign(_g=docs[group].fillna("未知").astype(str))
     chars = d.groupby("_g")["n_chars"].sum()
-    s = slogans_df.merge(d[["doc_id", "_g"]], on="doc_id")
+    if "doc_id" in slogans_df.columns:
+        s = slogans_df.merge(d[["doc_id", "_g"]], on="doc_id")
+    else:  # already summed per group (queries.slogan_groups)
+        s = slogans_df.assign(_g=slogans_df[group].fillna("未知").astype(str))
     g = s.groupby(["_g", "text"])["count"].sum().reset_index()
     g["每万字次数"] = (g["count"] / g["_g"].map(chars) * 10000).round(3)
     return g.rename(columns={"_g": "地区", "text": "提法", "count": "出现次数"})
@@ -820,13 +826,17 @@ def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.Da
     if slogans_df.empty:
         return pd.DataFrame(columns=cols), empty_figure()
     kind_label = {"formula": "数字提法", "quoted": "引号短语", "dictionary": "词典提法"}
-    g = slogans_df.groupby(["text", "kind"]).agg(
-        文档数=("doc_id", "nunique"), 出现次数=("count", "sum"), 地区数=("region", "nunique"),
-        地区=("region", lambda s: "、".join(sorted(set(map(str, s)))[:8])),
-    ).reset_index()
+    if "n_docs" in slogans_df.columns:  # already aggregated (queries.discovered)
+        g = slogans_df.rename(columns={"n_docs": "文档数", "count": "出现次数", "n_regions": "地区数",
+                                       "regions": "地区"})
+    else:
+        g = slogans_df.groupby(["text", "kind"]).agg(
+            文档数=("doc_id", "nunique"), 出现次数=("count", "sum"), 地区数=("region", "nunique"),
+            地区=("region", lambda s: "、".join(sorted(set(map(str, s)))[:8])),
+        ).reset_index()
     g["类别"] = g["kind"].map(lambda k: kind_label.get(k, k))
     tidy = g.rename(columns={"text": "提法"})[cols].sort_values(
-        ["文档数", "出现次数", "提法"], ascending=[False, False, True]).head(top_n).reset_index(drop=True)
+        ["文档数", "出现次数", "提法", "类别"], ascending=[False, False, True, True]).head(top_n).reset_index(drop=True)
     fig = go.Figure()
     for i, (k, part) in enumerate(tidy.groupby("类别", sort=True)):
         fig.add_bar(y=part["提法"], x=part["文档数"], orientation="h", name=str(k),
@@ -849,13 +859,21 @@ def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tupl
     cols = ["关键词", "本地区平均权重", "其他地区平均权重", "区分度", "本地区文档数"]
     if kw.empty or region not in set(kw["region"]):
         return pd.DataFrame(columns=cols), empty_figure()
-    n_in = kw.loc[kw["region"] == region, "doc_id"].nunique()
-    n_out = kw.loc[kw["region"] != region, "doc_id"].nunique()
-    inside = kw[kw["region"] == region].groupby("word").agg(w=("weight", "sum"), n=("doc_id", "nunique"))
+    if "region_docs" in kw.columns:  # already summed per word and region (queries.keyword_groups)
+        docs_per_region = kw.groupby("region")["region_docs"].first()
+        n_in = int(docs_per_region[region])
+        n_out = int(docs_per_region.sum()) - n_in
+        inside = kw[kw["region"] == region].groupby("word").agg(w=("weight", "sum"), n=("n_docs", "sum"))
+        median = float(kw["median_weight"].iloc[0])
+    else:
+        n_in = kw.loc[kw["region"] == region, "doc_id"].nunique()
+        n_out = kw.loc[kw["region"] != region, "doc_id"].nunique()
+        inside = kw[kw["region"] == region].groupby("word").agg(w=("weight", "sum"), n=("doc_id", "nunique"))
+        median = float(kw["weight"].median())
     outside = kw[kw["region"] != region].groupby("word")["weight"].sum()
     w_in = inside["w"] / max(n_in, 1)
     w_out = outside.reindex(inside.index).fillna(0) / max(n_out, 1)
-    eps = max(float(kw["weight"].median()) * 0.05, 1e-6)
+    eps = max(median * 0.05, 1e-6)
     score = np.log2((w_in + eps) / (w_out + eps))
     tidy = pd.DataFrame({
         "关键词": inside.index, "本地区平均权重": w_in.round(4).values,

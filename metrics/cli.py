@@ -87,6 +87,8 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
         click.echo(f"{source}: {reason}", err=True)
     for doc_id, source in report.duplicates:
         click.echo(f"{source}: duplicate of document {doc_id}, not added again", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:

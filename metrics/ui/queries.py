@@ -182,6 +182,75 @@ def slogans(con, f: Filters, kinds: tuple[str, ...] = ("dictionary",)) -> pd.Dat
     )
 
 
+# ---------------------------------------------------------------- aggregated in SQL
+# The pages below chart sums over groups; summing in DuckDB sends a few thousand rows to
+# pandas instead of one row per document and fact (millions at 100,000 documents).
+def outline_counts(con, f: Filters) -> pd.DataFrame:
+    """Outline items per document and outline level."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT o.doc_id, o.level AS outline_level, count(*) AS n
+            FROM outline o JOIN documents d ON d.doc_id = o.doc_id
+            WHERE {w} GROUP BY o.doc_id, o.level ORDER BY o.doc_id, o.level""",
+        p,
+    )
+
+
+def slogan_groups(con, f: Filters) -> pd.DataFrame:
+    """Dictionary slogan hits summed per slogan, region, province and year (``n_docs``: documents with a hit)."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT s.text, d.year, coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region, d.province,
+                   sum(s.count)::BIGINT AS count, count(*) AS n_docs
+            FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
+            WHERE {w} AND s.kind = 'dictionary'
+            GROUP BY ALL ORDER BY region, d.year NULLS LAST, s.text""",
+        p,
+    )
+
+
+def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
+    """The ``per_kind`` formulas and quoted phrases found in the most documents, per kind, with
+    hits, region count and up to eight region names."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""WITH g AS (
+                SELECT s.text, s.kind, count(*) AS n_docs, sum(s.count)::BIGINT AS count,
+                       count(DISTINCT coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')) AS n_regions,
+                       array_to_string(list_slice(list_sort(list(DISTINCT coalesce(nullif(d.region, ''),
+                           '{UNKNOWN_REGION}'))), 1, 8), '、') AS regions
+                FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
+                WHERE {w} AND s.kind IN ('formula', 'quoted')
+                GROUP BY s.text, s.kind)
+            SELECT * FROM g
+            QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n_docs DESC, count DESC, text) <= ?
+            ORDER BY n_docs DESC, count DESC, text""",
+        p + [per_kind],
+    )
+
+
+def keyword_groups(con, f: Filters) -> pd.DataFrame:
+    """Keyword weights summed per word and region; ``region_docs``: the region's documents with
+    keywords; ``median_weight``: the median weight over all the filtered keywords."""
+    w, p = _where(f)
+    region = f"coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')"
+    return q(
+        con,
+        f"""WITH k AS (
+                SELECT k.doc_id, k.word, k.weight, {region} AS region
+                FROM keywords k JOIN documents d ON d.doc_id = k.doc_id WHERE {w}),
+            r AS (SELECT region, count(DISTINCT doc_id) AS region_docs FROM k GROUP BY region)
+            SELECT k.word, k.region, sum(k.weight) AS weight, count(*) AS n_docs, r.region_docs,
+                   (SELECT median(weight) FROM k) AS median_weight
+            FROM k JOIN r USING (region)
+            GROUP BY k.word, k.region, r.region_docs ORDER BY k.region, k.word""",
+        p,
+    )
+
+
 def keywords(con, f: Filters) -> pd.DataFrame:
     w, p = _where(f)
     return q(

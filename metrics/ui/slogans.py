@@ -19,8 +19,8 @@ def render() -> None:
         return
     f = ctx.filters
     docs = data.query("documents", f)
-    sl = data.query("slogans", f, ("dictionary",))
-    found = data.query("slogans", f, ("formula", "quoted"))
+    sl = data.query("slogan_groups", f)   # summed per slogan, region and year in SQL
+    found = data.query("discovered", f)   # the most widespread formulas and quoted phrases
     if sl.empty and found.empty:
         st.info("当前筛选下的文档中没有识别出提法。")
         return
@@ -70,7 +70,7 @@ def render() -> None:
                    "top": st.slider("条数", 10, 60, 25, step=5, key="sl_found_top")}, deps=f,
                empty_msg="没有发现词典外的提法。")
 
-    kw = data.query("keywords", f)
+    kw = data.query("keyword_groups", f)
     regions = sorted(kw["region"].unique().tolist()) if len(kw) else []
 
     def kw_controls() -> dict:

@@ -17,7 +17,7 @@ def render() -> None:
     if ctx is None:
         return
     docs = data.query("documents", ctx.filters)
-    outline = data.query("outline", ctx.filters)
+    outline = data.query("outline_counts", ctx.filters)
     declared = data.query("declared", ctx.filters, False)
 
     m = st.columns(4)
