@@ -131,11 +131,6 @@ def sidecar_overrides(path: Path, manifest: dict[str, dict]) -> dict:
 
 # ---------------------------------------------------------------- per-file work (worker)
 
-def process_file(job: tuple[str, str, dict, Limits]) -> tuple[str, dict | None, str | None, int]:
-    """Read and analyse one file. Returns (source, rows, error, bytes). Never raises."""
-    return process_files([job])[0]
-
-
 def _read(job: tuple[str, str, dict, Limits]):
     """(raw document or None, error or None, bytes) for one job."""
     path_s, source, overrides, limits = job
@@ -181,10 +176,10 @@ def process_files(jobs: list[tuple[str, str, dict, Limits]]) -> list[tuple[str, 
     Never raises: if the batch fails, each document is analysed alone so only the bad one fails."""
     read = [_read(job) for job in jobs]
     ok = [i for i, (raw, _, _) in enumerate(read) if raw is not None]
-    items = [(read[i][0].text, jobs[i][1], jobs[i][2]) for i in ok]
+    items = {i: (read[i][0].text, jobs[i][1], jobs[i][2]) for i in ok}
     analyses: dict[int, Analysis | str] = {}
-    for batch in _batches(ok, [len(item[0]) for item in items]):
-        sub = [items[ok.index(i)] for i in batch]
+    for batch in _batches(ok, [len(items[i][0]) for i in ok]):
+        sub = [items[i] for i in batch]
         try:
             analyses.update(zip(batch, analyze_many(sub)))
         except Exception:  # noqa: BLE001 — isolate the document that fails
