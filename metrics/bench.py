@@ -337,10 +337,11 @@ def summarise_build(res: dict, n_bytes: int, workers: int, db: Path) -> dict:
 # frequent registry indicator.
 def view_calls(f, did: str, ind: str) -> dict[str, list[tuple[str, tuple]]]:
     return {
-        "overview": [("count_docs", (f,)), ("documents", (f,)), ("target_kinds", (f,)), ("declared", (f, True))],
-        "targets": [("indicator_counts", (f, "target")), ("indicator_counts", (f, None)), ("targets", (f, ind, None))],
-        "tasks": [("documents", (f,)), ("outline_counts", (f,)), ("declared", (f, False))],
-        "slogans": [("documents", (f,)), ("slogan_groups", (f,)), ("discovered", (f,)), ("keyword_groups", (f,))],
+        "overview": [("count_docs", (f,)), ("doc_groups", (f,)), ("target_kinds", (f,)), ("declared", (f, True)),
+                     ("docs_missing", (f,)), ("failures", ()), ("duplicates", ())],
+        "targets": [("indicator_counts", (f,)), ("targets", (f, ind, None))],
+        "tasks": [("task_docs", (f,)), ("outline_counts", (f,)), ("declared_stats", (f,)), ("declared", (f, True))],
+        "slogans": [("doc_groups", (f,)), ("slogan_groups", (f,)), ("discovered", (f,)), ("keyword_groups", (f,))],
         "document": [("document", (did,)), ("doc_targets", (did,)), ("doc_outline", (did,)),
                      ("doc_mentions", (did,)), ("doc_declared", (did,))],
     }
@@ -385,17 +386,27 @@ def time_queries(db: Path, runs: int = QUERY_RUNS, seed: int = SEED) -> dict:
         out = {}
         for view in QUERIES:
             times, rows = [], 0
+            each: dict[str, list[float]] = {}
             for i in range(runs + 1):  # the first run is reported separately (cold)
                 todo = calls(view)
-                t0 = time.perf_counter()
-                for name, args in todo:
+                total = 0.0
+                for k, (name, args) in enumerate(todo):
+                    t0 = time.perf_counter()
                     res = getattr(queries, name)(con, *args)
+                    dt_ = time.perf_counter() - t0
+                    total += dt_
+                    if i:  # per query, named by function (and position when a view calls one twice)
+                        same = sum(n == name for n, _ in todo) > 1
+                        each.setdefault(f"{name}#{k}" if same else name, []).append(dt_)
                     rows += len(res) if hasattr(res, "__len__") else 1
-                times.append(time.perf_counter() - t0)
+                times.append(total)
             warm = times[1:]
+            per_query = {k: _percentile(v, 0.95) * 1000 for k, v in each.items()}
+            slowest = max(per_query.items(), key=lambda kv: kv[1])
             out[view] = {"first_ms": times[0] * 1000, "p50_ms": _percentile(warm, 0.5) * 1000,
                          "p95_ms": _percentile(warm, 0.95) * 1000, "runs": len(warm), "queries": len(todo),
-                         "avg_rows": rows / len(times)}
+                         "avg_rows": rows / len(times), "query_p95_ms": per_query,
+                         "slowest_query": slowest[0], "slowest_query_p95_ms": slowest[1]}
         out["_meta"] = {"fetch": "df", "canonical": canonical, "years": [lo_y, hi_y]}
         return out
     finally:
@@ -555,21 +566,25 @@ def render_markdown(r: dict) -> str:
     L.append("")
     L.append(f"### Dashboard query latency (ms, {QUERY_RUNS} runs after one cold run, read-only connection)")
     L.append("")
+    calls = view_calls(None, "", "")
     L.append("Per view, the sum of the page's own data queries (`metrics.ui.queries`, results as DataFrames) "
-             "under a random year filter: overview = count_docs + documents + target_kinds + declared mismatches; "
-             "targets = indicator_counts ×2 + targets of the top indicator; tasks = documents + outline_counts + "
-             "declared; slogans = documents + slogan_groups + discovered + keyword_groups; document = one "
-             "document's text and its targets, outline, mentions, declared counts. Rows = mean rows returned.")
+             "under a random year filter (overview: no filter): "
+             + "; ".join(f"{v} = " + " + ".join(dict.fromkeys(n for n, _ in c)) for v, c in calls.items())
+             + ". Rows = mean rows returned per page load. Last column: the view's slowest single query at the "
+             "largest size (p95).")
     L.append("")
-    L.append("| view | " + " | ".join(f"{int(s):,} docs: p50 / p95 (first) · rows" for s in sizes) + " |")
-    L.append("|---|" + "---:|" * len(sizes))
+    L.append("| view | " + " | ".join(f"{int(s):,} docs: p50 / p95 (first) · rows" for s in sizes)
+             + f" | slowest query at {int(sizes[-1]):,}, p95 |")
+    L.append("|---|" + "---:|" * (len(sizes) + 1))
     for view in QUERIES:
         cells = []
         for s in sizes:
             q = r["sizes"][s]["queries"].get(view)
             cells.append("–" if q is None else
                          f"{q['p50_ms']:.1f} / {q['p95_ms']:.1f} ({q['first_ms']:.1f}) · {q.get('avg_rows', 0):,.0f}")
-        L.append(f"| {view} | " + " | ".join(cells) + " |")
+        last = r["sizes"][sizes[-1]]["queries"].get(view) or {}
+        slow = (f"`{last['slowest_query']}` {last['slowest_query_p95_ms']:.1f}" if "slowest_query" in last else "–")
+        L.append(f"| {view} | " + " | ".join(cells) + f" | {slow} |")
     L.append("")
     inc = r["incremental"]
     L.append(f"### Incremental add ({inc['docs']} new files into the {int(inc['db_size']):,}-document database)")

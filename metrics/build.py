@@ -99,7 +99,7 @@ class BuildReport:
         return {"db": str(self.db_path), "documents_added": self.added,
                 "failures": [{"source": s, "reason": r} for s, r in self.failures],
                 "duplicates": [{"doc_id": d, "source": s} for d, s in self.duplicates],
-                "bytes_read": self.bytes_read, "seconds": round(self.seconds, 3)}
+                "warnings": list(self.warnings), "bytes_read": self.bytes_read, "seconds": round(self.seconds, 3)}
 
 
 # ---------------------------------------------------------------- overrides (sidecars)
@@ -385,12 +385,28 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
         tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        in_place = False
         try:
+            config = {"memory_limit": "512MB", "threads": 2}
             if incremental and db_path.exists():
-                shutil.copyfile(db_path, tmp)
-            con = duckdb.connect(str(tmp), config={"memory_limit": "512MB", "threads": 2})
+                try:  # add in place, in one transaction: seconds, whatever the database's size
+                    con = duckdb.connect(str(db_path), config=config)
+                    in_place = True
+                except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                    # another process holds DuckDB's file lock (IOException), or this one has the file
+                    # open read-only (ConnectionException: the dashboard's upload page)
+                    if "lock" not in str(exc).lower() and "same database file" not in str(exc):
+                        raise
+                    # a reader (the dashboard) has the file open: extend a copy, then swap it in
+                    report.warnings.append("the database is open elsewhere (the dashboard?): added to a copy "
+                                           "that replaced it, which takes longer than adding in place")
+                    shutil.copyfile(db_path, tmp)
+            if not in_place:
+                con = duckdb.connect(str(tmp), config=config)
             try:
                 con.execute(schema_sql())
+                if in_place:
+                    con.execute("BEGIN TRANSACTION")  # all or nothing: a failed add leaves the database as it was
                 known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
                 writer = _Writer(con)
                 done = 0
@@ -439,11 +455,14 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                         con.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
                     except duckdb.OutOfMemoryException:
                         report.warnings.append(f"index on {table}.doc_id skipped: not enough memory")
+                if in_place:
+                    con.execute("COMMIT")
                 con.execute("CHECKPOINT")
                 report.stage_seconds["insert_final"] = time.perf_counter() - t_ins
             finally:
-                con.close()
-            os.replace(tmp, db_path)
+                con.close()  # closing an open transaction rolls it back
+            if not in_place:
+                os.replace(tmp, db_path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -453,5 +472,6 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
 
 
 def add_documents(db_path: Path, paths: list[Path], progress: Progress | None = None, **kwargs) -> BuildReport:
-    """Add files to an existing database (atomically: a copy is extended, then moved over it)."""
+    """Add files to an existing database, atomically: in one transaction on the file itself, or —
+    when another process (the dashboard) has it open — on a copy that then replaces it."""
     return build_database(paths, db_path, progress=progress, incremental=True, **kwargs)

@@ -151,11 +151,24 @@ def region_path(row) -> tuple[str, ...]:
 _BY_LABELS = {"region": "地区", "province": "省份", "year": "年份", "level": "层级", "doc_type": "类型"}
 
 
+def n_docs(docs: pd.DataFrame) -> pd.Series:
+    """Documents each row stands for: 1 per row of ``queries.documents``, ``n_docs`` for the
+    groups of ``queries.doc_groups`` (documents summed per region, year, level and type in SQL).
+
+    >>> int(n_docs(pd.DataFrame({"region": ["甲", "乙"], "n_docs": [3, 4]})).sum())
+    7
+    """
+    if "n_docs" in docs.columns:
+        return docs["n_docs"].astype("int64")
+    return pd.Series(1, index=docs.index, dtype="int64")
+
+
 def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
             top_n: int | None = None) -> tuple[pd.DataFrame, go.Figure]:
     """Number of documents per ``by`` (region/province/year/level/doc_type),
     optionally stacked by ``stack``. With ``top_n`` (region/province only), the
-    remaining categories are summed into one "其余 N 个" bar."""
+    remaining categories are summed into one "其余 N 个" bar. ``docs``: one row per
+    document, or per group with an ``n_docs`` column (:func:`n_docs`)."""
     if by not in _BY_LABELS or (stack is not None and stack not in _BY_LABELS):
         raise ValueError(f"unsupported grouping: {by!r}/{stack!r}")
     label = _BY_LABELS[by]
@@ -178,7 +191,8 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
     if stack:
         frame[_BY_LABELS[stack]] = labelled(stack)
         keys.append(_BY_LABELS[stack])
-    tidy = frame.groupby(keys, dropna=False).size().reset_index(name="文档数")
+    frame["文档数"] = n_docs(docs)
+    tidy = frame.groupby(keys, dropna=False)["文档数"].sum().reset_index()
     if by == "year":
         tidy = tidy.sort_values(keys, key=lambda s: s.map(lambda v: (v == "年份未知", v)))
     elif by == "level":
@@ -602,11 +616,16 @@ def task_counts(docs: pd.DataFrame, by: str = "document", top_n: int | None = No
     if docs.empty:
         return pd.DataFrame(columns=cols), empty_figure()
     d = _with_task_label(docs, by, label)
+    d["_n"] = n_docs(d)
+    if "n_docs" not in d.columns:  # one row per document: the columns are the document's own counts
+        d = d.assign(top_level_sections=d["top_level_sections"].astype("int64"),
+                     enumerated_items=d["enumerated_items"].astype("int64"))
     g = d.groupby(label, sort=False)
+    n = g["_n"].sum()
     tidy = pd.DataFrame({
-        "文档数": g.size(),
-        "一级部分": g["top_level_sections"].mean().round(2),
-        "列举事项": g["enumerated_items"].mean().round(2),
+        "文档数": n,
+        "一级部分": (g["top_level_sections"].sum() / n).round(2),
+        "列举事项": (g["enumerated_items"].sum() / n).round(2),
         "声明不符": g["declared_mismatches"].sum(),
     }).reset_index()
     tidy = tidy[cols]
@@ -648,9 +667,9 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
     else:
         per_doc = outline_df.groupby(["doc_id", "outline_level"]).size().rename("n").reset_index()
     per_doc = per_doc.merge(d[["doc_id", label]], on="doc_id")
-    n_docs = d.groupby(label).size()
+    docs_per = d.assign(_n=n_docs(d)).groupby(label)["_n"].sum()
     agg = per_doc.groupby([label, "outline_level"])["n"].sum().reset_index()
-    agg["条目数"] = (agg["n"] / agg[label].map(n_docs)).round(2)
+    agg["条目数"] = (agg["n"] / agg[label].map(docs_per)).round(2)
     agg["提纲层级"] = agg["outline_level"].map(lambda v: f"第{int(v)}级")
     tidy = agg[[label, "提纲层级", "条目数"]].sort_values([label, "提纲层级"]).reset_index(drop=True)
     if tidy.empty:
@@ -754,7 +773,7 @@ def slogan_trend(slogans_df: pd.DataFrame, docs: pd.DataFrame, chosen: Sequence[
     if d.empty or s.empty:
         return pd.DataFrame(columns=cols), empty_figure()
     chars = d.groupby("year")["n_chars"].sum()
-    ndocs = d.groupby("year").size()
+    ndocs = d.assign(_n=n_docs(d)).groupby("year")["_n"].sum()
     years = sorted(int(y) for y in chars.index)
     rows = []
     for text in chosen:

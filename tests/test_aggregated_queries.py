@@ -73,3 +73,86 @@ def test_outline_levels(con, by):
     rows, counts = Q.outline(con, Filters()), Q.outline_counts(con, Filters())
     assert len(counts) < len(rows)
     _same(C.outline_levels(rows, docs, by, 30)[0], C.outline_levels(counts, docs, by, 30)[0])
+
+
+# ---------------------------------------------------------------- documents summed in SQL
+@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("by, stack, top", [("region", None, 5), ("province", None, None), ("doc_type", None, None),
+                                            ("year", "doc_type", None), ("level", "doc_type", None)])
+def test_docs_by_from_groups(con, f, by, stack, top):
+    docs, groups = Q.documents(con, f), Q.doc_groups(con, f)
+    assert len(groups) <= len(docs) and groups["n_docs"].sum() == len(docs)
+    _same(C.docs_by(docs, by, stack, top)[0], C.docs_by(groups, by, stack, top)[0])
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+def test_slogan_charts_from_doc_groups(con, f):
+    docs, groups, sl = Q.documents(con, f), Q.doc_groups(con, f), Q.slogan_groups(con, f)
+    for metric, group in [("per_10k", "region"), ("count", "province")]:
+        _same(C.slogan_heatmap(sl, docs, metric, 20, group, 40)[0], C.slogan_heatmap(sl, groups, metric, 20, group, 40)[0])
+    chosen = ["高质量发展", "乡村振兴"]
+    _same(C.slogan_trend(sl, docs, chosen)[0], C.slogan_trend(sl, groups, chosen)[0])
+    a, b = C.slogan_flags(sl, docs), C.slogan_flags(sl, groups)
+    pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("by", ["region", "year"])
+def test_task_counts_from_groups(con, f, by):
+    docs, groups = Q.documents(con, f), Q.doc_groups(con, f)
+    _same(C.task_counts(docs, by, 10)[0], C.task_counts(groups, by, 10)[0])
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("by", ["document", "region", "year"])
+def test_task_docs_is_a_slice_of_documents(con, f, by):
+    docs, slim = Q.documents(con, f), Q.task_docs(con, f)
+    pd.testing.assert_frame_equal(docs[slim.columns.tolist()], slim)
+    outline = Q.outline_counts(con, f)
+    _same(C.outline_levels(outline, docs, by, 20)[0], C.outline_levels(outline, slim, by, 20)[0])
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+def test_declared_stats_and_missing(con, f):
+    rows = Q.declared(con, f)
+    assert Q.declared_stats(con, f) == {"n": len(rows), "mismatch": int(rows["mismatch"].sum())}
+    docs = Q.documents(con, f)
+    missing = Q.docs_missing(con, f)
+    no_year = docs[docs["year"].isna()]
+    no_region = docs[docs["province"].isna() & docs["city"].isna() & docs["district"].isna()]
+    assert sorted(missing.loc[missing["missing"] == "year", "doc_id"]) == sorted(no_year["doc_id"])
+    assert sorted(missing.loc[missing["missing"] == "region", "doc_id"]) == sorted(no_region["doc_id"])
+    groups = Q.doc_groups(con, f)
+    assert groups.loc[groups["unknown_region"], "n_docs"].sum() == len(no_region)
+    assert groups.loc[groups["year"].isna(), "n_docs"].sum() == len(no_year)
+
+
+def test_unfiltered_counts_skip_the_join_and_agree(con):
+    everything = Filters(doc_type=("speech", "work_report", "other"))  # filters nothing, but joins the documents
+    assert Q.count_docs(con, everything) == Q.count_docs(con, Filters())
+    assert Q.target_kinds(con, Filters()) == Q.target_kinds(con, everything)
+    _same(Q.indicator_counts(con, Filters()), Q.indicator_counts(con, everything))
+    _same(Q.discovered(con, Filters()), Q.discovered(con, everything))
+
+
+def test_query_frames_have_duckdb_dtypes(con):
+    """queries.q reads Arrow; its frames match DuckDB's own .df() conversion."""
+    for sql in ("SELECT * EXCLUDE (text) FROM documents ORDER BY doc_id",
+                "SELECT * FROM targets ORDER BY doc_id, idx LIMIT 5000",
+                "SELECT * FROM declared_counts ORDER BY doc_id, idx"):
+        got, want = Q.q(con, sql), con.execute(sql).df()
+        for c in want.columns[want.dtypes == object]:  # .df() gives all-empty text columns as None objects
+            assert want[c].isna().all()
+            want[c] = want[c].astype(got[c].dtype)
+        pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+def test_indicator_counts_match_the_rows(con, f):
+    rows = Q.targets(con, f)
+    rows = rows[rows["canonical"] != "other"]
+    counts = Q.indicator_counts(con, f).set_index("canonical")
+    assert len(counts) == rows["canonical"].nunique() > 0
+    for canonical, part in rows.groupby("canonical"):
+        tgt = part[part["kind"] == "target"]
+        assert counts.loc[canonical].tolist() == [len(part), part["doc_id"].nunique(), len(tgt), tgt["doc_id"].nunique()]

@@ -236,3 +236,27 @@ def test_safe_upload_name(name, expected):
 def test_safe_upload_name_unique():
     used: set[str] = set()
     assert [safe_upload_name("a.txt", used) for _ in range(3)] == ["a.txt", "a-2.txt", "a-3.txt"]
+
+
+def test_database_being_written_shows_a_wait_message(tmp_path, monkeypatch):
+    """While `build --add` writes in place it holds DuckDB's lock: the page says so (no rebuild advice)."""
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "busy.duckdb"
+    shutil.copy(build_fixture_db(tmp_path / "src.duckdb"), db)
+    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "c.execute('BEGIN'); print('ok', flush=True); time.sleep(60)", str(db)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ok"
+        monkeypatch.setenv("SPEECH_METRICS_DB", str(db))
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert any("正在更新" in w.value for w in at.warning), [e.value for e in at.error]
+        assert not any("重新构建" in e.value for e in at.error)
+    finally:
+        writer.kill()
+        writer.wait()

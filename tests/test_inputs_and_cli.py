@@ -213,6 +213,78 @@ def test_reader_keeps_working_during_a_rebuild(tmp_path):
     assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM documents").fetchone()[0] == 11
 
 
+def _counts(db: Path) -> tuple[int, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM targets)").fetchone()
+    finally:
+        con.close()
+
+
+def test_add_works_in_place(tmp_path):
+    """--add extends the file itself in one transaction (no copy of a large database)."""
+    db = tmp_path / "a.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)
+    inode, (docs, targets) = db.stat().st_ino, _counts(db)
+    proc = run_cli("build", DATA / "hailar-district-reports", "--db", db, "--add", "--quiet", "--json", check=True)
+    report = json.loads(proc.stdout)
+    assert report["documents_added"] == 6 and report["warnings"] == []
+    assert db.stat().st_ino == inode  # the same file, not a copy moved over it
+    new_docs, new_targets = _counts(db)
+    assert new_docs == docs + 6 and new_targets > targets
+    rebuilt = tmp_path / "b.duckdb"
+    run_cli("build", DATA / "seeds", DATA / "hailar-district-reports", "--db", rebuilt, "--quiet", check=True)
+    assert _counts(rebuilt) == (new_docs, new_targets)
+
+
+def test_add_while_the_dashboard_reads_goes_through_a_copy(tmp_path):
+    db = tmp_path / "a.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)
+    inode = db.stat().st_ino
+    reader = duckdb.connect(str(db), read_only=True)  # holds DuckDB's lock, like the dashboard
+    try:
+        proc = run_cli("build", DATA / "hailar-district-reports", "--db", db, "--add", "--quiet", "--json", check=True)
+        report = json.loads(proc.stdout)
+        assert report["documents_added"] == 6 and "open elsewhere" in report["warnings"][0]
+        assert reader.execute("SELECT count(*) FROM documents").fetchone()[0] == 5  # its snapshot is untouched
+    finally:
+        reader.close()
+    assert db.stat().st_ino != inode and _counts(db)[0] == 11
+
+
+def test_failed_add_in_place_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    from metrics import build
+    db = tmp_path / "a.duckdb"
+    build.build_database([DATA / "seeds"], db, workers=1)
+    before = _counts(db)
+    calls = []
+    real_flush = build._Writer.flush
+
+    def flush_then_fail(self):
+        real_flush(self)  # rows reach the table inside the transaction ...
+        calls.append(1)
+        raise RuntimeError("disk full (simulated)")  # ... then the add fails
+
+    monkeypatch.setattr(build._Writer, "flush", flush_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build.add_documents(db, [DATA / "hailar-district-reports"], workers=1)
+    assert calls and _counts(db) == before
+    monkeypatch.undo()
+    assert build.add_documents(db, [DATA / "hailar-district-reports"], workers=1).added == 6
+
+
+def test_killed_add_leaves_the_database_readable_and_unchanged(tmp_path):
+    db = tmp_path / "k.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)
+    before = _counts(db)
+    proc = subprocess.Popen([sys.executable, "-m", "metrics", "build", DATA, "--db", str(db), "--add", "--quiet", "-j", "1"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _counts(db) == before  # the uncommitted transaction is gone
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("增长下降控制在以内左右力争确保%个亿元万人0123456789.—-,，。;\n一二三、()是要第地区生产总值失业率XX“”\"")), max_size=300))
 def test_analyser_never_raises_and_offsets_hold(text):

@@ -18,10 +18,10 @@ def render() -> None:
     ctx = page_context()
     if ctx is None:
         return
-    docs = data.query("documents", ctx.filters)
+    docs = data.query("doc_groups", ctx.filters)  # documents summed per region, year, tier and type
 
     m = st.columns(5)
-    m[0].metric("文档", len(docs))
+    m[0].metric("文档", int(docs["n_docs"].sum()))
     m[1].metric("地区", docs["region"].nunique())
     years = docs["year"].dropna()
     m[2].metric("年份", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
@@ -61,14 +61,12 @@ def render() -> None:
 
 def quality(ctx: PageContext, docs) -> None:
     st.subheader("数据质量")
-    unknown_year = docs[docs["year"].isna()]
-    unknown_region = docs[docs["province"].isna() & docs["city"].isna() & docs["district"].isna()]
     failures = data.query("failures")
     dups = data.query("duplicates")
     mism = data.query("declared", ctx.filters, True)
     c = st.columns(5)
-    c[0].metric("年份未知", len(unknown_year))
-    c[1].metric("地区未知", len(unknown_region))
+    c[0].metric("年份未知", int(docs.loc[docs["year"].isna(), "n_docs"].sum()))
+    c[1].metric("地区未知", int(docs.loc[docs["unknown_region"], "n_docs"].sum()))
     c[2].metric("读取失败", len(failures))
     c[3].metric("重复文件", len(dups))
     c[4].metric("声明数量不符", len(mism))
@@ -76,7 +74,8 @@ def quality(ctx: PageContext, docs) -> None:
     cols = ["title", "source", "region", "year", "level", "doc_type", "year_source"]
 
     def missing(_p: dict):
-        both = pd.concat([unknown_year.assign(问题="年份未知"), unknown_region.assign(问题="地区未知")])
+        both = data.query("docs_missing", ctx.filters)  # at most 1,000 documents of each problem
+        both = both.assign(问题=both["missing"].map({"year": "年份未知", "region": "地区未知"}))
         both = both.assign(title=both["title"].fillna("—"), level=both["level"].map(level_label),
                            doc_type=both["doc_type"].map(doc_type_label),
                            year=both["year"].map(lambda y: "未知" if pd.isna(y) else str(int(y))))

@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from metrics.filters import Filters
 
@@ -27,16 +28,46 @@ DOC_COLUMNS = """
 
 
 def q(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-    """Run one parameterised query on a fresh cursor and return a DataFrame."""
+    """Run one parameterised query on a fresh cursor and return a DataFrame.
+
+    The rows travel as Arrow (3x faster than ``.df()`` for 100,000 documents with text
+    columns) and are given ``.df()``'s types: nullable integers where a value is missing,
+    dates as ``datetime64``, decimals (DuckDB's ``sum`` of integers) as floats.
+
+    >>> con = duckdb.connect()
+    >>> q(con, "SELECT ? AS s, NULL::INT AS n, DATE '2024-03-01' AS d, sum(x) AS t FROM range(4) r(x)", ["两会"]).dtypes.astype(str).tolist()
+    ['str', 'Int32', 'datetime64[us]', 'float64']
+    """
     cur = con.cursor()
     try:
-        return cur.execute(sql, params or []).df()
+        table = cur.sql(sql, params=params or None).to_arrow_table()
     finally:
         cur.close()
+    return arrow_frame(table)
+
+
+def arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a pandas DataFrame with the dtypes DuckDB's ``.df()`` gives."""
+    df = table.to_pandas(date_as_object=False)
+    for name, col in zip(table.column_names, table.columns):
+        t = col.type
+        if pa.types.is_integer(t) and col.null_count:
+            df[name] = df[name].astype(f"{'U' if pa.types.is_unsigned_integer(t) else ''}Int{t.bit_width}")
+        elif pa.types.is_date(t):
+            df[name] = df[name].astype("datetime64[us]")
+        elif pa.types.is_decimal(t):
+            df[name] = df[name].astype("float64")
+    return df
 
 
 def _where(f: Filters) -> tuple[str, list[Any]]:
     return f.where_sql("d")
+
+
+def _docs_join(f: Filters, alias: str) -> str:
+    """``JOIN documents d`` for a fact table aliased ``alias`` — left out when nothing is filtered
+    and the query reads no document column (counting 19 M targets: 190 ms with it, 50 ms without)."""
+    return "" if f.is_empty else f"JOIN documents d ON d.doc_id = {alias}.doc_id"
 
 
 # ---------------------------------------------------------------- metadata
@@ -110,18 +141,20 @@ def targets(con, f: Filters, canonical: str | None = None, kind: str | None = No
     )
 
 
-def indicator_counts(con, f: Filters, kind: str | None = None) -> pd.DataFrame:
+def indicator_counts(con, f: Filters) -> pd.DataFrame:
+    """Classified numbers per registry indicator: ``n`` numbers in ``n_docs`` documents, and of
+    them ``n_target`` targets in ``n_target_docs`` documents (one pass over the targets table;
+    the unclassified ones, 92 % of all numbers, are skipped)."""
     w, p = _where(f)
-    extra, extra_p = "", []
-    if kind is not None:
-        extra = " AND t.kind = ?"
-        extra_p = [kind]
     return q(
         con,
-        f"""SELECT t.canonical, count(*) AS n, count(DISTINCT t.doc_id) AS n_docs
-            FROM targets t JOIN documents d ON d.doc_id = t.doc_id
-            WHERE {w}{extra} GROUP BY t.canonical ORDER BY n_docs DESC, n DESC, t.canonical""",
-        p + extra_p,
+        f"""SELECT canonical, sum(n)::BIGINT AS n, count(*) AS n_docs, sum(nt)::BIGINT AS n_target,
+                   count(*) FILTER (WHERE nt > 0) AS n_target_docs
+            FROM (SELECT t.canonical, t.doc_id, count(*) AS n, count(*) FILTER (WHERE t.kind = 'target') AS nt
+                  FROM targets t {_docs_join(f, 't')}
+                  WHERE {w} AND t.canonical <> 'other' GROUP BY t.canonical, t.doc_id)
+            GROUP BY canonical ORDER BY n_docs DESC, n DESC, canonical""",
+        p,
     )
 
 
@@ -132,7 +165,7 @@ def target_kinds(con, f: Filters) -> dict[str, int]:
     df = q(
         con,
         f"""SELECT t.kind, count(*) FILTER (WHERE t.canonical <> 'other') AS n, count(*) AS n_all
-            FROM targets t JOIN documents d ON d.doc_id = t.doc_id WHERE {w} GROUP BY t.kind""",
+            FROM targets t {_docs_join(f, 't')} WHERE {w} GROUP BY t.kind""",
         p,
     )
     out: dict[str, int] = {}
@@ -213,22 +246,30 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
 
 def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     """The ``per_kind`` formulas and quoted phrases found in the most documents, per kind, with
-    hits, region count and up to eight region names."""
+    hits, region count and up to eight region names.
+
+    Two steps: rank every phrase by documents and hits, then gather regions for the winners only
+    (listing the regions of every phrase took half the time at 100,000 documents)."""
     w, p = _where(f)
+    region = f"coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')"
     return q(
         con,
         f"""WITH g AS (
-                SELECT s.text, s.kind, count(*) AS n_docs, sum(s.count)::BIGINT AS count,
-                       count(DISTINCT coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')) AS n_regions,
-                       array_to_string(list_slice(list_sort(list(DISTINCT coalesce(nullif(d.region, ''),
-                           '{UNKNOWN_REGION}'))), 1, 8), '、') AS regions
+                SELECT * FROM (
+                    SELECT s.text, s.kind, count(*) AS n_docs, sum(s.count)::BIGINT AS hits
+                    FROM slogans s {_docs_join(f, 's')}
+                    WHERE {w} AND s.kind IN ('formula', 'quoted') GROUP BY s.text, s.kind)
+                QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n_docs DESC, hits DESC, text) <= ?),
+            r AS (
+                SELECT s.text, s.kind, count(DISTINCT {region}) AS n_regions,
+                       array_to_string(list_slice(list_sort(list(DISTINCT {region})), 1, 8), '、') AS regions
                 FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
-                WHERE {w} AND s.kind IN ('formula', 'quoted')
-                GROUP BY s.text, s.kind)
-            SELECT * FROM g
-            QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n_docs DESC, count DESC, text) <= ?
-            ORDER BY n_docs DESC, count DESC, text""",
-        p + [per_kind],
+                SEMI JOIN g ON g.text = s.text AND g.kind = s.kind
+                WHERE {w} GROUP BY s.text, s.kind)
+            SELECT g.text, g.kind, g.n_docs, g.hits AS count, r.n_regions, r.regions
+            FROM g JOIN r ON r.text = g.text AND r.kind = g.kind
+            ORDER BY g.n_docs DESC, g.hits DESC, g.text, g.kind""",
+        p + [per_kind] + p,
     )
 
 
@@ -273,6 +314,65 @@ def duplicates(con) -> pd.DataFrame:
         """SELECT u.source AS duplicate_source, u.doc_id, d.source AS kept_source
            FROM duplicates u LEFT JOIN documents d ON d.doc_id = u.doc_id ORDER BY u.source""",
     )
+
+
+def doc_groups(con, f: Filters) -> pd.DataFrame:
+    """The filtered documents summed per region, year, tier and type: ``n_docs`` documents and
+    the sums of their characters, numbers and outline counts. The overview and 提法 pages chart
+    from this (a few thousand rows at 100,000 documents, instead of one row per document).
+
+    ``unknown_region``: no province, city or district was recognised."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region, d.province, d.city, d.district,
+                   d.year, d.level, d.doc_type,
+                   (d.province IS NULL AND d.city IS NULL AND d.district IS NULL) AS unknown_region,
+                   count(*) AS n_docs, sum(d.n_chars)::BIGINT AS n_chars, sum(d.n_targets)::BIGINT AS n_targets,
+                   sum(d.top_level_sections)::BIGINT AS top_level_sections,
+                   sum(d.enumerated_items)::BIGINT AS enumerated_items,
+                   sum(d.declared_mismatches)::BIGINT AS declared_mismatches
+            FROM documents d WHERE {w}
+            GROUP BY ALL ORDER BY region, d.year NULLS LAST, d.level, d.doc_type""",
+        p,
+    )
+
+
+def docs_missing(con, f: Filters, limit: int = 1000) -> pd.DataFrame:
+    """Filtered documents whose year or region is unknown (at most ``limit`` of each)."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT * FROM (
+                SELECT 'year' AS missing, {DOC_COLUMNS} FROM documents d
+                WHERE {w} AND d.year IS NULL ORDER BY d.source LIMIT ?)
+            UNION ALL
+            SELECT * FROM (
+                SELECT 'region' AS missing, {DOC_COLUMNS} FROM documents d
+                WHERE {w} AND d.province IS NULL AND d.city IS NULL AND d.district IS NULL
+                ORDER BY d.source LIMIT ?)""",
+        p + [limit] + p + [limit],
+    )
+
+
+def task_docs(con, f: Filters) -> pd.DataFrame:
+    """The columns of :func:`documents` that the 任务结构 page uses, in the same order."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT d.doc_id, d.title, coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region, d.year,
+                   d.top_level_sections, d.enumerated_items, d.declared_mismatches
+            FROM documents d WHERE {w} ORDER BY region, d.year NULLS LAST, d.title""",
+        p,
+    )
+
+
+def declared_stats(con, f: Filters) -> dict[str, int]:
+    """Declared counts ("讲四点意见") in the filtered documents: ``n`` and ``mismatch``."""
+    w, p = _where(f)
+    n, bad = q(con, f"""SELECT count(*) AS n, count(*) FILTER (WHERE c.mismatch) AS bad
+                        FROM declared_counts c {_docs_join(f, 'c')} WHERE {w}""", p).iloc[0]
+    return {"n": int(n), "mismatch": int(bad)}
 
 
 # ---------------------------------------------------------------- one document

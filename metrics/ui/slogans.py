@@ -18,7 +18,7 @@ def render() -> None:
     if ctx is None:
         return
     f = ctx.filters
-    docs = data.query("documents", f)
+    docs = data.query("doc_groups", f)   # characters and documents per region and year
     sl = data.query("slogan_groups", f)   # summed per slogan, region and year in SQL
     found = data.query("discovered", f)   # the most widespread formulas and quoted phrases
     if sl.empty and found.empty:

@@ -18,14 +18,14 @@ def render() -> None:
     if ctx is None:
         return
     f = ctx.filters
-    counts = data.query("indicator_counts", f, None)
-    counts = counts[counts["canonical"] != "other"]  # unclassified numbers: see the document view
+    counts = data.query("indicator_counts", f)  # classified only; unclassified numbers: see the document view
     if counts.empty:
         st.info("当前筛选下的文档中没有识别出可归类的数字目标（未归类的数字见「单篇文档」页）。")
         return
     labels = indicator_labels()
-    by_target = data.query("indicator_counts", f, "target")
-    ranked = [c for c in by_target["canonical"] if c != "other"]
+    by_target = counts[counts["n_target"] > 0].sort_values(["n_target_docs", "n_target", "canonical"],
+                                                           ascending=[False, False, True])
+    ranked = by_target["canonical"].tolist()
     options = ranked + [c for c in counts["canonical"] if c not in ranked]
     n_docs = dict(zip(counts["canonical"], counts["n_docs"]))
     # indicator bound to the URL (?ind=...)

@@ -16,15 +16,15 @@ def render() -> None:
     ctx = page_context()
     if ctx is None:
         return
-    docs = data.query("documents", ctx.filters)
+    docs = data.query("task_docs", ctx.filters)
     outline = data.query("outline_counts", ctx.filters)
-    declared = data.query("declared", ctx.filters, False)
+    stats = data.query("declared_stats", ctx.filters)
 
     m = st.columns(4)
     m[0].metric("一级部分（平均）", round(float(docs["top_level_sections"].mean()), 1))
     m[1].metric("列举事项（平均）", round(float(docs["enumerated_items"].mean()), 1))
-    m[2].metric("声明数量", len(declared))
-    m[3].metric("声明不符", int(declared["mismatch"].sum()) if len(declared) else 0)
+    m[2].metric("声明数量", stats["n"])
+    m[3].metric("声明不符", stats["mismatch"])
 
     def group_controls(key: str):
         def controls() -> dict:
@@ -47,7 +47,7 @@ def render() -> None:
              "mismatch": "不符"}
 
     def declared_table(p: dict):
-        df = declared[declared["mismatch"]] if p["only"] else declared
+        df = data.query("declared", ctx.filters, p["only"])  # all of them only when asked
         return df[cols].assign(title=df["title"].fillna("—")).rename(columns=names)
 
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,

@@ -80,6 +80,10 @@ def require_db() -> bool:
     try:
         data.query("facet_values")
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower():  # `build --add` is writing to the file in place (a few seconds)
+            st.warning("数据库正在更新（正在添加文档），请稍候几秒后刷新页面。")
+            st.caption(f"DuckDB: {type(exc).__name__}")
+            return False
         st.error("数据库无法读取或结构不符（可能来自旧版本）。请重新构建：")
         st.code(data.BUILD_COMMAND, language="bash")
         st.caption(f"DuckDB: {type(exc).__name__}")
