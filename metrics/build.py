@@ -70,8 +70,7 @@ _TYPES = {
 }
 # outline.level is an integer; documents.level is text
 SCHEMAS = {
-    table: pa.schema([(c, (_I if (c == "level" and table == "outline") else (_S if c == "level" else _TYPES.get(c, _S))))
-                      for c in cols])
+    table: pa.schema([(c, _I if (table, c) == ("outline", "level") else _TYPES.get(c, _S)) for c in cols])
     for table, cols in TABLE_COLUMNS.items()
 }
 

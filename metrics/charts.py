@@ -151,6 +151,34 @@ def region_path(row) -> tuple[str, ...]:
 _BY_LABELS = {"region": "地区", "province": "省份", "year": "年份", "level": "层级", "doc_type": "类型"}
 
 
+def unique_labels(labels: Iterable[str]) -> list[str]:
+    """Repeated labels numbered from the second one on, so every category stays its own bar.
+
+    >>> unique_labels(["南京 2024", "苏州 2024", "南京 2024"])
+    ['南京 2024', '苏州 2024', '南京 2024 (2)']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for lab in labels:
+        seen[lab] = seen.get(lab, 0) + 1
+        out.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
+    return out
+
+
+def _ends(tidy: pd.DataFrame, top_n: int | None, order: str) -> pd.DataFrame:
+    """The first ``top_n`` rows of a sorted frame (``desc``), the last (``asc``) or both ends
+    (``both``: the larger half first); all of them when ``top_n`` is None or not smaller."""
+    if top_n is None or len(tidy) <= top_n:
+        return tidy
+    if order == "desc":
+        part = tidy.head(top_n)
+    elif order == "asc":
+        part = tidy.tail(top_n)
+    else:
+        part = pd.concat([tidy.head((top_n + 1) // 2), tidy.tail(top_n // 2)])
+    return part.reset_index(drop=True)
+
+
 def n_docs(docs: pd.DataFrame) -> pd.Series:
     """Documents each row stands for: 1 per row of ``queries.documents``, ``n_docs`` for the
     groups of ``queries.doc_groups`` (documents summed per region, year, level and type in SQL).
@@ -329,23 +357,11 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     multi_year = tidy["年份"].nunique(dropna=False) > 1
     tidy = tidy.sort_values(["中值", "地区"], ascending=[False, True]).reset_index(drop=True)
     x = [short[r] + (f" {_year_str(y)}" if multi_year else "") for r, y in zip(tidy["地区"], tidy["年份"])]
-    # disambiguate duplicated x labels (several targets of one region-year)
-    seen: dict[str, int] = {}
-    xs = []
-    for lab in x:
-        seen[lab] = seen.get(lab, 0) + 1
-        xs.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
-    tidy.insert(0, "标签", xs)
+    tidy.insert(0, "标签", unique_labels(x))  # several targets of one region-year: one point each
     n_all, median = len(tidy), float(tidy["中值"].median())
     shown = ""
-    if top_n is not None and n_all > top_n:
-        if order == "desc":
-            tidy = tidy.head(top_n)
-        elif order == "asc":
-            tidy = tidy.tail(top_n)
-        else:
-            tidy = pd.concat([tidy.head((top_n + 1) // 2), tidy.tail(top_n // 2)])
-        tidy = tidy.reset_index(drop=True)
+    tidy = _ends(tidy, top_n, order)
+    if len(tidy) < n_all:
         shown = f"，{RANGE_ORDERS[order]} {len(tidy)} / {n_all} 个"
     horizontal = len(tidy) > RANGES_VERTICAL_MAX
     fig = go.Figure()
@@ -468,18 +484,13 @@ def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | 
     tidy = tidy.reset_index(drop=True)
     n_all = len(tidy)
     shown = ""
-    if top_n is not None and n_all > top_n:
-        tidy = (tidy.head(top_n) if order == "desc" else tidy.tail(top_n) if order == "asc"
-                else pd.concat([tidy.head((top_n + 1) // 2), tidy.tail(top_n // 2)])).reset_index(drop=True)
+    tidy = _ends(tidy, top_n, order)
+    if len(tidy) < n_all:
         shown = f"，{RANGE_ORDERS[order]} {len(tidy)} / {n_all} 对"
     short = short_labels(tidy["下级地区"])
     multi_year = tidy["年份"].nunique() > 1
     cats = [f"{short[r]}" + (f" {y}" if multi_year else "") for r, y in zip(tidy["下级地区"], tidy["年份"])]
-    seen: dict[str, int] = {}
-    labels = []
-    for lab in cats:
-        seen[lab] = seen.get(lab, 0) + 1
-        labels.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
+    labels = unique_labels(cats)
     colors = ["#c0392b" if v > 0 else ("#2874a6" if v < 0 else "#7f8c8d") for v in tidy["加码幅度"]]
     horizontal = len(tidy) > 12
     vals = list(tidy["加码幅度"])
@@ -585,12 +596,7 @@ def doc_labels(docs: pd.DataFrame) -> pd.Series:
     short = short_labels(docs["region"].astype(str)) if len(docs) else {}
     labs = [f"{short.get(str(r), r)} {_year_str(y)}" + (f" · {str(t).strip()[:14]}" if str(t or "").strip() else "")
             for r, y, t in zip(docs["region"], docs["year"], docs["title"].fillna(""))]
-    seen: dict[str, int] = {}
-    out = []
-    for lab in labs:
-        seen[lab] = seen.get(lab, 0) + 1
-        out.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
-    return pd.Series(out, index=docs.index)
+    return pd.Series(unique_labels(labs), index=docs.index)
 
 
 def _with_task_label(docs: pd.DataFrame, by: str, label: str) -> pd.DataFrame:
@@ -617,9 +623,6 @@ def task_counts(docs: pd.DataFrame, by: str = "document", top_n: int | None = No
         return pd.DataFrame(columns=cols), empty_figure()
     d = _with_task_label(docs, by, label)
     d["_n"] = n_docs(d)
-    if "n_docs" not in d.columns:  # one row per document: the columns are the document's own counts
-        d = d.assign(top_level_sections=d["top_level_sections"].astype("int64"),
-                     enumerated_items=d["enumerated_items"].astype("int64"))
     g = d.groupby(label, sort=False)
     n = g["_n"].sum()
     tidy = pd.DataFrame({

@@ -17,14 +17,19 @@ from metrics.filters import Filters
 
 UNKNOWN_REGION = "未知地区"
 
-DOC_COLUMNS = """
+#: the display label of a document's region (``documents d``), 未知地区 when none was recognised
+REGION_SQL = f"coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')"
+#: no province, city or district was recognised
+NO_REGION_SQL = "(d.province IS NULL AND d.city IS NULL AND d.district IS NULL)"
+
+DOC_COLUMNS = f"""
     d.doc_id, d.source, d.file_name, d.file_format, d.title, d.doc_type, d.speaker,
     d.speaker_role, d.date, d.year, d.year_source, d.level, d.province, d.city,
     d.district, d.town, d.region_code,
-    coalesce(nullif(d.region, ''), {unknown}) AS region,
+    {REGION_SQL} AS region,
     d.n_chars, d.top_level_sections, d.enumerated_items, d.declared_mismatches,
     d.n_targets, d.n_slogans, d.rules_version
-""".replace("{unknown}", "'" + UNKNOWN_REGION + "'")
+"""
 
 
 def q(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -133,7 +138,7 @@ def targets(con, f: Filters, canonical: str | None = None, kind: str | None = No
         f"""SELECT t.doc_id, t.idx, t.indicator, t.canonical, t.low, t.high, t.unit, t.qualifier,
                    t.direction, t.kind, t.stretch, t.sentence, t.start, t."end", t.value_start,
                    t.value_end, d.title, d.year, d.level, d.doc_type, d.province, d.city, d.district,
-                   d.town, coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region
+                   d.town, {REGION_SQL} AS region
             FROM targets t JOIN documents d ON d.doc_id = t.doc_id
             WHERE {w}{extra}
             ORDER BY region, d.year NULLS LAST, t.doc_id, t.idx""",
@@ -181,7 +186,7 @@ def outline(con, f: Filters) -> pd.DataFrame:
         con,
         f"""SELECT o.doc_id, o.idx, o.level AS outline_level, o.style, o.marker, o.ordinal,
                    o.heading, o.start, o."end", o.parent_idx, d.title, d.year, d.level,
-                   coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region
+                   {REGION_SQL} AS region
             FROM outline o JOIN documents d ON d.doc_id = o.doc_id
             WHERE {w} ORDER BY o.doc_id, o.idx""",
         p,
@@ -194,7 +199,7 @@ def declared(con, f: Filters, only_mismatch: bool = False) -> pd.DataFrame:
     return q(
         con,
         f"""SELECT c.doc_id, c.idx, c.phrase, c.n, c.found, c.mismatch, c.start, c."end",
-                   d.title, d.year, d.level, coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region
+                   d.title, d.year, d.level, {REGION_SQL} AS region
             FROM declared_counts c JOIN documents d ON d.doc_id = c.doc_id
             WHERE {w}{extra} ORDER BY region, d.year NULLS LAST, c.doc_id, c.idx""",
         p,
@@ -207,7 +212,7 @@ def slogans(con, f: Filters, kinds: tuple[str, ...] = ("dictionary",)) -> pd.Dat
     return q(
         con,
         f"""SELECT s.doc_id, s.text, s.kind, s.category, s.count, s.per_10k, d.title, d.year,
-                   d.level, d.n_chars, coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region
+                   d.level, d.n_chars, {REGION_SQL} AS region
             FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
             WHERE {w} AND s.kind IN ({marks})
             ORDER BY region, d.year NULLS LAST, s.text""",
@@ -235,7 +240,7 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
     w, p = _where(f)
     return q(
         con,
-        f"""SELECT s.text, d.year, coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region, d.province,
+        f"""SELECT s.text, d.year, {REGION_SQL} AS region, d.province,
                    sum(s.count)::BIGINT AS count, count(*) AS n_docs
             FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
             WHERE {w} AND s.kind = 'dictionary'
@@ -251,7 +256,6 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     Two steps: rank every phrase by documents and hits, then gather regions for the winners only
     (listing the regions of every phrase took half the time at 100,000 documents)."""
     w, p = _where(f)
-    region = f"coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')"
     return q(
         con,
         f"""WITH g AS (
@@ -261,8 +265,8 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
                     WHERE {w} AND s.kind IN ('formula', 'quoted') GROUP BY s.text, s.kind)
                 QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n_docs DESC, hits DESC, text) <= ?),
             r AS (
-                SELECT s.text, s.kind, count(DISTINCT {region}) AS n_regions,
-                       array_to_string(list_slice(list_sort(list(DISTINCT {region})), 1, 8), '、') AS regions
+                SELECT s.text, s.kind, count(DISTINCT {REGION_SQL}) AS n_regions,
+                       array_to_string(list_slice(list_sort(list(DISTINCT {REGION_SQL})), 1, 8), '、') AS regions
                 FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
                 SEMI JOIN g ON g.text = s.text AND g.kind = s.kind
                 WHERE {w} GROUP BY s.text, s.kind)
@@ -277,11 +281,10 @@ def keyword_groups(con, f: Filters) -> pd.DataFrame:
     """Keyword weights summed per word and region; ``region_docs``: the region's documents with
     keywords; ``median_weight``: the median weight over all the filtered keywords."""
     w, p = _where(f)
-    region = f"coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')"
     return q(
         con,
         f"""WITH k AS (
-                SELECT k.doc_id, k.word, k.weight, {region} AS region
+                SELECT k.doc_id, k.word, k.weight, {REGION_SQL} AS region
                 FROM keywords k JOIN documents d ON d.doc_id = k.doc_id WHERE {w}),
             r AS (SELECT region, count(DISTINCT doc_id) AS region_docs FROM k GROUP BY region)
             SELECT k.word, k.region, sum(k.weight) AS weight, count(*) AS n_docs, r.region_docs,
@@ -297,7 +300,7 @@ def keywords(con, f: Filters) -> pd.DataFrame:
     return q(
         con,
         f"""SELECT k.doc_id, k.rank, k.word, k.weight, d.year,
-                   coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region
+                   {REGION_SQL} AS region
             FROM keywords k JOIN documents d ON d.doc_id = k.doc_id
             WHERE {w} ORDER BY k.doc_id, k.rank""",
         p,
@@ -325,9 +328,9 @@ def doc_groups(con, f: Filters) -> pd.DataFrame:
     w, p = _where(f)
     return q(
         con,
-        f"""SELECT coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region, d.province, d.city, d.district,
+        f"""SELECT {REGION_SQL} AS region, d.province, d.city, d.district,
                    d.year, d.level, d.doc_type,
-                   (d.province IS NULL AND d.city IS NULL AND d.district IS NULL) AS unknown_region,
+                   {NO_REGION_SQL} AS unknown_region,
                    count(*) AS n_docs, sum(d.n_chars)::BIGINT AS n_chars, sum(d.n_targets)::BIGINT AS n_targets,
                    sum(d.top_level_sections)::BIGINT AS top_level_sections,
                    sum(d.enumerated_items)::BIGINT AS enumerated_items,
@@ -349,7 +352,7 @@ def docs_missing(con, f: Filters, limit: int = 1000) -> pd.DataFrame:
             UNION ALL
             SELECT * FROM (
                 SELECT 'region' AS missing, {DOC_COLUMNS} FROM documents d
-                WHERE {w} AND d.province IS NULL AND d.city IS NULL AND d.district IS NULL
+                WHERE {w} AND {NO_REGION_SQL}
                 ORDER BY d.source LIMIT ?)""",
         p + [limit] + p + [limit],
     )
@@ -360,7 +363,7 @@ def task_docs(con, f: Filters) -> pd.DataFrame:
     w, p = _where(f)
     return q(
         con,
-        f"""SELECT d.doc_id, d.title, coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}') AS region, d.year,
+        f"""SELECT d.doc_id, d.title, {REGION_SQL} AS region, d.year,
                    d.top_level_sections, d.enumerated_items, d.declared_mismatches
             FROM documents d WHERE {w} ORDER BY region, d.year NULLS LAST, d.title""",
         p,

@@ -55,7 +55,11 @@ def render() -> None:
     st.caption("区间为原文的下限–上限；标记形状表示限定词：● 确数 ◆ 左右/约 ▲ 以上/不低于 ▼ 以内/不超过。")
 
     deps = (f, ind, kind, unit)
-    n_points = int((rows["unit"].fillna("").astype(str) == (unit or "")).sum())
+
+    def n_in_unit(df) -> int:  # the points a chart in the chosen unit will have
+        return int((df["unit"].fillna("").astype(str) == (unit or "")).sum())
+
+    n_points = n_in_unit(rows)
 
     def rank_controls(key: str, n: int, default: int = 30):
         def controls() -> dict:
@@ -103,7 +107,7 @@ def render() -> None:
                    caption="每个点是一篇文档的目标（中值）；箱体为同层级的四分位范围。",
                    empty_msg="没有带年份的目标。")
     with right:
-        n_tgt = int((tgt["unit"].fillna("").astype(str) == (unit or "")).sum())
+        n_tgt = n_in_unit(tgt)
         chart_card("tg_escalation", "逐级加码（下级 − 上级）", ctx,
                    lambda p: charts.escalation_child_parent(tgt, label, unit, p["top"], p["order"]),
                    controls=rank_controls("tg_escalation", n_tgt, 20), deps=(f, ind, unit),

@@ -236,36 +236,21 @@ def sync_url(f: Filters) -> None:
 
 
 # ---------------------------------------------------------------- cards
-def download_row(df: pd.DataFrame | dict[str, pd.DataFrame], ctx: PageContext, key: str, title: str) -> None:
-    """CSV / XLSX / JSON buttons; bytes are generated on click."""
+def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]],
+                 ctx: PageContext, key: str, title: str) -> None:
+    """CSV / XLSX / JSON buttons; bytes are generated on click. ``df``: one table, several, or a
+    function returning several (then they are only fetched when a button is clicked)."""
     stem = export.safe_filename(title)
     meta = ctx.meta(title)
+    tables = df if callable(df) else (lambda: df)
     cols = st.columns(3, gap="small")
     if isinstance(df, pd.DataFrame):
         cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(df, meta), file_name=f"{stem}.csv",
                                 mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     else:
-        cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(df, meta),
+        cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
                                 file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_csv",
                                 on_click="ignore", icon=":material/download:")
-    cols[1].download_button(
-        "XLSX", data=lambda: export.to_xlsx_bytes(df, meta), file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-        on_click="ignore", icon=":material/download:")
-    cols[2].download_button("JSON", data=lambda: export.to_json_bytes(df, meta), file_name=f"{stem}.json",
-                            mime="application/json", key=f"{key}_json", on_click="ignore",
-                            icon=":material/download:")
-
-
-def lazy_download_row(tables: Callable[[], dict[str, pd.DataFrame]], ctx: PageContext, key: str,
-                      title: str) -> None:
-    """Like :func:`download_row` for several tables, fetched only when a button is clicked."""
-    stem = export.safe_filename(title)
-    meta = ctx.meta(title)
-    cols = st.columns(3, gap="small")
-    cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
-                            file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_csv",
-                            on_click="ignore", icon=":material/download:")
     cols[1].download_button(
         "XLSX", data=lambda: export.to_xlsx_bytes(tables(), meta), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
@@ -348,4 +333,4 @@ def dataset_download(ctx: PageContext) -> None:
     with st.container(border=True, key="card-dataset"):
         st.markdown("#### 下载筛选后的完整数据")
         st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文）。")
-        lazy_download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "speech-metrics-dataset")
+        download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "speech-metrics-dataset")
