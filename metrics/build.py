@@ -442,6 +442,10 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 info = {"schema_version": str(SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
                         "built_at": built_at.isoformat(), "n_documents": str(n_docs)}
                 con.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", list(info.items()))
+                if in_place:
+                    # commit the rows before the index step: a failed statement (an index that does not
+                    # fit in memory) aborts a DuckDB transaction, and COMMIT would then drop the add
+                    con.execute("COMMIT")
                 con.execute("SET memory_limit = '1GB'")  # the workers are gone: sort and index with more
                 if not incremental:
                     # targets sorted by indicator: the dashboard's per-indicator queries skip row groups
@@ -454,8 +458,6 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                         con.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
                     except duckdb.OutOfMemoryException:
                         report.warnings.append(f"index on {table}.doc_id skipped: not enough memory")
-                if in_place:
-                    con.execute("COMMIT")
                 con.execute("CHECKPOINT")
                 report.stage_seconds["insert_final"] = time.perf_counter() - t_ins
             finally:

@@ -388,3 +388,35 @@ def test_analyser_crash_in_a_batch_fails_only_that_file(tmp_path, monkeypatch):
     assert [o[0] for o in out] == names
     assert out[1][1] is None and out[1][2] == "analysis failed: ValueError: boom"
     assert [o[1]["targets"][0][4] for o in (out[0], out[2])] == [6.0, 6.0]
+
+
+def test_add_in_place_keeps_its_rows_when_an_index_cannot_be_built(tmp_path, monkeypatch):
+    """An index that does not fit in memory is skipped with a warning; the added rows stay."""
+    from metrics import build
+    db = tmp_path / "a.duckdb"
+    build.build_database([DATA / "seeds"], db, workers=1)
+    con = duckdb.connect(str(db))
+    con.execute("DROP INDEX keywords_doc")  # as if the build had skipped it for lack of memory
+    con.close()
+    real_connect = duckdb.connect
+
+    class Conn:  # a connection whose CREATE INDEX on keywords runs out of memory
+        def __init__(self, *a, **k):
+            self._c = real_connect(*a, **k)
+
+        def execute(self, sql, *args):
+            if sql.startswith("CREATE INDEX") and " keywords_doc " in sql:
+                try:  # a statement that really fails inside DuckDB, as an out-of-memory index would
+                    self._c.execute("CREATE INDEX keywords_doc ON keywords (no_such_column)")
+                except duckdb.BinderException:
+                    raise duckdb.OutOfMemoryException("Out of Memory Error (simulated)") from None
+            return self._c.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._c, name)
+
+    monkeypatch.setattr(build.duckdb, "connect", Conn)
+    report = build.add_documents(db, [DATA / "hailar-district-reports"], workers=1)
+    monkeypatch.undo()
+    assert report.added == 6 and any("keywords.doc_id skipped" in w for w in report.warnings)
+    assert _counts(db)[0] == 11
