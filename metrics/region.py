@@ -42,6 +42,8 @@ from typing import Iterable
 
 import ahocorasick
 
+from . import fastre
+
 __all__ = ["Region", "resolve_region", "MAX_SCAN"]
 
 # Only the head of a document is scanned: the speaker's unit shows up early and the 全X counts
@@ -290,9 +292,9 @@ _COARSE = {"national": -1, "province": 0, "city": 1, "prefecture": 1, "county": 
 _DAIBIAO = re.compile(
     r"我代表\s*([^\s,，、。;；:：]{0,16}?)\s*(国务院|人民政府|政府|行政公署|行署|办事处|管委会)"
 )
-_QUAN = re.compile(r"(?<![安完健齐周保成双])(?:全|我|本)(自治区|街道|办事处|省|市|州|盟|区|县|旗|镇|乡)(?![场域块间段位份长委民族])")
-_ZONE_SELF = re.compile(r"(?:示范区|开发区|新区|高新区|园区|实验区)(?:党工委|管委会|工委)|我在(?:示范区|开发区|新区|高新区)|全(?:示范区|开发区|新区|高新区)")
-_ROLE = re.compile(
+_QUAN = fastre.compile(r"(?<![安完健齐周保成双])(?:全|我|本)(自治区|街道|办事处|省|市|州|盟|区|县|旗|镇|乡)(?![场域块间段位份长委民族])")
+_ZONE_SELF = fastre.compile(r"(?:示范区|开发区|新区|高新区|园区|实验区)(?:党工委|管委会|工委)|我在(?:示范区|开发区|新区|高新区)|全(?:示范区|开发区|新区|高新区)")
+_ROLE = fastre.compile(
     r"(?<![城社园景])(自治区|街道|省|市|州|盟|区|县|旗|镇|乡|苏木)(?:党?工?委)?(?:常委|副)?(?:书记|长|主席|主任)(?![期远效度江城足大])"
 )
 _PROV_ABBR = {

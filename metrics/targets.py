@@ -23,6 +23,7 @@ from functools import cache
 
 import ahocorasick
 
+from . import fastre
 from .lexicon import indicators
 from .quantities import CLASSIFIERS, Quantity, find_quantities
 from .tasks import OutlineItem, build_outline
@@ -130,7 +131,7 @@ def _direction(between: str, q: Quantity, default: str) -> str:
 
 
 _LEAD_TRIM = re.compile(r"^(?:其中|同时|全年|今年|年内|力争|确保|争取|实现|推动|全力|预计|共|累计|完成|全市|全区|全县|全镇|全街道|在年内|再|和|及|与|并|的|达到)+")
-_TAIL_TRIM = re.compile(r"(?:达到|达|增长|下降|降低|提高到|提高|提升至|提升到|提升|控制在|保持在|为|超过|突破|实现|完成|增加|减少|了|较去年|较上年|比上年|同比|以上|分别|均|约)+$")
+_TAIL_TRIM = fastre.compile(r"(?:达到|达|增长|下降|降低|提高到|提高|提升至|提升到|提升|控制在|保持在|为|超过|突破|实现|完成|增加|减少|了|较去年|较上年|比上年|同比|以上|分别|均|约)+$")
 
 
 def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:

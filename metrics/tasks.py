@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import fastre
 from .quantities import cn_to_number
 
 CN = "一二三四五六七八九十"
@@ -41,15 +42,15 @@ LINE_STYLES = [
 ]
 _AFTER_STOP = r"(?:^|(?<=[。!！?？;；:：—]))\s*"
 FLAT_STYLES = [
-    ("cn_comma", 1, re.compile(rf"{_AFTER_STOP}(?P<m>(?P<n>{_CN_NUM})、)")),
-    ("cn_paren", 2, re.compile(rf"{_AFTER_STOP}(?P<m>\((?P<n>{_CN_NUM})\))")),
+    ("cn_comma", 1, fastre.compile(rf"{_AFTER_STOP}(?P<m>(?P<n>{_CN_NUM})、)")),
+    ("cn_paren", 2, fastre.compile(rf"{_AFTER_STOP}(?P<m>\((?P<n>{_CN_NUM})\))")),
 ]
 _CLAUSE_START = r"(?:^|(?<=[。;；:：,，!！?？\n\s”\"]))"
 INLINE_STYLES = [
-    ("yishi", 5, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})是)(?=[^,，。;；]{{2}})")),
-    ("yiyao", 5, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})要)(?=[^,，。;；]{{2}})")),
-    ("diyi", 6, re.compile(rf"{_CLAUSE_START}(?P<m>第(?P<n>{_CN_NUM})(?:[,，、:：]|是|要|个方面|方面|点)?)(?=[^,，。;；\d]{{1}})")),
-    ("shouxian", 7, re.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>首先|其次|再次|最后)[,，:：])")),
+    ("yishi", 5, fastre.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})是)(?=[^,，。;；]{{2}})")),
+    ("yiyao", 5, fastre.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})要)(?=[^,，。;；]{{2}})")),
+    ("diyi", 6, fastre.compile(rf"{_CLAUSE_START}(?P<m>第(?P<n>{_CN_NUM})(?:[,，、:：]|是|要|个方面|方面|点)?)(?=[^,，。;；\d]{{1}})")),
+    ("shouxian", 7, fastre.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>首先|其次|再次|最后)[,，:：])")),
     ("circled", 8, re.compile(r"(?P<m>(?P<n>[①-⑳]))")),
 ]
 _SHOUXIAN_ORD = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
@@ -201,7 +202,7 @@ _DECL_NUM = r"(?P<n>[一二两三四五六七八九十]{1,3}|\d{1,2})"
 _OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情|行动|工程)"
 # Strong verbs declare a list by themselves ("我讲四点意见"); weak verbs need 以下/如下 or
 # an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
-DECLARED_RE = re.compile(
+DECLARED_RE = fastre.compile(
     r"(?:(?P<strong>讲|谈|提出|强调|概括为|归纳为|列出了?)(?:以下|如下|这么|了)?" + _DECL_NUM + r"(?P<cls>点|个方面|方面|大项|项|条|件)(?P<obj>" + _OBJ + r")?"
     r"|(?P<weak>抓好|做好|把握好|突出抓好|着重抓了|抓了|做了|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|大|项|条|件)(?P<obj2>" + _OBJ + r")?)"
 )
