@@ -34,15 +34,18 @@ _Ranges = set[tuple[int, int]]
 
 @cache
 def _category_ranges(category) -> tuple[tuple[int, int], ...]:
-    """Code-point ranges of \\d (Unicode decimal digits) and \\s (whitespace) in str patterns."""
-    test = str.isdecimal if category is C.CATEGORY_DIGIT else (lambda ch: re.match(r"\s", ch) is not None)
+    """Code-point ranges of \\d or \\s in str patterns, with ``re`` itself as the judge."""
+    import numpy as np
+
+    codes = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    every = codes[(codes < 0xD800) | (codes >= 0xE000)].tobytes().decode("utf-32-le")  # every code point
+    chars = re.findall(r"\d" if category is C.CATEGORY_DIGIT else r"\s", every)
     out: list[list[int]] = []
-    for cp in range(sys.maxunicode + 1):
-        if test(chr(cp)):
-            if out and out[-1][1] == cp - 1:
-                out[-1][1] = cp
-            else:
-                out.append([cp, cp])
+    for cp in map(ord, chars):
+        if out and out[-1][1] == cp - 1:
+            out[-1][1] = cp
+        else:
+            out.append([cp, cp])
     return tuple((a, b) for a, b in out)
 
 

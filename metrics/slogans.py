@@ -26,6 +26,7 @@ from functools import cache
 
 import ahocorasick
 
+from . import fastre
 from .lexicon import slogans
 
 
@@ -99,27 +100,34 @@ def dictionary_mentions(text: str) -> list[Mention]:
 
 
 _CN_NUM = "一二两三四五六七八九十百千"
-FORMULA_RE = re.compile(
-    # a numbered formula in quotes: “四个意识” “两大赛一基地” “五个一”
+# A numbered formula in quotes: “四个意识” “两大赛一基地” “五个一”; or a named programme without
+# quotes: 五心工程, 三大行动. (Both open with a Chinese numeral, so a look-ahead skips to one.)
+FORMULA_RE = fastre.compile(
     rf"(?<=[“\"「‘])(?P<f>[{_CN_NUM}]{{1,3}}(?:个|项|大|条|张|有|不|到|抓|定|联|心|化|型)[\u4e00-\u9fff{_CN_NUM}]{{1,5}})(?=[”\"」’])"
-    # a named programme without quotes: 五心工程, 三大行动
     rf"|(?<![\u4e00-\u9fff])(?P<h>[{_CN_NUM}]{{1,2}}(?:心|化|大|联|城|区)[\u4e00-\u9fff]?(?:工程|行动|战略))"
-    # numeric formulas: 1+3, 9+N, 5+5, 1+3+N
-    r"|(?P<g>(?<![\w.+])\d{1,2}\+[\dNnXx](?:\+[\dNnXx])?(?![\w.]))"
 )
+# Numeric formulas: 1+3, 9+N, 5+5, 1+3+N (never overlap the ones above: digits, not numerals).
+NUMERIC_FORMULA_RE = re.compile(r"(?<![\w.+])\d{1,2}\+[\dNnXx](?:\+[\dNnXx])?(?![\w.])")
 QUOTED_RE = re.compile(r"“([^”\n]{2,16})”|\"([^\"\n]{2,16})\"|「([^」\n]{2,16})」")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_STOP = re.compile(r"[。;；!?]")
 
 
 def discovered_mentions(text: str) -> list[Mention]:
-    """Numbered formulas and quoted phrases (candidates for the dictionary)."""
-    out: list[Mention] = []
-    for m in FORMULA_RE.finditer(text):
-        g = next(k for k in ("f", "h", "g") if m.group(k))
-        out.append(Mention(m.group(g), "formula", m.start(g), m.end(g)))
+    """Numbered formulas and quoted phrases (candidates for the dictionary).
+
+    >>> [(m.text, m.kind) for m in discovered_mentions("坚持“1+3”,落实“四个意识”,推进 五心工程")]
+    [('1+3', 'formula'), ('四个意识', 'formula'), ('五心工程', 'formula'), ('四个意识', 'quoted')]
+    """
+    out = [Mention(m.group(m.lastgroup), "formula", m.start(m.lastgroup), m.end(m.lastgroup))
+           for m in FORMULA_RE.finditer(text)]
+    if "+" in text:
+        out += [Mention(m.group(), "formula", m.start(), m.end()) for m in NUMERIC_FORMULA_RE.finditer(text)]
+        out.sort(key=lambda m: m.start)
     for m in QUOTED_RE.finditer(text):
-        idx = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        idx = m.lastindex
         phrase = m.group(idx)
-        if re.search(r"[\u4e00-\u9fff]", phrase) and not re.search(r"[。;；!?]", phrase):
+        if _HAN.search(phrase) and not _STOP.search(phrase):
             out.append(Mention(phrase, "quoted", m.start(idx), m.end(idx)))
     return out
 
