@@ -81,6 +81,10 @@ LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均|十[一�
 YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
 
 
+_PLAN_INTRO = fastre.compile(r"(?:今年|明年|20\d\d年)[^。\n]{0,20}?(?:主要预期目标|主要目标)(?:是|为)[:：]|(?<=[。\n])主要预期目标(?:是|为)[:：]")
+_PLAN_PART = re.compile(r"\n[^\n]{0,30}?(?:(?:今年|明年|20\d\d年)(?:政府工作|工作|经济社会发展|全市|全区|全县)?的?(?:总体要求|主要预期目标|主要目标|预期目标)|主要预期目标是)")
+
+
 def _sections(text: str, outline: list[OutlineItem]) -> list[tuple[int, str]]:
     """(start, 'review'|'plan'|'other') for each top-level section, from its heading."""
     tops = [i for i in outline if i.level == 1]
@@ -95,9 +99,8 @@ def _sections(text: str, outline: list[OutlineItem]) -> list[tuple[int, str]]:
             kind = "other"
         out.append((item.start, kind))
     # Work reports often open the plan part without a numbered heading: "今年政府工作的总体要求…"
-    plan_re = re.compile(r"\n[^\n]{0,30}?(?:(?:今年|明年|20\d\d年)(?:政府工作|工作|经济社会发展|全市|全区|全县)?的?(?:总体要求|主要预期目标|主要目标|预期目标)|主要预期目标是)")
-    plans = [m.start() for m in plan_re.finditer(text)]
-    plans += [m.start() for m in re.finditer(r"(?:今年|明年|20\d\d年)[^。\n]{0,20}?(?:主要预期目标|主要目标)(?:是|为)[:：]|(?<=[。\n])主要预期目标(?:是|为)[:：]", text)]
+    plans = [m.start() for m in _PLAN_PART.finditer(text)]
+    plans += [m.start() for m in _PLAN_INTRO.finditer(text)]
     out.extend((p, "plan") for p in plans)
     # In a work report, what comes before the plan part is the review of last year.
     first_plan = min([s for s, k in out if k == "plan"], default=None)
@@ -160,6 +163,14 @@ CLAUSE_RE = re.compile(r"[^,，;；:：]+")
 _PAREN_RE = re.compile(r"\([^()]*\)")
 
 
+def _mask_numbers(m: re.Match) -> str:
+    inner = m.group()
+    return "(" + "#" * (len(inner) - 2) + ")" if _DIGIT.search(inner) else inner
+
+
+_DIGIT = re.compile(r"\d")
+
+
 def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None) -> list[Target]:
     """All numeric targets and results in a (folded) text."""
     if outline is None:
@@ -172,7 +183,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             continue
         section = _section_at(sections, sm.start())
         # quantities inside parentheses are comparisons or asides ("松山湖(77.2%和81.8%)")
-        masked = _PAREN_RE.sub(lambda m: "(" + "#" * (len(m.group()) - 2) + ")" if re.search(r"\d", m.group()) else m.group(), sentence)
+        masked = _PAREN_RE.sub(_mask_numbers, sentence) if "(" in sentence else sentence
         prev: list[Target] = []
         cues = _sentence_cues(sentence)
         prev_alias: tuple | None = None
