@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from . import SCHEMA_VERSION, __version__
 from .analyze import META_FIELDS, Analysis, analyze, analyze_many
+from .filters import UNKNOWN_REGION
 from .lexicon import rules_version
 from .reader import Limits, ReadError, iter_files, read_document
 
@@ -306,6 +307,43 @@ class _Writer:
         self.pending = 0
 
 
+_PHRASE_STATS_SELECT = """
+    SELECT s.text, s.kind, d.year, d.doc_type, count(*) AS n_docs, sum(s.count)::BIGINT AS hits,
+           list_sort(list(DISTINCT coalesce(nullif(d.region, ''), '{unknown}'))) AS regions
+    FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
+    {semi}
+    WHERE s.kind IN ('formula', 'quoted')
+    GROUP BY s.text, s.kind, d.year, d.doc_type"""
+_KEY_MATCH = "k.text = {t}.text AND k.kind = {t}.kind AND k.year IS NOT DISTINCT FROM {t}.year AND k.doc_type = {t}.doc_type"
+
+
+def refresh_phrase_stats(con: duckdb.DuckDBPyConnection, added: set[str] | None = None) -> None:
+    """Bring the ``phrase_stats`` rollup up to date: rebuilt from all rows (``added`` None, a full
+    build or a database that lacks it), else only the (text, kind, year, doc_type) rows that the
+    ``added`` documents touch are recomputed, so an add stays quick at any database size."""
+    has = con.execute("SELECT value FROM build_info WHERE key = 'phrase_stats'").fetchall()
+    if added is not None and not has:
+        added = None  # built by an earlier version: the table is empty, fill it whole
+    sql = _PHRASE_STATS_SELECT.replace("{unknown}", UNKNOWN_REGION.replace("'", "''"))
+    if added is None:
+        con.execute("DELETE FROM phrase_stats")
+        con.execute("INSERT INTO phrase_stats " + sql.replace("{semi}", ""))
+        return
+    if not added:
+        return
+    con.register("_added", pa.table({"doc_id": sorted(added)}))
+    try:
+        con.execute("""CREATE TEMP TABLE _keys AS
+                       SELECT DISTINCT s.text, s.kind, d.year, d.doc_type
+                       FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
+                       WHERE s.kind IN ('formula', 'quoted') AND s.doc_id IN (SELECT doc_id FROM _added)""")
+        con.execute(f"DELETE FROM phrase_stats p WHERE EXISTS (SELECT 1 FROM _keys k WHERE {_KEY_MATCH.format(t='p')})")
+        con.execute("INSERT INTO phrase_stats " + sql.replace("{semi}", f"SEMI JOIN _keys k ON {_KEY_MATCH.format(t='s').replace('s.year', 'd.year').replace('s.doc_type', 'd.doc_type')}"))
+        con.execute("DROP TABLE _keys")
+    finally:
+        con.unregister("_added")
+
+
 @contextlib.contextmanager
 def build_lock(db_path: Path, timeout: float):
     lock_path = db_path.with_name(db_path.name + ".lock")
@@ -407,6 +445,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 if in_place:
                     con.execute("BEGIN TRANSACTION")  # all or nothing: a failed add leaves the database as it was
                 known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
+                before = set(known)
                 writer = _Writer(con)
                 done = 0
                 for outcomes, tables, timings in _run(jobs, workers, built_at):
@@ -438,9 +477,10 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     con.executemany("INSERT INTO failures VALUES (?, ?, ?)", [(s, r, built_at) for s, r in report.failures])
                 if report.duplicates:
                     con.executemany("INSERT INTO duplicates VALUES (?, ?)", report.duplicates)
+                refresh_phrase_stats(con, None if not incremental else known - before)
                 n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
                 info = {"schema_version": str(SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
-                        "built_at": built_at.isoformat(), "n_documents": str(n_docs)}
+                        "built_at": built_at.isoformat(), "n_documents": str(n_docs), "phrase_stats": "1"}
                 con.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", list(info.items()))
                 if in_place:
                     # commit the rows before the index step: a failed statement (an index that does not

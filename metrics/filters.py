@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+#: the label of documents whose region was not recognised (charts, downloads, rollups)
+UNKNOWN_REGION = "未知地区"
+
 __all__ = [
     "Filters",
     "LEVEL_LABELS",
@@ -260,6 +263,16 @@ class Filters:
     @property
     def is_empty(self) -> bool:
         return self == Filters()
+
+    def uses_only(self, *names: str) -> bool:
+        """True when no field other than ``names`` is set (a rollup keyed by them can answer).
+
+        >>> Filters(year_from=2020, doc_type=["speech"]).uses_only("year_from", "year_to", "doc_type")
+        True
+        >>> Filters(year_from=2020, province=["河北省"]).uses_only("year_from", "year_to")
+        False
+        """
+        return all(getattr(self, fl.name) == fl.default for fl in fields(self) if fl.name not in names)
 
     def regions(self) -> tuple[str, ...]:
         """The most specific region selection (town > district > city > province)."""

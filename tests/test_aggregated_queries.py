@@ -156,3 +156,49 @@ def test_indicator_counts_match_the_rows(con, f):
     for canonical, part in rows.groupby("canonical"):
         tgt = part[part["kind"] == "target"]
         assert counts.loc[canonical].tolist() == [len(part), part["doc_id"].nunique(), len(tgt), tgt["doc_id"].nunique()]
+
+
+ROLLUP_FILTERS = [Filters(), Filters(year_from=2016, year_to=2024), Filters(year_from=2024),
+                  Filters(doc_type=("speech",)), Filters(doc_type=("work_report",), year_to=2023)]
+
+
+@pytest.mark.parametrize("f", ROLLUP_FILTERS, ids=["all", "years", "from", "speech", "reports-to"])
+def test_discovered_from_the_rollup_equals_the_rows(con, f, monkeypatch):
+    """Filtered on years / document types, the 提法 ranking comes from phrase_stats; it must be
+    the answer of the slogans rows exactly: documents, hits, region counts and names."""
+    assert Q._has_phrase_stats(con)
+    fast = Q.discovered(con, f)
+    monkeypatch.setattr(Q, "_has_phrase_stats", lambda _con: False)
+    slow = Q.discovered(con, f)
+    assert len(fast) > 10
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+def _phrase_stats(db) -> pd.DataFrame:
+    c = duckdb.connect(str(db), read_only=True)
+    try:
+        return c.sql("SELECT * FROM phrase_stats ORDER BY text, kind, year NULLS FIRST, doc_type").df()
+    finally:
+        c.close()
+
+
+def test_phrase_stats_after_adds_equal_a_full_build(tmp_path, data_dir):
+    """An add recomputes only the rollup rows its documents touch; the result must be the rollup
+    of a full build. Two batches of city reports (same year and type) share many phrases."""
+    from metrics.build import add_documents, build_database
+
+    reports = sorted((data_dir / "city-reports-2024").glob("*.txt"))[:24]
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for d, files in ((a, reports[:12]), (b, reports[12:20]), (c, reports[20:])):
+        d.mkdir()
+        for p in files:
+            (d / p.name).write_bytes(p.read_bytes())
+    added = tmp_path / "added.duckdb"
+    build_database([a], added, workers=1)
+    assert add_documents(added, [b], workers=1).added == 8
+    assert add_documents(added, [c, b], workers=1).added == 4  # b again: duplicates, nothing touched
+    whole = tmp_path / "whole.duckdb"
+    build_database([a, b, c], whole, workers=1)
+    x, y = _phrase_stats(added), _phrase_stats(whole)
+    assert len(y) > 100 and (y["n_docs"] > 1).sum() > 20  # phrases shared across the batches
+    pd.testing.assert_frame_equal(x, y)
