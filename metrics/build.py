@@ -307,41 +307,49 @@ class _Writer:
         self.pending = 0
 
 
-_PHRASE_STATS_SELECT = """
-    SELECT s.text, s.kind, d.year, d.doc_type, count(*) AS n_docs, sum(s.count)::BIGINT AS hits,
-           list_sort(list(DISTINCT coalesce(nullif(d.region, ''), '{unknown}'))) AS regions
-    FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
-    {semi}
-    WHERE s.kind IN ('formula', 'quoted')
-    GROUP BY s.text, s.kind, d.year, d.doc_type"""
-_KEY_MATCH = "k.text = {t}.text AND k.kind = {t}.kind AND k.year IS NOT DISTINCT FROM {t}.year AND k.doc_type = {t}.doc_type"
+_REGION_LABEL = "coalesce(nullif(d.region, ''), '" + UNKNOWN_REGION.replace("'", "''") + "')"
+# Rollups of the slogans table that the dashboard reads instead of the rows (see schema.sql):
+# table -> (group keys as name: expression, summed values, which rows)
+ROLLUPS: dict[str, tuple[dict[str, str], str, str]] = {
+    "phrase_stats": (
+        {"text": "s.text", "kind": "s.kind", "year": "d.year", "doc_type": "d.doc_type"},
+        f"count(*) AS n_docs, sum(s.count)::BIGINT AS hits, list_sort(list(DISTINCT {_REGION_LABEL})) AS regions",
+        "s.kind IN ('formula', 'quoted')",
+    ),
+    "slogan_stats": (
+        {"text": "s.text", "year": "d.year", "doc_type": "d.doc_type", "level": "d.level", "province": "d.province",
+         "city": "d.city", "district": "d.district", "town": "d.town", "region": _REGION_LABEL},
+        "sum(s.count)::BIGINT AS count, count(*) AS n_docs",
+        "s.kind = 'dictionary'",
+    ),
+}
 
 
-def refresh_phrase_stats(con: duckdb.DuckDBPyConnection, added: set[str] | None = None) -> None:
-    """Bring the ``phrase_stats`` rollup up to date: rebuilt from all rows (``added`` None, a full
-    build or a database that lacks it), else only the (text, kind, year, doc_type) rows that the
-    ``added`` documents touch are recomputed, so an add stays quick at any database size."""
-    has = con.execute("SELECT value FROM build_info WHERE key = 'phrase_stats'").fetchall()
-    if added is not None and not has:
-        added = None  # built by an earlier version: the table is empty, fill it whole
-    sql = _PHRASE_STATS_SELECT.replace("{unknown}", UNKNOWN_REGION.replace("'", "''"))
-    if added is None:
-        con.execute("DELETE FROM phrase_stats")
-        con.execute("INSERT INTO phrase_stats " + sql.replace("{semi}", ""))
-        return
-    if not added:
-        return
-    con.register("_added", pa.table({"doc_id": sorted(added)}))
-    try:
-        con.execute("""CREATE TEMP TABLE _keys AS
-                       SELECT DISTINCT s.text, s.kind, d.year, d.doc_type
-                       FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
-                       WHERE s.kind IN ('formula', 'quoted') AND s.doc_id IN (SELECT doc_id FROM _added)""")
-        con.execute(f"DELETE FROM phrase_stats p WHERE EXISTS (SELECT 1 FROM _keys k WHERE {_KEY_MATCH.format(t='p')})")
-        con.execute("INSERT INTO phrase_stats " + sql.replace("{semi}", f"SEMI JOIN _keys k ON {_KEY_MATCH.format(t='s').replace('s.year', 'd.year').replace('s.doc_type', 'd.doc_type')}"))
-        con.execute("DROP TABLE _keys")
-    finally:
-        con.unregister("_added")
+def refresh_rollups(con: duckdb.DuckDBPyConnection, added: set[str] | None = None) -> None:
+    """Bring the rollup tables up to date: rebuilt from all rows (``added`` None: a full build, or
+    a database built before a rollup existed), else only the groups that the ``added`` documents
+    touch are recomputed, so an add stays quick at any database size."""
+    done = {k for (k,) in con.execute("SELECT key FROM build_info").fetchall()}
+    for table, (keys, values, which) in ROLLUPS.items():
+        cols = ", ".join(f"{expr} AS {name}" for name, expr in keys.items())
+        rows = f"FROM slogans s JOIN documents d ON d.doc_id = s.doc_id {{semi}} WHERE {which}"
+        if added is None or table not in done:
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} SELECT {cols}, {values} {rows.format(semi='')} GROUP BY ALL")
+            continue
+        if not added:
+            continue
+        con.register("_added", pa.table({"doc_id": sorted(added)}))
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cols} {rows.format(semi='')} "
+                        "AND s.doc_id IN (SELECT doc_id FROM _added)")
+            match = " AND ".join(f"k.{name} IS NOT DISTINCT FROM {{t}}{name}" for name in keys)
+            con.execute(f"DELETE FROM {table} p WHERE EXISTS (SELECT 1 FROM _keys k WHERE {match.format(t='p.')})")
+            semi = "SEMI JOIN _keys k ON " + " AND ".join(f"k.{name} IS NOT DISTINCT FROM {expr}" for name, expr in keys.items())
+            con.execute(f"INSERT INTO {table} SELECT {cols}, {values} {rows.format(semi=semi)} GROUP BY ALL")
+            con.execute("DROP TABLE _keys")
+        finally:
+            con.unregister("_added")
 
 
 @contextlib.contextmanager
@@ -479,10 +487,10 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     con.executemany("INSERT INTO failures VALUES (?, ?, ?)", [(s, r, built_at) for s, r in report.failures])
                 if report.duplicates:
                     con.executemany("INSERT INTO duplicates VALUES (?, ?)", report.duplicates)
-                refresh_phrase_stats(con, None if not incremental else known - before)
+                refresh_rollups(con, None if not incremental else known - before)
                 n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
                 info = {"schema_version": str(SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
-                        "built_at": built_at.isoformat(), "n_documents": str(n_docs), "phrase_stats": "1"}
+                        "built_at": built_at.isoformat(), "n_documents": str(n_docs), **{table: "1" for table in ROLLUPS}}
                 con.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", list(info.items()))
                 if in_place:
                     # commit the rows before the index step: a failed statement (an index that does not

@@ -121,6 +121,23 @@ CREATE TABLE IF NOT EXISTS phrase_stats (
     regions       VARCHAR[] NOT NULL  -- distinct region labels of those documents, sorted
 );
 
+-- Dictionary slogans summed per slogan and document group (year, type, tier, region): the
+-- 提法 heatmap and trend read it when no speaker or text search is set (~100,000 rows instead
+-- of ~6 M at 100,000 documents). Maintained like phrase_stats; build_info.slogan_stats = '1'.
+CREATE TABLE IF NOT EXISTS slogan_stats (
+    text          VARCHAR NOT NULL,
+    year          INTEGER,
+    doc_type      VARCHAR NOT NULL,
+    level         VARCHAR,
+    province      VARCHAR,
+    city          VARCHAR,
+    district      VARCHAR,
+    town          VARCHAR,
+    region        VARCHAR NOT NULL,   -- display label (未知地区 when none)
+    count         BIGINT NOT NULL,    -- hits
+    n_docs        BIGINT NOT NULL     -- documents with a hit
+);
+
 CREATE TABLE IF NOT EXISTS keywords (
     doc_id        VARCHAR NOT NULL,
     rank          INTEGER NOT NULL,

@@ -166,23 +166,45 @@ ROLLUP_FILTERS = [Filters(), Filters(year_from=2016, year_to=2024), Filters(year
 def test_discovered_from_the_rollup_equals_the_rows(con, f, monkeypatch):
     """Filtered on years / document types, the 提法 ranking comes from phrase_stats; it must be
     the answer of the slogans rows exactly: documents, hits, region counts and names."""
-    assert Q._has_phrase_stats(con)
+    assert Q._has_rollup(con, "phrase_stats")
     fast = Q.discovered(con, f)
-    monkeypatch.setattr(Q, "_has_phrase_stats", lambda _con: False)
+    monkeypatch.setattr(Q, "_has_rollup", lambda _con, _table: False)
     slow = Q.discovered(con, f)
     assert len(fast) > 10
     pd.testing.assert_frame_equal(fast, slow)
 
 
-def _phrase_stats(db) -> pd.DataFrame:
+SLOGAN_FILTERS = ROLLUP_FILTERS + [Filters(province=("内蒙古自治区",), year_from=2020), Filters(level=("city",)),
+                                   Filters(city=("北京市", "上海市", "深圳市"))]
+
+
+@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=["all", "years", "from", "speech", "reports-to", "province", "level", "cities"])
+def test_slogan_groups_from_the_rollup_equal_the_rows(con, f, monkeypatch):
+    assert Q._has_rollup(con, "slogan_stats")
+    fast = Q.slogan_groups(con, f)
+    monkeypatch.setattr(Q, "_has_rollup", lambda _con, _table: False)
+    slow = Q.slogan_groups(con, f)
+    assert len(fast) > 3
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_a_speaker_search_reads_the_rows(con, monkeypatch):
+    """The rollups have no speaker or text: such filters must not use them."""
+    monkeypatch.setattr(Q, "_has_rollup", lambda _con, _table: pytest.fail("rollup used"))
+    assert not Q.slogan_groups(con, Filters(text="乡村振兴")).empty
+    assert not Q.discovered(con, Filters(text="高质量发展", year_from=2000)).empty
+
+
+def _rollups(db) -> list[pd.DataFrame]:
     c = duckdb.connect(str(db), read_only=True)
     try:
-        return c.sql("SELECT * FROM phrase_stats ORDER BY text, kind, year NULLS FIRST, doc_type").df()
+        return [c.sql("SELECT * FROM phrase_stats ORDER BY text, kind, year NULLS FIRST, doc_type").df(),
+                c.sql("SELECT * FROM slogan_stats ORDER BY ALL NULLS FIRST").df()]
     finally:
         c.close()
 
 
-def test_phrase_stats_after_adds_equal_a_full_build(tmp_path, data_dir):
+def test_rollups_after_adds_equal_a_full_build(tmp_path, data_dir):
     """An add recomputes only the rollup rows its documents touch; the result must be the rollup
     of a full build. Two batches of city reports (same year and type) share many phrases."""
     from metrics.build import add_documents, build_database
@@ -199,6 +221,8 @@ def test_phrase_stats_after_adds_equal_a_full_build(tmp_path, data_dir):
     assert add_documents(added, [c, b], workers=1).added == 4  # b again: duplicates, nothing touched
     whole = tmp_path / "whole.duckdb"
     build_database([a, b, c], whole, workers=1)
-    x, y = _phrase_stats(added), _phrase_stats(whole)
+    (x, xs), (y, ys) = _rollups(added), _rollups(whole)
     assert len(y) > 100 and (y["n_docs"] > 1).sum() > 20  # phrases shared across the batches
     pd.testing.assert_frame_equal(x, y)
+    assert len(ys) > 100
+    pd.testing.assert_frame_equal(xs, ys)

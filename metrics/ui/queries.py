@@ -234,7 +234,18 @@ def outline_counts(con, f: Filters) -> pd.DataFrame:
 
 
 def slogan_groups(con, f: Filters) -> pd.DataFrame:
-    """Dictionary slogan hits summed per slogan, region, province and year (``n_docs``: documents with a hit)."""
+    """Dictionary slogan hits summed per slogan, region, province and year (``n_docs``: documents with a hit).
+
+    Read from the ``slogan_stats`` rollup unless a speaker or text search is set."""
+    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "slogan_stats"):
+        w, p = f.where_sql("r")
+        return q(
+            con,
+            f"""SELECT r.text, r.year, r.region, r.province, sum(r.count)::BIGINT AS count, sum(r.n_docs)::BIGINT AS n_docs
+                FROM slogan_stats r WHERE {w}
+                GROUP BY ALL ORDER BY r.region, r.year NULLS LAST, r.text""",
+            p,
+        )
     w, p = _where(f)
     return q(
         con,
@@ -247,6 +258,10 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
     )
 
 
+#: filters that the slogan_stats rollup can answer (all but speaker and text search)
+ROLLUP_FILTERS = ("province", "city", "district", "town", "level", "doc_type", "year_from", "year_to")
+
+
 def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     """The ``per_kind`` formulas and quoted phrases found in the most documents, per kind, with
     hits, region count and up to eight region names.
@@ -254,7 +269,7 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     Filtered on years and document types only (or not at all), the answer comes from the
     ``phrase_stats`` rollup that the builder keeps; otherwise from the slogans rows, in two steps:
     rank every phrase by documents and hits, then gather regions for the winners only."""
-    if f.uses_only("year_from", "year_to", "doc_type") and _has_phrase_stats(con):
+    if f.uses_only("year_from", "year_to", "doc_type") and _has_rollup(con, "phrase_stats"):
         w, p = f.where_sql("r")
         return q(
             con,
@@ -295,10 +310,10 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     )
 
 
-def _has_phrase_stats(con) -> bool:
-    """The builder filled ``phrase_stats`` (databases built before it existed did not)."""
+def _has_rollup(con, table: str) -> bool:
+    """The builder filled this rollup (databases built before it existed did not)."""
     try:
-        return bool(con.execute("SELECT 1 FROM build_info WHERE key = 'phrase_stats' AND value = '1'").fetchall())
+        return bool(con.execute("SELECT 1 FROM build_info WHERE key = ? AND value = '1'", [table]).fetchall())
     except duckdb.Error:
         return False
 
