@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 
 from . import SCHEMA_VERSION, __version__
 from .analyze import META_FIELDS, Analysis, analyze, analyze_many
-from .filters import UNKNOWN_REGION
+from .filters import REGION_SQL
 from .lexicon import rules_version
 from .reader import Limits, ReadError, iter_files, read_document
 
@@ -307,18 +307,17 @@ class _Writer:
         self.pending = 0
 
 
-_REGION_LABEL = "coalesce(nullif(d.region, ''), '" + UNKNOWN_REGION.replace("'", "''") + "')"
 # Rollups of the slogans table that the dashboard reads instead of the rows (see schema.sql):
 # table -> (group keys as name: expression, summed values, which rows)
 ROLLUPS: dict[str, tuple[dict[str, str], str, str]] = {
     "phrase_stats": (
         {"text": "s.text", "kind": "s.kind", "year": "d.year", "doc_type": "d.doc_type"},
-        f"count(*) AS n_docs, sum(s.count)::BIGINT AS hits, list_sort(list(DISTINCT {_REGION_LABEL})) AS regions",
+        f"count(*) AS n_docs, sum(s.count)::BIGINT AS hits, list_sort(list(DISTINCT {REGION_SQL})) AS regions",
         "s.kind IN ('formula', 'quoted')",
     ),
     "slogan_stats": (
         {"text": "s.text", "year": "d.year", "doc_type": "d.doc_type", "level": "d.level", "province": "d.province",
-         "city": "d.city", "district": "d.district", "town": "d.town", "region": _REGION_LABEL},
+         "city": "d.city", "district": "d.district", "town": "d.town", "region": REGION_SQL},
         "sum(s.count)::BIGINT AS count, count(*) AS n_docs",
         "s.kind = 'dictionary'",
     ),

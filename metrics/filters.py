@@ -23,6 +23,8 @@ from typing import Any
 
 #: the label of documents whose region was not recognised (charts, downloads, rollups)
 UNKNOWN_REGION = "未知地区"
+#: SQL for a document's region label over ``documents`` aliased ``d`` (never NULL)
+REGION_SQL = f"coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')"
 
 __all__ = [
     "Filters",

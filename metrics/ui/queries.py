@@ -13,10 +13,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from metrics.filters import UNKNOWN_REGION, Filters
+from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 
 #: the display label of a document's region (``documents d``), 未知地区 when none was recognised
-REGION_SQL = f"coalesce(nullif(d.region, ''), '{UNKNOWN_REGION}')"
 #: no province, city or district was recognised
 NO_REGION_SQL = "(d.province IS NULL AND d.city IS NULL AND d.district IS NULL)"
 
