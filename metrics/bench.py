@@ -339,7 +339,7 @@ def view_calls(f, did: str, ind: str) -> dict[str, list[tuple[str, tuple]]]:
     return {
         "overview": [("count_docs", (f,)), ("doc_groups", (f,)), ("target_kinds", (f,)), ("declared", (f, True)),
                      ("docs_missing", (f,)), ("failures", ()), ("duplicates", ())],
-        "targets": [("indicator_counts", (f,)), ("targets", (f, ind, None))],
+        "targets": [("indicator_counts", (f,)), ("target_points", (f, ind)), ("target_evidence", (f, ind, 1000))],
         "tasks": [("task_docs", (f,)), ("outline_counts", (f,)), ("declared_stats", (f,)), ("declared", (f, True))],
         "slogans": [("doc_groups", (f,)), ("slogan_groups", (f,)), ("discovered", (f,)), ("keyword_groups", (f,))],
         "document": [("document", (did,)), ("doc_targets", (did,)), ("doc_outline", (did,)),

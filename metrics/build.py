@@ -42,6 +42,7 @@ from .analyze import META_FIELDS, Analysis, analyze, analyze_many
 from .filters import REGION_SQL
 from .lexicon import rules_version
 from .reader import Limits, ReadError, iter_files, read_document
+from .targets import KINDS as TARGET_KINDS
 
 Progress = Callable[[int, int, str], None]
 
@@ -307,19 +308,43 @@ class _Writer:
         self.pending = 0
 
 
-# Rollups of the slogans table that the dashboard reads instead of the rows (see schema.sql):
-# table -> (group keys as name: expression, summed values, which rows)
-ROLLUPS: dict[str, tuple[dict[str, str], str, str]] = {
+# Rollups that the dashboard reads instead of the fact rows (see schema.sql): each sums one fact
+# table per group of documents. table -> (fact table and alias, group keys as name: expression,
+# summed values, which rows)
+_DOC_GROUP = {"year": "d.year", "doc_type": "d.doc_type", "level": "d.level", "province": "d.province",
+              "city": "d.city", "district": "d.district", "town": "d.town", "region": REGION_SQL}
+ROLLUPS: dict[str, tuple[str, dict[str, str], str, str]] = {
     "phrase_stats": (
+        "slogans s",
         {"text": "s.text", "kind": "s.kind", "year": "d.year", "doc_type": "d.doc_type"},
         f"count(*) AS n_docs, sum(s.count)::BIGINT AS hits, list_sort(list(DISTINCT {REGION_SQL})) AS regions",
         "s.kind IN ('formula', 'quoted')",
     ),
     "slogan_stats": (
-        {"text": "s.text", "year": "d.year", "doc_type": "d.doc_type", "level": "d.level", "province": "d.province",
-         "city": "d.city", "district": "d.district", "town": "d.town", "region": REGION_SQL},
+        "slogans s",
+        {"text": "s.text", **_DOC_GROUP},
         "sum(s.count)::BIGINT AS count, count(*) AS n_docs",
         "s.kind = 'dictionary'",
+    ),
+    "target_stats": (
+        "targets t",
+        {"canonical": "t.canonical", **_DOC_GROUP},
+        "count(*) AS n, count(DISTINCT t.doc_id) AS n_docs, "
+        "count(DISTINCT t.doc_id) FILTER (WHERE t.kind = 'target') AS n_target_docs, "
+        + ", ".join(f"count(*) FILTER (WHERE t.kind = '{k}') AS n_{k}" for k in TARGET_KINDS),
+        "TRUE",
+    ),
+    "keyword_stats": (
+        "keywords k",
+        {"word": "k.word", **_DOC_GROUP},
+        "sum(k.weight) AS weight, count(*) AS n_docs",
+        "TRUE",
+    ),
+    "keyword_docs": (
+        "keywords k",
+        dict(_DOC_GROUP),
+        "count(DISTINCT k.doc_id) AS n_docs",
+        "TRUE",
     ),
 }
 
@@ -329,9 +354,10 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, added: set[str] | None = Non
     a database built before a rollup existed), else only the groups that the ``added`` documents
     touch are recomputed, so an add stays quick at any database size."""
     done = {k for (k,) in con.execute("SELECT key FROM build_info").fetchall()}
-    for table, (keys, values, which) in ROLLUPS.items():
+    for table, (source, keys, values, which) in ROLLUPS.items():
+        alias = source.split()[-1]
         cols = ", ".join(f"{expr} AS {name}" for name, expr in keys.items())
-        rows = f"FROM slogans s JOIN documents d ON d.doc_id = s.doc_id {{semi}} WHERE {which}"
+        rows = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id {{semi}} WHERE {which}"
         if added is None or table not in done:
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} SELECT {cols}, {values} {rows.format(semi='')} GROUP BY ALL")
@@ -341,10 +367,10 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, added: set[str] | None = Non
         con.register("_added", pa.table({"doc_id": sorted(added)}))
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cols} {rows.format(semi='')} "
-                        "AND s.doc_id IN (SELECT doc_id FROM _added)")
+                        f"AND {alias}.doc_id IN (SELECT doc_id FROM _added)")
             match = " AND ".join(f"k.{name} IS NOT DISTINCT FROM {{t}}{name}" for name in keys)
             con.execute(f"DELETE FROM {table} p WHERE EXISTS (SELECT 1 FROM _keys k WHERE {match.format(t='p.')})")
-            semi = "SEMI JOIN _keys k ON " + " AND ".join(f"k.{name} IS NOT DISTINCT FROM {expr}" for name, expr in keys.items())
+            semi = "SEMI JOIN _keys _k ON " + " AND ".join(f"_k.{name} IS NOT DISTINCT FROM {expr}" for name, expr in keys.items())
             con.execute(f"INSERT INTO {table} SELECT {cols}, {values} {rows.format(semi=semi)} GROUP BY ALL")
             con.execute("DROP TABLE _keys")
         finally:

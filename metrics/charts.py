@@ -877,7 +877,8 @@ def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tupl
     """Keywords over-represented in one region's documents versus the rest.
 
     score = log2((w_region + ε) / (w_rest + ε)), where w is the mean keyword
-    weight per document (documents lacking the word count as 0)."""
+    weight per document (documents lacking the word count as 0) and ε is 5 % of the mean
+    weight of all the keywords shown (a sum, so SQL rollups give it exactly)."""
     cols = ["关键词", "本地区平均权重", "其他地区平均权重", "区分度", "本地区文档数"]
     if kw.empty or region not in set(kw["region"]):
         return pd.DataFrame(columns=cols), empty_figure()
@@ -886,16 +887,16 @@ def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tupl
         n_in = int(docs_per_region[region])
         n_out = int(docs_per_region.sum()) - n_in
         inside = kw[kw["region"] == region].groupby("word").agg(w=("weight", "sum"), n=("n_docs", "sum"))
-        median = float(kw["median_weight"].iloc[0])
+        mean = float(kw["mean_weight"].iloc[0])
     else:
         n_in = kw.loc[kw["region"] == region, "doc_id"].nunique()
         n_out = kw.loc[kw["region"] != region, "doc_id"].nunique()
         inside = kw[kw["region"] == region].groupby("word").agg(w=("weight", "sum"), n=("doc_id", "nunique"))
-        median = float(kw["weight"].median())
+        mean = float(kw["weight"].mean())
     outside = kw[kw["region"] != region].groupby("word")["weight"].sum()
     w_in = inside["w"] / max(n_in, 1)
     w_out = outside.reindex(inside.index).fillna(0) / max(n_out, 1)
-    eps = max(median * 0.05, 1e-6)
+    eps = max(mean * 0.05, 1e-6)
     score = np.log2((w_in + eps) / (w_out + eps))
     tidy = pd.DataFrame({
         "关键词": inside.index, "本地区平均权重": w_in.round(4).values,

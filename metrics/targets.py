@@ -28,6 +28,9 @@ from .lexicon import indicators
 from .quantities import CLASSIFIERS, Quantity, find_quantities
 from .tasks import OutlineItem, build_outline
 
+#: what a number is: this year's goal, a past result, or a goal beyond this year
+KINDS = ("target", "achievement", "long_term_target")
+
 
 @dataclass(frozen=True)
 class Target:

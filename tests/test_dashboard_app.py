@@ -260,3 +260,32 @@ def test_database_being_written_shows_a_wait_message(tmp_path, monkeypatch):
     finally:
         writer.kill()
         writer.wait()
+
+
+def _long_table_script():
+    import pandas as pd
+    import streamlit as st
+
+    from metrics.filters import Filters
+    from metrics.ui.widgets import PageContext, table_card
+
+    rows = pd.DataFrame({"地区": [f"第{i}区" for i in range(50)], "原句": ["=1+1"] * 50})
+    st.session_state["fetched"] = 0
+
+    def full():
+        st.session_state["fetched"] += 1
+        return rows
+
+    table_card("t", "原文证据", PageContext(Filters(), 50, "test"), lambda _p: rows.head(10), total=50, full=full)
+
+
+def test_a_long_table_shows_its_first_rows_and_downloads_all():
+    """The 数字目标 evidence table shows its first rows; the page says how many there are, and
+    the downloads (built on click) read all of them."""
+    at = AppTest.from_function(_long_table_script).run()
+    no_errors(at)
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 10
+    assert any("显示前 10 条，共 50 条" in c.value for c in at.caption)
+    assert at.session_state["fetched"] == 0  # nothing fetched until a button is clicked
+    csv = at.get("download_button")
+    assert [b.proto.label for b in csv] == ["CSV", "XLSX", "JSON"]

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
+from metrics.targets import KINDS as TARGET_KINDS
 
 #: the display label of a document's region (``documents d``), 未知地区 when none was recognised
 #: no province, city or district was recognised
@@ -120,6 +121,11 @@ def document(con, doc_id: str) -> dict[str, Any] | None:
     return df.iloc[0].to_dict()
 
 
+#: filters that the rollups of document groups (slogan_stats, target_stats, keyword_stats,
+#: keyword_docs) can answer: all but speaker and text search
+ROLLUP_FILTERS = ("province", "city", "district", "town", "level", "doc_type", "year_from", "year_to")
+
+
 # ---------------------------------------------------------------- facts
 def targets(con, f: Filters, canonical: str | None = None, kind: str | None = None) -> pd.DataFrame:
     w, p = _where(f)
@@ -143,10 +149,53 @@ def targets(con, f: Filters, canonical: str | None = None, kind: str | None = No
     )
 
 
+def target_points(con, f: Filters, canonical: str) -> pd.DataFrame:
+    """One indicator's numbers with what the 数字目标 charts draw and cite (value, qualifier, kind,
+    sentence, the document's year and region), in document order. Leaner than :func:`targets`
+    (no title, offsets or region-first sort): the top indicator has ~200,000 rows at 100,000
+    documents."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT t.doc_id, t.idx, t.indicator, t.low, t.high, t.unit, t.qualifier, t.direction, t.kind,
+                   t.stretch, t.sentence, d.year, d.level, d.province, d.city, d.district, d.town,
+                   {REGION_SQL} AS region
+            FROM targets t JOIN documents d ON d.doc_id = t.doc_id
+            WHERE {w} AND t.canonical = ?
+            ORDER BY t.doc_id, t.idx""",
+        p + [canonical],
+    )
+
+
+def target_evidence(con, f: Filters, canonical: str, limit: int) -> pd.DataFrame:
+    """The first ``limit`` rows of :func:`targets` for one indicator (by region, year, document),
+    for the evidence table; the download reads them all."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT t.doc_id, t.idx, t.indicator, t.low, t.high, t.unit, t.qualifier, t.kind, t.stretch,
+                   t.sentence, d.year, d.level, {REGION_SQL} AS region
+            FROM targets t JOIN documents d ON d.doc_id = t.doc_id
+            WHERE {w} AND t.canonical = ?
+            ORDER BY region, d.year NULLS LAST, t.doc_id, t.idx LIMIT ?""",
+        p + [canonical, limit],
+    )
+
+
 def indicator_counts(con, f: Filters) -> pd.DataFrame:
     """Classified numbers per registry indicator: ``n`` numbers in ``n_docs`` documents, and of
-    them ``n_target`` targets in ``n_target_docs`` documents (one pass over the targets table;
-    the unclassified ones, 92 % of all numbers, are skipped)."""
+    them ``n_target`` targets in ``n_target_docs`` documents (the unclassified ones, 92 % of all
+    numbers, are skipped). From the ``target_stats`` rollup unless a speaker or text search is set."""
+    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "target_stats"):
+        w, p = f.where_sql("r")
+        return q(
+            con,
+            f"""SELECT canonical, sum(n)::BIGINT AS n, sum(n_docs)::BIGINT AS n_docs,
+                       sum(n_target)::BIGINT AS n_target, sum(n_target_docs)::BIGINT AS n_target_docs
+                FROM target_stats r WHERE {w} AND r.canonical <> 'other'
+                GROUP BY canonical ORDER BY n_docs DESC, n DESC, canonical""",
+            p,
+        )
     w, p = _where(f)
     return q(
         con,
@@ -162,7 +211,15 @@ def indicator_counts(con, f: Filters) -> pd.DataFrame:
 
 def target_kinds(con, f: Filters) -> dict[str, int]:
     """Classified (indicator known) numbers per kind, plus ``<kind>_all`` counts
-    including the unclassified ones."""
+    including the unclassified ones (kinds without numbers are left out)."""
+    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "target_stats"):
+        w, p = f.where_sql("r")
+        sums = ", ".join(f"sum(n_{k}) FILTER (WHERE r.canonical <> 'other') AS {k}, sum(n_{k}) AS {k}_all"
+                         for k in TARGET_KINDS)
+        row = q(con, f"SELECT {sums} FROM target_stats r WHERE {w}", p).iloc[0]
+        return {key: int(row[key] if pd.notna(row[key]) else 0)
+                for k in TARGET_KINDS if pd.notna(row[f"{k}_all"]) and row[f"{k}_all"] > 0
+                for key in (k, f"{k}_all")}
     w, p = _where(f)
     df = q(
         con,
@@ -221,13 +278,14 @@ def slogans(con, f: Filters, kinds: tuple[str, ...] = ("dictionary",)) -> pd.Dat
 # The pages below chart sums over groups; summing in DuckDB sends a few thousand rows to
 # pandas instead of one row per document and fact (millions at 100,000 documents).
 def outline_counts(con, f: Filters) -> pd.DataFrame:
-    """Outline items per document and outline level."""
+    """Outline items per document and outline level, in no particular order (the chart groups
+    them; sorting 230,000 rows at 100,000 documents cost a third of the query)."""
     w, p = _where(f)
     return q(
         con,
         f"""SELECT o.doc_id, o.level AS outline_level, count(*) AS n
-            FROM outline o JOIN documents d ON d.doc_id = o.doc_id
-            WHERE {w} GROUP BY o.doc_id, o.level ORDER BY o.doc_id, o.level""",
+            FROM outline o {_docs_join(f, 'o')}
+            WHERE {w} GROUP BY o.doc_id, o.level""",
         p,
     )
 
@@ -255,10 +313,6 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
             GROUP BY ALL ORDER BY region, d.year NULLS LAST, s.text""",
         p,
     )
-
-
-#: filters that the slogan_stats rollup can answer (all but speaker and text search)
-ROLLUP_FILTERS = ("province", "city", "district", "town", "level", "doc_type", "year_from", "year_to")
 
 
 def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
@@ -319,7 +373,21 @@ def _has_rollup(con, table: str) -> bool:
 
 def keyword_groups(con, f: Filters) -> pd.DataFrame:
     """Keyword weights summed per word and region; ``region_docs``: the region's documents with
-    keywords; ``median_weight``: the median weight over all the filtered keywords."""
+    keywords; ``mean_weight``: the mean weight over all the filtered keywords. From the
+    ``keyword_stats`` and ``keyword_docs`` rollups unless a speaker or text search is set."""
+    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "keyword_stats") and _has_rollup(con, "keyword_docs"):
+        w, p = f.where_sql("r")
+        return q(
+            con,
+            f"""WITH k AS (SELECT r.word, r.region, sum(r.weight) AS weight, sum(r.n_docs)::BIGINT AS n_docs
+                           FROM keyword_stats r WHERE {w} GROUP BY r.word, r.region),
+                    n AS (SELECT r.region, sum(r.n_docs)::BIGINT AS region_docs FROM keyword_docs r
+                          WHERE {w} GROUP BY r.region)
+                SELECT k.word, k.region, k.weight, k.n_docs, n.region_docs,
+                       (SELECT sum(weight) / sum(n_docs) FROM k) AS mean_weight
+                FROM k JOIN n USING (region) ORDER BY k.region, k.word""",
+            p + p,
+        )
     w, p = _where(f)
     return q(
         con,
@@ -328,7 +396,7 @@ def keyword_groups(con, f: Filters) -> pd.DataFrame:
                 FROM keywords k JOIN documents d ON d.doc_id = k.doc_id WHERE {w}),
             r AS (SELECT region, count(DISTINCT doc_id) AS region_docs FROM k GROUP BY region)
             SELECT k.word, k.region, sum(k.weight) AS weight, count(*) AS n_docs, r.region_docs,
-                   (SELECT median(weight) FROM k) AS median_weight
+                   (SELECT avg(weight) FROM k) AS mean_weight
             FROM k JOIN r USING (region)
             GROUP BY k.word, k.region, r.region_docs ORDER BY k.region, k.word""",
         p,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 import streamlit as st
 
 from metrics import charts
@@ -10,6 +12,8 @@ from metrics.ui import data
 from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
 
 KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
+#: rows of the evidence table shown on the page (the download has all of them)
+EVIDENCE_ROWS = 1000
 
 
 def render() -> None:
@@ -46,7 +50,7 @@ def render() -> None:
     st.session_state["_tg_url"] = ind
     kind = c2.radio("类型", list(KINDS), format_func=KINDS.get, horizontal=True, key="tg_kind")
     label = indicator_label(ind, labels)
-    all_rows = data.query("targets", f, ind, None)
+    all_rows = data.query("target_points", f, ind)
     units = all_rows["unit"].fillna("").astype(str).value_counts().index.tolist()
     unit = c3.selectbox("单位", units, key="tg_unit", format_func=lambda u: u or "（无单位）") if units else None
     rows = all_rows[all_rows["kind"] == kind]
@@ -120,9 +124,9 @@ def render() -> None:
                caption="完成值取同一地区下一年文档中的「完成」数字；绿色 = 达到目标下限（降低类指标为不超过上限）。",
                empty_msg="没有相邻年份的目标与完成值（需要同一地区连续两年的文档）。")
 
-    def evidence(_p: dict):
-        out = all_rows[["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind",
-                        "stretch", "sentence", "doc_id"]].copy()
+    def evidence_table(rows: pd.DataFrame) -> pd.DataFrame:
+        out = rows[["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind",
+                    "stretch", "sentence", "doc_id"]].copy()
         out["level"] = out["level"].map(level_label)
         out["qualifier"] = out["qualifier"].map(lambda v: charts.QUALIFIER_LABELS.get(v, v))
         out["kind"] = out["kind"].map(lambda v: charts.KIND_LABELS.get(v, v))
@@ -131,7 +135,9 @@ def render() -> None:
             "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
             "sentence": "原句"})
 
-    table_card("tg_table", "原文证据", ctx, evidence)
+    table_card("tg_table", "原文证据", ctx,
+               lambda _p: evidence_table(data.query("target_evidence", f, ind, EVIDENCE_ROWS)),
+               total=len(all_rows), full=lambda: evidence_table(data.query("targets", f, ind, None)))
 
 
 if __name__ == "__main__":

@@ -237,15 +237,23 @@ def sync_url(f: Filters) -> None:
 
 # ---------------------------------------------------------------- cards
 def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]],
-                 ctx: PageContext, key: str, title: str) -> None:
+                 ctx: PageContext, key: str, title: str, *, full: Callable[[], pd.DataFrame] | None = None) -> None:
     """CSV / XLSX / JSON buttons; bytes are generated on click. ``df``: one table, several, or a
-    function returning several (then they are only fetched when a button is clicked)."""
+    function returning several (then they are only fetched when a button is clicked). ``full``:
+    the whole table when ``df`` shows only its first rows, fetched on click."""
     stem = export.safe_filename(title)
     meta = ctx.meta(title)
+    if full is not None:
+        one = full
+    elif isinstance(df, pd.DataFrame):
+        one = lambda: df  # noqa: E731
+    else:
+        one = None
     tables = df if callable(df) else (lambda: df)
     cols = st.columns(3, gap="small")
-    if isinstance(df, pd.DataFrame):
-        cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(df, meta), file_name=f"{stem}.csv",
+    if one is not None:
+        tables = one
+        cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(one(), meta), file_name=f"{stem}.csv",
                                 mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     else:
         cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
@@ -314,7 +322,10 @@ def chart_card(key: str, title: str, ctx: PageContext, build: Builder, *,
 @st.fragment
 def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str, Any]], pd.DataFrame], *,
                controls: Callable[[], dict[str, Any]] | None = None, caption: str | None = None,
-               empty_msg: str = "当前筛选下没有记录。", column_config: dict | None = None) -> None:
+               empty_msg: str = "当前筛选下没有记录。", column_config: dict | None = None,
+               total: int | None = None, full: Callable[[], pd.DataFrame] | None = None) -> None:
+    """A table with downloads. ``total`` and ``full``: ``build`` gives only the first rows of
+    ``total``; the page says so and the downloads fetch ``full()``, all of them."""
     with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"#### {title}")
         if caption:
@@ -324,8 +335,10 @@ def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str
         if df is None or df.empty:
             st.info(empty_msg)
             return
+        if total is not None and total > len(df):
+            st.caption(f"显示前 {len(df):,} 条，共 {total:,} 条；下载包含全部 {total:,} 条。")
         st.dataframe(df, hide_index=True, width="stretch", column_config=column_config)
-        download_row(df, ctx, key, title)
+        download_row(df, ctx, key, title, full=full if total is not None and total > len(df) else None)
 
 
 def dataset_download(ctx: PageContext) -> None:
