@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from metrics.analyze import analyze
+from metrics.filters import Filters
 from metrics.reader import Limits, ReadError, decode_bytes, read_document
 
 from conftest import DATA, ROOT, run_cli
@@ -250,6 +251,25 @@ def test_add_while_the_dashboard_reads_goes_through_a_copy(tmp_path):
     finally:
         reader.close()
     assert db.stat().st_ino != inode and _counts(db)[0] == 11
+
+
+def test_the_upload_page_adds_in_place_after_releasing_its_reader(tmp_path, monkeypatch):
+    """The dashboard's own read-only connection would force a copy; the upload page closes it
+    first, so the add extends the file itself, and the next query reconnects and sees it."""
+    from metrics.build import add_documents, build_database
+    from metrics.ui import data
+    db = tmp_path / "a.duckdb"
+    build_database([DATA / "seeds"], db, workers=1)
+    monkeypatch.setenv(data.ENV_VAR, str(db))
+    data.clear_caches()
+    assert data.query("count_docs", Filters()) == 5  # the dashboard holds the file open
+    inode = db.stat().st_ino
+    data.release_connection()
+    report = add_documents(db, [DATA / "hailar-district-reports"], workers=1)
+    assert report.added == 6 and report.warnings == [] and db.stat().st_ino == inode
+    data.clear_caches()
+    assert data.query("count_docs", Filters()) == 11
+    data.clear_caches()
 
 
 def test_failed_add_in_place_leaves_the_database_as_it_was(tmp_path, monkeypatch):

@@ -85,6 +85,21 @@ def query(name: str, *args: Any) -> Any:
     return _cached(key, name, repr(args), args)
 
 
+def release_connection() -> None:
+    """Close this process's read-only connection to the database so that a writer can open the
+    file (the upload page then adds in place instead of copying the whole database). Queries
+    after this reconnect; if one does while the writer runs, the writer falls back to a copy."""
+    path = str(db_path().resolve())
+    with _open_lock:
+        _connection.clear()
+        old = _open.pop(path, None)
+        if old is not None:
+            try:
+                old[1].close()
+            except duckdb.Error:
+                pass
+
+
 def clear_caches() -> None:
     _cached.clear()
     _connection.clear()

@@ -97,6 +97,7 @@ def render() -> None:
             p.write_bytes(up.getvalue())
             paths.append(p)
         try:
+            data.release_connection()  # the dashboard's own reader would force a copy of the database
             report = add_documents(data.db_path(), paths, progress=progress)
         except Exception as exc:  # noqa: BLE001 - show, don't crash
             bar.empty()
