@@ -172,21 +172,27 @@ def test_discovered_from_the_rollup_equals_the_rows(con, f, monkeypatch):
     _rollup_equals_rows(con, monkeypatch, Q.discovered, f, "phrase_stats", min_rows=11)
 
 
-def _rollup_equals_rows(con, monkeypatch, query, f, table, min_rows):
-    """The query's answer from the rollup ``table`` equals its answer from the slogans rows."""
-    assert Q._has_rollup(con, table)
+def _both_paths(con, monkeypatch, query, f, *tables):
+    """The query's answer from the rollup ``tables``, then from the fact rows."""
+    assert all(Q._has_rollup(con, t) for t in tables)
     fast = query(con, f)
     monkeypatch.setattr(Q, "_has_rollup", lambda _con, _table: False)
-    slow = query(con, f)
+    return fast, query(con, f)
+
+
+def _rollup_equals_rows(con, monkeypatch, query, f, table, min_rows):
+    """The query's answer from the rollup ``table`` equals its answer from the fact rows."""
+    fast, slow = _both_paths(con, monkeypatch, query, f, table)
     assert len(fast) >= min_rows
     pd.testing.assert_frame_equal(fast, slow)
 
 
 SLOGAN_FILTERS = ROLLUP_FILTERS + [Filters(province=("内蒙古自治区",), year_from=2020), Filters(level=("city",)),
                                    Filters(city=("北京市", "上海市", "深圳市"))]
+SLOGAN_IDS = ["all", "years", "from", "speech", "reports-to", "province", "level", "cities"]
 
 
-@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=["all", "years", "from", "speech", "reports-to", "province", "level", "cities"])
+@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=SLOGAN_IDS)
 def test_slogan_groups_from_the_rollup_equal_the_rows(con, f, monkeypatch):
     _rollup_equals_rows(con, monkeypatch, Q.slogan_groups, f, "slogan_stats", min_rows=4)
 
@@ -196,28 +202,26 @@ def test_a_speaker_search_reads_the_rows(con, monkeypatch):
     monkeypatch.setattr(Q, "_has_rollup", lambda _con, _table: pytest.fail("rollup used"))
     assert not Q.slogan_groups(con, Filters(text="乡村振兴")).empty
     assert not Q.discovered(con, Filters(text="高质量发展", year_from=2000)).empty
+    assert not Q.indicator_counts(con, Filters(text="乡村振兴")).empty
+    assert Q.target_kinds(con, Filters(text="乡村振兴"))["target"] > 0
+    assert not Q.keyword_groups(con, Filters(text="乡村振兴")).empty
 
 
-@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=["all", "years", "from", "speech", "reports-to", "province", "level", "cities"])
+@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=SLOGAN_IDS)
 def test_indicator_counts_from_the_rollup_equal_the_rows(con, f, monkeypatch):
     _rollup_equals_rows(con, monkeypatch, Q.indicator_counts, f, "target_stats", min_rows=3)
 
 
-@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=["all", "years", "from", "speech", "reports-to", "province", "level", "cities"])
+@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=SLOGAN_IDS)
 def test_target_kinds_from_the_rollup_equal_the_rows(con, f, monkeypatch):
-    fast = Q.target_kinds(con, f)
-    monkeypatch.setattr(Q, "_has_rollup", lambda _con, _table: False)
-    slow = Q.target_kinds(con, f)
+    fast, slow = _both_paths(con, monkeypatch, Q.target_kinds, f, "target_stats")
     assert fast == slow and fast["target"] > 0 and fast["achievement_all"] > fast["achievement"]
 
 
-@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=["all", "years", "from", "speech", "reports-to", "province", "level", "cities"])
+@pytest.mark.parametrize("f", SLOGAN_FILTERS, ids=SLOGAN_IDS)
 def test_keyword_groups_from_the_rollups_equal_the_rows(con, f, monkeypatch):
     """Sums of floats: equal up to rounding (the rollup adds per group first)."""
-    assert Q._has_rollup(con, "keyword_stats") and Q._has_rollup(con, "keyword_docs")
-    fast = Q.keyword_groups(con, f)
-    monkeypatch.setattr(Q, "_has_rollup", lambda _con, _table: False)
-    slow = Q.keyword_groups(con, f)
+    fast, slow = _both_paths(con, monkeypatch, Q.keyword_groups, f, "keyword_stats", "keyword_docs")
     assert len(fast) >= 20
     pd.testing.assert_frame_equal(fast, slow, check_exact=False, rtol=1e-9)
 

@@ -55,12 +55,7 @@ def _connection(key: str) -> duckdb.DuckDBPyConnection:
         # DuckDB shares one database instance per path inside a process: after
         # an atomic replace, the instance on the old file must be closed or a
         # new connect() would keep reading the old inode.
-        old = _open.pop(path, None)
-        if old is not None and old[0] != key:
-            try:
-                old[1].close()
-            except duckdb.Error:
-                pass
+        _close(path, unless=key)
         con = duckdb.connect(path, read_only=True)
         _open[path] = (key, con)
         return con
@@ -89,15 +84,20 @@ def release_connection() -> None:
     """Close this process's read-only connection to the database so that a writer can open the
     file (the upload page then adds in place instead of copying the whole database). Queries
     after this reconnect; if one does while the writer runs, the writer falls back to a copy."""
-    path = str(db_path().resolve())
     with _open_lock:
         _connection.clear()
-        old = _open.pop(path, None)
-        if old is not None:
-            try:
-                old[1].close()
-            except duckdb.Error:
-                pass
+        _close(str(db_path().resolve()))
+
+
+def _close(path: str, unless: str | None = None) -> None:
+    """Forget this process's connection to ``path`` and close it, unless it is for key ``unless``
+    (call with ``_open_lock`` held)."""
+    old = _open.pop(path, None)
+    if old is not None and old[0] != unless:
+        try:
+            old[1].close()
+        except duckdb.Error:
+            pass
 
 
 def clear_caches() -> None:

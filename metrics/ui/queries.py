@@ -186,7 +186,7 @@ def indicator_counts(con, f: Filters) -> pd.DataFrame:
     """Classified numbers per registry indicator: ``n`` numbers in ``n_docs`` documents, and of
     them ``n_target`` targets in ``n_target_docs`` documents (the unclassified ones, 92 % of all
     numbers, are skipped). From the ``target_stats`` rollup unless a speaker or text search is set."""
-    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "target_stats"):
+    if _use_rollups(con, f, "target_stats"):
         w, p = f.where_sql("r")
         return q(
             con,
@@ -212,24 +212,23 @@ def indicator_counts(con, f: Filters) -> pd.DataFrame:
 def target_kinds(con, f: Filters) -> dict[str, int]:
     """Classified (indicator known) numbers per kind, plus ``<kind>_all`` counts
     including the unclassified ones (kinds without numbers are left out)."""
-    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "target_stats"):
+    if _use_rollups(con, f, "target_stats"):
         w, p = f.where_sql("r")
         sums = ", ".join(f"sum(n_{k}) FILTER (WHERE r.canonical <> 'other') AS {k}, sum(n_{k}) AS {k}_all"
                          for k in TARGET_KINDS)
         row = q(con, f"SELECT {sums} FROM target_stats r WHERE {w}", p).iloc[0]
-        return {key: int(row[key] if pd.notna(row[key]) else 0)
-                for k in TARGET_KINDS if pd.notna(row[f"{k}_all"]) and row[f"{k}_all"] > 0
-                for key in (k, f"{k}_all")}
-    w, p = _where(f)
-    df = q(
-        con,
-        f"""SELECT t.kind, count(*) FILTER (WHERE t.canonical <> 'other') AS n, count(*) AS n_all
-            FROM targets t {_docs_join(f, 't')} WHERE {w} GROUP BY t.kind""",
-        p,
-    )
+        counts = [(k, row[k], row[f"{k}_all"]) for k in TARGET_KINDS if pd.notna(row[f"{k}_all"]) and row[f"{k}_all"] > 0]
+    else:
+        w, p = _where(f)
+        counts = q(
+            con,
+            f"""SELECT t.kind, count(*) FILTER (WHERE t.canonical <> 'other') AS n, count(*) AS n_all
+                FROM targets t {_docs_join(f, 't')} WHERE {w} GROUP BY t.kind""",
+            p,
+        ).itertuples(index=False)
     out: dict[str, int] = {}
-    for kind, n, n_all in df.itertuples(index=False):
-        out[str(kind)] = int(n)
+    for kind, n, n_all in counts:
+        out[str(kind)] = int(n) if pd.notna(n) else 0
         out[f"{kind}_all"] = int(n_all)
     return out
 
@@ -294,7 +293,7 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
     """Dictionary slogan hits summed per slogan, region, province and year (``n_docs``: documents with a hit).
 
     Read from the ``slogan_stats`` rollup unless a speaker or text search is set."""
-    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "slogan_stats"):
+    if _use_rollups(con, f, "slogan_stats"):
         w, p = f.where_sql("r")
         return q(
             con,
@@ -322,7 +321,7 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     Filtered on years and document types only (or not at all), the answer comes from the
     ``phrase_stats`` rollup that the builder keeps; otherwise from the slogans rows, in two steps:
     rank every phrase by documents and hits, then gather regions for the winners only."""
-    if f.uses_only("year_from", "year_to", "doc_type") and _has_rollup(con, "phrase_stats"):
+    if _use_rollups(con, f, "phrase_stats", filters=("year_from", "year_to", "doc_type")):
         w, p = f.where_sql("r")
         return q(
             con,
@@ -371,11 +370,16 @@ def _has_rollup(con, table: str) -> bool:
         return False
 
 
+def _use_rollups(con, f: Filters, *tables: str, filters: tuple[str, ...] = ROLLUP_FILTERS) -> bool:
+    """Answer from these rollups: the filter sets nothing they lack and the builder filled them."""
+    return f.uses_only(*filters) and all(_has_rollup(con, t) for t in tables)
+
+
 def keyword_groups(con, f: Filters) -> pd.DataFrame:
     """Keyword weights summed per word and region; ``region_docs``: the region's documents with
     keywords; ``mean_weight``: the mean weight over all the filtered keywords. From the
     ``keyword_stats`` and ``keyword_docs`` rollups unless a speaker or text search is set."""
-    if f.uses_only(*ROLLUP_FILTERS) and _has_rollup(con, "keyword_stats") and _has_rollup(con, "keyword_docs"):
+    if _use_rollups(con, f, "keyword_stats", "keyword_docs"):
         w, p = f.where_sql("r")
         return q(
             con,

@@ -243,17 +243,11 @@ def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[
     the whole table when ``df`` shows only its first rows, fetched on click."""
     stem = export.safe_filename(title)
     meta = ctx.meta(title)
-    if full is not None:
-        one = full
-    elif isinstance(df, pd.DataFrame):
-        one = lambda: df  # noqa: E731
-    else:
-        one = None
-    tables = df if callable(df) else (lambda: df)
+    single = full is not None or isinstance(df, pd.DataFrame)
+    tables = full if full is not None else df if callable(df) else (lambda: df)
     cols = st.columns(3, gap="small")
-    if one is not None:
-        tables = one
-        cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(one(), meta), file_name=f"{stem}.csv",
+    if single:
+        cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(tables(), meta), file_name=f"{stem}.csv",
                                 mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     else:
         cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
