@@ -37,3 +37,22 @@ def test_run_bench_tiny(tmp_path, capsys):
     assert "| overview |" in md and "jieba" in md
     assert "## Latest results" in docs.read_text(encoding="utf-8")
     assert "Build throughput" in capsys.readouterr().out
+
+
+def test_scaling_is_the_median_of_alternating_builds(tmp_path, monkeypatch):
+    """With N workers the speed-up compares the medians of SCALING_RUNS builds of each (a single
+    pair on a shared machine varies by a few per cent), and the report lists every wall time."""
+    import statistics
+
+    from metrics import bench
+
+    monkeypatch.setattr(bench, "SCALING_RUNS", 2)
+    out = tmp_path / "out"
+    r = run_bench([20], workers=2, out_dir=out, source=DATA, docs_path=None, reference_docs=5)
+    sc = r["scaling"]
+    assert len(sc["walls"]["one"]) == len(sc["walls"]["n"]) == 2
+    assert sc["walls"]["n"][0] == sc["n"]["wall_s"] and sc["walls"]["one"][0] == sc["one"]["wall_s"]
+    assert sc["speedup"] == statistics.median(sc["walls"]["one"]) / statistics.median(sc["walls"]["n"])
+    md = (out / "latest.md").read_text(encoding="utf-8")
+    assert "median of 2 builds each" in md
+    assert ", ".join(f"{w:.1f}" for w in sc["walls"]["one"]) in md
