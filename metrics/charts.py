@@ -9,7 +9,8 @@ an ``st.info`` instead of the figure in that case.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,6 +72,8 @@ def empty_figure(message: str = "无数据") -> go.Figure:
 def short_labels(regions: Iterable[str]) -> dict[str, str]:
     """Map full region labels ("江苏省 南京市") to their last component ("南京市"),
     keeping the full label where the short one would be ambiguous."""
+    if isinstance(regions, pd.Series):
+        regions = regions.unique()  # the distinct values, in order of first appearance
     regions = list(dict.fromkeys(str(r) for r in regions))
     short = {r: r.split()[-1] if r.split() else r for r in regions}
     counts: dict[str, int] = {}
@@ -104,14 +107,17 @@ def value_bounds(low, high) -> tuple[float | None, float | None, float | None]:
 
 
 def with_bounds(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``lo``, ``hi`` and ``mid``: :func:`value_bounds` of every row, column-wise.
+
+    >>> with_bounds(pd.DataFrame({"low": [5.0, None, 8.5, None], "high": [6.0, 3.0, 8.2, None]}))[["lo", "hi", "mid"]].values.tolist()
+    [[5.0, 6.0, 5.5], [3.0, 3.0, 3.0], [8.2, 8.5, 8.35], [nan, nan, nan]]
+    """
     out = df.copy()
-    b = [value_bounds(lo, hi) for lo, hi in zip(out["low"], out["high"])] if len(out) else []
-    out["lo"] = [x[0] for x in b]
-    out["hi"] = [x[1] for x in b]
-    out["mid"] = [x[2] for x in b]
-    out["lo"] = out["lo"].astype("float64")
-    out["hi"] = out["hi"].astype("float64")
-    out["mid"] = out["mid"].astype("float64")
+    low = pd.to_numeric(out["low"], errors="coerce").astype("float64")
+    high = pd.to_numeric(out["high"], errors="coerce").astype("float64")
+    low, high = low.fillna(high), high.fillna(low)
+    out["lo"], out["hi"] = np.fmin(low, high), np.fmax(low, high)
+    out["mid"] = (out["lo"] + out["hi"]) / 2
     return out
 
 
@@ -141,10 +147,33 @@ def _year_str(y) -> str:
     return "年份未知" if n is None else str(int(n))
 
 
+def map_distinct(s: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """``s.map(fn)`` with one call of ``fn`` per distinct value (missing ones included): the
+    columns mapped here hold a few distinct values in up to 200,000 rows.
+
+    >>> map_distinct(pd.Series(["a", None, "a"]), lambda v: v if isinstance(v, str) else "?").tolist()
+    ['a', '?', 'a']
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    mapped = [fn(u) for u in uniques]
+    return pd.Series([mapped[c] for c in codes], index=s.index, name=s.name)
+
+
 def region_path(row) -> tuple[str, ...]:
     return tuple(str(row[c]) for c in ("province", "city", "district", "town")
                  if c in row and row[c] is not None and not (isinstance(row[c], float) and math.isnan(row[c]))
                  and str(row[c]) != "")
+
+
+def region_paths(df: pd.DataFrame) -> list[tuple[str, ...]]:
+    """:func:`region_path` of every row, column-wise (``iterrows`` takes seconds at 100,000 rows).
+
+    >>> region_paths(pd.DataFrame({"province": ["江苏省", None], "city": ["南京市", None], "district": [None, None]}))
+    [('江苏省', '南京市'), ()]
+    """
+    cols = [[str(v) if isinstance(v, str) else None for v in df[c]] if c in df else [None] * len(df)
+            for c in ("province", "city", "district", "town")]
+    return [tuple(v for v in parts if v) for parts in zip(*cols)]
 
 
 # ---------------------------------------------------------------- overview
@@ -157,12 +186,9 @@ def unique_labels(labels: Iterable[str]) -> list[str]:
     >>> unique_labels(["南京 2024", "苏州 2024", "南京 2024"])
     ['南京 2024', '苏州 2024', '南京 2024 (2)']
     """
-    seen: dict[str, int] = {}
-    out = []
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-        out.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
-    return out
+    s = pd.Series(labels.tolist() if isinstance(labels, pd.Series) else list(labels), dtype=object)
+    nth = s.groupby(s, sort=False, dropna=False).cumcount() + 1
+    return [lab if n == 1 else f"{lab} ({n})" for lab, n in zip(s.tolist(), nth.tolist())]
 
 
 def _ends(tidy: pd.DataFrame, top_n: int | None, order: str) -> pd.DataFrame:
@@ -286,15 +312,15 @@ def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
     return pd.DataFrame({
         "地区": b["region"].astype(str),
         "年份": b["year"].astype("Int64"),
-        "层级": b["level"].map(level_label),
+        "层级": map_distinct(b["level"], level_label),
         "指标": indicator_label,
         "原文指标": b["indicator"].astype(str),
         "下限": b["lo"],
         "上限": b["hi"],
         "中值": b["mid"],
         "单位": b["unit"].fillna("").astype(str),
-        "限定": b["qualifier"].map(lambda v: QUALIFIER_LABELS.get(v, "未注明") if isinstance(v, str) else "未注明"),
-        "类型": b["kind"].map(lambda v: KIND_LABELS.get(v, v)),
+        "限定": map_distinct(b["qualifier"], lambda v: QUALIFIER_LABELS.get(v, "未注明") if isinstance(v, str) else "未注明"),
+        "类型": map_distinct(b["kind"], lambda v: KIND_LABELS.get(v, v)),
         "原句": b["sentence"].astype(str),
         "doc_id": b["doc_id"].astype(str),
     })
@@ -356,7 +382,9 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     short = short_labels(tidy["地区"])
     multi_year = tidy["年份"].nunique(dropna=False) > 1
     tidy = tidy.sort_values(["中值", "地区"], ascending=[False, True]).reset_index(drop=True)
-    x = [short[r] + (f" {_year_str(y)}" if multi_year else "") for r, y in zip(tidy["地区"], tidy["年份"])]
+    x = tidy["地区"].map(short)
+    if multi_year:
+        x = x + " " + map_distinct(tidy["年份"], _year_str)
     tidy.insert(0, "标签", unique_labels(x))  # several targets of one region-year: one point each
     n_all, median = len(tidy), float(tidy["中值"].median())
     shown = ""
@@ -457,7 +485,7 @@ def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | 
     b = b[b["year"].notna()]
     if b.empty:
         return pd.DataFrame(columns=_ESC_COLS), empty_figure()
-    b = b.assign(_path=[region_path(r) for _, r in b.iterrows()])
+    b = b.assign(_path=region_paths(b))
     national = b["level"].astype(str).eq("national") if "level" in b else pd.Series(False, index=b.index)
     b = b[(b["_path"].map(len) > 0) | national]
     # one value per (path, year): first target of the document
@@ -540,11 +568,10 @@ def attainment(targets_df: pd.DataFrame, achievements_df: pd.DataFrame, indicato
     if m.empty:
         return pd.DataFrame(columns=_ATT_COLS), empty_figure("缺少相邻年份的目标与完成值")
 
-    def met(row) -> bool | None:
-        d = row["direction_t"] if isinstance(row.get("direction_t"), str) else "growth"
-        if d in ("reduce", "at_most"):
-            return bool(row["mid_a"] <= row["hi_t"])
-        return bool(row["mid_a"] >= row["lo_t"])
+    # met: a reduce/at-most target when the result is at most its upper bound, any other (growth
+    # by default) when the result reaches its lower bound
+    at_most = m["direction_t"].isin(["reduce", "at_most"]) if "direction_t" in m else pd.Series(False, index=m.index)
+    met = np.where(at_most, m["mid_a"] <= m["hi_t"], m["mid_a"] >= m["lo_t"]).tolist()
 
     tidy = pd.DataFrame({
         "地区": m["region"].astype(str),
@@ -554,7 +581,7 @@ def attainment(targets_df: pd.DataFrame, achievements_df: pd.DataFrame, indicato
         "完成值": m["mid_a"],
         "完成值来源年份": m["year_a"].astype(int),
         "差距": (m["mid_a"] - m["mid_t"]).round(6),
-        "达成": [met(r) for _, r in m.iterrows()],
+        "达成": met,
         "单位": unit or "",
         "目标原句": m["sentence_t"].astype(str), "完成原句": m["sentence_a"].astype(str),
     }).sort_values(["地区", "年份"]).reset_index(drop=True)

@@ -336,3 +336,29 @@ def test_task_charts_top_n(con, docs):
     assert df["地区"].nunique() == 2 and HAILAR in set(df["地区"])
     df, _ = C.task_counts(docs, "year", top_n=2)
     assert len(df) == 7  # years are never cut
+
+
+# ---------------------------------------------------------------- column-wise helpers
+def test_columnwise_helpers_equal_the_per_row_rules(built_db):
+    """``with_bounds``, ``region_paths`` and ``map_distinct`` replaced per-row loops (``iterrows``
+    took 4 s per chart at 100,000 documents); on every target row of the sample corpus they give
+    what the per-row rules give."""
+    c = duckdb.connect(str(built_db), read_only=True)
+    try:
+        rows = Q.targets(c, Filters())
+    finally:
+        c.close()
+    assert len(rows) > 1000
+    rows.loc[rows.index[:50], "low"] = None  # one-sided and empty bounds occur in real extractions
+    rows.loc[rows.index[25:75], "high"] = None
+    b = C.with_bounds(rows)
+    expected = pd.DataFrame([C.value_bounds(lo, hi) for lo, hi in zip(rows["low"], rows["high"])],
+                            columns=["lo", "hi", "mid"], index=rows.index, dtype="float64")
+    pd.testing.assert_frame_equal(b[["lo", "hi", "mid"]], expected)
+    assert b["mid"].isna().sum() == 25
+    assert C.region_paths(rows) == [C.region_path(r) for _, r in rows.iterrows()]
+    assert any(len(p) >= 3 for p in C.region_paths(rows))  # 省 市 区
+    for col, fn in (("level", C.level_label), ("year", C._year_str), ("qualifier", lambda v: C.QUALIFIER_LABELS.get(v, "?"))):
+        pd.testing.assert_series_equal(C.map_distinct(rows[col], fn), rows[col].map(fn), check_dtype=False)
+    assert C.unique_labels(rows["region"]) == C.unique_labels(rows["region"].tolist())
+    assert len(set(C.unique_labels(rows["region"]))) == len(rows)

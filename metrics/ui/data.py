@@ -66,7 +66,12 @@ def connection() -> duckdb.DuckDBPyConnection | None:
     return None if key is None else _connection(key)
 
 
-@st.cache_data(max_entries=2048, show_spinner=False)
+#: the query cache keeps at most this many pickled bytes (least recently used go first): at 100,000
+#: documents one indicator's target rows alone pickle to ~57 MB
+CACHE_BYTES = "512MB"
+
+
+@st.cache_data(max_entries=2048, max_size=CACHE_BYTES, show_spinner=False)
 def _cached(key: str, name: str, args_repr: str, _args: tuple) -> Any:
     fn = getattr(queries, name)
     return fn(_connection(key), *_args)
