@@ -162,8 +162,9 @@ def target_points(con, f: Filters, canonical: str) -> pd.DataFrame:
 
     Two scans instead of a join: the indicator's rows in document order (the table is stored
     sorted by indicator, so this reads a few row groups), and the filtered documents' group
-    columns, attached by position in Arrow. At 100,000 documents: 55 ms instead of 100 ms for
-    the join, whose hash probe and sort carry every row's sentence."""
+    columns, attached by position in Arrow. For the 207,250 GDP-growth rows at 100,000 documents:
+    ~77 ms instead of ~95 ms (fastest of five) for a join, whose hash probe and sort carry every
+    row's sentence."""
     w, p = _where(f)
     keep = "" if f.is_empty else f"AND t.doc_id IN (SELECT d.doc_id FROM documents d WHERE {w})"
     points = _arrow(
