@@ -171,7 +171,7 @@ def region_paths(df: pd.DataFrame) -> list[tuple[str, ...]]:
     >>> region_paths(pd.DataFrame({"province": ["江苏省", None], "city": ["南京市", None], "district": [None, None]}))
     [('江苏省', '南京市'), ()]
     """
-    cols = [[str(v) if isinstance(v, str) else None for v in df[c]] if c in df else [None] * len(df)
+    cols = [[v if isinstance(v, str) else None for v in df[c].tolist()] if c in df else [None] * len(df)
             for c in ("province", "city", "district", "town")]
     return [tuple(v for v in parts if v) for parts in zip(*cols)]
 
