@@ -836,35 +836,40 @@ def slogan_flags(slogans_df: pd.DataFrame, docs: pd.DataFrame, spike_ratio: floa
     * omission — present in the region's previous document year, absent now.
     """
     cols = ["地区", "年份", "提法", "标记", "出现次数", "每万字次数", "说明"]
-    if docs.empty:
+    if docs.empty or slogans_df.empty:
         return pd.DataFrame(columns=cols)
+    # characters per region and year; only regions with documents in two years or more
     d = docs[docs["year"].notna()]
+    chars = d.groupby(["region", "year"], as_index=False)["n_chars"].sum()
+    chars["year"] = chars["year"].astype(int)
+    chars = chars[chars.groupby("region")["year"].transform("size") >= 2]
+    # every (region, slogan) over all of the region's years, absent years counting 0
+    sl = slogans_df[slogans_df["year"].notna()]
+    sl = sl.assign(year=sl["year"].astype(int)).groupby(["region", "text", "year"], as_index=False)["count"].sum()
+    grid = sl[["region", "text"]].drop_duplicates().merge(chars, on="region")
+    if grid.empty:
+        return pd.DataFrame(columns=cols)
+    grid = grid.merge(sl, on=["region", "text", "year"], how="left").sort_values(["region", "text", "year"])
+    grid["count"] = grid["count"].fillna(0).astype("int64")
+    grid["rate"] = np.where(grid["n_chars"] > 0, grid["count"] / grid["n_chars"].where(grid["n_chars"] > 0, 1) * 10000, 0.0)
+    keys = [grid["region"], grid["text"]]
+    by = grid.groupby(keys, sort=False)
+    i = by.cumcount()
+    before = by["count"].cumsum().groupby(keys, sort=False).shift(1, fill_value=0)  # counts in earlier years
+    base = by["rate"].cumsum().groupby(keys, sort=False).shift(1) / i  # the earlier years' mean rate
+    prev_count, prev_year = by["count"].shift(1), by["year"].shift(1)
+    c, r = grid["count"], grid["rate"]
+    debut = (i > 0) & (c > 0) & (before == 0)
+    spike = ~debut & (i > 0) & (c >= min_count) & (base > 0) & (r >= spike_ratio * base)
+    omission = (i > 0) & (c == 0) & (prev_count > 0)
+    grid = grid.assign(r3=r.round(3), i=i, base=base, prev_year=prev_year, prev_count=prev_count)
     rows = []
-    for region, rdocs in d.groupby("region"):
-        years = sorted(int(y) for y in rdocs["year"].unique())
-        if len(years) < 2:
-            continue
-        chars = rdocs.groupby("year")["n_chars"].sum()
-        rs = slogans_df[slogans_df["region"] == region]
-        counts = rs.groupby(["text", "year"])["count"].sum()
-        texts = sorted(rs["text"].unique())
-        for text in texts:
-            series = {y: int(counts.get((text, y), 0)) for y in years}
-            rates = {y: (series[y] / chars[y] * 10000 if chars[y] else 0.0) for y in years}
-            for i, y in enumerate(years):
-                prev = years[:i]
-                c, r = series[y], rates[y]
-                if i and c > 0 and all(series[p] == 0 for p in prev):
-                    rows.append([region, y, text, FLAG_LABELS["debut"], c, round(r, 3),
-                                 f"此前 {len(prev)} 年未出现"])
-                elif i and c >= min_count:
-                    base = sum(rates[p] for p in prev) / len(prev)
-                    if base > 0 and r >= spike_ratio * base:
-                        rows.append([region, y, text, FLAG_LABELS["spike"], c, round(r, 3),
-                                     f"每万字 {r:.2f}，此前均值 {base:.2f}"])
-                if i and c == 0 and series[years[i - 1]] > 0:
-                    rows.append([region, y, text, FLAG_LABELS["omission"], 0, 0.0,
-                                 f"{years[i - 1]} 年出现 {series[years[i - 1]]} 次"])
+    for region, y, text, n, r3, k in grid.loc[debut, ["region", "year", "text", "count", "r3", "i"]].itertuples(index=False):
+        rows.append([region, y, text, FLAG_LABELS["debut"], n, r3, f"此前 {k} 年未出现"])
+    for region, y, text, n, r3, rate, b in grid.loc[spike, ["region", "year", "text", "count", "r3", "rate", "base"]].itertuples(index=False):
+        rows.append([region, y, text, FLAG_LABELS["spike"], n, r3, f"每万字 {rate:.2f}，此前均值 {b:.2f}"])
+    for region, y, text, py, pc in grid.loc[omission, ["region", "year", "text", "prev_year", "prev_count"]].itertuples(index=False):
+        rows.append([region, y, text, FLAG_LABELS["omission"], 0, 0.0, f"{int(py)} 年出现 {int(pc)} 次"])
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["地区", "年份", "标记", "提法"]).reset_index(drop=True)
 
