@@ -289,3 +289,33 @@ def test_a_long_table_shows_its_first_rows_and_downloads_all():
     assert at.session_state["fetched"] == 0  # nothing fetched until a button is clicked
     csv = at.get("download_button")
     assert [b.proto.label for b in csv] == ["CSV", "XLSX", "JSON"]
+
+
+def test_escalation_slider_counts_pairs(built_db, monkeypatch):
+    """The 逐级加码 chart ranks child–parent pairs; its slider says how many there are (it used
+    to count the indicator's target rows: 143 against 124 pairs on one corpus)."""
+    import re
+
+    import duckdb
+
+    from metrics import charts
+    from metrics.filters import Filters
+    from metrics.ui import queries as Q
+
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page(PAGES["targets"][0])
+    at.query_params.update({"ind": "gdp_growth"})
+    at.run()
+    no_errors(at)
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        rows = Q.target_points(con, Filters(), "gdp_growth")
+    finally:
+        con.close()
+    tgt = rows[rows["kind"] == "target"]
+    pairs, _ = charts.escalation_child_parent(tgt, "GDP", None)
+    assert len(pairs) > 25 and len(pairs) != len(tgt)  # the slider is shown, and the counts differ
+    label = at.slider(key="tg_escalation_top").label
+    assert int(re.search(r"共 (\d+) 个", label).group(1)) == len(pairs)

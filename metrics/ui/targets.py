@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import charts
 from metrics.filters import level_label
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
+from metrics.ui.widgets import build_chart, chart_card, indicator_label, indicator_labels, page_context, table_card
 
 KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
 #: rows of the evidence table shown on the page (the download has all of them)
@@ -111,10 +111,12 @@ def render() -> None:
                    caption="每个点是一篇文档的目标（中值）；箱体为同层级的四分位范围。",
                    empty_msg="没有带年份的目标。")
     with right:
-        n_tgt = n_in_unit(tgt)
+        # the slider counts child–parent pairs (the chart's rows), not target rows
+        pairs, _ = build_chart("tg_escalation_all", lambda _p: charts.escalation_child_parent(tgt, label, unit),
+                               {}, deps=(f, ind, unit))
         chart_card("tg_escalation", "逐级加码（下级 − 上级）", ctx,
                    lambda p: charts.escalation_child_parent(tgt, label, unit, p["top"], p["order"]),
-                   controls=rank_controls("tg_escalation", n_tgt, 20), deps=(f, ind, unit),
+                   controls=rank_controls("tg_escalation", len(pairs), 20), deps=(f, ind, unit),
                    caption="上级 = 同一年提出该目标的最近一级上级（如 江苏省 南京市 → 江苏省；"
                            "没有省级文档时为全国）。红 = 下级更高（加码），蓝 = 更低。",
                    empty_msg="没有同年份、上下级都提出该目标的地区。放宽筛选以同时包含上下级（或全国报告）。")
