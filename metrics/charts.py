@@ -159,14 +159,9 @@ def map_distinct(s: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     return pd.Series([mapped[c] for c in codes], index=s.index, name=s.name)
 
 
-def region_path(row) -> tuple[str, ...]:
-    return tuple(str(row[c]) for c in ("province", "city", "district", "town")
-                 if c in row and row[c] is not None and not (isinstance(row[c], float) and math.isnan(row[c]))
-                 and str(row[c]) != "")
-
-
 def region_paths(df: pd.DataFrame) -> list[tuple[str, ...]]:
-    """:func:`region_path` of every row, column-wise (``iterrows`` takes seconds at 100,000 rows).
+    """Each row's region path: its province, city, district and town, blanks left out
+    (column-wise: ``iterrows`` took seconds at 100,000 rows).
 
     >>> region_paths(pd.DataFrame({"province": ["江苏省", None], "city": ["南京市", None], "district": [None, None]}))
     [('江苏省', '南京市'), ()]
@@ -467,24 +462,27 @@ _ESC_COLS = ["下级地区", "下级层级", "上级地区", "上级层级", "�
 
 def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | None = None,
                             top_n: int | None = None, order: str = "desc") -> tuple[pd.DataFrame, go.Figure]:
-    """Child minus parent for the same indicator and year where both are present.
+    """Child minus parent for the same indicator and year where both are present:
+    :func:`escalation_figure` of :func:`escalation_pairs`."""
+    return escalation_figure(*escalation_pairs(df, unit), indicator_label, top_n, order)
+
+
+def escalation_pairs(df: pd.DataFrame, unit: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Every child–parent pair of one indicator (columns ``_ESC_COLS``, largest difference
+    first), and the unit they are in (the most common one when ``unit`` is None).
 
     The parent of a document is the nearest ancestor with a target of the same
     year: its region path (province, city, district, town without blanks) is the
     longest proper prefix of the child's path that has one — e.g. 江苏省 →
     江苏省 南京市; 北京市 → 北京市 怀柔区 — and a national document (level
-    ``national``) is the ancestor of every region. With ``top_n``, only the
-    largest (``desc``), smallest (``asc``) or both ends of the differences are
-    drawn; many pairs turn the chart horizontal."""
-    if order not in RANGE_ORDERS:
-        raise ValueError(order)
+    ``national``) is the ancestor of every region."""
     df, unit = _select_unit(df, unit)
     if df.empty:
-        return pd.DataFrame(columns=_ESC_COLS), empty_figure()
+        return pd.DataFrame(columns=_ESC_COLS), unit
     b = with_bounds(df).dropna(subset=["mid"])
     b = b[b["year"].notna()]
     if b.empty:
-        return pd.DataFrame(columns=_ESC_COLS), empty_figure()
+        return pd.DataFrame(columns=_ESC_COLS), unit
     b = b.assign(_path=region_paths(b))
     national = b["level"].astype(str).eq("national") if "level" in b else pd.Series(False, index=b.index)
     b = b[(b["_path"].map(len) > 0) | national]
@@ -506,11 +504,20 @@ def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | 
             "加码幅度": round(child["mid"] - parent["mid"], 6), "单位": unit or "",
             "下级原句": child["sentence"], "上级原句": parent["sentence"],
         })
-    if not rows:
-        return pd.DataFrame(columns=_ESC_COLS), empty_figure("没有同年份的上下级配对")
     tidy = pd.DataFrame(rows, columns=_ESC_COLS).sort_values(["加码幅度", "下级地区"], ascending=[False, True])
-    tidy = tidy.reset_index(drop=True)
-    n_all = len(tidy)
+    return tidy.reset_index(drop=True), unit
+
+
+def escalation_figure(pairs: pd.DataFrame, unit: str | None, indicator_label: str, top_n: int | None = None,
+                      order: str = "desc") -> tuple[pd.DataFrame, go.Figure]:
+    """The bars of :func:`escalation_pairs`: with ``top_n``, only the largest (``desc``),
+    smallest (``asc``) or both ends of the differences are drawn; many pairs turn the chart
+    horizontal."""
+    if order not in RANGE_ORDERS:
+        raise ValueError(order)
+    if pairs.empty:
+        return pairs, empty_figure("没有同年份的上下级配对")
+    tidy, n_all = pairs, len(pairs)
     shown = ""
     tidy = _ends(tidy, top_n, order)
     if len(tidy) < n_all:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
@@ -356,7 +358,12 @@ def test_columnwise_helpers_equal_the_per_row_rules(built_db):
                             columns=["lo", "hi", "mid"], index=rows.index, dtype="float64")
     pd.testing.assert_frame_equal(b[["lo", "hi", "mid"]], expected)
     assert b["mid"].isna().sum() == 25
-    assert C.region_paths(rows) == [C.region_path(r) for _, r in rows.iterrows()]
+    def region_path(row) -> tuple[str, ...]:  # the per-row rule region_paths replaced
+        return tuple(str(row[c]) for c in ("province", "city", "district", "town")
+                     if c in row and row[c] is not None and not (isinstance(row[c], float) and math.isnan(row[c]))
+                     and str(row[c]) != "")
+
+    assert C.region_paths(rows) == [region_path(r) for _, r in rows.iterrows()]
     assert any(len(p) >= 3 for p in C.region_paths(rows))  # 省 市 区
     for col, fn in (("level", C.level_label), ("year", C._year_str), ("qualifier", lambda v: C.QUALIFIER_LABELS.get(v, "?"))):
         pd.testing.assert_series_equal(C.map_distinct(rows[col], fn), rows[col].map(fn), check_dtype=False)

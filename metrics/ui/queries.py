@@ -17,8 +17,7 @@ import pyarrow.compute as pc
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.targets import KINDS as TARGET_KINDS
 
-#: the display label of a document's region (``documents d``), 未知地区 when none was recognised
-#: no province, city or district was recognised
+#: SQL over ``documents d``: no province, city or district was recognised
 NO_REGION_SQL = "(d.province IS NULL AND d.city IS NULL AND d.district IS NULL)"
 
 DOC_COLUMNS = f"""

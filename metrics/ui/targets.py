@@ -9,11 +9,18 @@ import streamlit as st
 from metrics import charts
 from metrics.filters import level_label
 from metrics.ui import data
-from metrics.ui.widgets import build_chart, chart_card, indicator_label, indicator_labels, page_context, table_card
+from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
 
 KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
 #: rows of the evidence table shown on the page (the download has all of them)
 EVIDENCE_ROWS = 1000
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _escalation_pairs(key: str, _targets: pd.DataFrame, unit: str | None) -> tuple[pd.DataFrame, str | None]:
+    """:func:`charts.escalation_pairs` of the page's targets, cached per database, filters and
+    indicator (``key``) and unit: 0.2 s at 100,000 documents."""
+    return charts.escalation_pairs(_targets, unit)
 
 
 def render() -> None:
@@ -111,11 +118,10 @@ def render() -> None:
                    caption="每个点是一篇文档的目标（中值）；箱体为同层级的四分位范围。",
                    empty_msg="没有带年份的目标。")
     with right:
-        # the slider counts child–parent pairs (the chart's rows), not target rows
-        pairs, _ = build_chart("tg_escalation_all", lambda _p: charts.escalation_child_parent(tgt, label, unit),
-                               {}, deps=(f, ind, unit))
+        # paired once: the slider counts the pairs (the chart's rows), the chart draws some of them
+        pairs, pairs_unit = _escalation_pairs(repr((data.db_key(), f, ind)), tgt, unit)
         chart_card("tg_escalation", "逐级加码（下级 − 上级）", ctx,
-                   lambda p: charts.escalation_child_parent(tgt, label, unit, p["top"], p["order"]),
+                   lambda p: charts.escalation_figure(pairs, pairs_unit, label, p["top"], p["order"]),
                    controls=rank_controls("tg_escalation", len(pairs), 20), deps=(f, ind, unit),
                    caption="上级 = 同一年提出该目标的最近一级上级（如 江苏省 南京市 → 江苏省；"
                            "没有省级文档时为全国）。红 = 下级更高（加码），蓝 = 更低。",
