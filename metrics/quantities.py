@@ -10,6 +10,8 @@
 []
 >>> [(q.low, q.high, q.unit) for q in find_quantities("新建3-4个城市社区")]
 [(3.0, 4.0, '个')]
+>>> [(q.qualifier, q.marker) for q in find_quantities("赤字率不超过3%,投资超过5亿元")]
+[('at_most', '不超过'), ('at_least', '超过')]
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ QUANTITY_RE = re.compile(
     r"(?P<post>左右|以上|以内|以下|之内|上下)?"
 )
 _ANON_BEFORE = re.compile(r"[xX×*＊]$")
+#: a cue written just before a number, and the qualifier it gives (at most three characters)
+PRE_CUES = {"不低于": "at_least", "不少于": "at_least", "超过": "at_least", "突破": "at_least",
+            "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "约": "about", "近": "about"}
 
 
 @dataclass(frozen=True)
@@ -155,11 +160,10 @@ def find_quantities(text: str) -> list[Quantity]:
             qualifier, marker = "at_least", post or mod
         elif post in ("以内", "以下", "之内"):
             qualifier, marker = "at_most", post
-        else:
-            for cue, q in (("不低于", "at_least"), ("不少于", "at_least"), ("超过", "at_least"), ("突破", "at_least"),
-                           ("不超过", "at_most"), ("不高于", "at_most"), ("低于", "at_most"), ("约", "about"), ("近", "about")):
-                if pre_window.endswith(cue):
-                    qualifier, marker = q, cue
+        else:  # the longest cue ending right before the number: 不超过 before 超过
+            for cue in (pre_window, pre_window[-2:], pre_window[-1:]):
+                if cue in PRE_CUES:
+                    qualifier, marker = PRE_CUES[cue], cue
                     break
         out.append(Quantity(low=low, high=high, unit=unit, qualifier=qualifier, start=start, end=end, marker=marker))
     return out

@@ -122,14 +122,20 @@ def _section_at(sections: list[tuple[int, str]], pos: int) -> str:
     return kind
 
 
+_TO_LEVEL = re.compile(r"(?:提升|提高|增加|上升|扩大)(?:至|到)|达到")
+_REDUCE = re.compile("|".join(REDUCE_VERBS))
+_GROWTH = re.compile("|".join(GROWTH_VERBS))
+_CHANGE = re.compile("|".join(GROWTH_VERBS + REDUCE_VERBS))
+
+
 def _direction(between: str, q: Quantity, default: str) -> str:
     if "控制在" in between or q.qualifier == "at_most" and ("控制" in between or "以内" in (q.marker or "")):
         return "at_most"
-    if re.search(r"(?:提升|提高|增加|上升|扩大)(?:至|到)|达到", between):
+    if _TO_LEVEL.search(between):
         return "level"
-    if any(v in between for v in REDUCE_VERBS):
+    if _REDUCE.search(between):
         return "reduce"
-    if any(v in between for v in GROWTH_VERBS) and q.unit in ("%", "个百分点", "‰"):
+    if q.unit in ("%", "个百分点", "‰") and _GROWTH.search(between):
         return "growth"
     if q.qualifier == "at_least" and ("不低于" in between or "以上" in (q.marker or "")) and default == "level":
         return "at_least"
@@ -137,22 +143,28 @@ def _direction(between: str, q: Quantity, default: str) -> str:
 
 
 _LEAD_TRIM = re.compile(r"^(?:其中|同时|全年|今年|年内|力争|确保|争取|实现|推动|全力|预计|共|累计|完成|全市|全区|全县|全镇|全街道|在年内|再|和|及|与|并|的|达到)+")
-_TAIL_TRIM = fastre.compile(r"(?:达到|达|增长|下降|降低|提高到|提高|提升至|提升到|提升|控制在|保持在|为|超过|突破|实现|完成|增加|减少|了|较去年|较上年|比上年|同比|以上|分别|均|约)+$")
+_TAIL_TRIM = fastre.compile(r"(?:不超过|不低于|不少于|不高于|达到|达|增长|下降|降低|提高到|提高|提升至|提升到|提升|控制在|保持在|为|超过|突破|实现|完成|增加|减少|了|较去年|较上年|比上年|同比|以上|分别|均|约)+$")
+
+
+_AFTER_NOUN = re.compile(r"[0-9A-Za-z]{0,3}[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{0,9}")
+_BUILD_VERB = re.compile(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$")
+_NOUN_TAIL = re.compile(r"(的|和|及|等)$")
+_VALUES_TAIL = re.compile(r"[\d.%和及与、]+$")
 
 
 def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
     before = clause[:qstart]
     if "、" in before and len(before) > 12:
         before = before.rsplit("、", 1)[-1]
-    after = re.match(r"[0-9A-Za-z]{0,3}[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{0,9}", clause[qend:])
+    after = _AFTER_NOUN.match(clause, qend)
     before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", before.strip()))
     if unit in CLASSIFIERS and after:
-        verb = re.search(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$", before.strip())
-        noun = re.sub(r"(的|和|及|等)$", "", after.group(0))
+        verb = _BUILD_VERB.search(before.strip())
+        noun = _NOUN_TAIL.sub("", after.group(0))
         return ((verb.group(1) if verb else "") + noun)[:20]
     if not before_t and not after:
         # "A、B的比重分别为43.2%和28.1%": the second value shares the first one's phrase
-        before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", re.sub(r"[\d.%和及与、]+$", "", clause[:qstart]).strip()))
+        before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", _VALUES_TAIL.sub("", clause[:qstart]).strip()))
     return (before_t or (after.group(0) if after else ""))[-20:]
 
 
@@ -172,6 +184,11 @@ def _mask_numbers(m: re.Match) -> str:
 
 
 _DIGIT = re.compile(r"\d")
+_STRETCH = re.compile(r"\s*(?:力争|争取)(?:达到|实现|增长)?\d")
+_SAME_THING = re.compile(r"[、,和]?(?:同比|比上年)?(?:增长|下降|增速|提高|降低)")
+_ALL_OF = re.compile(r"均|都")
+_RUN_SEP = re.compile(r"[、和与及,]|以及")
+_NAME_SEP = re.compile(r"、|和|与|及")
 
 
 def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None) -> list[Target]:
@@ -197,7 +214,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             aliases = _alias_spans(clause)
             has_number = _HAS_NUMBER.search(clause)
             qs = find_quantities(clause) if has_number else []
-            bz = _BAO_ZHENG.search(clause) if has_number else None
+            bz = _BAO_ZHENG.search(clause) if has_number and "争" in clause else None
             if bz:  # "增速“保8争9”": a floor of 8 % and a stretch of 9 %
                 q = Quantity(float(bz.group(1)), float(bz.group(1)), "%", "at_least", bz.start(1), bz.end(1), "保")
                 new = [replace(t, stretch=float(bz.group(2))) for t in _clause_targets(text, clause, cstart, [q], aliases, cues, section, year)]
@@ -206,12 +223,12 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 continue
             if not qs:
                 prev_alias = aliases[-1] if aliases else prev_alias
-                prev_pair = prev_pair or bool(_PAIR.search(clause))
+                prev_pair = prev_pair or "收入" in clause and bool(_PAIR.search(clause))
                 continue
             if prev_pair and not aliases and clause.lstrip().startswith("分别") and len(qs) <= 2:
                 out.extend(_pair_targets(text, clause, cstart, qs, cues, section, year))
                 continue
-            prev_pair = bool(_PAIR.search(clause) and "分别" in clause)
+            prev_pair = "分别" in clause and bool(_PAIR.search(clause))
             # "地区生产总值增长20%,达到282亿元": the level value continues the previous clause's indicator
             if not aliases and prev_alias and _CONTINUES.match(clause):
                 name = prev_alias[2]
@@ -226,7 +243,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 continue
             prev_alias = aliases[-1] if aliases else None
             # Two-level target: "增长7%以上,力争8%" — a clause of only 力争 + number refines the previous one.
-            if re.match(r"^\s*(?:力争|争取)(?:达到|实现|增长)?\d", clause) and not aliases and prev and len(qs) == 1:
+            if not aliases and prev and len(qs) == 1 and _STRETCH.match(clause):
                 last = prev[-1]
                 if last.unit == qs[0].unit and out and out[-1] is last:
                     out[-1] = Target(**{**last.__dict__, "stretch": qs[0].low})
@@ -270,7 +287,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     if fenbie >= 0 and len(qs) > 1 and qs[-1].marker in ("左右", "以上", "以内") and qs[-1].end == len(clause.rstrip()):
         # "分别增长7%和8%左右": the trailing marker covers every value
         qs = [replace(q, qualifier=qs[-1].qualifier, marker=qs[-1].marker) if q.qualifier == "exact" else q for q in qs]
-    pair = _PAIR.search(clause)
+    pair = _PAIR.search(clause) if fenbie >= 0 else None
     if pair and fenbie > pair.start() and 1 <= len(qs) <= 2:
         yield from _pair_targets(text, clause, cstart, qs, cues, section, year)
         return
@@ -281,11 +298,11 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
         if preceding:
             a = preceding[-1]
             between = clause[a[1]:q.start]
-            gap_ok = len(between) <= 12 and not re.search(r"\d", between)
+            gap_ok = len(between) <= 12 and not _DIGIT.search(between)
             if not gap_ok and qi > 0 and qs[qi - 1].start >= a[1] and len(between) <= 40:
                 # "地区生产总值3.46万亿元、增长6.0%": a second value of the same indicator
                 link = clause[qs[qi - 1].end:q.start]
-                if len(link) <= 14 and not re.search(r"\d", link) and not any(x[0] >= qs[qi - 1].end for x in aliases):
+                if len(link) <= 14 and not _DIGIT.search(link) and not any(x[0] >= qs[qi - 1].end for x in aliases):
                     between, gap_ok = link, True
             if fenbie >= 0 and len(qs) > 1:
                 # bundled: A、B分别增长x%和y% — the k-th quantity goes to the k-th alias before 分别
@@ -294,11 +311,11 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                     a = run[-len(qs):][qi]
                     between = clause[fenbie:q.start]
                     gap_ok = True
-            elif re.search(r"均|都", between) and len(qs) == 1 and len(preceding) > 1:
+            elif len(qs) == 1 and len(preceding) > 1 and _ALL_OF.search(between):
                 # "A、B均增长8%": one target per indicator of the run
                 run = [preceding[-1]]
                 for x in reversed(preceding[:-1]):
-                    if re.fullmatch(r"[、和与及,]|以及", clause[x[1]:run[0][0]].strip() or "、"):
+                    if _RUN_SEP.fullmatch(clause[x[1]:run[0][0]].strip() or "、"):
                         run.insert(0, x)
                     else:
                         break
@@ -317,17 +334,17 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                     unit_ok = q.unit in ("%", "个百分点", "‰")
                 else:  # "万吨|亿斤": any listed unit, or the same base unit with another magnitude
                     unit_ok = any(q.unit == u or q.unit.endswith(u[-1:]) for u in ind.unit.split("|"))
-                if ind.direction in ("growth", "reduce") and not any(v in between for v in GROWTH_VERBS + REDUCE_VERBS) and not a[2].endswith("增收"):
+                if ind.direction in ("growth", "reduce") and not _CHANGE.search(between) and not a[2].endswith("增收"):
                     unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
                 if not unit_ok:
                     canonical = "other"
-        if indicator is None and qi > 0 and last_other and re.fullmatch(r"[、,和]?(?:同比|比上年)?(?:增长|下降|增速|提高|降低)", clause[qs[qi - 1].end:q.start]):
+        if indicator is None and qi > 0 and last_other and _SAME_THING.fullmatch(clause, qs[qi - 1].end, q.start):
             # "交易额1302.6亿元、增长64.2%": the growth of the same thing
             indicator = last_other
             between = clause[qs[qi - 1].end:q.start]
         if indicator is None and fenbie > 0 and len(qs) > 1:
             # "一产、二产、三产分别增长4%、7%、6%左右": the k-th name goes with the k-th value
-            names = re.split(r"、|和|与|及", _LEAD_TRIM.sub("", clause[:fenbie].strip()))
+            names = _NAME_SEP.split(_LEAD_TRIM.sub("", clause[:fenbie].strip()))
             if len(names) == len(qs) and all(_CJK.search(n) for n in names):
                 indicator = names[qi].strip()
                 between = clause[fenbie:q.start]
@@ -371,13 +388,16 @@ def _sentence_cues(sentence: str) -> _SentenceCues:
                          bool(_TARGET_LIST.search(sentence)))
 
 
+_DONE = re.compile(r"完成|实现了|达到了")
+
+
 def _kind(cues: _SentenceCues, clause: str, section: str, year: int | None) -> str:
     years = [int(y) for y in YEAR_RE.findall(clause)] or list(cues.years)
     if LONG_TERM.search(clause) or (year and any(y > year for y in years)):
         return "long_term_target"
     if year and any(y < year for y in years) and not _FUTURE.search(clause):
         return "achievement"
-    if cues.target_list and not re.search(r"完成|实现了|达到了", clause):
+    if cues.target_list and not _DONE.search(clause):
         return "target"  # "主要预期目标是:地区生产总值同比增长8%左右,…"
     if section == "review":
         return "achievement"

@@ -44,6 +44,11 @@ CASES = [
     ("十四五期间,居民收入年均增长6%。", [("居民收入", "disposable_income_growth", 6, 6, "%", "exact", "growth", "long_term_target", None)]),
     ("地区生产总值比上年增长5.2%。", [("地区生产总值", "gdp_growth", 5.2, 5.2, "%", "exact", "growth", "achievement", None)]),
     ("单位国内生产总值能耗降低2.5%左右。", [("单位国内生产总值能耗", "energy_intensity_reduction", 2.5, 2.5, "%", "about", "reduce", "target", None)]),
+    # 不超过 is a ceiling (not 超过), 不低于/不少于 a floor; the cue is not part of the indicator
+    ("单户企业不超过500万元。", [("单户企业", "other", 500, 500, "万元", "at_most", "level", "target", None)]),
+    ("耕地保有量不低于580万亩,新签约亿元以上项目不少于100个。", [
+        ("耕地保有量", "other", 580, 580, "万亩", "at_least", "at_least", "target", None),
+        ("新签约亿元以上项目", "other", 100, 100, "个", "at_least", "level", "target", None)]),
     # not numeric targets
     ("城乡居民收入增长与经济增长同步。", []),
     ("一般公共预算收入实现正增长。", []),
