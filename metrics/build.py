@@ -25,6 +25,7 @@ import gc
 import json
 import multiprocessing as mp
 import os
+import re
 import shutil
 import time
 import tomllib
@@ -240,6 +241,16 @@ def schema_sql() -> str:
     return (resources.files("metrics") / "schema.sql").read_text(encoding="utf-8")
 
 
+def table_ddl(table: str, name: str) -> str:
+    """schema.sql's CREATE TABLE statement for ``table``, creating ``name`` instead.
+
+    >>> table_ddl("keywords", "_new").splitlines()[0]
+    'CREATE TABLE _new ('
+    """
+    m = re.search(rf"CREATE TABLE IF NOT EXISTS {table} \(.*?\n\);", schema_sql(), re.S)
+    return f"CREATE TABLE {name} (" + m.group(0).split("(", 1)[1]
+
+
 def to_arrow(docs: list[dict], built_at: dt.datetime) -> dict[str, pa.Table]:
     """Rows of several documents as one Arrow table per database table (built in the worker)."""
     out: dict[str, pa.Table] = {}
@@ -280,32 +291,44 @@ def process_chunk(args: tuple[list, dt.datetime]) -> tuple[list, dict[str, pa.Ta
 
 
 class _Writer:
-    """Collects Arrow tables and appends them to DuckDB in bulk (never row by row)."""
+    """Collects Arrow tables and appends them to DuckDB in bulk (never row by row).
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, batch_docs: int = 256):
-        self.con, self.batch_docs = con, batch_docs
+    Each table is inserted on its own once ``batch_bytes`` of its rows have arrived, and at the
+    end. Large inserts fill whole row groups, which DuckDB writes straight to the database file;
+    small ones go through the write-ahead log and are written again at each checkpoint. Against
+    inserting every table every 256 documents, on the 1,000-document benchmark corpus: the main
+    process's CPU 4.75 → 4.15 s, the database 100.7 → 78.1 MB; on 2,048 documents' rows alone the
+    inserts take 2.2 instead of 4.6 CPU-seconds. At most ``batch_bytes`` per table wait in memory.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, batch_bytes: int = 64 << 20):
+        self.con, self.batch_bytes = con, batch_bytes
         self.buf: dict[str, list[pa.Table]] = {t: [] for t in TABLE_COLUMNS}
-        self.pending = 0
+        self.size = dict.fromkeys(TABLE_COLUMNS, 0)
 
-    def add(self, tables: dict[str, pa.Table], n_docs: int) -> None:
+    def add(self, tables: dict[str, pa.Table]) -> None:
         for table, arrow in tables.items():
             if arrow.num_rows:
                 self.buf[table].append(arrow)
-        self.pending += n_docs
-        if self.pending >= self.batch_docs:
-            self.flush()
+                self.size[table] += arrow.nbytes
+                if self.size[table] >= self.batch_bytes:
+                    self._insert(table)
 
     def flush(self) -> None:
-        for table, parts in self.buf.items():
-            if not parts:
-                continue
-            arrow = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-            quoted = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
-            self.con.register("_batch", arrow)
-            self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _batch")
-            self.con.unregister("_batch")
-            parts.clear()
-        self.pending = 0
+        for table in self.buf:
+            self._insert(table)
+
+    def _insert(self, table: str) -> None:
+        parts = self.buf[table]
+        if not parts:
+            return
+        arrow = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        quoted = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
+        self.con.register("_batch", arrow)
+        self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _batch")
+        self.con.unregister("_batch")
+        parts.clear()
+        self.size[table] = 0
 
 
 # Rollups that the dashboard reads instead of the fact rows (see schema.sql): each sums one fact
@@ -503,7 +526,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     if drop:  # the same text was already added from an earlier chunk
                         ids = pa.array(sorted(drop))
                         tables = {t: a.filter(pc.invert(pc.is_in(a["doc_id"], value_set=ids))) for t, a in tables.items()}
-                    writer.add(tables, len(outcomes))
+                    writer.add(tables)
                     if progress:
                         progress(done, len(jobs), outcomes[-1][0])
                 writer.flush()
@@ -523,11 +546,13 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     con.execute("COMMIT")
                 con.execute("SET memory_limit = '1GB'")  # the workers are gone: sort and index with more
                 if not incremental:
-                    # targets sorted by indicator: the dashboard's per-indicator queries skip row groups
-                    con.execute("CREATE TEMP TABLE _sorted AS SELECT * FROM targets ORDER BY canonical, kind, doc_id, idx")
-                    con.execute("DELETE FROM targets")
-                    con.execute("INSERT INTO targets SELECT * FROM _sorted")
-                    con.execute("DROP TABLE _sorted")
+                    # targets sorted by indicator: the dashboard's per-indicator queries skip row groups.
+                    # Written once into a new table that replaces the old one (a temporary copy,
+                    # DELETE and INSERT back wrote every row three times)
+                    con.execute(table_ddl("targets", "_targets_sorted"))
+                    con.execute("INSERT INTO _targets_sorted SELECT * FROM targets ORDER BY canonical, kind, doc_id, idx")
+                    con.execute("DROP TABLE targets")
+                    con.execute("ALTER TABLE _targets_sorted RENAME TO targets")
                 for table in ("targets", "outline", "declared_counts", "slogans", "slogan_mentions", "keywords"):
                     try:  # an ART index must fit in memory; without it one-document lookups scan
                         con.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
