@@ -47,8 +47,8 @@ FLAT_STYLES = [
 ]
 _CLAUSE_START = r"(?:^|(?<=[。;；:：,，!！?？\n\s”\"]))"
 INLINE_STYLES = [
-    ("yishi", 5, fastre.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})是)(?=[^,，。;；]{{2}})")),
-    ("yiyao", 5, fastre.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})要)(?=[^,，。;；]{{2}})")),
+    # 一是/二是 (style yishi) and 一要/二要 (yiyao) in one pass: the style is the matched 是/要
+    ("yishi|yiyao", 5, fastre.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>{_CN_NUM})(?P<k>是|要))(?=[^,，。;；]{{2}})")),
     ("diyi", 6, fastre.compile(rf"{_CLAUSE_START}(?P<m>第(?P<n>{_CN_NUM})(?:[,，、:：]|是|要|个方面|方面|点)?)(?=[^,，。;；\d]{{1}})")),
     ("shouxian", 7, fastre.compile(rf"{_CLAUSE_START}(?P<m>(?P<n>首先|其次|再次|最后)[,，:：])")),
     ("circled", 8, re.compile(r"(?P<m>(?P<n>[①-⑳]))")),
@@ -116,8 +116,9 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
                 ordinal = _ordinal(style, m.group("n"))
                 if ordinal:
                     items.append((m.start("m"), style, rank, m.group("m"), ordinal))
-    for style, rank, rx in INLINE_STYLES:
+    for styles, rank, rx in INLINE_STYLES:
         for m in rx.finditer(text):
+            style = styles if "|" not in styles else "yishi" if m.group("k") == "是" else "yiyao"
             ordinal = _ordinal(style, m.group("n"))
             if ordinal:
                 items.append((m.start("m"), style, rank, m.group("m"), ordinal))
@@ -211,6 +212,7 @@ QUOTED_FORMULA_RE = re.compile(r"(?P<qverb>做到了?|把握好?|坚持|突出|�
 ACTIONS_RE = re.compile(r"(?:推进|实施|开展)" + _DECL_NUM + r"(?P<cls>大)(?P<obj>行动|工程)")
 # "十方面民生实事", "十件民生实事": a count of livelihood projects, usually listed ①②③ after it
 PROJECTS_RE = re.compile(_DECL_NUM + r"(?P<cls>个方面|方面|件|项)(?:重点)?(?:民生实事|为民办实事|民生项目)")
+_PROJECT_WORDS = ("民生实事", "为民办实事", "民生项目")
 # "在A、B、C等十个方面提质增效": a count that sums up the items just listed
 SUMMARY_RE = re.compile(r"等" + _DECL_NUM + r"(?P<cls>个方面|大领域|个领域)")
 
@@ -272,12 +274,13 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             if found != n:
                 continue
         out.append(Declared(text[start:end], n, found, found != n, start, end))
-    for m in ACTIONS_RE.finditer(text):
+    for m in ACTIONS_RE.finditer(text) if "大行动" in text or "大工程" in text else ():
         n = _ordinal("x", m.group("n"))
         start, end = _clause_start(text, m.start()), m.end()
         if n and 2 <= n <= 30 and not any(d.start <= m.start() < d.end for d in out) and _count_run_after(outline, end, window=60) == n:
             out.append(Declared(text[start:end], n, n, False, start, end))
-    for rx in (PROJECTS_RE, SUMMARY_RE):
+    # each pattern runs only over a text with its fixed part (a numeral-led pattern tries every numeral)
+    for rx in (PROJECTS_RE, SUMMARY_RE) if any(w in text for w in _PROJECT_WORDS) else (SUMMARY_RE,):
         for m in rx.finditer(text):
             n = _ordinal("x", m.group("n"))
             if not n or n < 2 or n > 30 or any(d.start <= m.start() < d.end + 2 for d in out):
