@@ -159,8 +159,11 @@ def _looks_textual(text: str) -> bool:
     sample = text[:20_000]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t") or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad / len(sample) < 0.01
+    return len(_NOT_TEXT.findall(sample)) / len(sample) < 0.01
+
+
+#: control characters other than tab and line breaks, and the private-use area
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
 
 
 def docx_text(data: bytes, limits: Limits = Limits()) -> str:
