@@ -144,13 +144,20 @@ def _build_automaton(forms: tuple[str, ...]) -> ahocorasick.Automaton:
     return auto
 
 
-def _read_rows() -> Iterable[dict]:
-    with gzip.open(DATA_DIR / "divisions.csv.gz", "rt", encoding="utf-8", newline="") as fh:
-        yield from csv.DictReader(fh)
+_UNIT_COLUMNS = ("code", "name", "short", "level", "kind", "parent_code")
+
+
+def _read_rows() -> Iterable[tuple[str, ...]]:
+    """(code, name, short, level, kind, parent_code) of every division, by column name."""
     extra = DATA_DIR / "divisions_extra.csv"
-    if extra.exists():
-        with open(extra, encoding="utf-8", newline="") as fh:
-            yield from csv.DictReader(fh)
+    for path in (DATA_DIR / "divisions.csv.gz", extra):
+        if not path.exists():
+            continue
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="utf-8", newline="") as fh:
+            rows = csv.reader(fh)
+            header = next(rows)
+            at = [header.index(c) for c in _UNIT_COLUMNS]
+            yield from (tuple(r[i] for i in at) for r in rows if r)
 
 
 # two-character county names that also occur inside ordinary phrases ("各区和县")
@@ -162,8 +169,8 @@ def _gazetteer() -> _Gaz:
     units: dict[str, _Unit] = {}
     children: dict[str, list[str]] = {}
     forms: dict[str, list[tuple[str, str]]] = {}
-    for r in _read_rows():
-        u = _Unit(r["code"], r["name"], r["short"], r["level"], r["kind"], r["parent_code"] or None)
+    for code, name, short, level, kind, parent in _read_rows():
+        u = _Unit(code, name, short, level, kind, parent or None)
         units[u.code] = u
         if u.parent:
             children.setdefault(u.parent, []).append(u.code)
