@@ -11,8 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics.allocator import keep_freed_memory
+
 UI = Path(__file__).resolve().parent / "metrics" / "ui"
 
+keep_freed_memory()  # freed query buffers are reused, not faulted in again (metrics/allocator.py)
 st.set_page_config(page_title="讲话指标看板", page_icon=":material/bar_chart:", layout="wide")
 
 PAGES = {

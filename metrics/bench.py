@@ -367,9 +367,11 @@ def time_queries(db: Path, runs: int = QUERY_RUNS, seed: int = SEED) -> dict:
     as DataFrames; the dashboard caches them, so this is the first, uncached load of a filter)."""
     import duckdb
 
+    from .allocator import keep_freed_memory
     from .filters import Filters
     from .ui import queries
 
+    keep_freed_memory()  # as dashboard.py does (the builds run in their own processes)
     rng = random.Random(seed)
     con = duckdb.connect(str(db), read_only=True)
     try:

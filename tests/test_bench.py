@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import platform
 from pathlib import Path
 
+import pytest
+
 from metrics.bench import QUERIES, run_bench
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -56,3 +61,36 @@ def test_scaling_is_the_median_of_alternating_builds(tmp_path, monkeypatch):
     md = (out / "latest.md").read_text(encoding="utf-8")
     assert "median of 2 builds each" in md
     assert ", ".join(f"{w:.1f}" for w in sc["walls"]["one"]) in md
+
+
+_MMAPPED_GROWTH = """
+import ctypes, sys
+from metrics.allocator import keep_freed_memory
+if sys.argv[1] == "tuned":
+    assert keep_freed_memory() is True
+libc = ctypes.CDLL("libc.so.6")
+class Info(ctypes.Structure):  # struct mallinfo2
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                               "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+before = libc.mallinfo2().hblkhd
+p = libc.malloc(8 << 20)
+print(libc.mallinfo2().hblkhd - before)
+libc.free(p)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+@pytest.mark.parametrize("mode,mapped", [("default", True), ("tuned", False)])
+def test_the_dashboard_keeps_freed_memory_on_glibc(mode, mapped):
+    """An 8 MB block is mmapped (and unmapped again when freed) by default; in the dashboard's
+    process, where keep_freed_memory() has run, it comes from the heap and stays for reuse."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _MMAPPED_GROWTH, mode], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert (int(out.split()[-1]) >= 8 << 20) is mapped
+    assert "keep_freed_memory()" in (ROOT / "dashboard.py").read_text(encoding="utf-8")
