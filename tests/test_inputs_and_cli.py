@@ -440,3 +440,30 @@ def test_add_in_place_keeps_its_rows_when_an_index_cannot_be_built(tmp_path, mon
     monkeypatch.undo()
     assert report.added == 6 and any("keywords.doc_id skipped" in w for w in report.warnings)
     assert _counts(db)[0] == 11
+
+
+def test_the_writer_bounds_what_waits_in_memory_and_inserts_every_row_in_order():
+    """Tables are inserted when 64 KB of a table (here) or 160 KB in all are waiting; nothing is
+    lost or reordered, and what waits never exceeds the bound after an add."""
+    import datetime as dt
+
+    from metrics import build
+
+    files = sorted((DATA / "city-reports-2024").glob("*.txt"))[:24]
+    jobs = [(str(p), p.name, {}, Limits()) for p in files]
+    chunks = [build.process_chunk((jobs[i:i + 4], dt.datetime(2026, 1, 1)))[1] for i in range(0, len(jobs), 4)]
+    con = duckdb.connect()
+    con.execute(build.schema_sql())
+    writer = build._Writer(con, batch_bytes=64 << 10, max_bytes=160 << 10)
+    inserted_early = False
+    for tables in chunks:
+        writer.add(tables)
+        assert sum(writer.size.values()) <= 160 << 10
+        inserted_early |= con.execute("SELECT count(*) FROM targets").fetchall()[0][0] > 0
+    writer.flush()
+    assert inserted_early and not any(writer.size.values())
+    for table in ("documents", "targets", "slogans", "keywords"):
+        sent = [row for tables in chunks if table in tables for row in tables[table].to_pylist()]
+        cols = ", ".join(f'"{c}"' for c in build.TABLE_COLUMNS[table])
+        got = con.sql(f"SELECT {cols} FROM {table}").to_arrow_table().to_pylist()
+        assert len(sent) > 20 and got == sent, table
