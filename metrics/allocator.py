@@ -5,7 +5,8 @@ later. glibc's malloc returns blocks above its mmap threshold (128 KB, adapting 
 to the kernel at once and trims the top of the heap beyond 128 KB of free space, so the next
 query page-faults the same memory in again: ~6,500 faults per ``target_points`` call on the
 100,000-document database. With the thresholds raised, freed blocks stay in the heap and are
-reused: over 21 calls, page faults 148k → 26k, system time 744 → 223 ms, p50 59 → 48 ms.
+reused: over 21 calls (two runs each), page faults ~155k → ~30k, system time ~430 → ~195 ms,
+p50 ~60 → ~48 ms.
 The cost: up to ``trim_threshold`` of freed memory stays with the process.
 """
 
