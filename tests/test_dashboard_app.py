@@ -319,3 +319,30 @@ def test_escalation_slider_counts_pairs(built_db, monkeypatch):
     assert len(pairs) > 25 and len(pairs) != len(tgt)  # the slider is shown, and the counts differ
     label = at.slider(key="tg_escalation_top").label
     assert int(re.search(r"共 (\d+) 个", label).group(1)) == len(pairs)
+
+
+def test_a_document_without_a_title_is_headed_by_its_file_name(built_db, monkeypatch):
+    """A NULL title came out of the row as NaN and the page was headed "nan" (the national report
+    in 台州.txt of the sample corpus has no title line)."""
+    import duckdb
+
+    from metrics.ui import queries as Q
+    from metrics.ui.widgets import md_escape
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        did, name = con.execute("SELECT doc_id, file_name FROM documents WHERE title IS NULL "
+                                "ORDER BY doc_id LIMIT 1").fetchall()[0]
+        doc = Q.document(con, did)
+    finally:
+        con.close()
+    assert doc["title"] is None and doc["speaker"] is None and doc["file_name"] == name
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page(PAGES["document"][0])
+    at.query_params.update({"doc": did})
+    at.run()
+    no_errors(at)
+    headings = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert headings[0] == f"### {md_escape(name)}" and "### nan" not in headings
