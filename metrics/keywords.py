@@ -19,8 +19,6 @@ from functools import cache
 import importlib.util
 from pathlib import Path
 
-import numpy as np
-
 from .lexicon import data_path, indicators, slogans
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
@@ -111,19 +109,14 @@ def _weight(word: str) -> float:
 def top_keywords(text: str, k: int = 20, tokens: list[str] | None = None) -> list[Keyword]:
     """The k words with the highest TF-IDF (term frequency among candidate words × IDF)."""
     tokens = segment(text) if tokens is None else tokens
-    counts = Counter(tokens)
-    weights = list(map(_WEIGHTS.get, counts))
-    if None in weights:  # words not seen before in this process
-        weights = [_weight(word) if w is None else w for word, w in zip(counts, weights)]
-    n = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-    w = np.array(weights, dtype=np.float64)
-    scores, total = n * w, int(n[w > 0].sum())
-    if len(scores) > k > 0:  # only the words scoring at least the k-th best can be among the best
-        cut = np.partition(scores, len(scores) - k)[len(scores) - k]
-        keep = np.flatnonzero((scores >= cut) & (w > 0))
-    else:
-        keep = np.flatnonzero(w > 0)
-    words = list(counts)
-    best = heapq.nlargest(k, [(float(scores[i]), words[i]) for i in keep.tolist()])
+    weights, total, scored = _WEIGHTS, 0, []
+    for word, count in Counter(tokens).items():
+        w = weights.get(word)
+        if w is None:
+            w = _weight(word)
+        if w:
+            total += count
+            scored.append((count * w, word))
+    best = heapq.nlargest(k, scored)
     best.sort(key=lambda x: (-x[0], x[1]))
     return [Keyword(word, round(score / (total or 1), 6)) for score, word in best]

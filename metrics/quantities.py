@@ -71,7 +71,6 @@ CN_VALUE_UNITS = {"亩", "万亩", "公顷", "万元", "亿元", "元", "万人"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _ARABIC = r"\d+(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
-_PRE = r"(?P<pre>不低于|不少于|不超过|不高于|超过|低于|高于|突破|力争|确保|约|近|达)?"
 _NUM1 = rf"(?P<n1>{_ARABIC}|{_CN})"
 _NUM2 = rf"(?P<n2>{_ARABIC}|{_CN})"
 _RANGE_SEP = r"(?:—{1,2}|-|~|至|到)"

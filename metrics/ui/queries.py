@@ -122,8 +122,8 @@ def document(con, doc_id: str) -> dict[str, Any] | None:
            [UNKNOWN_REGION, doc_id])
     if df.empty:
         return None
-    # a NULL comes out of a DataFrame row as NaN, which is truthy and prints as "nan"
-    return {k: None if v is pd.NA or (isinstance(v, float) and v != v) else v for k, v in df.iloc[0].items()}
+    # a NULL comes out of a DataFrame row as NaN/NaT, which is truthy and prints as "nan"
+    return {k: None if pd.isna(v) else v for k, v in df.iloc[0].items()}
 
 
 #: filters that the rollups of document groups (slogan_stats, target_stats, keyword_stats,
