@@ -214,6 +214,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             aliases = _alias_spans(clause)
             has_number = _HAS_NUMBER.search(clause)
             qs = find_quantities(clause) if has_number else []
+            # substring guards: _BAO_ZHENG always contains 争, _PAIR always ends in 收入
             bz = _BAO_ZHENG.search(clause) if has_number and "争" in clause else None
             if bz:  # "增速“保8争9”": a floor of 8 % and a stretch of 9 %
                 q = Quantity(float(bz.group(1)), float(bz.group(1)), "%", "at_least", bz.start(1), bz.end(1), "保")
