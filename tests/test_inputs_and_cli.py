@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from metrics import build
 from metrics.analyze import analyze
 from metrics.filters import Filters
 from metrics.reader import Limits, ReadError, decode_bytes, read_document
@@ -345,12 +346,13 @@ def test_special_and_unreadable_files(tmp_path):
 def test_duplicates_within_and_across_chunks(tmp_path, workers):
     src = tmp_path / "in"
     src.mkdir()
-    for i in range(20):  # chunks of 8 files: copies land in the same chunk and in later ones
+    n = 2 * build.CHUNK_FILES + 4  # three chunks: copies land in the same chunk and in later ones
+    for i in range(n):
         shutil.copy(SEED if i % 3 else DATA / "seeds" / "001_21f03f1d8573d7b2.txt", src / f"{i:02d}.txt")
     db = tmp_path / "d.duckdb"
     proc = run_cli("build", src, "--db", db, "--quiet", "-j", workers, "--json")
     report = json.loads(proc.stdout)
-    assert report["documents_added"] == 2 and len(report["duplicates"]) == 18
+    assert report["documents_added"] == 2 and len(report["duplicates"]) == n - 2
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (2, 2)
     n_targets = con.execute("SELECT count(*) FROM targets").fetchone()[0]
