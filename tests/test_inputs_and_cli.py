@@ -444,6 +444,35 @@ def test_add_in_place_keeps_its_rows_when_an_index_cannot_be_built(tmp_path, mon
     assert _counts(db)[0] == 11
 
 
+def test_inserting_text_in_many_batches_keeps_the_file_near_the_size_of_the_text(tmp_path):
+    """Each insert of `documents` leaves a small row group; DuckDB's vacuum would merge them at
+    checkpoints, rewriting the text inserted so far and leaving the file up to twice its size."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    files = sorted((DATA / "city-reports-2024").glob("*.txt"))[:12]
+    jobs = [(str(p), p.name, {}, Limits()) for p in files]
+    docs = build.process_chunk((jobs, dt.datetime(2026, 1, 1)))[1]["documents"]
+    path = tmp_path / "t.duckdb"
+    con = build.connect_for_writing(path)
+    con.execute(build.schema_sql())
+    con.execute("SET checkpoint_threshold = '1MB'")  # a checkpoint after every insert, as with 32 MB ones
+    text_bytes = 0
+    for i in range(16):
+        batch = pa.concat_tables(docs.set_column(0, "doc_id", pc.binary_join_element_wise(docs["doc_id"], pa.scalar(f"-{i}-{j}"), ""))
+                                 for j in range(4))
+        con.register("_batch", batch)
+        con.execute("INSERT INTO documents SELECT * FROM _batch")
+        con.unregister("_batch")
+        text_bytes += sum(len(t.encode()) for t in batch["text"].to_pylist())
+    con.execute("CHECKPOINT")
+    assert con.execute("SELECT count(*) FROM documents").fetchall() == [(64 * len(files),)]
+    con.close()
+    assert text_bytes > 30e6 and path.stat().st_size < 1.25 * text_bytes
+
+
 def test_the_writer_bounds_what_waits_in_memory_and_inserts_every_row_in_order():
     """Tables are inserted when 64 KB of a table (here) or 160 KB in all are waiting; nothing is
     lost or reordered, and what waits never exceeds the bound after an add."""
