@@ -342,6 +342,32 @@ def test_special_and_unreadable_files(tmp_path):
         locked.chmod(0o644)
 
 
+_PROCESS_CHUNK = build.process_chunk
+
+
+def _die_on_poison(args):
+    """A worker that dies (as when the kernel kills it for memory) on a file named poison."""
+    if any("poison" in job[1] for job in args[0]):
+        os._exit(1)
+    return _PROCESS_CHUNK(args)
+
+
+def test_a_worker_that_dies_fails_the_build_cleanly_and_keeps_the_old_database(tmp_path, monkeypatch):
+    db = tmp_path / "d.duckdb"
+    build.build_database([DATA / "seeds"], db, workers=1)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3 * build.CHUNK_FILES):
+        (src / f"{i:02d}.txt").write_text(f"第{i}篇。力争地区生产总值增长{i}%。", encoding="utf-8")
+    (src / "poison.txt").write_text("力争地区生产总值增长6%。", encoding="utf-8")
+    monkeypatch.setattr(build, "process_chunk", _die_on_poison)
+    with pytest.raises(build.BuildError, match="worker process died"):
+        build.build_database([src], db, workers=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.duckdb", "d.duckdb.lock", "in"]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchall() == [(5,)]
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_duplicates_within_and_across_chunks(tmp_path, workers):
     src = tmp_path / "in"
