@@ -493,9 +493,9 @@ def _run(jobs: list, workers: int, built_at: dt.datetime):
         # Workers live for the whole build (their memory stays flat, ~270 MB): a replacement would
         # be forked from this process later, when DuckDB's buffers have grown, and share them.
         # Not multiprocessing.Pool: its worker-handler thread waits on the result pipe too, and
-        # spins while a large result is being read (0.4 CPU-s per 1,000 documents, holding the
-        # GIL against this process's inserts); and a worker killed (out of memory) hangs a Pool
-        # but breaks an executor, which raises.
+        # spins while a large result is being read (its two threads used 0.74 CPU-s per 1,000
+        # documents, holding the GIL against this process's inserts; the executor's one, 0.47);
+        # and a worker killed (out of memory) hangs a Pool but breaks an executor, which raises.
         pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
         try:
             yield from pool.map(process_chunk, chunks)
