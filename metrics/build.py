@@ -289,9 +289,10 @@ def process_chunk(args: tuple[list, dt.datetime]) -> tuple[list, dict[str, pa.Ta
 class _Writer:
     """Collects Arrow tables and appends them to DuckDB in bulk (never row by row).
 
-    Each table is inserted on its own once ``batch_bytes`` of its rows have arrived (``table_bytes``
-    overrides it per table: 128 MB for ``documents``), and at the end. Large inserts fill whole row groups, which DuckDB writes straight to the database file;
-    small ones go through the write-ahead log and are written again at each checkpoint. Against
+    Each table is inserted on its own once ``batch_bytes`` of its rows have arrived
+    (``table_bytes`` overrides it per table: 128 MB for ``documents``), and at the end. Large
+    inserts fill whole row groups, which DuckDB writes straight to the database file; small ones
+    go through the write-ahead log and are written again at each checkpoint. Against
     inserting every table every 256 documents: 2,048 documents' rows insert in 2.7 instead of 4.6
     CPU-seconds; with a full build's targets sorted once (see ``build_database``), the
     1,000-document benchmark corpus builds with 3.9 instead of 4.75 s of the main process's CPU

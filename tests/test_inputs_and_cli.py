@@ -511,7 +511,7 @@ def test_the_writer_bounds_what_waits_in_memory_and_inserts_every_row_in_order()
     chunks = [build.process_chunk((jobs[i:i + 4], dt.datetime(2026, 1, 1)))[1] for i in range(0, len(jobs), 4)]
     con = duckdb.connect()
     con.execute(build.schema_sql())
-    writer = build._Writer(con, batch_bytes=64 << 10, max_bytes=160 << 10)
+    writer = build._Writer(con, batch_bytes=64 << 10, max_bytes=160 << 10, table_bytes={})  # documents too
     inserted_early = False
     for tables in chunks:
         writer.add(tables)
