@@ -524,3 +524,36 @@ def test_the_writer_bounds_what_waits_in_memory_and_inserts_every_row_in_order()
         cols = ", ".join(f'"{c}"' for c in build.TABLE_COLUMNS[table])
         got = con.sql(f"SELECT {cols} FROM {table}").to_arrow_table().to_pylist()
         assert len(sent) > 20 and got == sent, table
+
+
+def test_a_small_build_inserts_its_rows_while_files_are_still_being_analysed(tmp_path, monkeypatch):
+    """Insert sizes scale with the corpus: 134 reports (6 MB) go into documents in several pieces
+    during the build, not all after the last file; every row still arrives once."""
+    from metrics import build
+
+    folder = DATA / "city-reports-2024"
+    inserts: list[tuple[str, bool]] = []
+    flushing = []
+    real_insert, real_flush = build._Writer._insert, build._Writer.flush
+
+    def spy_insert(self, table):
+        if self.buf[table]:
+            inserts.append((table, bool(flushing)))
+        real_insert(self, table)
+
+    def spy_flush(self):
+        flushing.append(1)
+        real_flush(self)
+
+    monkeypatch.setattr(build._Writer, "_insert", spy_insert)
+    monkeypatch.setattr(build._Writer, "flush", spy_flush)
+    db = tmp_path / "s.duckdb"
+    report = build.build_database([folder], db, workers=1)
+    n_files = len([p for p in folder.iterdir() if p.is_file()])
+    assert report.added + len(report.duplicates) == n_files > 100
+    early = [t for t, late in inserts if not late]
+    assert early.count("documents") >= 3 and early.count("targets") >= 3
+    assert 0 < build.insert_scale(sum(p.stat().st_size for p in folder.iterdir())) < 0.05
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchall() == [(report.added, report.added)]
+    con.close()
