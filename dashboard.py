@@ -16,7 +16,7 @@ from metrics.allocator import keep_freed_memory
 UI = Path(__file__).resolve().parent / "metrics" / "ui"
 
 keep_freed_memory()  # freed query buffers are reused, not faulted in again (metrics/allocator.py)
-st.set_page_config(page_title="讲话指标看板", page_icon=":material/bar_chart:", layout="wide")
+st.set_page_config(page_title="讲话指标看板", page_icon=str(UI / "icon.png"), layout="wide")
 
 PAGES = {
     "看板": [

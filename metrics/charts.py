@@ -271,15 +271,18 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
     height = max(320, min(1400, 26 * n_cats + 120)) if horizontal else 380
     base_layout(fig, f"按{label}统计的文档数", height=height, legend_title=_BY_LABELS.get(stack or "", ""),
                 legend=bool(stack))
+    order = list(dict.fromkeys(tidy[label]))  # traces must not reorder the categories
     if stack:  # the total on top of each stack: small categories stay readable next to a tall one
         totals = tidy.groupby(label, sort=False)["文档数"].sum()
         notes = []
         for cat, total in totals.items():
-            pos = {"y": cat, "x": total, "xanchor": "left", "xshift": 3} if horizontal else {
-                "x": cat, "y": total, "yanchor": "bottom"}
+            # placed by the category's index: on a category axis Plotly reads a number-like
+            # name ("2012") as a position, which stretched the year axis to 0…2024
+            at = order.index(cat)
+            pos = {"y": at, "x": total, "xanchor": "left", "xshift": 3} if horizontal else {
+                "x": at, "y": total, "yanchor": "bottom"}
             notes.append({**pos, "text": str(int(total)), "showarrow": False, "font": {"size": 11}})
         fig.update_layout(annotations=notes)  # one call: add_annotation re-validates all earlier ones
-    order = list(dict.fromkeys(tidy[label]))  # traces must not reorder the categories
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category", title=None, categoryorder="array",
                          categoryarray=order)
@@ -456,6 +459,8 @@ def escalation_by_level(df: pd.DataFrame, indicator_label: str, unit: str | None
     return tidy, fig
 
 
+#: units in which the values of different regions are comparable as such (growth, shares, rates)
+RATE_UNITS = ("%", "个百分点", "‰")
 _ESC_COLS = ["下级地区", "下级层级", "上级地区", "上级层级", "年份", "下级中值", "上级中值", "加码幅度", "单位",
              "下级原句", "上级原句"]
 
@@ -475,9 +480,12 @@ def escalation_pairs(df: pd.DataFrame, unit: str | None = None) -> tuple[pd.Data
     year: its region path (province, city, district, town without blanks) is the
     longest proper prefix of the child's path that has one — e.g. 江苏省 →
     江苏省 南京市; 北京市 → 北京市 怀柔区 — and a national document (level
-    ``national``) is the ancestor of every region."""
+    ``national``) is the ancestor of every region.
+
+    Only rates are paired (units in :data:`RATE_UNITS`): a city's 35万人 of new jobs against the
+    nation's 1200万人 says nothing about escalation, so an absolute unit gives no pairs."""
     df, unit = _select_unit(df, unit)
-    if df.empty:
+    if df.empty or (unit or "") not in RATE_UNITS:
         return pd.DataFrame(columns=_ESC_COLS), unit
     b = with_bounds(df).dropna(subset=["mid"])
     b = b[b["year"].notna()]
@@ -541,15 +549,20 @@ def escalation_figure(pairs: pd.DataFrame, unit: str | None, indicator_label: st
     base_layout(fig, f"{indicator_label}：逐级加码（下级 − 上级，{unit or '无单位'}{shown}）", height=height,
                 legend=False)
     diff_title = f"差值（{unit}）" if unit else "差值"
+    # room on both sides for the value labels outside the bars: a negative bar's label would
+    # otherwise run over the region names on the axis
+    lo, hi = min(0.0, *vals), max(0.0, *vals)
+    pad = 0.2 * ((hi - lo) or 1.0)
+    value_range = [lo - pad if lo < 0 else lo, hi + pad]
     if horizontal:
         fig.add_vline(x=0, line_color="#555", line_width=1)
         fig.update_yaxes(type="category", title=None, autorange="reversed", categoryorder="array",
                          categoryarray=labels, tickfont={"size": 12})
-        fig.update_xaxes(title=diff_title)
+        fig.update_xaxes(title=diff_title, range=value_range)
     else:
         fig.add_hline(y=0, line_color="#555", line_width=1)
         fig.update_xaxes(type="category", title=None, categoryorder="array", categoryarray=labels)
-        fig.update_yaxes(title=diff_title)
+        fig.update_yaxes(title=diff_title, range=value_range)
     return tidy, fig
 
 

@@ -34,6 +34,8 @@ __all__ = [
     "escape_like",
     "level_label",
     "doc_type_label",
+    "YEAR_SOURCE_LABELS",
+    "year_source_label",
 ]
 
 #: Administrative tiers, top-down, with their Chinese labels.
@@ -52,6 +54,17 @@ DOC_TYPE_LABELS: dict[str, str] = {
     "speech": "讲话",
     "work_report": "政府工作报告",
     "other": "其他",
+}
+
+#: How a document's year was found (``documents.year_source``, see metrics/meta.py).
+YEAR_SOURCE_LABELS: dict[str, str] = {
+    "dateline": "题注/落款日期",
+    "header_date": "网页发布日期",
+    "header_date_minus_yesterday": "发布日期前一天（文中“昨天”）",
+    "header_date_minus_2": "发布日期前两天（文中“前天”）",
+    "review_section": "回顾年份的次年",
+    "plan_year": "文中计划年份",
+    "override": "手工指定",
 }
 
 #: URL parameter names (short, stable; part of shared links).
@@ -80,6 +93,17 @@ def level_label(level: str | None) -> str:
     if level is None or level != level:  # None or NaN
         return "未知"
     return LEVEL_LABELS.get(str(level), str(level))
+
+
+def year_source_label(source: str | None) -> str:
+    """Chinese label of how a year was found (``None`` → 未识别).
+
+    >>> year_source_label("review_section"), year_source_label(None)
+    ('回顾年份的次年', '未识别')
+    """
+    if source is None or source != source or source == "":
+        return "未识别"
+    return YEAR_SOURCE_LABELS.get(str(source), str(source))
 
 
 def doc_type_label(doc_type: str | None) -> str:

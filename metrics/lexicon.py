@@ -14,7 +14,7 @@ from importlib import resources
 
 from . import __version__
 
-RULE_FILES = ("indicators.csv", "slogans.csv", "stopwords.txt")
+RULE_FILES = ("indicators.csv", "alias_context.csv", "slogans.csv", "stopwords.txt")
 
 
 def data_path(name: str):
@@ -51,6 +51,22 @@ def indicators() -> dict[str, Indicator]:
         aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
         out[row["id"]] = Indicator(row["id"], row["label_zh"], row["label_en"], row["unit"], row["direction"], aliases)
     return out
+
+
+@cache
+def alias_context() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words that, right before or after an indicator alias, make it the base of a ratio or a
+    per-unit measure rather than the thing measured ("占地区生产总值比重", "单位GDP碳排放"):
+    (before, after), longest first, from alias_context.csv.
+
+    >>> before, after = alias_context()
+    >>> "占" in before and "比重" in after
+    True
+    """
+    rows = read_rows("alias_context.csv")
+    side = {s: tuple(sorted({r["cue"] for r in rows if r["side"] == s and r["cue"]}, key=len, reverse=True))
+            for s in ("before", "after")}
+    return side["before"], side["after"]
 
 
 @dataclass(frozen=True)

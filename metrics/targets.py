@@ -24,7 +24,7 @@ from functools import cache
 import ahocorasick
 
 from . import fastre
-from .lexicon import indicators
+from .lexicon import alias_context, indicators
 from .quantities import CLASSIFIERS, Quantity, find_quantities
 from .tasks import OutlineItem, build_outline
 
@@ -61,17 +61,28 @@ def _alias_automaton():
 
 
 def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
-    """Leftmost-longest alias matches: (start, end, alias, id)."""
+    """Leftmost-longest alias matches: (start, end, alias, id), without those that are the base
+    of a ratio or a per-unit measure (metrics/data/alias_context.csv).
+
+    >>> [a[2] for a in _alias_spans("地区生产总值增长6%,研发经费占地区生产总值比重达到2.5%")]
+    ['地区生产总值']
+    """
     found = []
     for end_idx, (length, alias, ind_id) in _alias_automaton().iter(clause):
         found.append((end_idx - length + 1, -length, alias, ind_id))
+    if not found:
+        return []
     found.sort()
+    before, after = alias_context()
     out, pos = [], 0
     for start, neg, alias, ind_id in found:
         if start < pos:
             continue
-        out.append((start, start - neg, alias, ind_id))
-        pos = start - neg
+        end = start - neg
+        pos = end
+        if clause.startswith(after, end) or clause[max(0, start - 3):start].endswith(before):
+            continue
+        out.append((start, end, alias, ind_id))
     return out
 
 
@@ -168,6 +179,11 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
     return (before_t or (after.group(0) if after else ""))[-20:]
 
 
+# what may stand between two values of one indicator: "3.46万亿元、增长6.0%", "600亿元大关、达…";
+# anything else names another thing ("新增就业5300人、再就业1500人", "增长6%、高于全省1.2个百分点")
+_SECOND_VALUE_LINK = re.compile(
+    r"\s*[、,和及与]?\s*(?:大关[、,]?)?(?:总额|总数|首次)?(?:力争|奋斗|争取)?(?:同比|同口径|较上年|比上年|比去年|较去年)?"
+    r"(?:增长|提高|提升|增加|下降|降低|减少|力争|超过|超|突破|达到|达|约|分别达)?(?:到|至)?\s*")
 _BAO_ZHENG = re.compile(r"保(\d+(?:\.\d+)?)争(\d+(?:\.\d+)?)")
 _CONTINUES = re.compile(r"^\s*(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -303,7 +319,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
             if not gap_ok and qi > 0 and qs[qi - 1].start >= a[1] and len(between) <= 40:
                 # "地区生产总值3.46万亿元、增长6.0%": a second value of the same indicator
                 link = clause[qs[qi - 1].end:q.start]
-                if len(link) <= 14 and not _DIGIT.search(link) and not any(x[0] >= qs[qi - 1].end for x in aliases):
+                if _SECOND_VALUE_LINK.fullmatch(_PAREN_RE.sub("", link)) and not any(x[0] >= qs[qi - 1].end for x in aliases):
                     between, gap_ok = link, True
             if fenbie >= 0 and len(qs) > 1:
                 # bundled: A、B分别增长x%和y% — the k-th quantity goes to the k-th alias before 分别

@@ -161,6 +161,9 @@ def shot(page, name: str, folder: Path = SHOTS) -> None:
 
 # ---------------------------------------------------------------- tests
 def test_every_view_loads_and_screenshot(page, server):
+    # offline by default: the app must not fetch anything from another host (fonts, icons …)
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:")) else outside.append(r.url))
     for view in VIEWS:
         open_view(page, server.url, view)
         no_exception(page)
@@ -170,6 +173,7 @@ def test_every_view_loads_and_screenshot(page, server):
             page.wait_for_selector(".js-plotly-plot", timeout=20_000)
         shot(page, view)
     assert not page.dialogs  # type: ignore[attr-defined]
+    assert outside == []
 
 
 def test_filter_change_changes_chart_and_url_round_trip(page, server):

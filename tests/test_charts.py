@@ -64,6 +64,24 @@ def test_docs_by_stacked(docs):
     assert fig.layout.barmode == "stack"
 
 
+@pytest.mark.parametrize("by", ["year", "region"])
+def test_stack_totals_sit_on_their_own_category(docs, by):
+    """The total above each stack is placed by category index: Plotly reads a number-like
+    category name ("2012") given to an annotation as a position, which stretched the year axis
+    to 0…2024 and squeezed every bar to a hairline."""
+    df, fig = C.docs_by(docs, by, stack="doc_type")
+    label = df.columns[0]
+    order = list(fig.layout.xaxis.categoryarray if by == "year" else fig.layout.yaxis.categoryarray)
+    totals = df.groupby(label)["文档数"].sum()
+    notes = fig.layout.annotations
+    assert len(notes) == len(order) >= 2
+    for note in notes:
+        at = note.x if by == "year" else note.y
+        value = note.y if by == "year" else note.x
+        assert isinstance(at, int) and 0 <= at < len(order)
+        assert note.text == str(value) == str(int(totals[order[at]]))
+
+
 def test_docs_by_empty_and_invalid(docs):
     df, fig = C.docs_by(docs.iloc[0:0], "year")
     assert df.empty and list(df.columns) == ["年份", "文档数"]

@@ -85,3 +85,29 @@ def test_growth_continues_the_quantity_just_measured():
     assert [(t.indicator, t.low, t.unit, t.direction, t.kind) for t in rows] == [
         ("地方财政总收入", 20.67, "亿元", "level", "achievement"), ("地方财政总收入", 28.8, "%", "growth", "achievement")]
     assert [text[t.value_start:t.value_end] for t in rows] == ["20.67亿元", "28.8%"]
+
+
+# Sentences of the 2024 city reports and the Hailar reports (data/) where an indicator's name is
+# the base of a ratio, or a second value belongs to another thing: (sentence, expected
+# (indicator, canonical, low) of every number).
+NOT_THE_INDICATOR = [
+    ("全社会研发经费占地区生产总值比重提升到0.56%。", [("全社会研发经费占地区生产总值比重", "other", 0.56)]),  # 遵义
+    ("社会物流总费用与地区生产总值比率下降到16%左右。", [("社会物流总费用与地区生产总值比率下降到", "other", 16)]),  # 毕节
+    ("单位地区生产总值二氧化碳排放下降5%。", [("单位地区生产总值二氧化碳排放", "other", 5)]),  # 铜仁
+    ("全市R&D经费占GDP比重提高到1.88%左右。", [("R&D经费占GDP比重", "other", 1.88)]),  # 抚州
+    ("单位GDP综合能耗下降8.7%。", [("单位GDP综合能耗", "energy_intensity_reduction", 8.7)]),  # 眉山
+    ("全年实现新增就业5300人、再就业1500人。", [("新增就业", "new_urban_jobs", 5300), ("就业", "other", 1500)]),  # 海拉尔 2016
+    ("全市城镇新增就业4.58万人、农村劳动力转移就业47.96万人。",
+     [("城镇新增就业", "new_urban_jobs", 4.58), ("农村劳动力转移就业", "other", 47.96)]),  # 吉林
+    ("全市进出口总额增长9%、实际利用外资增长10%。",
+     [("进出口总额", "foreign_trade_growth", 9), ("实际利用外资", "other", 10)]),  # 荆州
+    # a second value of the same indicator is still joined to it
+    ("地区生产总值4038.73亿元、同比增长(以下简称增长)8%。",
+     [("地区生产总值", "other", 4038.73), ("地区生产总值", "gdp_growth", 8)]),  # 绵阳
+    ("力争工业总产值达880亿元、奋斗突破900亿元。", [("工业总产值", "other", 880), ("工业总产值", "other", 900)]),  # 来宾
+]
+
+
+@pytest.mark.parametrize("sentence,expected", NOT_THE_INDICATOR, ids=[c[0][:12] for c in NOT_THE_INDICATOR])
+def test_ratio_bases_and_other_things_are_not_the_indicator(sentence, expected):
+    assert [(t[0], t[1], t[2]) for t in run(sentence)] == expected

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
-from metrics.filters import doc_type_label, level_label
+from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
 from metrics.ui.widgets import download_row, md_escape, page_context
@@ -74,7 +74,7 @@ def render() -> None:
     meta = pd.DataFrame([
         ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
-        ("年份来源", doc.get("year_source")), ("日期", _s(doc.get("date"))[:10]),
+        ("年份来源", year_source_label(doc.get("year_source"))), ("日期", _s(doc.get("date"))[:10]),
         ("讲话人", " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x)),
         ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')} / {doc.get('encoding')}"),
         ("字数", _s(doc.get("n_chars"))), ("一级部分 / 列举事项",

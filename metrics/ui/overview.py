@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
-from metrics.filters import doc_type_label, level_label
+from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.widgets import PageContext, chart_card, dataset_download, page_context, table_card
 
@@ -78,6 +78,7 @@ def quality(ctx: PageContext, docs) -> None:
         both = both.assign(问题=both["missing"].map({"year": "年份未知", "region": "地区未知"}))
         both = both.assign(title=both["title"].fillna("—"), level=both["level"].map(level_label),
                            doc_type=both["doc_type"].map(doc_type_label),
+                           year_source=both["year_source"].map(year_source_label),
                            year=both["year"].map(lambda y: "未知" if pd.isna(y) else str(int(y))))
         return both[["问题", *cols]].rename(columns={"title": "标题", "source": "文件", "region": "地区",
                                                    "year": "年份", "level": "层级", "doc_type": "类型",

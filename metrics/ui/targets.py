@@ -91,7 +91,9 @@ def render() -> None:
                empty_msg=f"当前筛选下没有「{label}」的{KINDS[kind]}（单位 {unit or '无'}）。")
 
     def year_controls() -> dict:
-        yrs = rows.dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
+        # regions with values in the chosen unit (the chart draws only those)
+        in_unit = rows[rows["unit"].fillna("").astype(str) == (unit or "")]
+        yrs = in_unit.dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
         regions = yrs.index.tolist()
         default = [r for r in regions if yrs[r] > 1][:3] or regions[:3]
         chosen = st.multiselect("地区", regions, default=default, key="tg_year_regions", max_selections=8,
@@ -125,7 +127,10 @@ def render() -> None:
                    controls=rank_controls("tg_escalation", len(pairs), 20), deps=(f, ind, unit),
                    caption="上级 = 同一年提出该目标的最近一级上级（如 江苏省 南京市 → 江苏省；"
                            "没有省级文档时为全国）。红 = 下级更高（加码），蓝 = 更低。",
-                   empty_msg="没有同年份、上下级都提出该目标的地区。放宽筛选以同时包含上下级（或全国报告）。")
+                   empty_msg=("没有同年份、上下级都提出该目标的地区。放宽筛选以同时包含上下级（或全国报告）。"
+                              if (pairs_unit or "") in charts.RATE_UNITS else
+                              f"「{label}」在单位 {pairs_unit or '无'} 下是总量，各地规模不同，上下级数值不可比；"
+                              "逐级加码只比较增速、比率等（%、个百分点、‰）。"))
 
     chart_card("tg_attain", "目标与完成（Y 年目标 vs Y+1 年报告的 Y 年完成值）", ctx,
                lambda p: charts.attainment(tgt, ach, label, unit), deps=(f, ind, unit),
@@ -138,6 +143,8 @@ def render() -> None:
         out["level"] = out["level"].map(level_label)
         out["qualifier"] = out["qualifier"].map(lambda v: charts.QUALIFIER_LABELS.get(v, v))
         out["kind"] = out["kind"].map(lambda v: charts.KIND_LABELS.get(v, v))
+        # set for few rows (保8争9, 力争…): blank elsewhere rather than a column of "None"
+        out["stretch"] = out["stretch"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
         return out.rename(columns={
             "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
             "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
