@@ -118,10 +118,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
                 raise ReadError(f"starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason} at byte {exc.start})") from None
+    utf8_error: UnicodeDecodeError | None = None
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    else:  # control bytes are valid UTF-8 too: binary data, or UTF-16 without a BOM
+        if not text or _looks_textual(text):
+            return text, "utf-8"
     sample = data[:4096]
     if sample.count(0) > len(sample) // 4:
         for enc in ("utf-16-le", "utf-16-be"):
@@ -148,6 +152,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             text = None
         if text is not None and _looks_textual(text):
             return text, best.encoding
+    if utf8_error is None:
+        raise ReadError("binary file (control characters), not text")
     raise ReadError(
         "cannot decode text: not valid UTF-8, UTF-16 or GB18030/GBK "
         f"(first bad byte at offset {utf8_error.start}); mixed or unknown encoding"

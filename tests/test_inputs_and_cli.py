@@ -71,6 +71,8 @@ BAD_FILES = {
     "empty.txt": (b"", "empty"),
     "blank.txt": (b" \n\t\r\n  ", "no text"),
     "binary.txt": (bytes(range(256)) * 40, "binary"),
+    "control-bytes.txt": (bytes([0, 1, 2, 3, 4, 5, 6, 7, 8]), "binary"),  # valid UTF-8, but not text
+    "ascii-controls.bin.txt": (bytes(range(1, 32)) * 100 + "讲话".encode(), "binary"),
     "random.docx": (os.urandom(4000), "not a valid .docx"),
     "truncated.docx": ((DATA / "docx" / "成都.docx").read_bytes()[:20000], "not a valid .docx"),
     "bomb.docx": (_zip_bytes({"word/document.xml": b"<" + b"a" * 300_000_000 + b">"}), "refused"),
@@ -86,6 +88,17 @@ def test_bad_input_gives_a_clear_reason(tmp_path, name):
     p.write_bytes(data)
     with pytest.raises(ReadError, match=reason):
         read_document(p)
+
+
+def test_utf16_without_a_bom_is_not_taken_for_utf8(tmp_path):
+    """ASCII in UTF-16 is valid UTF-8 full of NULs: read as UTF-16, not as UTF-8 with NULs."""
+    p = tmp_path / "u16.txt"
+    p.write_bytes("GDP增长5%, CPI 3%".encode("utf-16-le"))
+    doc = read_document(p)
+    assert (doc.text, doc.encoding) == ("GDP增长5%, CPI 3%", "utf-16-le")
+    q = tmp_path / "ascii16.txt"
+    q.write_bytes("Speech metrics, plain ASCII".encode("utf-16-le"))
+    assert read_document(q).encoding == "utf-16-le"
 
 
 def test_size_limit_is_configurable(tmp_path):
