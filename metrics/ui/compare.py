@@ -51,8 +51,7 @@ def render() -> None:
         with c.container(border=True):
             st.markdown(f"**{_esc(name)}**")
             for _, row in table.iterrows():
-                v = row[name]
-                st.metric(row["指标"], "—" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+                st.metric(row["指标"], _metric_value(row[name]))
             top = slog[name].groupby("text")["count"].sum().sort_values(ascending=False).head(5)
             st.caption("高频提法：" + (_esc("、".join(f"{t}×{n}" for t, n in top.items())) if len(top) else "无"))
 
@@ -63,6 +62,19 @@ def render() -> None:
     labels = indicator_labels()
     table_card("cmp_targets", "数字目标对齐（同一指标）", ctx, lambda p: _aligned_targets(tgts, labels),
                empty_msg="所选对象没有数字目标。")
+
+
+def _metric_value(v) -> str:
+    """A card's value as the table shows it: 2 (not 2.0), 3.14, — when missing.
+
+    >>> _metric_value(2.0), _metric_value(3.14159), _metric_value(float("nan")), _metric_value(12)
+    ('2', '3.14', '—', '12')
+    """
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+    return str(v)
 
 
 def _fmt(row) -> str:
@@ -83,7 +95,7 @@ def _aligned_targets(tgts: dict[str, pd.DataFrame], labels: dict[str, str]) -> p
             rows.setdefault(indicator_label(canonical, labels), {})[name] = _fmt(part.iloc[0])
     if not rows:
         return pd.DataFrame()
-    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(tgts)).fillna("")
+    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(tgts), fill_value="").fillna("")
     out = out.reset_index(names="指标")
     out["_n"] = (out[list(tgts)] != "").sum(axis=1)
     return out.sort_values(["_n", "指标"], ascending=[False, True]).drop(columns="_n").reset_index(drop=True)
