@@ -67,8 +67,8 @@ def quality(ctx: PageContext, docs) -> None:
     c = st.columns(5)
     c[0].metric("年份未知", int(docs.loc[docs["year"].isna(), "n_docs"].sum()))
     c[1].metric("地区未知", int(docs.loc[docs["unknown_region"], "n_docs"].sum()))
-    c[2].metric("读取失败", len(failures))
-    c[3].metric("重复文件", len(dups))
+    c[2].metric("读取失败", len(failures), help="全库：不受左侧筛选影响")
+    c[3].metric("重复文件", len(dups), help="全库：不受左侧筛选影响")
     c[4].metric("声明数量不符", len(mism))
 
     cols = ["title", "source", "region", "year", "level", "doc_type", "year_source"]

@@ -18,7 +18,8 @@ from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.targets import KINDS as TARGET_KINDS
 
 #: SQL over ``documents d``: no province, city or district was recognised
-NO_REGION_SQL = "(d.province IS NULL AND d.city IS NULL AND d.district IS NULL)"
+#: no region recognised (a national document, level national, has none below the country and is known)
+NO_REGION_SQL = "(d.province IS NULL AND d.city IS NULL AND d.district IS NULL AND d.level IS DISTINCT FROM 'national')"
 
 DOC_COLUMNS = f"""
     d.doc_id, d.source, d.file_name, d.file_format, d.title, d.doc_type, d.speaker,
