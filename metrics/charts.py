@@ -738,8 +738,14 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
     shown = f"（条目最多的 {n} / {n_all} 个）" if n < n_all else ""
     base_layout(fig, "提纲条目按层级" + ("" if by == "document" else "（每篇平均）") + shown, height=height,
                 legend_title="提纲层级")
-    order = list(dict.fromkeys(d[label])) if by == "document" else sorted(tidy[label].unique())
-    order = [o for o in order if o in set(tidy[label])]
+    if horizontal:  # most items first, as the title says (ties by name)
+        totals = tidy.groupby(label)["条目数"].sum()
+        order = sorted(totals.index, key=lambda k: (-totals[k], k))
+        rank = {k: i for i, k in enumerate(order)}
+        tidy = tidy.sort_values([label, "提纲层级"], key=lambda s: s.map(rank) if s.name == label else s)
+        tidy = tidy.reset_index(drop=True)
+    else:
+        order = sorted(tidy[label].unique())
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category", title=None, categoryorder="array",
                          categoryarray=order)

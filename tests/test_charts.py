@@ -354,6 +354,11 @@ def test_task_charts_top_n(con, docs):
     assert "4 / 10" in fig.layout.title.text
     df, fig = C.outline_levels(Q.outline(con, Filters()), docs, "region", top_n=2)
     assert df["地区"].nunique() == 2 and HAILAR in set(df["地区"])
+    # the bars (and the download) run from the most items to the fewest, as the title says
+    df, fig = C.outline_levels(Q.outline(con, Filters()), docs, "document", top_n=6)
+    totals = df.groupby("文档", sort=False)["条目数"].sum()
+    assert list(totals) == sorted(totals, reverse=True) and len(totals) == 6
+    assert list(fig.layout.yaxis.categoryarray) == list(totals.index)
     df, _ = C.task_counts(docs, "year", top_n=2)
     assert len(df) == 7  # years are never cut
 
