@@ -89,7 +89,7 @@ def quality(ctx: PageContext, docs) -> None:
                lambda p: failures.rename(columns={"source": "文件", "reason": "原因", "built_at": "时间"}),
                empty_msg="没有读取失败的文件。")
     table_card("dq_dups", "内容重复的文件（全库）", ctx,
-               lambda p: dups.rename(columns={"duplicate_source": "重复文件", "kept_source": "保留文件"}),
+               lambda p: dups.rename(columns={"duplicate_source": "重复文件", "kept_source": "保留文件", "doc_id": "文档ID"}),
                empty_msg="没有内容重复的文件。")
     table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
                lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].assign(

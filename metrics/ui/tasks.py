@@ -44,11 +44,11 @@ def render() -> None:
 
     cols = ["region", "year", "title", "phrase", "n", "found", "mismatch", "doc_id"]
     names = {"region": "地区", "year": "年份", "title": "标题", "phrase": "原文", "n": "声明", "found": "实际列举",
-             "mismatch": "不符"}
+             "mismatch": "不符", "doc_id": "文档ID"}
 
     def declared_table(p: dict):
         df = data.query("declared", ctx.filters, p["only"])  # all of them only when asked
-        return df[cols].assign(title=df["title"].fillna("—")).rename(columns=names)
+        return df[cols].assign(title=df["title"].fillna("—"), phrase=df["phrase"].str.strip()).rename(columns=names)
 
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,
                controls=lambda: {"only": st.toggle("只看不符", value=True, key="tk_only_mismatch")},
