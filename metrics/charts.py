@@ -428,6 +428,11 @@ def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] 
     fig = go.Figure()
     _interval_traces(fig, tidy, "年份", group_col="地区", mode="lines+markers")
     base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}）", height=440, legend_title="地区 · 限定")
+    # one entry per region and qualifier: on top, a long legend wrapped into the title; at the
+    # right it runs down beside the plot instead
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
+                              "title": {"text": "地区 · 限定", "side": "top"}},
+                      margin={"t": 46})
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
     fig.update_yaxes(title=unit or "")
     return tidy, fig

@@ -292,6 +292,14 @@ def test_upload_txt(page, server, tmp_path):
     open_view(page, server.url, "overview")
     metric = page.locator('[data-testid="stMetric"]').first.inner_text()
     assert "11" in metric
+    # the same text again: reported as a duplicate, by its file name (not the upload's temp path)
+    open_view(page, server.url, "upload")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(f))
+    page.get_by_role("button", name="添加 1 个文件到数据库").click(timeout=20_000)
+    page.wait_for_selector("text=已添加 0 篇文档", timeout=60_000)
+    page.wait_for_selector("text=1 个文件与已有文档内容相同", timeout=10_000)
+    no_exception(page)
+    page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=10_000)
 
 
 @pytest.mark.skipif(not os.environ.get("SM_BROWSER_REAL_DB"), reason="SM_BROWSER_REAL_DB not set")

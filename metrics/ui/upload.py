@@ -109,10 +109,12 @@ def render() -> None:
     st.success(f"已添加 {report.added} 篇文档。")
     if report.duplicates:
         st.warning(f"{len(report.duplicates)} 个文件与已有文档内容相同，未重复添加：")
-        st.dataframe(pd.DataFrame(report.duplicates, columns=["文件", "说明"]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([(Path(src).name, did) for did, src in report.duplicates], columns=["文件", "已有文档ID"]),
+                     hide_index=True, width="stretch")
     if report.failures:
         st.error(f"{len(report.failures)} 个文件处理失败：")
-        st.dataframe(pd.DataFrame(report.failures, columns=["文件", "原因"]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([(Path(src).name, why) for src, why in report.failures], columns=["文件", "原因"]),
+                     hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":
