@@ -96,7 +96,8 @@ def render() -> None:
         yrs = in_unit.dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
         regions = yrs.index.tolist()
         default = [r for r in regions if yrs[r] > 1][:3] or regions[:3]
-        chosen = st.multiselect("地区", regions, default=default, key="tg_year_regions", max_selections=8,
+        # one selection per indicator and unit: switching to another indicator and back keeps it
+        chosen = st.multiselect("地区", regions, default=default, key=f"tg_year_regions_{ind}_{unit}", max_selections=8,
                                 placeholder="选择地区")
         return {"regions": chosen}
 
