@@ -477,9 +477,12 @@ def build_lock(db_path: Path, timeout: float):
         fh.close()
 
 
-def _jobs(paths: Iterable[Path], report: BuildReport, manifest: dict, limits: Limits, max_files: int | None):
+def _jobs(paths: Iterable[Path], report: BuildReport, manifest: dict, limits: Limits, max_files: int | None,
+          source_of: Callable[[Path], str] | None = None):
     count = 0
     for path, source, skip in iter_files(list(paths)):
+        if source_of is not None:
+            source = source_of(path)
         if skip:
             report.failures.append((source, skip))
             continue
@@ -547,13 +550,17 @@ def _run(jobs: list, sizes: list[int], workers: int, built_at: dt.datetime):
 
 def build_database(paths: list[Path], db_path: Path, *, workers: int | None = None, progress: Progress | None = None,
                    manifest: Path | None = None, limits: Limits = Limits(), lock_timeout: float = 600.0,
-                   max_files: int | None = None, incremental: bool = False) -> BuildReport:
-    """Build (or, with incremental=True, extend) the database at db_path from files under paths."""
+                   max_files: int | None = None, incremental: bool = False,
+                   source_of: Callable[[Path], str] | None = None) -> BuildReport:
+    """Build (or, with incremental=True, extend) the database at db_path from files under paths.
+
+    Each document records where it came from (``documents.source``): the path as found, or
+    ``source_of(path)`` (the dashboard's uploads: ``upload/<file name>``, not a temporary path)."""
     db_path = Path(db_path)
     report = BuildReport(db_path=db_path)
     start = time.perf_counter()
     man = load_manifest(manifest) if manifest else {}
-    jobs = list(_jobs(paths, report, man, limits, max_files))
+    jobs = list(_jobs(paths, report, man, limits, max_files, source_of))
     workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
     built_at = dt.datetime.now().replace(microsecond=0)
     with build_lock(db_path, lock_timeout):

@@ -80,7 +80,7 @@ def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
             continue
         end = start - neg
         pos = end
-        if clause.startswith(after, end) or clause[max(0, start - 3):start].endswith(before):
+        if clause.startswith(after, end) or clause[max(0, start - 4):start].endswith(before):
             continue
         out.append((start, end, alias, ind_id))
     return out

@@ -570,3 +570,26 @@ def test_a_small_build_inserts_its_rows_while_files_are_still_being_analysed(tmp
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchall() == [(report.added, report.added)]
     con.close()
+
+
+def test_uploads_are_recorded_under_their_name_not_the_temporary_path(tmp_path):
+    """The dashboard adds uploads from a temporary folder; documents, duplicates and failures
+    name them upload/<file name>."""
+    from metrics import build
+    from metrics.ui.upload import upload_source
+
+    db = tmp_path / "u.duckdb"
+    build.build_database([DATA / "seeds"], db, workers=1)
+    tmp = tmp_path / "sm-upload-abc"
+    tmp.mkdir()
+    (tmp / "讲话.txt").write_bytes((DATA / "seeds" / "000_c640d4500c71a10a.txt").read_bytes())  # a duplicate
+    (tmp / "新.txt").write_text("区委书记在全区大会上的讲话\n同志们:\n力争地区生产总值增长6%。\n", encoding="utf-8")
+    (tmp / "bin.txt").write_bytes(bytes(range(9)))
+    report = build.add_documents(db, [tmp], workers=1, source_of=upload_source)
+    assert report.added == 1
+    assert [s for _, s in report.duplicates] == ["upload/讲话.txt"]
+    assert [s for s, _ in report.failures] == ["upload/bin.txt"]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT source FROM documents WHERE source LIKE 'upload/%'").fetchall() == [("upload/新.txt",)]
+    assert con.execute("SELECT count(*) FROM documents WHERE source LIKE ?", [f"{tmp_path}%"]).fetchall() == [(0,)]
+    con.close()

@@ -101,6 +101,8 @@ NOT_THE_INDICATOR = [
      [("城镇新增就业", "new_urban_jobs", 4.58), ("农村劳动力转移就业", "other", 47.96)]),  # 吉林
     ("全市进出口总额增长9%、实际利用外资增长10%。",
      [("进出口总额", "foreign_trade_growth", 9), ("实际利用外资", "other", 10)]),  # 荆州
+    ("对GDP增长的贡献率达70%。", [("对GDP增长的贡献率", "other", 70)]),  # 防城港
+    ("拉动GDP增长3个百分点。", [("拉动GDP", "other", 3)]),  # 恩施
     # a second value of the same indicator is still joined to it
     ("地区生产总值4038.73亿元、同比增长(以下简称增长)8%。",
      [("地区生产总值", "other", 4038.73), ("地区生产总值", "gdp_growth", 8)]),  # 绵阳

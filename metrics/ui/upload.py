@@ -42,6 +42,16 @@ def max_file_mb() -> int:
         return MAX_FILE_MB
 
 
+def upload_source(path: Path) -> str:
+    """Where an uploaded document is recorded to come from: ``upload/<file name>`` (the file
+    itself lives in a temporary folder only while it is added).
+
+    >>> upload_source(Path("/tmp/sm-upload-x1y2/讲话.txt"))
+    'upload/讲话.txt'
+    """
+    return f"upload/{path.name}"
+
+
 def render() -> None:
     st.title("添加文档")
     if data.db_key() is not None:
@@ -98,7 +108,7 @@ def render() -> None:
             paths.append(p)
         try:
             data.release_connection()  # the dashboard's own reader would force a copy of the database
-            report = add_documents(data.db_path(), paths, progress=progress)
+            report = add_documents(data.db_path(), paths, progress=progress, source_of=upload_source)
         except Exception as exc:  # noqa: BLE001 - show, don't crash
             bar.empty()
             st.error(f"添加失败：{md_escape(type(exc).__name__)}: {md_escape(str(exc)[:300])}")
