@@ -80,7 +80,7 @@ def render() -> None:
         ("字数", _s(doc.get("n_chars"))), ("一级部分 / 列举事项",
                                           f"{doc.get('top_level_sections')} / {doc.get('enumerated_items')}"),
         ("声明不符", _s(doc.get("declared_mismatches"))), ("规则版本", doc.get("rules_version")),
-        ("doc_id", doc_id),
+        ("文档ID", doc_id),
     ], columns=["字段", "值"]).astype({"值": "str"})
 
     tg = data.query("doc_targets", doc_id)

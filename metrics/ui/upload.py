@@ -116,7 +116,7 @@ def render() -> None:
     bar.progress(1.0, text=f"完成，用时 {time.perf_counter() - t0:.1f} 秒")
     data.clear_caches()
     st.session_state.pop("_sm_filters_init", None)
-    st.success(f"已添加 {report.added} 篇文档。")
+    (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档。")
     if report.duplicates:
         st.warning(f"{len(report.duplicates)} 个文件与已有文档内容相同，未重复添加：")
         st.dataframe(pd.DataFrame([(Path(src).name, did) for did, src in report.duplicates], columns=["文件", "已有文档ID"]),
