@@ -69,6 +69,19 @@ def alias_context() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return side["before"], side["after"]
 
 
+@cache
+def subarea_words() -> tuple[str, ...]:
+    """Words that, before an indicator in the same clause, make the value a part's of the region
+    (a new area, a development zone, a park: "三江新区地区生产总值增长16.2%"), from the
+    ``subarea`` rows of alias_context.csv.
+
+    >>> "开发区" in subarea_words()
+    True
+    """
+    return tuple(sorted({r["cue"] for r in read_rows("alias_context.csv") if r["side"] == "subarea" and r["cue"]},
+                        key=len, reverse=True))
+
+
 @dataclass(frozen=True)
 class Slogan:
     text: str

@@ -24,7 +24,7 @@ from functools import cache
 import ahocorasick
 
 from . import fastre
-from .lexicon import alias_context, indicators
+from .lexicon import alias_context, indicators, subarea_words
 from .quantities import CLASSIFIERS, Quantity, find_quantities
 from .tasks import OutlineItem, build_outline
 
@@ -355,6 +355,10 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                     unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
                 if not unit_ok:
                     canonical = "other"
+                if any(w in clause[:a[0]] for w in subarea_words()):
+                    # "三江新区地区生产总值增长16.2%": a zone's figure, not the region's
+                    canonical = "other"
+                    indicator = _LEAD_TRIM.sub("", clause[:a[1]].strip())[-20:]
         if indicator is None and qi > 0 and last_other and _SAME_THING.fullmatch(clause, qs[qi - 1].end, q.start):
             # "交易额1302.6亿元、增长64.2%": the growth of the same thing
             indicator = last_other

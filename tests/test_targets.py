@@ -103,6 +103,11 @@ NOT_THE_INDICATOR = [
      [("进出口总额", "foreign_trade_growth", 9), ("实际利用外资", "other", 10)]),  # 荆州
     ("对GDP增长的贡献率达70%。", [("对GDP增长的贡献率", "other", 70)]),  # 防城港
     ("拉动GDP增长3个百分点。", [("拉动GDP", "other", 3)]),  # 恩施
+    ("规上工业亩均税收增长8%。", [("规上工业亩均税收", "other", 8)]),  # 湖州: tax per mu, not tax revenue
+    # a zone's figure is not the region's
+    ("三江新区地区生产总值突破500亿元、增长16.2%。",
+     [("三江新区地区生产总值", "other", 500), ("三江新区地区生产总值", "other", 16.2)]),  # 宜宾
+    ("开发区规上工业增加值增长15.9%。", [("开发区规上工业增加值", "other", 15.9)]),  # 长治
     # a second value of the same indicator is still joined to it
     ("地区生产总值4038.73亿元、同比增长(以下简称增长)8%。",
      [("地区生产总值", "other", 4038.73), ("地区生产总值", "gdp_growth", 8)]),  # 绵阳
