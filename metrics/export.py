@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -162,6 +163,9 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+_YEAR = re.compile(r"(?:1[89]|2[01])\d\d")
+
+
 def to_xlsx_bytes(data: pd.DataFrame | Mapping[str, pd.DataFrame], meta: ExportMeta) -> bytes:
     """An .xlsx workbook: one sheet per table plus a ``说明`` metadata sheet."""
     from openpyxl import Workbook
@@ -187,8 +191,11 @@ def to_xlsx_bytes(data: pd.DataFrame | Mapping[str, pd.DataFrame], meta: ExportM
         first = False
         ws.title = _sheet_title(name, used)
         ws.append([clean(str(c)) for c in df.columns])
+        # charts label years as text ("2012", "年份未知"); the workbook stores the years as numbers
+        years = {i for i, c in enumerate(df.columns) if str(c).endswith("年份")}
         for row in df.itertuples(index=False, name=None):
-            ws.append([clean(v) for v in row])
+            ws.append([int(v) if i in years and isinstance(v, str) and _YEAR.fullmatch(v) else clean(v)
+                       for i, v in enumerate(row)])
         ws.freeze_panes = "A2"
         for idx, col in enumerate(df.columns, start=1):
             width = min(60, max(8, len(str(col)) * 2 + 2))

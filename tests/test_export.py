@@ -108,6 +108,15 @@ def test_xlsx_content_and_metadata_sheet():
     assert meta["导出时间"] == "2025-03-04 05:06:07"
 
 
+def test_xlsx_stores_year_labels_as_numbers():
+    """A chart's tidy frame labels years as text ("2012", "年份未知"); the workbook gets numbers,
+    the label of an unknown year stays text, and other text columns are untouched."""
+    df = pd.DataFrame({"年份": ["2012", "年份未知", "2024"], "地区": ["2012", "北京市", "x"], "文档数": [1, 2, 3],
+                       "上级年份": ["2023", None, "2024"]})
+    rows = list(load_workbook(io.BytesIO(to_xlsx_bytes(df, META)))["数据"].iter_rows(values_only=True))
+    assert rows[1:] == [(2012, "2012", 1, 2023), ("年份未知", "北京市", 2, None), (2024, "x", 3, 2024)]
+
+
 def test_xlsx_multiple_tables_and_illegal_chars():
     tables = {"documents": pd.DataFrame({"t": ["a\x00b\x07c"]}), "targets": pd.DataFrame({"v": [1]}),
               "x/y:z*?[]" * 5: pd.DataFrame({"v": [2]})}
