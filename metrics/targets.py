@@ -62,10 +62,13 @@ def _alias_automaton():
 
 def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
     """Leftmost-longest alias matches: (start, end, alias, id), without those that are the base
-    of a ratio or a per-unit measure (metrics/data/alias_context.csv).
+    of a ratio or a per-unit measure; after a zone word (新区, 开发区 …) the match is the zone's
+    figure: the phrase up to it, id ``other`` (metrics/data/alias_context.csv).
 
     >>> [a[2] for a in _alias_spans("地区生产总值增长6%,研发经费占地区生产总值比重达到2.5%")]
     ['地区生产总值']
+    >>> [a[2:] for a in _alias_spans("三江新区地区生产总值增长16.2%")]
+    [('三江新区地区生产总值', 'other')]
     """
     found = []
     for end_idx, (length, alias, ind_id) in _alias_automaton().iter(clause):
@@ -82,6 +85,9 @@ def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
         pos = end
         if clause.startswith(after, end) or clause[max(0, start - 4):start].endswith(before):
             continue
+        if any(w in clause[:start] for w in subarea_words()):
+            # "三江新区地区生产总值增长16.2%": a zone's figure, not the region's
+            alias, ind_id = _LEAD_TRIM.sub("", clause[:end].strip())[-20:], "other"
         out.append((start, end, alias, ind_id))
     return out
 
@@ -355,10 +361,6 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                     unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
                 if not unit_ok:
                     canonical = "other"
-                if any(w in clause[:a[0]] for w in subarea_words()):
-                    # "三江新区地区生产总值增长16.2%": a zone's figure, not the region's
-                    canonical = "other"
-                    indicator = _LEAD_TRIM.sub("", clause[:a[1]].strip())[-20:]
         if indicator is None and qi > 0 and last_other and _SAME_THING.fullmatch(clause, qs[qi - 1].end, q.start):
             # "交易额1302.6亿元、增长64.2%": the growth of the same thing
             indicator = last_other
