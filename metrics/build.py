@@ -518,15 +518,21 @@ def _size(path: str) -> int:
         return 0  # the worker reports the file
 
 
-def _run(jobs: list, sizes: list[int], workers: int, built_at: dt.datetime):
-    chunks = [(c, built_at) for c in _groups(jobs, sizes, CHUNK_BYTES, CHUNK_FILES)]
+def _in_workers(tasks: list[list], workers: int) -> bool:
+    """Whether :func:`_run` runs the tasks in worker processes (else in this process)."""
+    return workers > 1 and len(tasks) >= 2
+
+
+def _run(tasks: list[list], workers: int, built_at: dt.datetime):
+    """Results of :func:`process_chunk` for each task (a list of jobs), in order."""
+    chunks = [(c, built_at) for c in tasks]
     # Load dictionaries once (in the parent: forked workers share the pages), then freeze them
     # out of the garbage collector: it would otherwise rescan these large tables on every
     # collection (20 % of analysis time) and, in a worker, copy the shared pages by touching them.
     _warm_caches()
     gc.freeze()
     try:
-        if workers <= 1 or len(chunks) < 2:
+        if not _in_workers(tasks, workers):
             for c in chunks:
                 yield process_chunk(c)
             return
@@ -593,6 +599,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 before = set(known)
                 sizes = [_size(job[0]) for job in jobs]
                 scale = insert_scale(sum(sizes))
+                tasks = _groups(jobs, sizes, CHUNK_BYTES, CHUNK_FILES)
                 if incremental:
                     writer = _Writer(con, scale=scale)
                 else:
@@ -607,11 +614,11 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 # corpus builds in 10.4 instead of 10.6 s (medians of 8 alternating builds), the
                 # main process using 0.2 CPU-s less. The end (final inserts, sort, rollups,
                 # indexes) has the machine to itself again.
-                parallel = workers > 1 and len(jobs) > CHUNK_FILES
+                parallel = _in_workers(tasks, workers)
                 if parallel:
                     con.execute(f"SET threads = {min(WRITER_THREADS, max(1, (os.cpu_count() or 1) - workers))}")
                 done = 0
-                for outcomes, tables, timings in _run(jobs, sizes, workers, built_at):
+                for outcomes, tables, timings in _run(tasks, workers, built_at):
                     for k, v in timings.items():
                         report.stage_seconds[k] = report.stage_seconds.get(k, 0.0) + v
                     drop = set()

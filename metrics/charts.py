@@ -275,10 +275,11 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
     if stack:  # the total on top of each stack: small categories stay readable next to a tall one
         totals = tidy.groupby(label, sort=False)["文档数"].sum()
         notes = []
+        index = {cat: i for i, cat in enumerate(order)}
         for cat, total in totals.items():
             # placed by the category's index: on a category axis Plotly reads a number-like
             # name ("2012") as a position, which stretched the year axis to 0…2024
-            at = order.index(cat)
+            at = index[cat]
             pos = {"y": at, "x": total, "xanchor": "left", "xshift": 3} if horizontal else {
                 "x": at, "y": total, "yanchor": "bottom"}
             notes.append({**pos, "text": str(int(total)), "showarrow": False, "font": {"size": 11}})

@@ -63,10 +63,14 @@ def alias_context() -> tuple[tuple[str, ...], tuple[str, ...]]:
     >>> "占" in before and "比重" in after
     True
     """
-    rows = read_rows("alias_context.csv")
-    side = {s: tuple(sorted({r["cue"] for r in rows if r["side"] == s and r["cue"]}, key=len, reverse=True))
-            for s in ("before", "after")}
-    return side["before"], side["after"]
+    return _context_cues("before"), _context_cues("after")
+
+
+@cache
+def _context_cues(side: str) -> tuple[str, ...]:
+    """The cues of one side of alias_context.csv, longest first."""
+    cues = {r["cue"] for r in read_rows("alias_context.csv") if r["side"] == side and r["cue"]}
+    return tuple(sorted(cues, key=len, reverse=True))
 
 
 @cache
@@ -78,8 +82,7 @@ def subarea_words() -> tuple[str, ...]:
     >>> "开发区" in subarea_words()
     True
     """
-    return tuple(sorted({r["cue"] for r in read_rows("alias_context.csv") if r["side"] == "subarea" and r["cue"]},
-                        key=len, reverse=True))
+    return _context_cues("subarea")
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,11 @@ def render() -> None:
 
     deps = (f, ind, kind, unit)
 
-    def n_in_unit(df) -> int:  # the points a chart in the chosen unit will have
-        return int((df["unit"].fillna("").astype(str) == (unit or "")).sum())
+    def in_unit(df) -> pd.Series:  # the rows a chart in the chosen unit draws
+        return df["unit"].fillna("").astype(str) == (unit or "")
+
+    def n_in_unit(df) -> int:
+        return int(in_unit(df).sum())
 
     n_points = n_in_unit(rows)
 
@@ -92,8 +95,7 @@ def render() -> None:
 
     def year_controls() -> dict:
         # regions with values in the chosen unit (the chart draws only those)
-        in_unit = rows[rows["unit"].fillna("").astype(str) == (unit or "")]
-        yrs = in_unit.dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
+        yrs = rows[in_unit(rows)].dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
         regions = yrs.index.tolist()
         default = [r for r in regions if yrs[r] > 1][:3] or regions[:3]
         # one selection per indicator and unit: switching to another indicator and back keeps it
