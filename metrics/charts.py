@@ -783,10 +783,11 @@ def slogan_matrix(slogans_df: pd.DataFrame, docs: pd.DataFrame, group: str = "re
 
 
 def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "per_10k",
-                   top_n: int = 20, group: str = "region", max_rows: int = 60) -> tuple[pd.DataFrame, go.Figure]:
+                   top_n: int = 20, group: str = "region", max_rows: int = 60,
+                   only_hits: bool = False) -> tuple[pd.DataFrame, go.Figure]:
     """Heatmap of the ``top_n`` slogans over regions (or provinces). At most
-    ``max_rows`` rows, those with the most hits; colours are capped at the
-    95th percentile so one outlier does not wash out the rest."""
+    ``max_rows`` rows, those with the most hits (``only_hits``: no row without one); colours are
+    capped at the 95th percentile so one outlier does not wash out the rest."""
     if metric not in METRIC_LABELS:
         raise ValueError(metric)
     if group not in ("region", "province"):
@@ -800,7 +801,7 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
     m = m[m["提法"].isin(top)]
     hits = m.groupby("地区")["出现次数"].sum().reindex(all_rows).fillna(0)
     keep = set(hits.sort_values(ascending=False).head(max_rows).index)
-    rows = [r for r in all_rows if r in keep]
+    rows = [r for r in all_rows if r in keep and (hits[r] > 0 or not only_hits)]
     grid = m.pivot_table(index="地区", columns="提法", values=value_col, aggfunc="sum").reindex(
         index=rows, columns=top).fillna(0)
     tidy = grid.stack().rename(value_col).reset_index()
@@ -815,7 +816,9 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
     ))
     height = max(360, min(2000, 20 * len(rows) + 220))
     what = "地区" if group == "region" else "省份"
-    suffix = f"，命中最多的 {len(rows)} 个" if len(rows) < len(all_rows) else ""
+    suffix = ""
+    if len(rows) < len(all_rows):
+        suffix = f"，命中最多的 {len(rows)} 个" if len(rows) == max_rows else f"，有命中的 {len(rows)} 个"
     base_layout(fig, f"{what} × 提法（{value_col}{suffix}）", height=height)
     fig.update_xaxes(tickangle=-45, side="top", title=None, tickmode="array", tickvals=top,
                      ticktext=[_short_text(t) for t in top])
@@ -935,6 +938,46 @@ def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.Da
                      categoryarray=tidy["提法"].tolist(), title=None)
     fig.update_xaxes(title="文档数")
     return tidy, fig
+
+
+def phrase_groups(per_doc: pd.DataFrame) -> pd.DataFrame:
+    """Custom phrase counts per document (:func:`metrics.ui.queries.phrase_docs`) summed per phrase,
+    year, region and province, in the shape of ``queries.slogan_groups``: the 提法 charts take either.
+
+    >>> per_doc = pd.DataFrame({"text": ["强首府", "强首府"], "doc_id": ["a", "b"], "year": [2024, 2024],
+    ...                         "region": ["银川市", "银川市"], "province": ["宁夏", "宁夏"], "count": [14, 1]})
+    >>> phrase_groups(per_doc).to_dict("records")
+    [{'text': '强首府', 'year': 2024, 'region': '银川市', 'province': '宁夏', 'count': 15, 'n_docs': 2}]
+    """
+    cols = ["text", "year", "region", "province", "count", "n_docs"]
+    if per_doc.empty:
+        return pd.DataFrame(columns=cols)
+    g = per_doc.groupby(["text", "year", "region", "province"], dropna=False, sort=True).agg(
+        count=("count", "sum"), n_docs=("doc_id", "nunique")).reset_index()
+    return g[cols].astype({"count": "int64", "n_docs": "int64"})
+
+
+#: document page URL with a phrase to highlight (relative to the dashboard)
+DOC_LINK = "document?doc={doc_id}&hl={phrase}"
+
+
+def phrase_doc_table(per_doc: pd.DataFrame) -> pd.DataFrame:
+    """One row per phrase and document, most frequent (per 10,000 characters) first, with the first
+    occurrence in context and a link to the document with the phrase highlighted."""
+    from urllib.parse import quote
+
+    cols = ["提法", "地区", "年份", "文档", "出现次数", "每万字次数", "例句", "文档ID", "原文"]
+    if per_doc.empty:
+        return pd.DataFrame(columns=cols)
+    t = per_doc.assign(per_10k=(per_doc["count"] / per_doc["n_chars"].clip(lower=1) * 10_000).round(3))
+    t = t.sort_values(["text", "per_10k", "count", "doc_id"], ascending=[True, False, False, True])
+    out = pd.DataFrame({
+        "提法": t["text"], "地区": t["region"], "年份": t["year"], "文档": t["title"],
+        "出现次数": t["count"].astype("int64"), "每万字次数": t["per_10k"], "例句": t["example"],
+        "文档ID": t["doc_id"],
+        "原文": [DOC_LINK.format(doc_id=quote(str(d)), phrase=quote(str(p))) for d, p in zip(t["doc_id"], t["text"])],
+    })
+    return out.reset_index(drop=True)
 
 
 def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tuple[pd.DataFrame, go.Figure]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts
+from metrics import charts, phrases
 from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
@@ -38,7 +38,7 @@ def _on_select(table_key: str) -> None:
 
 def render() -> None:
     st.title("单篇文档")
-    ctx = page_context(keep=("doc",))
+    ctx = page_context(keep=("doc", "hl"))
     if ctx is None:
         return
     docs = data.query("documents", ctx.filters)
@@ -101,6 +101,14 @@ def render() -> None:
     for r in dc.itertuples(index=False):
         spans.append(Span(int(r.start), int(r.end), "declared", f"declared:{r.idx}",
                           f"声明 {r.n}，实际 {r.found if pd.notna(r.found) else '?'}"))
+    text = str(doc.get("text") or "")
+    hl = _phrase_input()
+    if hl:
+        found = [Span(m.start(), m.end(), "phrase", f"phrase:{i}", f"检索：{hl}")
+                 for i, m in enumerate(phrases.finditer(text, hl))]
+        spans.extend(found)
+        st.caption(f"「{md_escape(hl)}」在本文出现 {len(found)} 次（黄色标出）。" if found
+                   else f"本文中没有「{md_escape(hl)}」。")
 
     selected = None
     sel = st.session_state.get(SEL)
@@ -140,8 +148,8 @@ def render() -> None:
             download_row({"元数据": meta, "数字": tg, "提纲": ol, "提法命中": mn, "声明数量": dc}, ctx,
                          "doc_dl", f"document-{doc_id}")
     with right:
-        counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn)}
-        text = str(doc.get("text") or "")
+        counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn),
+                  "phrase": sum(sp.kind == "phrase" for sp in spans)}
         if selected:
             st.html(css() + _excerpt_html(text, spans, selected))
         body = css() + legend_html(counts) + highlight_html(text, spans, selected)
@@ -152,6 +160,22 @@ def render() -> None:
             st.html(body + SCROLL_SCRIPT, unsafe_allow_javascript=True)
         else:
             st.html(body)
+
+
+def _phrase_input() -> str:
+    """A phrase to mark in the text, bound to the URL parameter ``hl`` (the 提法 page links here)."""
+    ss = st.session_state
+    wanted = st.query_params.get("hl", "")
+    if wanted != ss.get("_hl_url"):  # a (new) shared link
+        ss["doc_hl"] = wanted
+    hl = " ".join(st.text_input("在本文中检索短语", key="doc_hl", max_chars=phrases.MAX_LENGTH,
+                                placeholder="如：高质量发展").split())
+    if hl:
+        st.query_params["hl"] = hl
+    elif "hl" in st.query_params:
+        del st.query_params["hl"]
+    ss["_hl_url"] = hl
+    return hl
 
 
 def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 120) -> str:

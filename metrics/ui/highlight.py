@@ -17,9 +17,10 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "task": ("任务提纲", "#d6eaf8", "#2874a6"),
     "declared": ("声明数量", "#e8daef", "#7d3c98"),
     "slogan": ("提法", "#d5f5e3", "#229954"),
+    "phrase": ("检索短语", "#fff59d", "#b7950b"),
 }
 # later kinds are drawn on top (class order in CSS)
-PRIORITY = ["target", "task", "declared", "slogan", "value"]
+PRIORITY = ["target", "task", "declared", "slogan", "phrase", "value"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ def css() -> str:
 
 def legend_html(counts: dict[str, int] | None = None) -> str:
     parts = []
-    for kind in ["target", "value", "task", "declared", "slogan"]:
+    for kind in ["target", "value", "task", "declared", "slogan", "phrase"]:
+        if kind == "phrase" and not (counts or {}).get(kind):
+            continue  # shown only while a phrase is searched
         label, bg, border = STYLES[kind]
         n = "" if counts is None else f" {counts.get(kind, 0)}"
         parts.append(f'<span style="background:{bg};border-bottom:2px solid {border}">{html.escape(label)}{n}</span>')

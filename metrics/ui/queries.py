@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics import phrases as phrases_mod
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.targets import KINDS as TARGET_KINDS
 
@@ -382,6 +383,30 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
             ORDER BY g.n_docs DESC, g.hits DESC, g.text, g.kind""",
         p + [per_kind] + p,
     )
+
+
+def phrase_docs(con, f: Filters, phrases: tuple[str, ...]) -> pd.DataFrame:
+    """Custom phrases (:mod:`metrics.phrases`) counted in the full text of every filtered document:
+    one row per phrase and document with at least one occurrence (``title``: the file name where no
+    title was found), and ``example``: the first
+    occurrence with up to 30 characters of its sentence on each side.
+
+    Not answered from any stored fact: each phrase is one scan of the filtered texts (about
+    0.1 s per 100 MB here), which is why the page runs it only when asked."""
+    if not phrases:
+        return pd.DataFrame(columns=["text", "doc_id", "title", "year", "region", "province", "n_chars", "count",
+                                     "example"])
+    w, p = _where(f)
+    parts, params = [], []
+    for phrase in phrases:
+        parts.append(f"""SELECT ?::VARCHAR AS text, d.doc_id, coalesce(d.title, d.file_name) AS title, d.year, {REGION_SQL} AS region, d.province,
+                                d.n_chars, {phrases_mod.sql_count('d.text')} AS count,
+                                regexp_extract(d.text, ?) AS example
+                         FROM documents d WHERE {w} AND regexp_matches(d.text, ?)""")
+        pat = phrases_mod.pattern(phrase)
+        params += [phrase, phrases_mod.sql_pattern(phrase), pat, f"[^\\n。；！？]{{0,30}}{pat}[^\\n。；！？]{{0,30}}", *p, pat]
+    union = "\nUNION ALL\n".join(parts)
+    return q(con, f"SELECT * FROM ({union}) WHERE count > 0 ORDER BY text, region, year NULLS LAST, doc_id", params)
 
 
 def _has_rollup(con, table: str) -> bool:

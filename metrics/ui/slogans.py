@@ -1,24 +1,26 @@
-"""提法 — region × slogan heatmap, trends, debut/spike/omission flags,
-discovered formulas and quoted phrases, distinctive keywords."""
+"""提法 — custom phrases counted in the full texts, region × slogan heatmap, trends,
+debut/spike/omission flags, discovered formulas and quoted phrases, distinctive keywords."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from metrics import charts
+from metrics.phrases import MAX_PHRASES, parse_phrases
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, page_context, table_card
+from metrics.ui.widgets import chart_card, md_escape, page_context, table_card
 
 METRICS = {"per_10k": "每万字", "count": "次数"}
 
 
 def render() -> None:
     st.title("提法")
-    ctx = page_context()
+    ctx = page_context(keep=("ph",))
     if ctx is None:
         return
     f = ctx.filters
     docs = data.query("doc_groups", f)   # characters and documents per region and year
+    _custom_phrases(ctx, docs)
     sl = data.query("slogan_groups", f)   # summed per slogan, region and year in SQL
     found = data.query("discovered", f)   # the most widespread formulas and quoted phrases
     if sl.empty and found.empty:
@@ -84,6 +86,62 @@ def render() -> None:
                controls=kw_controls, deps=f,
                caption="区分度 = log2（本地区每篇平均权重 ÷ 其他地区每篇平均权重），已平滑。",
                empty_msg="当前筛选下没有关键词，或只有一个地区。")
+
+
+def _group_controls(prefix: str, many: bool) -> dict:
+    c1, c2, c3 = st.columns([2, 2, 3])
+    metric = c1.radio("度量", list(METRICS), format_func=METRICS.get, horizontal=True, key=f"{prefix}_metric")
+    group = c2.radio("行", ["region", "province"], format_func={"region": "地区", "province": "省份"}.get,
+                     horizontal=True, key=f"{prefix}_group", index=1 if many else 0)
+    rows = c3.slider("最多行数", 10, 150, 40, step=10, key=f"{prefix}_rows")
+    return {"metric": metric, "group": group, "rows": rows}
+
+
+def _custom_phrases(ctx, docs) -> None:
+    """Phrases the user types (URL parameter ``ph``), counted in the full text of every filtered
+    document: by region, by year, and per document with the first occurrence and a link."""
+    ss = st.session_state
+    wanted = st.query_params.get("ph", "")
+    if wanted != ss.get("_ph_url"):  # a (new) shared link
+        ss["sl_custom"] = wanted
+    raw = st.text_input(f"自定义提法：在筛选后的全文中精确计数（用“；”分隔，最多 {MAX_PHRASES} 个）",
+                        key="sl_custom", placeholder="如：强首府；奋力争先；三高四新", max_chars=400)
+    phrases = parse_phrases(raw)
+    value = "；".join(phrases)
+    if value:
+        st.query_params["ph"] = value
+    elif "ph" in st.query_params:
+        del st.query_params["ph"]
+    ss["_ph_url"] = value
+    if not phrases:
+        return
+    f = ctx.filters
+    with st.spinner("正在全文计数…"):
+        per_doc = data.query("phrase_docs", f, phrases)
+    found = set(per_doc["text"])
+    absent = [p for p in phrases if p not in found]
+    if absent:
+        st.caption("在筛选后的文档中未出现：" + "、".join(f"「{md_escape(p)}」" for p in absent))
+    if per_doc.empty:
+        return
+    groups = charts.phrase_groups(per_doc)
+    deps = (f, phrases)
+    rule = ("计数规则：每次出现都计（包括在更长短语之中）；含“、”的短语也匹配“，”、空格或无分隔；"
+            "全角与半角字母数字视为相同。每万字 = 命中次数之和 ÷ 总字数 × 10000（未命中的文档也计入字数）。")
+    chart_card("sl_custom_heat", "自定义提法：地区 × 提法", ctx,
+               lambda p: charts.slogan_heatmap(groups, docs, p["metric"], len(phrases), p["group"], p["rows"],
+                                                only_hits=True),
+               controls=lambda: _group_controls("sl_custom_heat", False), deps=deps,
+               caption=rule)
+    chart_card("sl_custom_trend", "自定义提法：历年变化", ctx,
+               lambda p: charts.slogan_trend(groups, docs, list(phrases), p["metric"]),
+               controls=lambda: {"metric": st.radio("度量", list(METRICS), format_func=METRICS.get, horizontal=True,
+                                                    key="sl_custom_trend_metric")},
+               deps=deps, empty_msg="命中的文档都没有已知年份。")
+    table_card("sl_custom_docs", "自定义提法：逐篇计数与例句", ctx, lambda p: charts.phrase_doc_table(per_doc),
+               caption="例句为该文中第一次出现处；点击“打开”在单篇文档页标出全部出现位置。",
+               column_config={"原文": st.column_config.LinkColumn("原文", display_text="打开"),
+                              "例句": st.column_config.TextColumn(width="large")})
 
 
 def _flags(sl, docs, p):

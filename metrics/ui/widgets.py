@@ -92,7 +92,7 @@ def require_db() -> bool:
 
 
 #: page-specific URL parameters (dropped on pages that don't own them)
-PAGE_PARAMS = ("ind", "doc")
+PAGE_PARAMS = ("ind", "doc", "hl", "ph")
 
 
 def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:

@@ -1,0 +1,133 @@
+"""Custom phrases: any phrase a user types, counted exactly in every document.
+
+The dictionary (``metrics/data/slogans.csv``) holds national 提法; a researcher of one place also
+wants its own (银川's 强首府, 青岛's 奋力争先, 湖南's 三高四新). These are counted on demand, in
+the database's texts, by the dictionary's rule for forms:
+
+* a phrase written with 、 also matches ",", "，", a space or nothing between its parts
+  (闯新路、进中游 = 闯新路,进中游 = 闯新路进中游);
+* ASCII letters and digits also match their full-width forms (1+3 = １＋３), and a phrase that
+  starts or ends with one counts only between non-alphanumeric neighbours (8337 is not inside
+  18337);
+* every occurrence counts, also inside a longer phrase (unlike the dictionary, where the longest
+  phrase at a place wins): a custom phrase answers "how often is this written".
+
+>>> parse_phrases("强首府\\n 奋力争先 ;强首府；；")
+('强首府', '奋力争先')
+>>> count_phrase("建设强首府,强首府战略", "强首府")
+2
+>>> count_phrase("落实“闯新路，进中游”和闯新路、进中游", "闯新路、进中游")
+2
+>>> count_phrase("8337发展思路,不是18337", "8337"), count_phrase("“１＋３”", "1+3")
+(1, 1)
+>>> [(m.start(), m.end()) for m in finditer("强首府,强首府", "强首府")]
+[(0, 3), (4, 7)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+#: at most this many phrases at a time (each is one scan of the texts)
+MAX_PHRASES = 8
+#: longest phrase accepted, in characters
+MAX_LENGTH = 40
+
+_SPLIT = re.compile(r"[\n;；]+")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
+#: characters with a meaning in RE2 and Python regexes; everything else stands for itself
+_SPECIAL = set("\\.^$|?*+()[]{}")
+_SEPARATORS = ("、", ",", "，", " ", "")
+
+
+def parse_phrases(raw: str, limit: int = MAX_PHRASES) -> tuple[str, ...]:
+    """Phrases typed one per line (or separated by ; or ；): stripped, without duplicates or
+    empty entries, at most ``limit``, each cut to :data:`MAX_LENGTH` characters."""
+    out: list[str] = []
+    for part in _SPLIT.split(raw or ""):
+        phrase = " ".join(part.split())[:MAX_LENGTH]
+        if phrase and phrase not in out:
+            out.append(phrase)
+    return tuple(out[:limit])
+
+
+def _escape(ch: str) -> str:
+    return "\\" + ch if ch in _SPECIAL else ch
+
+
+def _char_class(ch: str) -> str:
+    """A character and its full-width form (ASCII ``!``…``~``), as a pattern."""
+    if "!" <= ch <= "~":
+        narrow = "\\" + ch if ch in "\\]^-[" else ch
+        return f"[{narrow}{chr(ord(ch) + 0xFEE0)}]"
+    return _escape(ch)
+
+
+def forms(phrase: str) -> list[str]:
+    """The written forms a phrase counts in, longest first.
+
+    >>> forms("A、B")
+    ['A、B', 'A,B', 'A，B', 'A B', 'AB']
+    """
+    if "、" not in phrase:
+        return [phrase]
+    out = []
+    for sep in _SEPARATORS:
+        form = phrase.replace("、", sep)
+        if form not in out:
+            out.append(form)
+    return sorted(out, key=len, reverse=True)
+
+
+def pattern(phrase: str) -> str:
+    """One regular expression (valid in Python and in DuckDB's RE2) for every form of the phrase.
+
+    >>> pattern("1+3")
+    '(?:[1１][+＋][3３])'
+    """
+    alts = ["".join(_char_class(c) for c in form) for form in forms(phrase)]
+    return "(?:" + "|".join(alts) + ")"
+
+
+def needs_boundary(phrase: str) -> bool:
+    """Whether the phrase starts or ends with an ASCII letter or digit (then its neighbours may not be one)."""
+    return bool(phrase) and bool(_ALNUM.match(phrase[0]) or _ALNUM.match(phrase[-1]))
+
+
+#: ASCII letters and digits and their full-width forms
+_WORD = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+
+
+def sql_pattern(phrase: str) -> str:
+    """The pattern DuckDB searches for. RE2 has no look-arounds, so a phrase that needs a boundary
+    is searched with its alphanumeric neighbours included; :func:`sql_count` then keeps only the
+    matches that are exactly a form of the phrase."""
+    p = pattern(phrase)
+    return f"[{_WORD}]*{p}[{_WORD}]*" if needs_boundary(phrase) else p
+
+
+def sql_count(text_sql: str) -> str:
+    """SQL for the number of occurrences in ``text_sql``; takes two parameters,
+    :func:`sql_pattern` and :func:`pattern` (RE2 is linear-time: no pattern can hang the query).
+
+    >>> import duckdb
+    >>> p = "8337"
+    >>> duckdb.connect().execute(f"SELECT {sql_count('t')} FROM (SELECT '8337、18337、８３３７' AS t)",
+    ...                          [sql_pattern(p), pattern(p)]).fetchall()
+    [(2,)]
+    """
+    return (f"len(list_filter(regexp_extract_all({text_sql}, ?), lambda m: regexp_full_match(m, ?)))")
+
+
+def finditer(text: str, phrase: str) -> Iterator[re.Match]:
+    """Every occurrence of the phrase in ``text`` (for evidence: start and end offsets)."""
+    p = pattern(phrase)
+    if needs_boundary(phrase):
+        p = f"(?<![{_WORD}]){p}(?![{_WORD}])"
+    return re.finditer(p, text)
+
+
+def count_phrase(text: str, phrase: str) -> int:
+    """How often the phrase occurs in ``text`` (the same count as the database query)."""
+    return sum(1 for _ in finditer(text, phrase))
