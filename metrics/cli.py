@@ -1,4 +1,4 @@
-"""Command line: ``python -m metrics build | extract | evaluate | bench``.
+"""Command line: ``python -m metrics build | extract | count | evaluate | bench``.
 
 Exit codes (all commands):
 
@@ -126,6 +126,52 @@ def extract(files, max_file_mb, pretty):
         out.write(json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None) + "\n")
         out.flush()
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("phrases", nargs=-1, required=True)
+@click.option("--db", "db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, envvar="SPEECH_METRICS_DB", help="Database to read.")
+@click.option("--province", multiple=True, help="Only documents of this province (repeatable).")
+@click.option("--city", multiple=True, help="Only documents of this city (repeatable).")
+@click.option("--year-from", type=int, default=None)
+@click.option("--year-to", type=int, default=None)
+@click.option("--doc-type", type=click.Choice(["speech", "work_report", "other"]), multiple=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
+def count(phrases, db, province, city, year_from, year_to, doc_type, as_json):
+    """Count PHRASES exactly in the full text of every document in the database: one CSV row per
+    phrase and document with at least one occurrence (count, per 10,000 characters, the first
+    occurrence in context). Same rule as the dashboard's 自定义提法: a phrase written with 、 also
+    matches , ， a space or nothing; full-width letters and digits match half-width ones."""
+    import duckdb
+
+    from . import export
+    from . import phrases as ph
+    from .filters import Filters
+    from .ui.queries import phrase_docs
+
+    wanted = ph.parse_phrases("\n".join(phrases), limit=len(phrases))
+    f = Filters(province=province, city=city, doc_type=doc_type, year_from=year_from, year_to=year_to)
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        raise click.ClickException(f"{db}: cannot open the database ({exc})") from exc
+    try:
+        df = phrase_docs(con, f, wanted)
+    finally:
+        con.close()
+    df = df.assign(per_10k=(df["count"] / df["n_chars"].clip(lower=1) * 10_000).round(3))
+    df = df[["text", "doc_id", "title", "year", "region", "n_chars", "count", "per_10k", "example"]]
+    df = df.rename(columns={"text": "phrase"})
+    out = click.get_text_stream("stdout", encoding="utf-8")
+    if as_json:
+        for rec in json.loads(df.to_json(orient="records", force_ascii=False)):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    else:
+        out.write(export.neutralise_frame(df).to_csv(index=False, lineterminator="\n"))
+    missing = [p for p in wanted if p not in set(df["phrase"])]
+    if missing:
+        click.echo("not found: " + ", ".join(missing), err=True)
 
 
 @main.command()

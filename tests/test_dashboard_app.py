@@ -40,7 +40,7 @@ def app(db, monkeypatch):
         if page and page != "overview":
             at.switch_page(PAGES[page][0])
             if query:  # the overview run dropped page-specific params; a shared link carries them
-                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind")})
+                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind", "hl", "ph")})
             at.run()
         return at
 
@@ -141,6 +141,40 @@ def test_slogans_metric_toggle(app):
     no_errors(at)
     at.slider(key="sl_heat_top").set_value(5).run()
     no_errors(at)
+
+
+def test_custom_phrases_are_counted_from_the_url_and_the_input(app):
+    at = app("slogans", {"ph": "高质量发展；从未出现的短语"})
+    no_errors(at)
+    assert at.text_input(key="sl_custom").value == "高质量发展；从未出现的短语"
+    assert any("未出现" in c.value and "从未出现的短语" in c.value for c in at.caption)
+    titles = [m.value for m in at.markdown]
+    assert {"#### 自定义提法：地区 × 提法", "#### 自定义提法：历年变化", "#### 自定义提法：逐篇计数与例句"} <= set(titles)
+    table = next(df.value for df in at.dataframe if "例句" in df.value.columns)
+    assert set(table["提法"]) == {"高质量发展"} and (table["出现次数"] > 0).all()
+    # typing other phrases updates the URL; clearing them removes the cards
+    at.text_input(key="sl_custom").set_value("营商环境;;营商环境").run()
+    no_errors(at)
+    assert at.query_params["ph"] == "营商环境"
+    at.text_input(key="sl_custom").set_value("").run()
+    assert "ph" not in at.query_params
+    assert "#### 自定义提法：历年变化" not in [m.value for m in at.markdown]
+
+
+def test_document_marks_a_searched_phrase_and_escapes_it(app):
+    doc = next(d for d in fixture_docs() if "高质量发展" in d.text)
+    at = app("document", {"doc": doc.doc_id, "hl": "高质量发展"})
+    no_errors(at)
+    n = doc.text.count("高质量发展")
+    assert n > 0
+    body = "".join(e.proto.body for e in at.get("html"))
+    assert body.count('hl-phrase') >= n and f"检索短语 {n}" in body
+    assert any(f"出现 {n} 次" in c.value for c in at.caption)
+    at = app("document", {"doc": evil_id(), "hl": "<script>"})
+    no_errors(at)
+    body = "".join(e.proto.body for e in at.get("html"))
+    assert 'class="hl-phrase"' in body and '<span class="hl-phrase" title="检索：&lt;script&gt;"' in body
+    assert "<script>alert" not in body
 
 
 def test_tasks_grouping(app):

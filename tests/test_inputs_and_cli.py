@@ -1,4 +1,5 @@
 """Reading real and hostile files, and the CLI end to end (build, query, extract, failures)."""
+import csv
 import io
 import json
 import os
@@ -593,3 +594,19 @@ def test_uploads_are_recorded_under_their_name_not_the_temporary_path(tmp_path):
     assert con.execute("SELECT source FROM documents WHERE source LIKE 'upload/%'").fetchall() == [("upload/新.txt",)]
     assert con.execute("SELECT count(*) FROM documents WHERE source LIKE ?", [f"{tmp_path}%"]).fetchall() == [(0,)]
     con.close()
+
+
+def test_count_prints_one_csv_row_per_phrase_and_document(built_db):
+    proc = run_cli("count", "强首府", "8337", "=SUM(1)", "--db", built_db, "--province", "宁夏回族自治区",
+                   "--province", "内蒙古自治区")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [(r["phrase"], r["region"], r["count"]) for r in rows] == [
+        ("8337", "内蒙古自治区 呼伦贝尔市 海拉尔区", "4"), ("8337", "内蒙古自治区 呼伦贝尔市 海拉尔区", "2"),
+        ("8337", "内蒙古自治区 呼伦贝尔市 海拉尔区", "2"),
+        ("强首府", "内蒙古自治区 呼和浩特市", "1"), ("强首府", "宁夏回族自治区 银川市", "14")]
+    assert rows[-1]["per_10k"] == str(round(14 / int(rows[-1]["n_chars"]) * 10_000, 3))
+    assert "强首府" in rows[-1]["example"] and not rows[-1]["example"].startswith("，")
+    assert "not found: =SUM(1)" in proc.stderr
+    js = run_cli("count", "强首府", "--db", built_db, "--json")
+    assert [json.loads(line)["count"] for line in js.stdout.splitlines()] == [1, 14]

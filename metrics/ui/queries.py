@@ -401,7 +401,7 @@ def phrase_docs(con, f: Filters, phrases: tuple[str, ...]) -> pd.DataFrame:
     for phrase in phrases:
         parts.append(f"""SELECT ?::VARCHAR AS text, d.doc_id, coalesce(d.title, d.file_name) AS title, d.year, {REGION_SQL} AS region, d.province,
                                 d.n_chars, {phrases_mod.sql_count('d.text')} AS count,
-                                regexp_extract(d.text, ?) AS example
+                                ltrim(regexp_extract(d.text, ?), '，,、：: ') AS example
                          FROM documents d WHERE {w} AND regexp_matches(d.text, ?)""")
         pat = phrases_mod.pattern(phrase)
         params += [phrase, phrases_mod.sql_pattern(phrase), pat, f"[^\\n。；！？]{{0,30}}{pat}[^\\n。；！？]{{0,30}}", *p, pat]
