@@ -277,6 +277,32 @@ def test_document_highlight_and_escaping(page, server):
     shot(page, "document-untrusted")
 
 
+def test_custom_phrase_counts_link_to_the_marked_document(page, server):
+    open_view(page, server.url, "slogans")
+    box = page.locator(".st-key-sl_custom input")
+    box.fill("高质量发展；从未出现的短语")
+    box.press("Enter")
+    settle(page)
+    page.wait_for_selector(".st-key-card-sl_custom_docs [data-testid='stDataFrameResizable']", timeout=20_000)
+    no_exception(page)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('ph=高质量发展；从未出现的短语')",
+                           timeout=10_000)
+    assert "从未出现的短语" in page.get_by_text("未出现").first.inner_text()
+    heat = chart_data(page, "sl_custom_heat")
+    assert heat and heat[0]["x"] == ["高质量发展"]
+    shot(page, "slogans-custom")
+    # the per-document table links to the document with every occurrence marked
+    n_docs = sum(1 for d in fixture_docs() if "高质量发展" in d.text)
+    doc = next(d for d in fixture_docs() if "高质量发展" in d.text)
+    open_view(page, server.url, "document", f"?doc={doc.doc_id}&hl=%E9%AB%98%E8%B4%A8%E9%87%8F%E5%8F%91%E5%B1%95")
+    no_exception(page)
+    page.wait_for_selector(".sm-doc span.hl-phrase", timeout=20_000)
+    marked = page.locator(".sm-doc span.hl-phrase")
+    assert marked.count() == doc.text.count("高质量发展") and n_docs >= 1
+    assert marked.first.inner_text() == "高质量发展"
+    assert page.locator(".st-key-doc_hl input").input_value() == "高质量发展"
+
+
 def test_upload_txt(page, server, tmp_path):
     pytest.importorskip("metrics.build")
     f = tmp_path / "海拉尔区2017年政府工作报告.txt"
