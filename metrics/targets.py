@@ -101,31 +101,72 @@ LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均|十[一�
 YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
 
 
-_PLAN_INTRO = fastre.compile(r"(?:今年|明年|20\d\d年)[^。\n]{0,20}?(?:主要预期目标|主要目标)(?:是|为)[:：]|(?<=[。\n])主要预期目标(?:是|为)[:：]")
+_PLAN_INTRO = fastre.compile(r"(?:今年|明年|20\d\d年)[^。\n]{0,20}?(?:主要预期目标|主要目标)(?:是|为)[:：]|(?<=[。\n])主要预期目标(?:是|为)[:：]"
+                            r"|(?<=[。\n])(?:做好)?(?:今年)?政府工作的?总体要求(?:是|为)[:：]")
 _PLAN_PART = re.compile(r"\n[^\n]{0,30}?(?:(?:今年|明年|20\d\d年)(?:政府工作|工作|经济社会发展|全市|全区|全县)?的?(?:总体要求|主要预期目标|主要目标|预期目标)|主要预期目标是)")
 
 
-def _sections(text: str, outline: list[OutlineItem]) -> list[tuple[int, str]]:
-    """(start, 'review'|'plan'|'other') for each top-level section, from its heading."""
-    tops = [i for i in outline if i.level == 1]
-    out = [(0, "other")]
-    for item in tops:
-        h = item.heading
-        if REVIEW_HEADING.search(h) and not re.search(r"今年|明年|安排|目标|任务", h):
-            kind = "review"
-        elif PLAN_HEADING.search(h):
-            kind = "plan"
-        else:
-            kind = "other"
-        out.append((item.start, kind))
+#: a plan heading by itself ("2024年工作安排", "主要预期目标"); weaker words (坚持, 推进, 重点工作 …)
+#: also head the review's own subsections ("(一)坚持科技引领、创新驱动,现代化产业体系加快构建")
+_STRONG_PLAN = re.compile(r"安排|预期目标|主要目标|目标任务|总体要求|今年|明年|打算|思路")
+_HEAD_YEAR = re.compile(r"(20\d\d)年")
+_REVIEW_WORDS = re.compile(REVIEW_HEADING.pattern.replace(r"|\d{4}年工作", ""))
+#: an unnumbered heading line of a work report's part: "2023年工作回顾", "2024年工作安排"
+_HEAD_LINE = re.compile(r"(?m)^[ \t]*((?:20\d\d年|过去一年|过去五年|今年|明年)[^\n。;；!！?？,，:：]{0,16}?"
+                        r"(?:回顾|工作|安排|目标|任务|要求|建议))[ \t]*$")
+
+
+def _heading_kind(h: str, year: int | None) -> str:
+    """'review', 'plan' (a plan heading by itself), 'weak_plan' or 'other' for one heading."""
+    review = bool(REVIEW_HEADING.search(h)) and not re.search(r"今年|明年|安排|目标|任务", h)
+    if review and _REVIEW_WORDS.search(h):  # 回顾, 过去一年, 成绩 …
+        return "review"
+    years = [int(y) for y in _HEAD_YEAR.findall(h)]
+    if year and years:  # "一、2023年主要工作" in the 2024 report reviews 2023; "三、2024年工作重点" plans 2024
+        if max(years) < year:
+            return "review"
+        if min(years) >= year and re.search(r"工作|目标|任务|安排|要求", h):
+            return "plan"
+    if review:
+        return "review"
+    if _STRONG_PLAN.search(h):
+        return "plan"
+    return "weak_plan" if PLAN_HEADING.search(h) else "other"
+
+
+def _sections(text: str, outline: list[OutlineItem], year: int | None = None) -> list[tuple[int, str]]:
+    """(start, 'review'|'plan'|'other') for each top-level section, from its heading.
+
+    An unnumbered heading line ("2023年工作回顾") opens a part; the numbered sections under it keep
+    its kind unless their own heading is a plan heading by itself."""
+    heads = [(i.start, i.heading, True) for i in outline if i.level == 1]
+    if "年" in text:
+        heads += [(m.start(1), m.group(1), False) for m in _HEAD_LINE.finditer(text)]
     # Work reports often open the plan part without a numbered heading: "今年政府工作的总体要求…"
     plans = [m.start() for m in _PLAN_PART.finditer(text)]
     plans += [m.start() for m in _PLAN_INTRO.finditer(text)]
-    out.extend((p, "plan") for p in plans)
+    heads += [(p, None, False) for p in plans]
+    heads.sort(key=lambda h: h[0])
+    kinds = ["plan" if h is None else _heading_kind(h, year) for _, h, _ in heads]
     # In a work report, what comes before the plan part is the review of last year.
-    first_plan = min([s for s, k in out if k == "plan"], default=None)
-    if first_plan and re.search(r"各位代表|我代表|各位委员", text[:3000]) and re.search(r"过去一年|一年来|过去五年|回顾|20\d\d年", text[:first_plan]):
-        out[0] = (0, "review")
+    first_plan = next((s for (s, _, _), k in zip(heads, kinds) if k == "plan"), None)
+    if first_plan is None:
+        first_plan = next((s for (s, _, _), k in zip(heads, kinds) if k == "weak_plan"), None)
+    report = bool(first_plan and re.search(r"各位代表|我代表|各位委员", text[:3000])
+                  and re.search(r"过去一年|一年来|过去五年|回顾|20\d\d年", text[:first_plan]))
+    out = [(0, "review" if report else "other")]
+    part = "review" if report else None  # the kind of the (unnumbered) part we are in
+    for (start, h, numbered), kind in zip(heads, kinds):
+        if not numbered:
+            part = "plan" if kind == "weak_plan" else kind
+            if part == "other":
+                part = None
+                continue
+            out.append((start, part))
+            continue
+        if part and kind in ("weak_plan", "other"):
+            kind = part  # a subsection of the part: "(二)挖掘培育有效需求,全力拓展经济增长空间"
+        out.append((start, "plan" if kind == "weak_plan" else kind))
     out.sort()
     return out
 
@@ -217,7 +258,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
     """All numeric targets and results in a (folded) text."""
     if outline is None:
         outline = build_outline(text)
-    sections = _sections(text, outline)
+    sections = _sections(text, outline, year)
     out: list[Target] = []
     for sm in SENTENCE_RE.finditer(text):
         sentence = sm.group()

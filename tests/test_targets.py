@@ -125,3 +125,30 @@ NOT_THE_INDICATOR = [
 @pytest.mark.parametrize("sentence,expected", NOT_THE_INDICATOR, ids=[c[0][:12] for c in NOT_THE_INDICATOR])
 def test_ratio_bases_and_other_things_are_not_the_indicator(sentence, expected):
     assert [(t[0], t[1], t[2]) for t in run(sentence)] == expected
+
+
+# Which part of a work report a number is in, from real report layouts (data/city-reports-2024/):
+# (text, [(value, kind)] for the numbers checked).
+PARTS = [
+    # 绍兴: "一、2023年主要工作" reviews 2023 although "主要工作" is a plan word
+    ("各位代表:\n\n一、2023年主要工作\n\n全年实现地区生产总值7791亿元,增长7.8%、居全省第2位。\n\n"
+     "二、2024年主要目标和重点工作\n\n经济社会发展的主要预期目标是:地区生产总值增长6.5%以上。\n",
+     [(7791, "achievement"), (7.8, "achievement"), (6.5, "target")]),
+    # 成都: an unnumbered "2023年工作回顾" part whose own sections read like plans
+    ("各位代表:\n\n2023年工作回顾\n\n一年来,主要开展了以下工作。\n\n(一)坚持科技引领、创新驱动,现代化产业体系加快构建\n\n"
+     "规模以上工业增加值增长4.1%。\n\n2024年工作安排建议\n\n今年全市经济社会发展的主要预期目标是:地区生产总值增长6%左右。\n\n"
+     "(一)坚定不移推动经济稳中有进,加快实现质的有效提升和量的合理增长\n\n攻坚实施重点片区项目集群、完成投资1400亿元以上。\n",
+     [(4.1, "achievement"), (6, "target"), (1400, "target")]),
+    # 马鞍山: no review heading; the review's sections come before the plan's 总体要求
+    ("政府工作报告\n——2024年1月13日在马鞍山市第十七届人民代表大会第四次会议上\n\n各位代表:\n\n"
+     "(一)坚持稳中求进,经济运行“基本盘”更牢固。城镇新增就业4.3万人、登记失业率2.4%。\n\n"
+     "做好今年政府工作的总体要求是:坚持以习近平新时代中国特色社会主义思想为指导。\n\n"
+     "(二)坚定不移扩大有效需求,奋力稳定经济增长\n\n习惯过紧日子,一般性支出下降5%。\n",
+     [(4.3, "achievement"), (2.4, "achievement"), (5, "target")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", PARTS, ids=["绍兴", "成都", "马鞍山"])
+def test_review_and_plan_parts_of_a_work_report(text, expected):
+    got = {t.low: t.kind for t in extract_targets(text, year=2024)}
+    assert [(v, got.get(v)) for v, _ in expected] == expected
