@@ -231,6 +231,7 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
 _SECOND_VALUE_LINK = re.compile(
     r"\s*[、,和及与]?\s*(?:大关[、,]?)?(?:总额|总数|首次)?(?:力争|奋斗|争取)?(?:同比|同口径|较上年|比上年|比去年|较去年)?"
     r"(?:增长|提高|提升|增加|下降|降低|减少|力争|超过|超|突破|达到|达|约|分别达)?(?:到|至)?\s*")
+_RELATIVE = re.compile(r"高于|快于|高出|领先|低于|慢于|好于|优于")
 _BAO_ZHENG = re.compile(r"保(\d+(?:\.\d+)?)争(\d+(?:\.\d+)?)")
 _CONTINUES = re.compile(r"^\s*(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -312,9 +313,26 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 if last.unit == qs[0].unit and out and out[-1] is last:
                     out[-1] = Target(**{**last.__dict__, "stretch": qs[0].low})
                     continue
-            new = [t for t in _clause_targets(text, clause, cstart, qs, aliases, cues, section, year) if t]
+            new = _stretch_pairs([t for t in _clause_targets(text, clause, cstart, qs, aliases, cues, section, year) if t], text)
             out.extend(new)
             prev = new or prev
+    return out
+
+
+_STRETCH_LINK = re.compile(r"\s*[、,]?\s*(?:力争|争取|奋斗)(?:达到|实现|增长|突破)?\s*")
+
+
+def _stretch_pairs(targets: list[Target], text: str) -> list[Target]:
+    """"地区生产总值确保增长6.5%、力争7%以上": one target of 6.5 % with a 力争 value of 7 %, not two."""
+    out: list[Target] = []
+    for t in targets:
+        last = out[-1] if out else None
+        if (last is not None and last.canonical == t.canonical != "other" and last.unit == t.unit
+                and last.stretch is None and t.kind == last.kind
+                and _STRETCH_LINK.fullmatch(text, last.value_end, t.value_start)):
+            out[-1] = replace(last, stretch=t.low)
+            continue
+        out.append(t)
     return out
 
 
@@ -345,21 +363,66 @@ def _pair_targets(text, clause, cstart, qs, cues, section, year):
                      value_start=cstart + q.start, value_end=cstart + q.end)
 
 
+def _bundled_names(clause, fenbie, qs, aliases):
+    """For "A、B分别增长x%、y%" with fewer indicator aliases before 分别 than values: one
+    (name, alias span or None) per value, the names split at 、和与及. A short name borrows the
+    rest of the last name when that names a registry indicator: 城镇、农村居民人均可支配收入 →
+    城镇居民人均可支配收入 (but 蔬菜、水产品产量 stays 蔬菜).
+    None when the names and values do not pair up.
+
+    >>> [(n, a and a[3]) for n, a in _bundled_names("城镇、农村居民人均可支配收入分别增长6%、8.5%", 14,
+    ...                                              [None, None], _alias_spans("城镇、农村居民人均可支配收入"))]
+    [('城镇居民人均可支配收入', 'urban_disposable_income_growth'), ('农村居民人均可支配收入', 'rural_disposable_income_growth')]
+    """
+    if fenbie <= 0 or len(qs) < 2 or sum(1 for x in aliases if x[1] <= fenbie) >= len(qs):
+        return None
+    head = _LEAD_TRIM.sub("", clause[:fenbie].strip())
+    names = [n.strip() for n in _NAME_SEP.split(head)]
+    if len(names) != len(qs) or not all(_CJK.search(n) for n in names):
+        return None
+    partners = head.startswith("对")  # "对欧盟、东盟国家进出口总额": trade with partners, not the total
+    last = names[-1]
+    out = []
+    for k, name in enumerate(names):
+        spans = [] if partners else _alias_spans(name)
+        if not partners and not spans and k < len(names) - 1 and len(name) <= 4 and len(last) > len(name) + 2:
+            full = name + last[len(name):]  # kept only when it names a registry indicator
+            if any(x[3] != "other" for x in _alias_spans(full)):
+                name, spans = full, _alias_spans(full)
+        span = spans[-1] if spans and spans[-1][3] != "other" else None
+        out.append((name, (span[0], span[1], name, span[3]) if span else None))
+    return out
+
+
 def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     fenbie = clause.find("分别")
     last_other = None
     if fenbie >= 0 and len(qs) > 1 and qs[-1].marker in ("左右", "以上", "以内") and qs[-1].end == len(clause.rstrip()):
         # "分别增长7%和8%左右": the trailing marker covers every value
         qs = [replace(q, qualifier=qs[-1].qualifier, marker=qs[-1].marker) if q.qualifier == "exact" else q for q in qs]
-    pair = _PAIR.search(clause) if fenbie >= 0 else None
+    pair = _PAIR.search(clause) if fenbie >= 0 or len(qs) == 2 else None
+    if pair and fenbie < 0:  # "城乡居民人均可支配收入增长4.7%和7.3%": urban, then rural
+        link = clause[qs[0].end:qs[1].start]
+        pair = pair if pair.end() <= qs[0].start and link.strip() in ("和", "、", ",") else None
+        fenbie = pair.end() if pair else fenbie
     if pair and fenbie > pair.start() and 1 <= len(qs) <= 2:
         yield from _pair_targets(text, clause, cstart, qs, cues, section, year)
         return
+    bundled = _bundled_names(clause, fenbie, qs, aliases)
     for qi, q in enumerate(qs):
         preceding = [a for a in aliases if a[1] <= q.start]
         canonical, indicator = "other", None
         between = clause[:q.start]
-        if preceding:
+        changed = False
+        if bundled:
+            # "城镇、农村居民人均可支配收入分别增长6%、8.5%": the k-th name, completed from the last
+            # one, goes with the k-th value; a name without an indicator's alias is 'other'
+            indicator, a = bundled[qi]
+            preceding = [a] if a else []
+            between = clause[fenbie:q.start]
+        if preceding and bundled:
+            gap_ok = True
+        elif preceding:
             a = preceding[-1]
             between = clause[a[1]:q.start]
             gap_ok = len(between) <= 12 and not _DIGIT.search(between)
@@ -367,7 +430,8 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                 # "地区生产总值3.46万亿元、增长6.0%": a second value of the same indicator
                 link = clause[qs[qi - 1].end:q.start]
                 if _SECOND_VALUE_LINK.fullmatch(_PAREN_RE.sub("", link)) and not any(x[0] >= qs[qi - 1].end for x in aliases):
-                    between, gap_ok = link, True
+                    # "地区生产总值增速高于省平1个百分点、7%左右": the verb before the first value counts too
+                    between, gap_ok, changed = link, True, bool(_CHANGE.search(clause, a[1], q.start))
             if fenbie >= 0 and len(qs) > 1:
                 # bundled: A、B分别增长x%和y% — the k-th quantity goes to the k-th alias before 分别
                 run = [x for x in preceding if x[1] <= fenbie]
@@ -391,17 +455,19 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
                                      stretch=None, sentence=text[cstart:cstart + len(clause)].strip(), start=cstart + len(clause) - len(clause.lstrip()),
                                      end=cstart + len(clause), value_start=cstart + q.start, value_end=cstart + q.end)
                 gap_ok = True
-            if gap_ok:
-                ind = indicators()[a[3]]
-                indicator, canonical = a[2], a[3]
-                if ind.unit == "%":
-                    unit_ok = q.unit in ("%", "个百分点", "‰")
-                else:  # "万吨|亿斤": any listed unit, or the same base unit with another magnitude
-                    unit_ok = any(q.unit == u or q.unit.endswith(u[-1:]) for u in ind.unit.split("|"))
-                if ind.direction in ("growth", "reduce") and not _CHANGE.search(between) and not a[2].endswith("增收"):
-                    unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
-                if not unit_ok:
-                    canonical = "other"
+        if preceding and gap_ok:
+            ind = indicators()[a[3]]
+            indicator, canonical = a[2], a[3]
+            if ind.unit == "%":
+                unit_ok = q.unit in ("%", "个百分点", "‰")
+            else:  # "万吨|亿斤": any listed unit, or the same base unit with another magnitude
+                unit_ok = any(q.unit == u or q.unit.endswith(u[-1:]) for u in ind.unit.split("|"))
+            if ind.direction in ("growth", "reduce") and not (changed or _CHANGE.search(between)) and not a[2].endswith("增收"):
+                unit_ok = False  # "地区生产总值3.5万亿元" is a level, not growth
+            if not unit_ok:
+                canonical = "other"
+            if q.unit == "个百分点" and _RELATIVE.search(clause, max(0, q.start - 16), q.start):
+                indicator, canonical = None, "other"  # "增速高于全省1个百分点": a margin over another figure
         if indicator is None and qi > 0 and last_other and _SAME_THING.fullmatch(clause, qs[qi - 1].end, q.start):
             # "交易额1302.6亿元、增长64.2%": the growth of the same thing
             indicator = last_other

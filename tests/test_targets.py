@@ -114,6 +114,31 @@ NOT_THE_INDICATOR = [
     ("地区生产总值4038.73亿元、同比增长(以下简称增长)8%。",
      [("地区生产总值", "other", 4038.73), ("地区生产总值", "gdp_growth", 8)]),  # 绵阳
     ("力争工业总产值达880亿元、奋斗突破900亿元。", [("工业总产值", "other", 880), ("工业总产值", "other", 900)]),  # 来宾
+    # a margin over another figure is not the indicator's value
+    ("地区生产总值增速高于省平1个百分点、7%左右。",
+     [("地区生产总值增速高于省平", "other", 1), ("地区生产总值", "gdp_growth", 7)]),  # 德阳
+    ("力争海洋生产总值增速高于GDP增速1个百分点。", [("海洋生产总值增速高于GDP增速", "other", 1)]),  # 温州
+    ("农村居民人均可支配收入增速高于城镇居民1个百分点。",
+     [("农村居民人均可支配收入增速高于城镇居民", "other", 1)]),  # 杭州
+    # bundled names: the k-th name goes with the k-th value
+    ("城镇、农村常住居民人均可支配收入分别增长6%、8.5%。",
+     [("城镇常住居民人均可支配收入", "urban_disposable_income_growth", 6),
+      ("农村常住居民人均可支配收入", "rural_disposable_income_growth", 8.5)]),  # 亳州
+    ("城镇居民、农村居民人均可支配收入分别增长4.1%、6.8%。",
+     [("城镇居民人均可支配收入", "urban_disposable_income_growth", 4.1),
+      ("农村居民人均可支配收入", "rural_disposable_income_growth", 6.8)]),  # 钦州
+    ("规上固定资产投资、工业投资分别增长13%以上和15%以上。",
+     [("规上固定资产投资", "fixed_asset_investment_growth", 13), ("工业投资", "other", 15)]),  # 淮安
+    ("外商直接投资、货物进出口总额分别增长121.4%、23.2%。",
+     [("外商直接投资", "other", 121.4), ("货物进出口总额", "foreign_trade_growth", 23.2)]),  # 广元
+    ("对欧盟、RCEP其他成员国和东盟国家进出口总额分别增长38.7%、20.9%、18.2%。",
+     [("对欧盟", "other", 38.7), ("RCEP其他成员国", "other", 20.9), ("东盟国家进出口总额", "other", 18.2)]),  # 贵港
+    ("蔬菜、肉蛋奶、水产品产量分别达到678万吨、111万吨、103万吨。",
+     [("蔬菜", "other", 678), ("肉蛋奶", "other", 111), ("水产品产量", "other", 103)]),  # 青岛
+    ("城乡居民人均可支配收入增长4.7%和7.3%。",
+     [("城镇居民人均可支配收入", "urban_disposable_income_growth", 4.7),
+      ("农村居民人均可支配收入", "rural_disposable_income_growth", 7.3)]),  # 达州
+    ("地区生产总值确保增长6.5%、力争7%以上。", [("地区生产总值", "gdp_growth", 6.5)]),  # 攀枝花: 7 is the 力争 value
     # container throughput in TEU (标准箱/标箱) is a quantity of its own
     ("集装箱吞吐量达到2218万标准箱、增长5.5%。",
      [("集装箱吞吐量", "other", 2218), ("集装箱吞吐量", "other", 5.5)]),  # 天津
@@ -125,6 +150,12 @@ NOT_THE_INDICATOR = [
 @pytest.mark.parametrize("sentence,expected", NOT_THE_INDICATOR, ids=[c[0][:12] for c in NOT_THE_INDICATOR])
 def test_ratio_bases_and_other_things_are_not_the_indicator(sentence, expected):
     assert [(t[0], t[1], t[2]) for t in run(sentence)] == expected
+
+
+def test_a_stretch_value_in_the_same_clause_is_the_targets_stretch():
+    rows = extract_targets(PLAN + "地区生产总值确保增长6.5%、力争7%以上,固定资产投资确保增长6%、力争6.5%。\n", year=2024)
+    assert [(t.canonical, t.low, t.stretch) for t in rows] == [
+        ("gdp_growth", 6.5, 7.0), ("fixed_asset_investment_growth", 6.0, 6.5)]
 
 
 # Which part of a work report a number is in, from real report layouts (data/city-reports-2024/):
