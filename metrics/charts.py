@@ -302,15 +302,21 @@ def _add_bar(fig, cats, values, name, horizontal, color):
 
 
 # ---------------------------------------------------------------- targets
-_TARGET_COLS = ["地区", "年份", "层级", "指标", "原文指标", "下限", "上限", "中值", "单位", "限定", "类型",
+_TARGET_COLS = ["地区", "年份", "报告年份", "层级", "指标", "原文指标", "下限", "上限", "中值", "单位", "限定", "类型",
                 "原句", "doc_id"]
 
 
 def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
+    """One row per number with the columns the 数字目标 charts draw and download. ``年份`` is the
+    year the number is for: a document's year for its targets, the year before for the results
+    it reports (a 2024 report gives 2023's results); ``报告年份`` is the document's year."""
     b = with_bounds(df)
+    report_year = b["year"].astype("Int64")
+    done = b["kind"].eq("achievement").to_numpy()
     return pd.DataFrame({
         "地区": b["region"].astype(str),
-        "年份": b["year"].astype("Int64"),
+        "年份": report_year.where(~done, report_year - 1),
+        "报告年份": report_year,
         "层级": map_distinct(b["level"], level_label),
         "指标": indicator_label,
         "原文指标": b["indicator"].astype(str),

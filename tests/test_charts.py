@@ -392,3 +392,15 @@ def test_columnwise_helpers_equal_the_per_row_rules(built_db):
         pd.testing.assert_series_equal(C.map_distinct(rows[col], fn), rows[col].map(fn), check_dtype=False)
     assert C.unique_labels(rows["region"]) == C.unique_labels(rows["region"].tolist())
     assert len(set(C.unique_labels(rows["region"]))) == len(rows)
+
+
+def test_results_are_drawn_at_the_year_they_are_for(built_db):
+    """A 2024 report's results are 2023's: the 完成值 charts place them at 2023 (报告年份 2024)."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    rows = Q.target_points(con, Filters(level=("national",)), "new_urban_jobs")
+    done = rows[rows["kind"] == "achievement"]
+    tidy, _ = C.target_years(done, "城镇新增就业", ["全国"], "万人")
+    hit = tidy[tidy["中值"] == 1244]
+    assert not hit.empty and set(hit["年份"]) == {2023} and set(hit["报告年份"]) == {2024}
+    plans, _ = C.target_years(rows[rows["kind"] == "target"], "城镇新增就业", ["全国"], "万人")
+    assert set(plans["年份"]) == set(plans["报告年份"]) == {2024}

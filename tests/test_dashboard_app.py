@@ -40,7 +40,7 @@ def app(db, monkeypatch):
         if page and page != "overview":
             at.switch_page(PAGES[page][0])
             if query:  # the overview run dropped page-specific params; a shared link carries them
-                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind", "hl", "ph")})
+                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind", "kind", "unit", "hl", "ph")})
             at.run()
         return at
 
@@ -133,6 +133,32 @@ def test_targets_kind_switch(app):
     at.radio(key="tg_kind").set_value("achievement").run()
     no_errors(at)
     assert at.radio(key="tg_kind").value == "achievement"
+    assert at.query_params["kind"] == "achievement"  # a reload or a shared link keeps it
+    at.radio(key="tg_kind").set_value("target").run()
+    assert "kind" not in at.query_params
+
+
+def test_targets_kind_and_unit_come_from_the_url(app):
+    at = app("targets", {"ind": "gdp_growth", "kind": "achievement", "unit": "%"})
+    no_errors(at)
+    assert at.radio(key="tg_kind").value == "achievement" and at.selectbox(key="tg_unit").value == "%"
+    # the evidence table shows what the charts show (and says so); switched off, everything
+    assert any(t.label.startswith("只看图中所示：完成值") for t in at.toggle)
+    shown = next(df.value for df in at.dataframe if "力争值" in df.value.columns)
+    assert set(shown["类型"]) == {"完成"} and set(shown["单位"]) == {"%"} and set(shown["指标"]) == {"地区生产总值增速"}
+    assert all(u.startswith("document?doc=") for u in shown["原文"])
+    at.toggle(key="tg_table_shown").set_value(False).run()
+    every = next(df.value for df in at.dataframe if "力争值" in df.value.columns)
+    assert len(every) > len(shown) and set(every["类型"]) > {"完成"}
+
+
+def test_a_link_to_a_missing_indicator_or_document_says_so(app):
+    at = app("targets", {"ind": "foo"})
+    no_errors(at)
+    assert any("「foo」" in w.value and "改为显示" in w.value for w in at.warning)
+    at = app("document", {"doc": "deadbeef00000000"})
+    no_errors(at)
+    assert any("deadbeef00000000" in w.value and "不在数据库中" in w.value for w in at.warning)
 
 
 def test_slogans_metric_toggle(app):
@@ -310,7 +336,7 @@ def _long_table_script():
         st.session_state["fetched"] += 1
         return rows
 
-    table_card("t", "原文证据", PageContext(Filters(), 50, "test"), lambda _p: rows.head(10), total=50, full=full)
+    table_card("t", "原文证据", PageContext(Filters(), 50, "test"), lambda _p: rows.head(10), total=50, full=lambda _p: full())
 
 
 def test_a_long_table_shows_its_first_rows_and_downloads_all():
@@ -380,3 +406,17 @@ def test_a_document_without_a_title_is_headed_by_its_file_name(built_db, monkeyp
     no_errors(at)
     headings = [m.value for m in at.markdown if m.value.startswith("### ")]
     assert headings[0] == f"### {md_escape(name)}" and "### nan" not in headings
+
+
+def test_the_years_chart_keeps_a_choice_of_regions_when_the_filters_change(app):
+    at = app("targets", {"ind": "gdp_growth"})
+
+    def picker():
+        return next(m for m in at.multiselect if m.key.startswith("tg_year_regions_"))
+
+    assert picker().value
+    at.multiselect(key="f_province").set_value(["内蒙古自治区"]).run()
+    no_errors(at)
+    # the regions the filter drops leave the choice; it is not left empty (a reload would not be)
+    assert picker().value and set(picker().value) <= set(picker().options)
+    assert not any("请选择至少一个" in i.value for i in at.info)

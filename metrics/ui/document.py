@@ -51,6 +51,8 @@ def render() -> None:
         if extra is not None:  # shared link to a document outside the current filters
             options = [wanted, *options]
             label_of[wanted] = f"{extra.get('region_label')} {extra.get('year') or ''} · {extra.get('title') or ''}"
+        elif wanted != st.session_state.get("_doc_url"):
+            st.warning(f"链接中的文档「{md_escape(wanted)}」不在数据库中（可能已被重新构建或删除），改为显示第一篇。")
     ss = st.session_state
     if wanted in options and wanted != ss.get("_doc_url"):  # a (new) shared link
         ss["doc_pick"] = wanted

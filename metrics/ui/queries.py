@@ -134,15 +134,24 @@ ROLLUP_FILTERS = ("province", "city", "district", "town", "level", "doc_type", "
 
 
 # ---------------------------------------------------------------- facts
-def targets(con, f: Filters, canonical: str | None = None, kind: str | None = None) -> pd.DataFrame:
-    w, p = _where(f)
+def _target_conditions(canonical: str | None, kind: str | None, unit: str | None) -> tuple[str, list[Any]]:
+    """SQL (``AND …``) and parameters restricting ``targets t`` to an indicator, kind and unit
+    (``unit=""``: no unit)."""
     extra, extra_p = "", []
-    if canonical is not None:
-        extra += " AND t.canonical = ?"
-        extra_p.append(canonical)
-    if kind is not None:
-        extra += " AND t.kind = ?"
-        extra_p.append(kind)
+    for col, value in (("canonical", canonical), ("kind", kind)):
+        if value is not None:
+            extra += f" AND t.{col} = ?"
+            extra_p.append(value)
+    if unit is not None:
+        extra += " AND coalesce(t.unit, '') = ?"
+        extra_p.append(unit)
+    return extra, extra_p
+
+
+def targets(con, f: Filters, canonical: str | None = None, kind: str | None = None,
+            unit: str | None = None) -> pd.DataFrame:
+    w, p = _where(f)
+    extra, extra_p = _target_conditions(canonical, kind, unit)
     return q(
         con,
         f"""SELECT t.doc_id, t.idx, t.indicator, t.canonical, t.low, t.high, t.unit, t.qualifier,
@@ -190,18 +199,21 @@ def target_points(con, f: Filters, canonical: str) -> pd.DataFrame:
     return arrow_frame(points)
 
 
-def target_evidence(con, f: Filters, canonical: str, limit: int) -> pd.DataFrame:
-    """The first ``limit`` rows of :func:`targets` for one indicator (by region, year, document),
-    for the evidence table; the download reads them all."""
+def target_evidence(con, f: Filters, canonical: str, limit: int, kind: str | None = None,
+                    unit: str | None = None) -> pd.DataFrame:
+    """The first ``limit`` rows of :func:`targets` for one indicator (and kind and unit, as the
+    charts show them), by region, year and document, for the evidence table; the download reads
+    them all."""
     w, p = _where(f)
+    extra, extra_p = _target_conditions(canonical, kind, unit)
     return q(
         con,
         f"""SELECT t.doc_id, t.idx, t.indicator, t.low, t.high, t.unit, t.qualifier, t.kind, t.stretch,
                    t.sentence, d.year, d.level, {REGION_SQL} AS region
             FROM targets t JOIN documents d ON d.doc_id = t.doc_id
-            WHERE {w} AND t.canonical = ?
+            WHERE {w}{extra}
             ORDER BY region, d.year NULLS LAST, t.doc_id, t.idx LIMIT ?""",
-        p + [canonical, limit],
+        p + extra_p + [limit],
     )
 
 

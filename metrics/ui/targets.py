@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from urllib.parse import quote
 
+import pandas as pd
 import streamlit as st
 
 from metrics import charts
 from metrics.filters import level_label
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
+from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, md_escape, page_context, table_card
 
 KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
 #: rows of the evidence table shown on the page (the download has all of them)
@@ -25,7 +26,7 @@ def _escalation_pairs(key: str, _targets: pd.DataFrame, unit: str | None) -> tup
 
 def render() -> None:
     st.title("数字目标")
-    ctx = page_context(keep=("ind",))
+    ctx = page_context(keep=("ind", "kind", "unit"))
     if ctx is None:
         return
     f = ctx.filters
@@ -41,6 +42,8 @@ def render() -> None:
     n_docs = dict(zip(counts["canonical"], counts["n_docs"]))
     # indicator bound to the URL (?ind=...)
     wanted = st.query_params.get("ind")
+    if wanted and wanted not in options and wanted != st.session_state.get("_tg_url"):
+        st.warning(f"链接中的指标「{md_escape(wanted)}」在当前筛选下没有可归类的数字，改为显示排在第一的指标。")
     if wanted in options and wanted != st.session_state.get("_tg_url"):  # a (new) shared link
         st.session_state["tg_ind"] = wanted
     elif "tg_ind" not in st.session_state:
@@ -55,11 +58,12 @@ def render() -> None:
     if st.query_params.get("ind") != ind:
         st.query_params["ind"] = ind
     st.session_state["_tg_url"] = ind
-    kind = c2.radio("类型", list(KINDS), format_func=KINDS.get, horizontal=True, key="tg_kind")
+    kind = _url_choice(c2.radio, "kind", "tg_kind", list(KINDS), "类型", format_func=KINDS.get, horizontal=True)
     label = indicator_label(ind, labels)
     all_rows = data.query("target_points", f, ind)
     units = all_rows["unit"].fillna("").astype(str).value_counts().index.tolist()
-    unit = c3.selectbox("单位", units, key="tg_unit", format_func=lambda u: u or "（无单位）") if units else None
+    unit = _url_choice(c3.selectbox, "unit", "tg_unit", units, "单位",
+                       format_func=lambda u: u or "（无单位）") if units else None
     rows = all_rows[all_rows["kind"] == kind]
     tgt = all_rows[all_rows["kind"] == "target"]
     ach = all_rows[all_rows["kind"] == "achievement"]
@@ -98,9 +102,13 @@ def render() -> None:
         yrs = rows[in_unit(rows)].dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
         regions = yrs.index.tolist()
         default = [r for r in regions if yrs[r] > 1][:3] or regions[:3]
-        # one selection per indicator and unit: switching to another indicator and back keeps it
-        chosen = st.multiselect("地区", regions, default=default, key=f"tg_year_regions_{ind}_{unit}", max_selections=8,
-                                placeholder="选择地区")
+        # one selection per indicator and unit: switching to another indicator and back keeps it;
+        # regions the filters drop are dropped from it, and an emptied choice starts from the
+        # default again (as a fresh page with the same URL does)
+        k = f"tg_year_regions_{ind}_{unit}"
+        kept = [r for r in st.session_state.get(k, []) if r in regions]
+        st.session_state[k] = kept or default
+        chosen = st.multiselect("地区", regions, key=k, max_selections=8, placeholder="选择地区")
         return {"regions": chosen}
 
     chart_card("tg_years", f"历年变化 · {KINDS[kind]}", ctx,
@@ -143,6 +151,7 @@ def render() -> None:
     def evidence_table(rows: pd.DataFrame) -> pd.DataFrame:
         out = rows[["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind",
                     "stretch", "sentence", "doc_id"]].copy()
+        out.insert(3, "指标", label)
         out["level"] = out["level"].map(level_label)
         out["qualifier"] = out["qualifier"].map(lambda v: charts.QUALIFIER_LABELS.get(v, v))
         out["kind"] = out["kind"].map(lambda v: charts.KIND_LABELS.get(v, v))
@@ -151,11 +160,45 @@ def render() -> None:
         return out.rename(columns={
             "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
             "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
-            "sentence": "原句"})
+            "sentence": "原句", "doc_id": "文档ID"}).assign(
+            原文=lambda t: [charts.DOC_LINK.format(doc_id=quote(str(d)), phrase=quote(str(v)))
+                           for d, v in zip(t["文档ID"], t["原句"])])
 
-    table_card("tg_table", "原文证据", ctx,
-               lambda _p: evidence_table(data.query("target_evidence", f, ind, EVIDENCE_ROWS)),
-               total=len(all_rows), full=lambda: evidence_table(data.query("targets", f, ind, None)))
+    def evidence_controls() -> dict:
+        return {"shown": st.toggle(f"只看图中所示：{KINDS[kind]}、单位 {unit or '无'}", value=True, key="tg_table_shown")}
+
+    def evidence_scope(p: dict) -> tuple:
+        return (kind, unit or "") if p["shown"] else (None, None)
+
+    n_shown = n_in_unit(rows)
+    table_card("tg_table", f"原文证据 · {label}", ctx,
+               lambda p: evidence_table(data.query("target_evidence", f, ind, EVIDENCE_ROWS, *evidence_scope(p))),
+               controls=evidence_controls,
+               total=lambda p: n_shown if p["shown"] else len(all_rows),
+               full=lambda p: evidence_table(data.query("targets", f, ind, *evidence_scope(p))),
+               column_config={"原文": st.column_config.LinkColumn("原文", display_text="打开"),
+                              "原句": st.column_config.TextColumn(width="large")},
+               caption="“打开”在单篇文档页标出该句。")
+
+
+def _url_choice(widget, param: str, key: str, options: list, label: str, **kw):
+    """A choice bound to the URL parameter ``param`` (left out while it is the first option):
+    a shared link restores it; a value the options lack is ignored."""
+    ss = st.session_state
+    wanted = st.query_params.get(param)
+    if wanted != ss.get(f"_{key}_url"):  # a (new) shared link
+        if wanted in options:
+            ss[key] = wanted
+    if ss.get(key) not in options:
+        ss[key] = options[0]
+    value = widget(label, options, key=key, **kw)
+    if value == options[0]:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+    ss[f"_{key}_url"] = None if value == options[0] else value
+    return value
 
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ def require_db() -> bool:
 
 
 #: page-specific URL parameters (dropped on pages that don't own them)
-PAGE_PARAMS = ("ind", "doc", "hl", "ph")
+PAGE_PARAMS = ("ind", "kind", "unit", "doc", "hl", "ph")
 
 
 def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
@@ -317,9 +317,11 @@ def chart_card(key: str, title: str, ctx: PageContext, build: Builder, *,
 def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str, Any]], pd.DataFrame], *,
                controls: Callable[[], dict[str, Any]] | None = None, caption: str | None = None,
                empty_msg: str = "当前筛选下没有记录。", column_config: dict | None = None,
-               total: int | None = None, full: Callable[[], pd.DataFrame] | None = None) -> None:
-    """A table with downloads. ``total`` and ``full``: ``build`` gives only the first rows of
-    ``total``; the page says so and the downloads fetch ``full()``, all of them."""
+               total: int | Callable[[dict[str, Any]], int] | None = None,
+               full: Callable[[dict[str, Any]], pd.DataFrame] | None = None) -> None:
+    """A table with downloads. ``total`` and ``full`` (functions of the controls' values, like
+    ``build``; ``total`` may also be a number): ``build`` gives only the first rows of ``total``;
+    the page says so and the downloads fetch ``full(params)``, all of them."""
     with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"#### {title}")
         if caption:
@@ -329,10 +331,13 @@ def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str
         if df is None or df.empty:
             st.info(empty_msg)
             return
+        if callable(total):
+            total = total(params)
         if total is not None and total > len(df):
             st.caption(f"显示前 {len(df):,} 条，共 {total:,} 条；下载包含全部 {total:,} 条。")
         st.dataframe(df, hide_index=True, width="stretch", column_config=column_config)
-        download_row(df, ctx, key, title, full=full if total is not None and total > len(df) else None)
+        more = full is not None and total is not None and total > len(df)
+        download_row(df, ctx, key, title, full=(lambda: full(params)) if more else None)
 
 
 def dataset_download(ctx: PageContext) -> None:
