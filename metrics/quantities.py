@@ -28,8 +28,8 @@ def cn_to_number(s: str) -> float | None:
 
     >>> cn_to_number("三千八百"), cn_to_number("两万"), cn_to_number("十二"), cn_to_number("一百零五")
     (3800, 20000, 12, 105)
-    >>> cn_to_number("三点五")
-    3.5
+    >>> cn_to_number("三点五"), cn_to_number("万亿"), cn_to_number("十万亿")
+    (3.5, 1000000000000, 10000000000000)
     """
     if not s:
         return None
@@ -47,7 +47,7 @@ def cn_to_number(s: str) -> float | None:
             section += (1 if digit is None else digit) * CN_UNITS[ch]
             digit = None
         elif ch in ("万", "亿"):
-            section += digit or 0
+            section += digit if digit is not None else (1 if not section and not total else 0)  # 万亿 = 1万亿
             total = (total + section) * CN_UNITS[ch]
             section, digit = 0, None
         else:
@@ -134,6 +134,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue  # "千人托位数", "万人" as a rate base, not a quantity
             if is_cn and n1 in ("一", "两", "二") and unit not in ("%",):
                 continue
+            if is_cn and (n1 in ("零", "〇") or len(n1) == 1 and unit == "元" and not m.group("mag")):
+                continue  # "零公里" "零容忍" are slogans, "三元乳业" a name
         if low is None or high is None:
             continue
         # context exclusions

@@ -100,6 +100,7 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
     """(start, style, rank, marker, ordinal, heading_end) for every candidate item."""
     items = []
     pos = 0
+    heading_lines = set()  # starts of "(四)…" / "四、…" headings at a line start
     for line in text.split("\n"):
         for style, rank, rx in LINE_STYLES:
             m = rx.match(line)
@@ -107,6 +108,8 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
                 ordinal = _ordinal(style, m.group("n"))
                 if ordinal:
                     items.append((pos + m.start("m"), style, rank, m.group("m"), ordinal))
+                    if style in ("cn_comma", "cn_paren"):
+                        heading_lines.add(pos + m.start("m"))
                 break
         pos += len(line) + 1
     if text.count("\n") * 3000 < len(text):
@@ -123,12 +126,14 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
             if ordinal:
                 items.append((m.start("m"), style, rank, m.group("m"), ordinal))
     items.sort()
-    # Keep only items that belong to a run: ordinal 1 starts a run; n continues a run of n-1.
+    # Keep only items that belong to a run: ordinal 1 starts a run; n continues a run of n-1. A
+    # heading line may skip a few numbers ("(二)" then "(四)": a scraped text that lost a part).
     kept = []
     last: dict[str, int] = {}
     for start, style, rank, marker, ordinal in items:
         prev = last.get(style)
-        if ordinal == 1 or (prev is not None and ordinal == prev + 1):
+        if ordinal == 1 or (prev is not None and (ordinal == prev + 1 or
+                                                   start in heading_lines and prev < ordinal <= prev + 4)):
             kept.append((start, style, rank, marker, ordinal))
             last[style] = ordinal
     # Group into runs (1, 2, 3 … of one style); a lone "第一" or "一是" is not an enumeration.
@@ -229,13 +234,15 @@ def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400) ->
     first = next((i for i in outline if i.start >= pos and i.ordinal == 1), None)
     if first is None or first.start - pos > window:
         return None
-    count = 0
+    count, last = 0, 0
     for item in outline[first.idx:]:
         if item.level < first.level:
             break
         if item.level == first.level and item.style == first.style:
-            if item.ordinal == count + 1:
-                count += 1
+            # numbering that skips ("(一)(二)(四)(七)", a scraped text that lost parts) still
+            # counts the items present; numbering that starts again ends the run
+            if item.ordinal is not None and item.ordinal > last and item.ordinal <= last + 4:
+                count, last = count + 1, item.ordinal
             else:
                 break
     return count

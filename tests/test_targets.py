@@ -183,3 +183,14 @@ PARTS = [
 def test_review_and_plan_parts_of_a_work_report(text, expected):
     got = {t.low: t.kind for t in extract_targets(text, year=2024)}
     assert [(v, got.get(v)) for v, _ in expected] == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("银行贷款余额突破万亿元", [(1e12, "元", "at_least")]),  # 湖州: 万亿 is one 万亿, not 0
+    ("固定资产投资近万亿元、增长11.0%", [(1e12, "元", "about"), (11.0, "%", "exact")]),  # 深圳
+    ("华润雪花、三元乳业等重点企业均达到污水处理标准", []),  # 海拉尔 2016: a company's name
+    ("长江零公里地标广场等成为新的城市旅游打卡地", []),  # 宜宾: 零公里 is a name
+])
+def test_chinese_numerals_that_are_not_amounts(sentence, expected):
+    from metrics.quantities import find_quantities
+    assert [(q.low, q.unit, q.qualifier) for q in find_quantities(sentence)] == expected

@@ -35,3 +35,18 @@ def test_no_false_mismatch_in_the_sample_corpus():
                 flagged[path.name] = (d.phrase, d.n, d.found)
     # 马鞍山 declares 10 sections but the scraped text keeps only the markers (一)(二)
     assert set(flagged) <= {"马鞍山.txt"}, flagged
+
+
+def test_headings_that_skip_numbers_still_count():
+    # 马鞍山 2024 (data/city-reports-2024): the scraped text lost (三)(五)(六); seven headings remain
+    heads = ["(一)坚定不移抓好生态文明建设,奋力书写美丽马鞍山新画卷", "(二)坚定不移扩大有效需求,奋力稳定经济增长",
+             "(四)坚定不移塑造发展动能,奋力建设高水平创新型城市", "(七)坚定不移提升功能品质,奋力打造宜居韧性智慧城市",
+             "(八)坚定不移推进乡村振兴,奋力加快农业农村现代化", "(九)坚定不移推动传承发展,奋力增强城市文化软实力",
+             "(十)坚定不移保障改善民生,奋力提升群众幸福指数"]
+    text = "今年重点做好10个方面工作:\n\n" + "".join(h + "\n\n正文。\n\n" for h in heads)
+    outline = build_outline(text)
+    assert [i.ordinal for i in outline] == [1, 2, 4, 7, 8, 9, 10]
+    [d] = find_declared(text, outline)
+    assert (d.n, d.found, d.mismatch) == (10, 7, True)
+    # inline lists do not skip: "一是…三是" is not a run of two
+    assert build_outline("要抓好两点。一是抓项目,三是抓招商。") == []
