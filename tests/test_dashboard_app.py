@@ -40,7 +40,7 @@ def app(db, monkeypatch):
         if page and page != "overview":
             at.switch_page(PAGES[page][0])
             if query:  # the overview run dropped page-specific params; a shared link carries them
-                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind", "kind", "unit", "hl", "ph")})
+                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind", "kind", "unit", "hl", "ph", "cmp", "pick")})
             at.run()
         return at
 
@@ -249,6 +249,24 @@ def test_compare_needs_two(app):
     at.radio(key="cmp_mode").set_value("document").run()
     no_errors(at)
     assert len(at.get("plotly_chart")) >= 1
+
+
+def test_compare_choice_is_kept_in_the_url(app):
+    at = app("compare")
+    options = at.multiselect(key="cmp_pick_region").options
+    assert len(options) >= 5
+    chosen = options[1:4]
+    at.multiselect(key="cmp_pick_region").set_value(chosen).run()
+    no_errors(at)
+    assert at.query_params["pick"] == chosen and at.query_params["cmp"] == "region"
+    # a fresh page from that URL shows the same comparison
+    again = app("compare", {"cmp": "region", "pick": chosen})
+    assert again.multiselect(key="cmp_pick_region").value == chosen
+    # more than four: a message in Chinese, the first four compared
+    at.multiselect(key="cmp_pick_region").set_value(options[:5]).run()
+    no_errors(at)
+    assert any("最多对比 4 个" in w.value for w in at.warning)
+    assert at.query_params["pick"] == options[:4]
 
 
 def test_missing_db_explains_build(monkeypatch, tmp_path):

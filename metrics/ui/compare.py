@@ -14,13 +14,17 @@ MODES = {"region": "地区", "document": "文档"}
 
 def render() -> None:
     st.title("对比")
-    ctx = page_context()
+    ctx = page_context(keep=("cmp", "pick"))
     if ctx is None:
         return
     f = ctx.filters
     docs = data.query("documents", f)
     sl = data.query("slogans", f, ("dictionary",))
     tg = data.query("targets", f, None, "target")
+    ss = st.session_state
+    url_mode = st.query_params.get("cmp")
+    if url_mode in MODES and url_mode != ss.get("_cmp_url"):  # a (new) shared link
+        ss["cmp_mode"] = url_mode
     mode = st.radio("对比对象", list(MODES), format_func=MODES.get, horizontal=True, key="cmp_mode")
     if mode == "document":
         labels = charts.doc_labels(docs)
@@ -29,8 +33,22 @@ def render() -> None:
     else:
         options = docs["region"].value_counts().index.tolist()
         label_of = {r: r for r in options}
-    picked = st.multiselect("选择 2–4 个", options, default=options[:2] if len(options) >= 2 else options,
-                            max_selections=4, key=f"cmp_pick_{mode}", format_func=lambda v: label_of.get(v, v))
+    key = f"cmp_pick_{mode}"
+    url_pick = [v for v in st.query_params.get_all("pick") if v in label_of]
+    if url_pick and (url_mode, url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
+        ss[key] = url_pick
+    elif key in ss:
+        ss[key] = [v for v in ss[key] if v in label_of]  # the filters may have removed some
+    else:
+        ss[key] = options[:2]
+    picked = st.multiselect("选择 2–4 个", options, key=key, format_func=lambda v: label_of.get(v, v))
+    if len(picked) > 4:
+        st.warning(f"最多对比 4 个，已选 {len(picked)} 个：只对比前 4 个。")
+        picked = picked[:4]
+    # the choice is part of the URL: a reload or a shared link shows the same comparison
+    st.query_params["cmp"] = mode
+    st.query_params["pick"] = picked
+    ss["_cmp_url"], ss["_cmp_url_pick"] = mode, (mode, picked)
     if len(picked) < 2:
         st.info("请至少选择两个对象进行对比（当前筛选下可选 %d 个）。" % len(options))
         return

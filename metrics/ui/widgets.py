@@ -92,7 +92,7 @@ def require_db() -> bool:
 
 
 #: page-specific URL parameters (dropped on pages that don't own them)
-PAGE_PARAMS = ("ind", "kind", "unit", "doc", "hl", "ph")
+PAGE_PARAMS = ("ind", "kind", "unit", "doc", "hl", "ph", "cmp", "pick")
 
 
 def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
