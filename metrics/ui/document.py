@@ -73,6 +73,11 @@ def render() -> None:
         return
 
     st.markdown(f"### {md_escape(doc.get('title') or doc.get('file_name'))}")
+    st.caption(md_escape(" · ".join(dict.fromkeys(x for x in [
+        doc.get("region_label"), level_label(doc.get("level")), doc_type_label(doc.get("doc_type")),
+        f"{_s(doc.get('year'))}年（{year_source_label(doc.get('year_source'))}）" if doc.get("year") else "年份未知",
+        " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x),
+        f"{_s(doc.get('n_chars'))} 字", f"文件 {doc.get('file_name') or ''}"] if x))))
     meta = pd.DataFrame([
         ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
@@ -122,10 +127,11 @@ def render() -> None:
             ident = row if prefix == "slogan" else frame.iloc[row]["idx"]
             selected = f"{prefix}:{ident}"
 
-    left, right = st.columns([2, 3], gap="medium")
-    with left:
+    with st.expander(f"全部元数据（{len(meta)} 项）"):
         st.dataframe(meta, hide_index=True, width="stretch", height=(len(meta) + 1) * 35 + 3,
                      column_config={"字段": st.column_config.TextColumn(width="small")})
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
         tabs = st.tabs([f"{TABLES[k][0]}（{len(frames[k])}）" for k in TABLES])
         show = {
             "doc_t_targets": ["indicator", "low", "high", "unit", "qualifier", "kind", "sentence"],
