@@ -89,6 +89,7 @@ class BuildReport:
     added: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    added_docs: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, source)
     bytes_read: int = 0
     seconds: float = 0.0
     stage_seconds: dict = field(default_factory=dict)
@@ -635,6 +636,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                         else:
                             known.add(did)
                             report.added += 1
+                            report.added_docs.append((did, source))
                     if drop:  # the same text was already added from an earlier chunk
                         ids = pa.array(sorted(drop))
                         tables = {t: a.filter(pc.invert(pc.is_in(a["doc_id"], value_set=ids))) for t, a in tables.items()}
@@ -649,6 +651,10 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 if not incremental:
                     con.execute("INSERT INTO targets SELECT * FROM _targets_unsorted ORDER BY canonical, kind, doc_id, idx")
                     con.execute("DROP TABLE _targets_unsorted")
+                if incremental:  # a file tried again replaces what its last try recorded
+                    seen = [src for src, _ in report.failures] + [src for _, src in report.duplicates + report.added_docs]
+                    for table in ("failures", "duplicates"):
+                        con.execute(f"DELETE FROM {table} WHERE source IN (SELECT unnest(?::VARCHAR[]))", [seen])
                 if report.failures:
                     con.executemany("INSERT INTO failures VALUES (?, ?, ?)", [(s, r, built_at) for s, r in report.failures])
                 if report.duplicates:

@@ -106,6 +106,35 @@ def year_source_label(source: str | None) -> str:
     return YEAR_SOURCE_LABELS.get(str(source), str(source))
 
 
+#: why a file was not read (metrics/reader.py, metrics/build.py), by the start of the reason
+FAILURE_LABELS = {
+    "unsupported file type": "不支持的文件类型", "file not found": "文件不存在（或符号链接失效）",
+    "cannot access file": "无法访问文件", "not a regular file": "不是普通文件", "file is empty": "空文件",
+    "permission denied": "没有读取权限", "cannot read file": "无法读取文件",
+    "file holds no text": "文件没有文字（空白）", "binary file": "二进制文件，不是文本",
+    "cannot decode text": "无法识别编码（不是有效的 UTF-8、UTF-16 或 GBK/GB18030，或混合编码）",
+    "starts with a": "编码错误：有字节顺序标记（BOM）但内容不符", "not a valid .docx": "不是有效的 .docx（不是 zip 文件或已截断）",
+    "refused: .docx": "拒绝处理：.docx 解压后过大（可能是压缩炸弹）", "corrupt .docx": "损坏的 .docx",
+    "cannot parse .docx": "无法解析 .docx", "analysis failed": "分析出错",
+    "not read: over the limit": "超过每次构建的文件数上限，未读取", "file is ": "文件过大",
+}
+
+
+def failure_label(reason: str | None) -> str:
+    """A file's failure reason in Chinese, the original detail kept in brackets.
+
+    >>> failure_label("binary file (NUL bytes), not text")
+    '二进制文件，不是文本（binary file (NUL bytes), not text）'
+    >>> failure_label("something new")
+    'something new'
+    """
+    reason = "" if reason is None or reason != reason else str(reason)
+    for start, label in FAILURE_LABELS.items():
+        if reason.startswith(start):
+            return f"{label}（{reason}）"
+    return reason
+
+
 def doc_type_label(doc_type: str | None) -> str:
     if doc_type is None or doc_type != doc_type:
         return "未知"

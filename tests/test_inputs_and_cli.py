@@ -594,6 +594,21 @@ def test_uploads_are_recorded_under_their_name_not_the_temporary_path(tmp_path):
     assert con.execute("SELECT source FROM documents WHERE source LIKE 'upload/%'").fetchall() == [("upload/新.txt",)]
     assert con.execute("SELECT count(*) FROM documents WHERE source LIKE ?", [f"{tmp_path}%"]).fetchall() == [(0,)]
     con.close()
+    assert [s for _, s in report.added_docs] == ["upload/新.txt"]
+    # the same files uploaded again: one failure and one duplicate each, not two; a file that
+    # failed and is now readable leaves the failures
+    report = build.add_documents(db, [tmp], workers=1, source_of=upload_source)
+    assert report.added == 0 and len(report.duplicates) == 2
+    (tmp / "bin.txt").write_text("镇党委书记讲话\n同志们:\n一是抓项目。二是抓招商。\n", encoding="utf-8")
+    (tmp / "bad.txt").write_bytes(b"\x00" * 40)
+    build.add_documents(db, [tmp / "bad.txt"], workers=1, source_of=upload_source)
+    build.add_documents(db, [tmp / "bad.txt"], workers=1, source_of=upload_source)
+    build.add_documents(db, [tmp / "bin.txt"], workers=1, source_of=upload_source)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT source FROM failures ORDER BY source").fetchall() == [("upload/bad.txt",)]
+    assert con.execute("SELECT source, count(*) FROM duplicates WHERE source LIKE 'upload/%' GROUP BY source "
+                       "ORDER BY source").fetchall() == [("upload/新.txt", 1), ("upload/讲话.txt", 1)]
+    con.close()
 
 
 def test_count_prints_one_csv_row_per_phrase_and_document(built_db):

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
-from metrics.filters import doc_type_label, level_label, year_source_label
+from metrics.filters import doc_type_label, failure_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.widgets import PageContext, chart_card, dataset_download, page_context, table_card
 
@@ -86,7 +86,8 @@ def quality(ctx: PageContext, docs) -> None:
 
     table_card("dq_missing", "元数据缺失的文档", ctx, missing, empty_msg="所有文档的年份和地区均已识别。")
     table_card("dq_failures", "读取失败的文件（全库）", ctx,
-               lambda p: failures.rename(columns={"source": "文件", "reason": "原因", "built_at": "时间"}),
+               lambda p: failures.assign(reason=failures["reason"].map(failure_label)).rename(
+                   columns={"source": "文件", "reason": "原因", "built_at": "时间"}),
                empty_msg="没有读取失败的文件。")
     table_card("dq_dups", "内容重复的文件（全库）", ctx,
                lambda p: dups.rename(columns={"duplicate_source": "重复文件", "kept_source": "保留文件", "doc_id": "文档ID"}),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from metrics.filters import failure_label
 from metrics.ui import data
 from metrics.ui.widgets import md_escape, sidebar_filters
 
@@ -116,14 +117,25 @@ def render() -> None:
     bar.progress(1.0, text=f"完成，用时 {time.perf_counter() - t0:.1f} 秒")
     data.clear_caches()
     st.session_state.pop("_sm_filters_init", None)
+    link = st.column_config.LinkColumn("单篇文档", display_text="打开")
     (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档。")
+    if report.added_docs:
+        st.dataframe(pd.DataFrame([(Path(src).name, f"document?doc={did}") for did, src in report.added_docs],
+                                  columns=["文件", "单篇文档"]),
+                     hide_index=True, width="stretch", column_config={"单篇文档": link})
     if report.duplicates:
         st.warning(f"{len(report.duplicates)} 个文件与已有文档内容相同，未重复添加：")
-        st.dataframe(pd.DataFrame([(Path(src).name, did) for did, src in report.duplicates], columns=["文件", "已有文档ID"]),
-                     hide_index=True, width="stretch")
+        rows = []
+        for did, src in report.duplicates:
+            kept = data.query("document", did) or {}
+            rows.append((Path(src).name, kept.get("title") or kept.get("file_name") or did,
+                         kept.get("source") or "", f"document?doc={did}"))
+        st.dataframe(pd.DataFrame(rows, columns=["文件", "已有文档", "已有文档的来源", "单篇文档"]),
+                     hide_index=True, width="stretch", column_config={"单篇文档": link})
     if report.failures:
         st.error(f"{len(report.failures)} 个文件处理失败：")
-        st.dataframe(pd.DataFrame([(Path(src).name, why) for src, why in report.failures], columns=["文件", "原因"]),
+        st.dataframe(pd.DataFrame([(Path(src).name, failure_label(why)) for src, why in report.failures],
+                                  columns=["文件", "原因"]),
                      hide_index=True, width="stretch")
 
 
