@@ -650,11 +650,25 @@ def attainment(targets_df: pd.DataFrame, achievements_df: pd.DataFrame, indicato
 _TASK_BY = {"document": "文档", "region": "地区", "year": "年份"}
 
 
+def _cut(text: str, n: int = 14) -> str:
+    """At most ``n`` characters, an ellipsis marking a cut.
+
+    >>> _cut("牢记初心使命,加快建设幸福美丽新张家湾"), _cut("政府工作报告")
+    ('牢记初心使命,加快建设幸福…', '政府工作报告')
+    """
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def doc_labels(docs: pd.DataFrame) -> pd.Series:
-    """"南京市 2024 · 政府工作报告" style labels, unique per doc_id."""
+    """"南京市 2024 · 政府工作报告" style labels, unique per doc_id: documents that would share a
+    label are told apart by their file names ("深圳市 2024 · 深圳.txt" / "· 深圳.docx")."""
     short = short_labels(docs["region"].astype(str)) if len(docs) else {}
-    labs = [f"{short.get(str(r), r)} {_year_str(y)}" + (f" · {str(t).strip()[:14]}" if str(t or "").strip() else "")
+    labs = [f"{short.get(str(r), r)} {_year_str(y)}" + (f" · {_cut(str(t).strip())}" if str(t or "").strip() else "")
             for r, y, t in zip(docs["region"], docs["year"], docs["title"].fillna(""))]
+    if "file_name" in docs.columns:
+        repeated = pd.Series(labs).duplicated(keep=False).tolist()
+        labs = [f"{lab} · {f}" if rep and isinstance(f, str) and f else lab
+                for lab, rep, f in zip(labs, repeated, docs["file_name"].tolist())]
     return pd.Series(unique_labels(labs), index=docs.index)
 
 

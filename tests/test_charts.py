@@ -404,3 +404,12 @@ def test_results_are_drawn_at_the_year_they_are_for(built_db):
     assert not hit.empty and set(hit["年份"]) == {2023} and set(hit["报告年份"]) == {2024}
     plans, _ = C.target_years(rows[rows["kind"] == "target"], "城镇新增就业", ["全国"], "万人")
     assert set(plans["年份"]) == set(plans["报告年份"]) == {2024}
+
+
+def test_documents_with_the_same_label_are_told_apart_by_file_name():
+    docs = pd.DataFrame({"region": ["广东省 深圳市", "广东省 深圳市", "北京市 通州区 张家湾镇"], "year": [2024, 2024, 2019],
+                         "title": [None, None, "牢记初心使命,加快建设幸福美丽新张家湾"],
+                         "file_name": ["深圳.txt", "深圳.docx", "张家湾.txt"]})
+    labels = C.doc_labels(docs).tolist()
+    assert labels[0].endswith("2024 · 深圳.txt") and labels[1].endswith("2024 · 深圳.docx")
+    assert labels[2].endswith("2019 · 牢记初心使命,加快建设幸福…")

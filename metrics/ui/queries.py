@@ -545,7 +545,7 @@ def task_docs(con, f: Filters) -> pd.DataFrame:
     w, p = _where(f)
     return q(
         con,
-        f"""SELECT d.doc_id, d.title, {REGION_SQL} AS region, d.year,
+        f"""SELECT d.doc_id, d.file_name, d.title, {REGION_SQL} AS region, d.year,
                    d.top_level_sections, d.enumerated_items, d.declared_mismatches
             FROM documents d WHERE {w} ORDER BY region, d.year NULLS LAST, d.title""",
         p,
