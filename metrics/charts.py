@@ -303,7 +303,7 @@ def _add_bar(fig, cats, values, name, horizontal, color):
 
 # ---------------------------------------------------------------- targets
 _TARGET_COLS = ["地区", "年份", "报告年份", "层级", "指标", "原文指标", "下限", "上限", "中值", "单位", "限定", "类型",
-                "原句", "doc_id"]
+                "原句", "文档ID"]
 
 
 def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
@@ -327,7 +327,7 @@ def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
         "限定": map_distinct(b["qualifier"], lambda v: QUALIFIER_LABELS.get(v, "未注明") if isinstance(v, str) else "未注明"),
         "类型": map_distinct(b["kind"], lambda v: KIND_LABELS.get(v, v)),
         "原句": b["sentence"].astype(str),
-        "doc_id": b["doc_id"].astype(str),
+        "文档ID": b["doc_id"].astype(str),
     })
 
 
