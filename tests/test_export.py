@@ -162,3 +162,21 @@ def test_empty_frame_exports():
                                             ("", "export"), ("speech-metrics-dataset", "speech-metrics-dataset")])
 def test_safe_filename(name, expected):
     assert safe_filename(name) == expected
+
+
+def test_the_full_dataset_carries_a_codebook_of_its_columns_and_codes(built_db):
+    import duckdb
+
+    from metrics.filters import Filters
+    from metrics.ui import queries
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    tables = queries.full_dataset(con, Filters(province=("宁夏回族自治区",)))
+    book = tables["codebook"]
+    listed = {(t, c) for t, c in zip(book["表"], book["列"])}
+    assert listed == {(name, col) for name, df in tables.items() if name != "codebook" for col in df.columns}
+    assert (book["说明"] != book["列"]).all()  # every column explained, none left as its bare name
+    kinds = book[(book["表"] == "targets") & (book["列"] == "kind")].iloc[0]["取值"]
+    assert "achievement = 完成" in kinds
+    assert "gdp_growth = 地区生产总值增速" in book[book["列"] == "canonical"].iloc[0]["取值"]
+    assert "quoted = 引号短语" in book[(book["表"] == "slogans") & (book["列"] == "kind")].iloc[0]["取值"]

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics import phrases as phrases_mod
+from metrics.codebook import codebook
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.targets import KINDS as TARGET_KINDS
 
@@ -611,8 +612,9 @@ def doc_keywords(con, doc_id: str) -> pd.DataFrame:
 
 
 def full_dataset(con, f: Filters) -> dict[str, pd.DataFrame]:
-    """Every fact table restricted to the filtered documents (no full text)."""
-    return {
+    """Every fact table restricted to the filtered documents (no full text), and a ``codebook``
+    of their columns and codes (:mod:`metrics.codebook`)."""
+    tables = {
         "documents": documents(con, f),
         "targets": targets(con, f),
         "outline": outline(con, f),
@@ -620,3 +622,4 @@ def full_dataset(con, f: Filters) -> dict[str, pd.DataFrame]:
         "slogans": slogans(con, f, ("dictionary", "formula", "quoted")),
         "keywords": keywords(con, f),
     }
+    return {**tables, "codebook": codebook(tables)}

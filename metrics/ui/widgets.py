@@ -350,5 +350,5 @@ def dataset_download(ctx: PageContext) -> None:
     """Download of the whole filtered dataset (every fact table, no full text)."""
     with st.container(border=True, key="card-dataset"):
         st.markdown("#### 下载筛选后的完整数据")
-        st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文）。")
+        st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文），以及说明各列含义与代码取值的 codebook。")
         download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "speech-metrics-dataset")

@@ -1,0 +1,95 @@
+"""A codebook for exported tables: what each column means and what its codes stand for.
+
+The full-dataset download keeps the database's column names and codes (``work_report``,
+``at_least``, ``gdp_growth``), which scripts join and filter on; this table explains them in
+Chinese. Column meanings come from the comments in ``metrics/schema.sql``; code labels from the
+same dictionaries the dashboard shows (and the indicator registry, ``metrics/data/indicators.csv``).
+
+>>> import pandas as pd
+>>> book = codebook({"targets": pd.DataFrame(columns=["doc_id", "kind", "qualifier"])})
+>>> book[book["列"] == "kind"].iloc[0]["取值"]
+'target = 目标；achievement = 完成；long_term_target = 远期目标'
+>>> book[book["列"] == "qualifier"].iloc[0]["说明"]
+'exact | about | at_least | at_most'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+
+_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", re.S)
+_COLUMN = re.compile(r'^\s+"?(\w+)"?\s+[A-Z][^-\n]*?(?:--\s*(.*))?$', re.M)
+
+#: columns computed by the queries, not stored as such
+EXTRA = {
+    "region": "地区（显示用：省 市 区县 乡镇）",
+    "title": "标题", "year": "年份（文档所属年份）", "level": "行政层级",
+}
+#: columns whose comment in schema.sql is missing or too terse
+MEANINGS = {
+    "doc_id": "文档ID（文本的 SHA-256 前 16 位；同一文本只收一次）",
+    "idx": "本文档内的序号", "indicator": "指标（原文写法）", "canonical": "指标（登记表 id，other = 未归类）",
+    "low": "下限", "high": "上限", "unit": "单位", "sentence": "原句（证据）", "n_chars": "字数",
+    "count": "出现次数", "per_10k": "每万字出现次数", "phrase": "原文", "n": "声明的数量",
+    "found": "其后实际列举的数量（空 = 无法核对）", "mismatch": "声明与列举不符", "heading": "标题（序号后的第一句）",
+    "marker": "序号（原文写法）", "word": "关键词", "weight": "TF-IDF 权重", "speaker": "讲话人",
+    "speaker_role": "讲话人职务", "province": "省份", "city": "城市", "district": "区县", "town": "乡镇/街道",
+    "top_level_sections": "一级部分数", "enumerated_items": "列举事项数", "declared_mismatches": "声明不符的次数",
+    "n_targets": "数字个数", "n_slogans": "词典提法命中次数",
+    "source": "来源（文件路径；上传的文件为 upload/文件名）", "file_name": "文件名", "file_format": "文件格式",
+    "encoding": "文本编码", "date": "日期", "year_source": "年份来源", "region_code": "行政区划代码",
+    "rules_version": "规则版本（软件版本 + 规则文件的哈希）", "stretch": "力争值",
+    "start": "在原文中的起始位置（字符偏移）", "end": "在原文中的结束位置（不含）",
+    "value_start": "数值在原文中的起始位置", "value_end": "数值在原文中的结束位置（不含）",
+    "outline_level": "提纲层级（1 = 最高）", "ordinal": "序号的数值（(三) = 3）", "parent_idx": "上一级条目的 idx",
+    "style": "序号样式", "rank": "本文档内的排名（1 = 权重最高）", "category": "提法类别", "text": "提法（规范写法）",
+}
+
+
+def _code_labels() -> dict[str, Mapping[str, str]]:
+    from .charts import KIND_LABELS, QUALIFIER_LABELS
+    from .filters import DOC_TYPE_LABELS, LEVEL_LABELS, YEAR_SOURCE_LABELS
+    from .lexicon import indicators
+
+    return {
+        "kind": KIND_LABELS, "qualifier": QUALIFIER_LABELS, "level": LEVEL_LABELS, "doc_type": DOC_TYPE_LABELS,
+        "year_source": YEAR_SOURCE_LABELS,
+        "canonical": {i.id: i.label_zh for i in indicators().values()} | {"other": "未归类"},
+        "direction": {"growth": "增长", "reduce": "下降", "at_most": "不超过", "at_least": "不低于", "level": "水平值"},
+    }
+
+
+#: slogans.kind has other codes than targets.kind
+SLOGAN_KINDS = {"dictionary": "词典提法", "formula": "数字提法", "quoted": "引号短语"}
+
+
+@cache
+def schema_comments() -> dict[str, dict[str, str]]:
+    """{table: {column: comment}} from metrics/schema.sql."""
+    out: dict[str, dict[str, str]] = {}
+    for name, body in _TABLE.findall(SCHEMA.read_text(encoding="utf-8")):
+        out[name] = {col: (note or "").strip() for col, note in _COLUMN.findall(body)}
+    return out
+
+
+def codebook(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per exported table and column: 表, 列, 说明, 取值 (codes and their labels)."""
+    comments = schema_comments()
+    labels = _code_labels()
+    rows = []
+    for table, df in tables.items():
+        own = comments.get(table, {})
+        for col in df.columns:
+            meaning = MEANINGS.get(col) or EXTRA.get(col) or ""
+            note = own.get(col) or comments.get("documents", {}).get(col, "")
+            say = "；".join(x for x in (meaning, note) if x) or col
+            codes = SLOGAN_KINDS if (table == "slogans" and col == "kind") else labels.get(col, {})
+            rows.append((table, col, say, "；".join(f"{k} = {v}" for k, v in codes.items())))
+    return pd.DataFrame(rows, columns=["表", "列", "说明", "取值"])
