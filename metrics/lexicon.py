@@ -85,6 +85,19 @@ def subarea_words() -> tuple[str, ...]:
     return _context_cues("subarea")
 
 
+@cache
+def sentence_subarea_words() -> tuple[str, ...]:
+    """Zone words that, anywhere earlier in the sentence (up to a ；), make a registry figure the
+    zone's ("把临江新区作为…，力争地区生产总值增长16%以上"), from the ``sentence_subarea`` rows of
+    alias_context.csv: only zones that report such figures themselves (新区, 开发区 …), not 园区
+    or 自贸区, which sentences about the whole city mention as places.
+
+    >>> "新区" in sentence_subarea_words() and "园区" not in sentence_subarea_words()
+    True
+    """
+    return _context_cues("sentence_subarea")
+
+
 @dataclass(frozen=True)
 class Slogan:
     text: str

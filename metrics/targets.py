@@ -24,7 +24,7 @@ from functools import cache
 import ahocorasick
 
 from . import fastre
-from .lexicon import alias_context, indicators, subarea_words
+from .lexicon import alias_context, indicators, sentence_subarea_words, subarea_words
 from .quantities import CLASSIFIERS, Quantity, find_quantities
 from .tasks import OutlineItem, build_outline
 
@@ -314,9 +314,26 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                     out[-1] = Target(**{**last.__dict__, "stretch": qs[0].low})
                     continue
             new = _stretch_pairs([t for t in _clause_targets(text, clause, cstart, qs, aliases, cues, section, year) if t], text)
+            new = [_zone_earlier(t, text, sm.start()) for t in new]
             out.extend(new)
             prev = new or prev
     return out
+
+
+_CITY_WIDE = re.compile(r"全市|全区|全县|全省|全州|全盟")
+
+
+def _zone_earlier(t: Target, text: str, sentence_start: int) -> Target:
+    """A registry figure whose sentence names a zone earlier (up to a ；) and not the whole city is
+    the zone's: "把临江新区作为…，力争地区生产总值增长16%以上" (南充) is 临江新区's 16 %, not the city's."""
+    if t.canonical == "other":
+        return t
+    lo = max(sentence_start, text.rfind("；", sentence_start, t.value_start) + 1, text.rfind(";", sentence_start, t.value_start) + 1)
+    before = text[lo:t.value_start].replace(" ", "")  # "开 发区": a line wrap in a scraped text
+    zone = next((w for w in sentence_subarea_words() if w in before and f"创{w}" not in before), None)
+    if zone is None or _CITY_WIDE.search(before):
+        return t
+    return replace(t, canonical="other", indicator=f"（{zone}）{t.indicator}")
 
 
 _STRETCH_LINK = re.compile(r"\s*[、,]?\s*(?:力争|争取|奋斗)(?:达到|实现|增长|突破)?\s*")
