@@ -705,6 +705,8 @@ def task_counts(docs: pd.DataFrame, by: str = "document", top_n: int | None = No
         "声明不符": g["declared_mismatches"].sum(),
     }).reset_index()
     tidy = tidy[cols]
+    if by == "document":  # counts of one document, not means: 2, not 2.0, in every download
+        tidy = tidy.astype({"一级部分": "int64", "列举事项": "int64"})
     tidy = tidy.sort_values(label if by == "year" else ["列举事项", label], ascending=by == "year")
     n_all = len(tidy)
     if top_n is not None and by != "year":
