@@ -31,7 +31,7 @@ from . import SCHEMA_VERSION
 from .keywords import Keyword, segment, top_keywords
 from .lexicon import rules_version
 from .meta import Meta, extract_meta
-from .normalize import fold
+from .normalize import fold, rejoin_wraps
 from .region import Region, resolve_region
 from .slogans import Mention, SloganCount, count_slogans, dictionary_mentions, discovered_mentions
 from .targets import Target, extract_targets
@@ -147,7 +147,7 @@ class _Doc:
 
 
 def _normalise(d: _Doc, _k: int) -> None:
-    d.a_text = fold(d.text)
+    d.a_text = rejoin_wraps(fold(d.text))
 
 
 def _meta(d: _Doc, _k: int) -> None:

@@ -57,6 +57,49 @@ def fold(text: str) -> str:
     return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+#: a line break inside a number's unit or marker ("增长6%左⏎⏎右", "885⏎⏎亿元", "1100亿元以⏎⏎上"):
+#: text extracted from a PDF with its line ends kept
+#: (a pattern that opens with the line break: ``re`` skips from one to the next, 15x faster than one
+#: that opens with the character before it)
+_WRAPPED = re.compile(r"\n\s*(?P<tok>以上|以内|以下|左右|个百分点|[万亿][\u4e00-\u9fff]?|[右上内下%‰])")
+
+
+def _wrap_joins(prev: str, tok: str) -> bool:
+    """Whether ``tok`` after a line break continues the number or marker ending in ``prev``."""
+    if tok in ("上", "内", "下"):
+        return prev == "以"
+    if tok == "右":
+        return prev == "左"
+    if tok in ("以上", "以内", "以下", "左右"):
+        return prev.isdigit() or prev in ".%"
+    return prev.isdigit() or prev == "."  # % ‰ 个百分点 万… 亿…
+
+
+def rejoin_wraps(text: str) -> str:
+    r"""Move a line break that splits a number's unit or marker to after it, keeping the length
+    (and so every offset outside the few characters moved).
+
+    >>> rejoin_wraps("地区生产总值增长6%左\n\n右,一般公共预算收入")
+    '地区生产总值增长6%左右\n\n,一般公共预算收入'
+    >>> rejoin_wraps("城镇新增就业4.3\n\n万人。")
+    '城镇新增就业4.3万人\n\n。'
+    >>> rejoin_wraps("增长10%\n\n上半年,第3\n\n2") == "增长10%\n\n上半年,第3\n\n2"
+    True
+    """
+    if "\n" not in text:
+        return text
+
+    parts, pos = [], 0
+    for m in _WRAPPED.finditer(text):
+        lo = m.start()
+        while lo > pos and text[lo - 1] in " \t":  # spaces before the line break move with it
+            lo -= 1
+        if lo > pos and _wrap_joins(text[lo - 1], m.group("tok")):
+            parts += [text[pos:lo], m.group("tok"), text[lo:m.start("tok")]]
+            pos = m.end()
+    return "".join(parts) + text[pos:] if parts else text
+
+
 SENTENCE_END = re.compile(r"[。！？!?;；\n]")
 
 

@@ -201,3 +201,16 @@ def test_review_and_plan_parts_of_a_work_report(text, expected):
 def test_chinese_numerals_that_are_not_amounts(sentence, expected):
     from metrics.quantities import find_quantities
     assert [(q.low, q.unit, q.qualifier) for q in find_quantities(sentence)] == expected
+
+
+def test_a_number_split_by_a_line_break_is_read_whole():
+    """承德's report (data/city-reports-2024) was extracted from a PDF with its line ends kept:
+    "增长6%左⏎⏎右", "4.3⏎⏎万人"."""
+    from metrics.analyze import analyze
+    from metrics.normalize import fold, rejoin_wraps
+
+    text = ("各位代表：\n\n二、2024年工作安排\n\n主要预期目标是：地区生产总值增长6%左\n\n右，一般公共预算收入增长5%，"
+            "城镇新增就业4.3\n\n万人。")
+    assert len(rejoin_wraps(fold(text))) == len(text)
+    got = {t.canonical: (t.low, t.unit, t.qualifier) for t in analyze(text, "承德.txt").targets}
+    assert got["gdp_growth"] == (6.0, "%", "about") and got["new_urban_jobs"] == (4.3, "万人", "exact")
