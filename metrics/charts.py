@@ -876,6 +876,9 @@ def slogan_trend(slogans_df: pd.DataFrame, docs: pd.DataFrame, chosen: Sequence[
         fig.add_scatter(x=part["年份"], y=part[value_col], mode="lines+markers", name=str(text),
                         line={"color": _PALETTE[i % len(_PALETTE)]})
     base_layout(fig, f"提法历年变化（{value_col}）", height=400, legend_title="提法")
+    # at the right, like 历年变化 on 数字目标: on top, a long legend ran into the title at 1024 px
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
+                              "title": {"text": "提法", "side": "top"}}, margin={"t": 46})
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
     fig.update_yaxes(title=value_col, rangemode="tozero")
     return tidy, fig
@@ -988,16 +991,16 @@ def phrase_doc_table(per_doc: pd.DataFrame) -> pd.DataFrame:
     occurrence in context and a link to the document with the phrase highlighted."""
     from urllib.parse import quote
 
-    cols = ["提法", "地区", "年份", "文档", "出现次数", "每万字次数", "例句", "文档ID", "原文"]
+    cols = ["提法", "地区", "年份", "文档", "原文", "出现次数", "每万字次数", "例句", "文档ID"]
     if per_doc.empty:
         return pd.DataFrame(columns=cols)
     t = per_doc.assign(per_10k=(per_doc["count"] / per_doc["n_chars"].clip(lower=1) * 10_000).round(3))
     t = t.sort_values(["text", "per_10k", "count", "doc_id"], ascending=[True, False, False, True])
     out = pd.DataFrame({
         "提法": t["text"], "地区": t["region"], "年份": t["year"], "文档": t["title"],
-        "出现次数": t["count"].astype("int64"), "每万字次数": t["per_10k"], "例句": t["example"],
-        "文档ID": t["doc_id"],
         "原文": [DOC_LINK.format(doc_id=quote(str(d)), phrase=quote(str(p))) for d, p in zip(t["doc_id"], t["text"])],
+        "出现次数": t["count"].astype("int64"), "每万字次数": t["per_10k"], "例句": "…" + t["example"] + "…",
+        "文档ID": t["doc_id"],
     })
     return out.reset_index(drop=True)
 

@@ -50,6 +50,7 @@ MEANINGS = {
     "value_start": "数值在原文中的起始位置", "value_end": "数值在原文中的结束位置（不含）",
     "outline_level": "提纲层级（1 = 最高）", "ordinal": "序号的数值（(三) = 3）", "parent_idx": "上一级条目的 idx",
     "style": "序号样式", "rank": "本文档内的排名（1 = 权重最高）", "category": "提法类别", "text": "提法（规范写法）",
+    "doc_type": "文档类型", "qualifier": "限定词", "direction": "方向", "kind": "类型",
 }
 
 
@@ -79,6 +80,11 @@ def schema_comments() -> dict[str, dict[str, str]]:
     return out
 
 
+#: meanings that differ between tables
+TABLE_MEANINGS = {("outline", "level"): "提纲层级（1 = 最高）", ("slogans", "kind"): "提法类别",
+                  ("targets", "year"): "年份（文档所属年份；完成值是其前一年的结果）"}
+
+
 def codebook(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per exported table and column: 表, 列, 说明, 取值 (codes and their labels)."""
     comments = schema_comments()
@@ -87,8 +93,10 @@ def codebook(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     for table, df in tables.items():
         own = comments.get(table, {})
         for col in df.columns:
-            meaning = MEANINGS.get(col) or EXTRA.get(col) or ""
+            meaning = TABLE_MEANINGS.get((table, col)) or MEANINGS.get(col) or EXTRA.get(col) or ""
             note = own.get(col) or comments.get("documents", {}).get(col, "")
+            if (table, col) == ("outline", "level"):
+                note = ""  # the documents' level (行政层级) is not the outline's
             say = "；".join(x for x in (meaning, note) if x) or col
             codes = SLOGAN_KINDS if (table == "slogans" and col == "kind") else labels.get(col, {})
             rows.append((table, col, say, "；".join(f"{k} = {v}" for k, v in codes.items())))

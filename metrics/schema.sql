@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS documents (
     speaker_role       VARCHAR,
     date               DATE,
     year               INTEGER,
-    year_source        VARCHAR,               -- how the year was found (explicit_date, header, review_section, ...)
+    year_source        VARCHAR,               -- how the year was found (dateline, header_date, review_section, plan_year, override, ...)
     level              VARCHAR,               -- national|province|city|county|district|town|street
     province           VARCHAR,
     city               VARCHAR,

@@ -199,8 +199,9 @@ def test_document_marks_a_searched_phrase_and_escapes_it(app):
     at = app("document", {"doc": evil_id(), "hl": "<script>"})
     no_errors(at)
     body = "".join(e.proto.body for e in at.get("html"))
-    assert 'class="hl-phrase"' in body and '<span class="hl-phrase" title="检索：&lt;script&gt;"' in body
-    assert "<script>alert" not in body
+    # marked, escaped, and (the first place) selected and scrolled to
+    assert '<span class="hl-phrase hl-sel" title="检索：&lt;script&gt;" id="sm-sel"' in body
+    assert "<script>alert" not in body and "scrollTop" in body
 
 
 def test_tasks_grouping(app):
@@ -438,3 +439,28 @@ def test_the_years_chart_keeps_a_choice_of_regions_when_the_filters_change(app):
     # the regions the filter drops leave the choice; it is not left empty (a reload would not be)
     assert picker().value and set(picker().value) <= set(picker().options)
     assert not any("请选择至少一个" in i.value for i in at.info)
+
+
+def test_page_choices_survive_a_visit_to_another_page(app):
+    at = app("targets", {"ind": "gdp_growth"})
+    at.radio(key="tg_kind").set_value("achievement").run()
+    at.switch_page(PAGES["overview"][0]).run()
+    no_errors(at)
+    at.switch_page(PAGES["targets"][0]).run()
+    no_errors(at)
+    assert at.radio(key="tg_kind").value == "achievement" and at.selectbox(key="tg_ind").value == "gdp_growth"
+    # the evidence table dates results like the charts: the year before the report
+    table = next(df.value for df in at.dataframe if "力争值" in df.value.columns)
+    assert (table["年份"] == table["报告年份"] - 1).all()
+    at.switch_page(PAGES["slogans"][0]).run()
+    at.text_input(key="sl_custom").set_value("高质量发展").run()
+    at.switch_page(PAGES["tasks"][0]).run()
+    at.switch_page(PAGES["slogans"][0]).run()
+    assert at.text_input(key="sl_custom").value == "高质量发展"
+
+
+def test_more_phrases_than_counted_are_named(app):
+    raw = "；".join(f"短语{i}" for i in range(10))
+    at = app("slogans", {"ph": raw})
+    no_errors(at)
+    assert any("每次最多 8 个" in c.value and "短语8" in c.value and "短语9" in c.value for c in at.caption)

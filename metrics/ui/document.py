@@ -126,6 +126,8 @@ def render() -> None:
             prefix = TABLES[key][1]
             ident = row if prefix == "slogan" else frame.iloc[row]["idx"]
             selected = f"{prefix}:{ident}"
+    if selected is None and any(sp.kind == "phrase" for sp in spans):
+        selected = "phrase:0"  # a link with a phrase to mark (?hl=): show and scroll to its first place
 
     with st.expander(f"全部元数据（{len(meta)} 项）"):
         st.dataframe(meta, hide_index=True, width="stretch", height=(len(meta) + 1) * 35 + 3,
@@ -170,13 +172,17 @@ def render() -> None:
             st.html(body)
 
 
+#: longest phrase to mark: 原文证据's links (数字目标) mark a whole sentence (its start, if longer)
+HL_MAX = 200
+
+
 def _phrase_input() -> str:
     """A phrase to mark in the text, bound to the URL parameter ``hl`` (the 提法 page links here)."""
     ss = st.session_state
     wanted = st.query_params.get("hl", "")
-    if wanted != ss.get("_hl_url"):  # a (new) shared link
-        ss["doc_hl"] = wanted
-    hl = " ".join(st.text_input("在本文中检索短语", key="doc_hl", max_chars=phrases.MAX_LENGTH,
+    if wanted and wanted != ss.get("_hl_url"):  # a (new) shared link
+        ss["doc_hl"] = wanted[:HL_MAX]
+    hl = " ".join(st.text_input("在本文中检索短语", key="doc_hl", max_chars=HL_MAX,
                                 placeholder="如：高质量发展").split())
     if hl:
         st.query_params["hl"] = hl

@@ -20,7 +20,7 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "phrase": ("检索短语", "#fff59d", "#b7950b"),
 }
 # later kinds are drawn on top (class order in CSS)
-PRIORITY = ["target", "task", "declared", "slogan", "phrase", "value"]
+PRIORITY = ["target", "task", "declared", "slogan", "value", "phrase"]
 
 
 @dataclass(frozen=True)

@@ -102,11 +102,14 @@ def _custom_phrases(ctx, docs) -> None:
     document: by region, by year, and per document with the first occurrence and a link."""
     ss = st.session_state
     wanted = st.query_params.get("ph", "")
-    if wanted != ss.get("_ph_url"):  # a (new) shared link
+    if wanted and wanted != ss.get("_ph_url"):  # a (new) shared link
         ss["sl_custom"] = wanted
     raw = st.text_input(f"自定义提法：在筛选后的全文中精确计数（用“；”分隔，最多 {MAX_PHRASES} 个）",
                         key="sl_custom", placeholder="如：强首府；奋力争先；三高四新", max_chars=400)
     phrases = parse_phrases(raw)
+    extra = parse_phrases(raw, limit=10_000)[len(phrases):]
+    if extra:
+        st.caption(f"每次最多 {MAX_PHRASES} 个，未计数：" + "、".join(f"「{md_escape(p)}」" for p in extra))
     value = "；".join(phrases)
     if value:
         st.query_params["ph"] = value

@@ -152,6 +152,10 @@ def render() -> None:
         out = rows[["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind",
                     "stretch", "sentence", "doc_id"]].copy()
         out.insert(3, "指标", label)
+        # as on the charts: a result is for the year before its report (报告年份)
+        report_year = out["year"].astype("Int64")
+        out.insert(2, "报告年份", report_year)
+        out["year"] = report_year.where(out["kind"].ne("achievement").to_numpy(), report_year - 1)
         out["level"] = out["level"].map(level_label)
         out["qualifier"] = out["qualifier"].map(lambda v: charts.QUALIFIER_LABELS.get(v, v))
         out["kind"] = out["kind"].map(lambda v: charts.KIND_LABELS.get(v, v))

@@ -96,6 +96,20 @@ def require_db() -> bool:
 NARROW_SCREEN_CSS = ("<style>@media (max-width: 1280px){[data-testid='stMainBlockContainer']"
                      "{padding-left:1.5rem;padding-right:1.5rem}}</style>")
 
+#: the choices each page makes (widget keys), kept while the user is on other pages
+PAGE_CHOICES = ("tg_ind", "tg_kind", "tg_unit", "tg_table_shown", "doc_pick", "doc_hl", "cmp_mode", "cmp_pick_region",
+                "cmp_pick_document", "sl_custom")
+
+
+def keep_page_choices() -> None:
+    """Streamlit forgets a widget's value on a run that does not draw it (another page): assigning
+    the value to itself on every run keeps it, so 数字目标 → 总览 → 数字目标 shows the same indicator."""
+    ss = st.session_state
+    for key in PAGE_CHOICES:
+        if key in ss:
+            ss[key] = ss[key]
+
+
 #: page-specific URL parameters (dropped on pages that don't own them)
 PAGE_PARAMS = ("ind", "kind", "unit", "doc", "hl", "ph", "cmp", "pick")
 
@@ -106,6 +120,7 @@ def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
 
     Returns ``None`` (after explaining why) when there is nothing to show."""
     st.html(NARROW_SCREEN_CSS)
+    keep_page_choices()
     if not require_db():
         return None
     f = sidebar_filters(keep)
