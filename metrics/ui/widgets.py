@@ -266,7 +266,10 @@ def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[
     meta = ctx.meta(title)
     single = full is not None or isinstance(df, pd.DataFrame)
     tables = full if full is not None else df if callable(df) else (lambda: df)
-    cols = st.columns(3, gap="small")
+    # buttons as wide as their labels, side by side, wrapping in a narrow column (three equal
+    # columns cut "CSV (zip)" to "C…" at 1024 px)
+    row = st.container(horizontal=True, gap="small", wrap=True)
+    cols = [row, row, row]
     if single:
         cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(tables(), meta), file_name=f"{stem}.csv",
                                 mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
