@@ -10,7 +10,7 @@ same dictionaries the dashboard shows (and the indicator registry, ``metrics/dat
 >>> book[book["列"] == "kind"].iloc[0]["取值"]
 'target = 目标；achievement = 完成；long_term_target = 远期目标'
 >>> book[book["列"] == "qualifier"].iloc[0]["说明"]
-'exact | about | at_least | at_most'
+'限定词；exact | about | at_least | at_most'
 """
 
 from __future__ import annotations
