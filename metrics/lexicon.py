@@ -86,6 +86,17 @@ def subarea_words() -> tuple[str, ...]:
 
 
 @cache
+def partner_cues() -> tuple[str, ...]:
+    """Words that open a trade partner's name before a trade indicator ("对非贸易进出口"), from the
+    ``partner`` rows of alias_context.csv.
+
+    >>> partner_cues()
+    ('对',)
+    """
+    return _context_cues("partner")
+
+
+@cache
 def sentence_subarea_words() -> tuple[str, ...]:
     """Zone words that, anywhere earlier in the sentence (up to a ；), make a registry figure the
     zone's ("把临江新区作为…，力争地区生产总值增长16%以上"), from the ``sentence_subarea`` rows of

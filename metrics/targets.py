@@ -24,7 +24,7 @@ from functools import cache
 import ahocorasick
 
 from . import fastre
-from .lexicon import alias_context, indicators, sentence_subarea_words, subarea_words
+from .lexicon import alias_context, indicators, partner_cues, sentence_subarea_words, subarea_words
 from .quantities import CLASSIFIERS, Quantity, find_quantities
 from .tasks import OutlineItem, build_outline
 
@@ -60,6 +60,19 @@ def _alias_automaton():
     return auto
 
 
+@cache
+def _partner_re() -> re.Pattern:
+    """A trade partner just before a trade alias: 对 + a name of up to eight characters (对外 is
+    all foreign trade), from the ``partner`` rows of alias_context.csv."""
+    cues = "|".join(re.escape(c) for c in partner_cues())
+    return re.compile(rf"(?:{cues})(?!外)[^\s,，、。;；:：()（）“”]{{1,8}}$")
+
+
+def _partner_before(clause: str, start: int) -> int | None:
+    m = _partner_re().search(clause, max(0, start - 10), start)
+    return m.start() if m else None
+
+
 def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
     """Leftmost-longest alias matches: (start, end, alias, id), without those that are the base
     of a ratio or a per-unit measure; after a zone word (新区, 开发区 …) the match is the zone's
@@ -88,6 +101,9 @@ def _alias_spans(clause: str) -> list[tuple[int, int, str, str]]:
         if any(w in clause[:start] for w in subarea_words()):
             # "三江新区地区生产总值增长16.2%": a zone's figure, not the region's
             alias, ind_id = _LEAD_TRIM.sub("", clause[:end].strip())[-20:], "other"
+        elif ind_id == "foreign_trade_growth" and (m := _partner_before(clause, start)) is not None:
+            # "对非贸易进出口增长126.7%": trade with one partner, not the region's trade
+            alias, ind_id = clause[m:end], "other"
         out.append((start, end, alias, ind_id))
     return out
 

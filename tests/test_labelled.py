@@ -49,9 +49,9 @@ def test_a_blind_sample_of_numbers_gets_kind_and_indicator_right():
     the registry indicator only when the number is the whole region's value of it): 60 whose kind
     and 30 whose indicator changed with the review/plan and bundled-name rules, and 30 registry
     numbers that did not change. Of the 90 changed ones the old rules had 0 right (kind and
-    indicator), the new 90; of the 30 unchanged, 28. The two misses: 全部工业增加值 (an alias of
-    the industrial value-added indicator in indicators.csv, where the labeller wanted only 规上)
-    and 对非贸易进出口 (trade with one partner) read as the region's foreign trade."""
+    indicator), the new 90; of the 30 unchanged, 29 (对非贸易进出口 is now trade with one partner).
+    The miss: 全部工业增加值, an alias of the industrial value-added indicator in indicators.csv,
+    where the labeller wanted only 规上."""
     import json
     from functools import cache
 
@@ -68,4 +68,4 @@ def test_a_blind_sample_of_numbers_gets_kind_and_indicator_right():
         t = targets(g["file"]).get((g["value_start"], g["value_end"]))
         if t is None or (t.kind, t.canonical) != (g["kind"], g["canonical"]):
             misses.append((g["file"], g["number"], g["note"], t and (t.kind, t.canonical)))
-    assert len(rows) == 120 and len(misses) <= 2, misses
+    assert len(rows) == 120 and len(misses) <= 1, misses

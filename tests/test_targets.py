@@ -121,6 +121,10 @@ NOT_THE_INDICATOR = [
      [("外贸进出口", "foreign_trade_growth", 8)]),  # 滁州: 创新区 is not a 新区
     ("雅安经开区成功创建省级外贸转型升级基地,预计全市进出口总额增长33%。",
      [("进出口总额", "foreign_trade_growth", 33)]),  # 雅安: 全市
+    # trade with one partner is not the region's trade (对外贸易 is)
+    ("对金砖国家进出口增长14.4%。", [("对金砖国家进出口", "other", 14.4)]),  # 厦门
+    ("对非贸易进出口完成67.83亿元,增长126.7%。", [("对非贸易进出口", "other", 67.83), ("对非贸易进出口", "other", 126.7)]),  # 郴州
+    ("对外贸易进出口总额增长5%。", [("进出口总额", "foreign_trade_growth", 5)]),
     # a margin over another figure is not the indicator's value
     ("地区生产总值增速高于省平1个百分点、7%左右。",
      [("地区生产总值增速高于省平", "other", 1), ("地区生产总值", "gdp_growth", 7)]),  # 德阳
