@@ -433,7 +433,10 @@ def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] 
     if tidy.empty:
         return pd.DataFrame(columns=_TARGET_COLS), empty_figure()
     fig = go.Figure()
-    _interval_traces(fig, tidy, "年份", group_col="地区", mode="lines+markers")
+    # the legend names regions by their last part ("海拉尔区", not the whole path): at 1024 px
+    # the full paths took half the chart's width
+    short = short_labels(tidy["地区"])
+    _interval_traces(fig, tidy.assign(_legend=tidy["地区"].map(short)), "年份", group_col="_legend", mode="lines+markers")
     base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}）", height=440, legend_title="地区 · 限定")
     # one entry per region and qualifier: on top, a long legend wrapped into the title; at the
     # right it runs down beside the plot instead
