@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.filters import LEVEL_ORDER, doc_type_label, level_label
+from metrics.phrases import per_10k
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -306,16 +307,32 @@ _TARGET_COLS = ["地区", "年份", "报告年份", "层级", "指标", "原文�
                 "原句", "文档ID"]
 
 
+def year_for(report_year: pd.Series, kind: pd.Series) -> pd.Series:
+    """The year each number is for: its document's year, the year before for a result (a 2024
+    report gives 2023's results).
+
+    >>> year_for(pd.Series([2024, 2024], dtype="Int64"), pd.Series(["target", "achievement"])).tolist()
+    [2024, 2023]
+    """
+    return report_year.where(kind.ne("achievement").to_numpy(), report_year - 1)
+
+
+def _legend_right(fig: go.Figure, title: str) -> None:
+    """The legend beside the plot, one entry a line: on top, a long legend wrapped into the title
+    (and at 1024 px took half the chart)."""
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
+                              "title": {"text": title, "side": "top"}}, margin={"t": 46})
+
+
 def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
     """One row per number with the columns the 数字目标 charts draw and download. ``年份`` is the
     year the number is for: a document's year for its targets, the year before for the results
     it reports (a 2024 report gives 2023's results); ``报告年份`` is the document's year."""
     b = with_bounds(df)
     report_year = b["year"].astype("Int64")
-    done = b["kind"].eq("achievement").to_numpy()
     return pd.DataFrame({
         "地区": b["region"].astype(str),
-        "年份": report_year.where(~done, report_year - 1),
+        "年份": year_for(report_year, b["kind"]),
         "报告年份": report_year,
         "层级": map_distinct(b["level"], level_label),
         "指标": indicator_label,
@@ -438,11 +455,7 @@ def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] 
     short = short_labels(tidy["地区"])
     _interval_traces(fig, tidy.assign(_legend=tidy["地区"].map(short)), "年份", group_col="_legend", mode="lines+markers")
     base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}）", height=440, legend_title="地区 · 限定")
-    # one entry per region and qualifier: on top, a long legend wrapped into the title; at the
-    # right it runs down beside the plot instead
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
-                              "title": {"text": "地区 · 限定", "side": "top"}},
-                      margin={"t": 46})
+    _legend_right(fig, "地区 · 限定")  # one entry per region and qualifier
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
     fig.update_yaxes(title=unit or "")
     return tidy, fig
@@ -879,9 +892,7 @@ def slogan_trend(slogans_df: pd.DataFrame, docs: pd.DataFrame, chosen: Sequence[
         fig.add_scatter(x=part["年份"], y=part[value_col], mode="lines+markers", name=str(text),
                         line={"color": _PALETTE[i % len(_PALETTE)]})
     base_layout(fig, f"提法历年变化（{value_col}）", height=400, legend_title="提法")
-    # at the right, like 历年变化 on 数字目标: on top, a long legend ran into the title at 1024 px
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
-                              "title": {"text": "提法", "side": "top"}}, margin={"t": 46})
+    _legend_right(fig, "提法")
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
     fig.update_yaxes(title=value_col, rangemode="tozero")
     return tidy, fig
@@ -985,23 +996,29 @@ def phrase_groups(per_doc: pd.DataFrame) -> pd.DataFrame:
     return g[cols].astype({"count": "int64", "n_docs": "int64"})
 
 
-#: document page URL with a phrase to highlight (relative to the dashboard)
-DOC_LINK = "document?doc={doc_id}&hl={phrase}"
+def doc_link(doc_id: str, phrase: str | None = None) -> str:
+    """The 单篇文档 page of a document (relative to the dashboard), with a phrase to mark.
+
+    >>> doc_link("ab12"), doc_link("ab12", "强首府")
+    ('document?doc=ab12', 'document?doc=ab12&hl=%E5%BC%BA%E9%A6%96%E5%BA%9C')
+    """
+    from urllib.parse import quote
+
+    link = f"document?doc={quote(str(doc_id))}"
+    return link if phrase is None else f"{link}&hl={quote(str(phrase))}"
 
 
 def phrase_doc_table(per_doc: pd.DataFrame) -> pd.DataFrame:
     """One row per phrase and document, most frequent (per 10,000 characters) first, with the first
     occurrence in context and a link to the document with the phrase highlighted."""
-    from urllib.parse import quote
-
     cols = ["提法", "地区", "年份", "文档", "原文", "出现次数", "每万字次数", "例句", "文档ID"]
     if per_doc.empty:
         return pd.DataFrame(columns=cols)
-    t = per_doc.assign(per_10k=(per_doc["count"] / per_doc["n_chars"].clip(lower=1) * 10_000).round(3))
+    t = per_doc.assign(per_10k=per_10k(per_doc["count"], per_doc["n_chars"]))
     t = t.sort_values(["text", "per_10k", "count", "doc_id"], ascending=[True, False, False, True])
     out = pd.DataFrame({
         "提法": t["text"], "地区": t["region"], "年份": t["year"], "文档": t["title"],
-        "原文": [DOC_LINK.format(doc_id=quote(str(d)), phrase=quote(str(p))) for d, p in zip(t["doc_id"], t["text"])],
+        "原文": [doc_link(d, p) for d, p in zip(t["doc_id"], t["text"])],
         "出现次数": t["count"].astype("int64"), "每万字次数": t["per_10k"], "例句": "…" + t["example"] + "…",
         "文档ID": t["doc_id"],
     })

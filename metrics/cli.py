@@ -160,7 +160,7 @@ def count(phrases, db, province, city, year_from, year_to, doc_type, as_json):
         df = phrase_docs(con, f, wanted)
     finally:
         con.close()
-    df = df.assign(per_10k=(df["count"] / df["n_chars"].clip(lower=1) * 10_000).round(3))
+    df = df.assign(per_10k=ph.per_10k(df["count"], df["n_chars"]))
     df = df[["text", "doc_id", "title", "year", "region", "n_chars", "count", "per_10k", "example"]]
     df = df.rename(columns={"text": "phrase"})
     out = click.get_text_stream("stdout", encoding="utf-8")

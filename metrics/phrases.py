@@ -148,6 +148,17 @@ def finditer(text: str, phrase: str) -> list[re.Match]:
     return sorted(out, key=lambda m: m.start())
 
 
+def per_10k(counts, n_chars):
+    """Occurrences per 10,000 characters of two pandas Series, to 3 decimals (no text counts as
+    one character).
+
+    >>> import pandas as pd
+    >>> per_10k(pd.Series([14]), pd.Series([13794])).tolist()
+    [10.149]
+    """
+    return (counts / n_chars.clip(lower=1) * 10_000).round(3)
+
+
 def count_phrase(text: str, phrase: str) -> int:
     """How often the phrase occurs in ``text`` (the same count as the database query)."""
     return sum(1 for _ in finditer(text, phrase))

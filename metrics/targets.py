@@ -413,15 +413,16 @@ def _bundled_names(clause, fenbie, qs, aliases):
     names = [n.strip() for n in _NAME_SEP.split(head)]
     if len(names) != len(qs) or not all(_CJK.search(n) for n in names):
         return None
-    partners = head.startswith("对")  # "对欧盟、东盟国家进出口总额": trade with partners, not the total
+    partners = head.startswith(partner_cues())  # "对欧盟、东盟国家进出口总额": trade with partners, not the total
     last = names[-1]
     out = []
     for k, name in enumerate(names):
         spans = [] if partners else _alias_spans(name)
         if not partners and not spans and k < len(names) - 1 and len(name) <= 4 and len(last) > len(name) + 2:
             full = name + last[len(name):]  # kept only when it names a registry indicator
-            if any(x[3] != "other" for x in _alias_spans(full)):
-                name, spans = full, _alias_spans(full)
+            full_spans = _alias_spans(full)
+            if any(x[3] != "other" for x in full_spans):
+                name, spans = full, full_spans
         span = spans[-1] if spans and spans[-1][3] != "other" else None
         out.append((name, (span[0], span[1], name, span[3]) if span else None))
     return out

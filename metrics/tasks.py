@@ -241,7 +241,7 @@ def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400) ->
         if item.level == first.level and item.style == first.style:
             # numbering that skips ("(一)(二)(四)(七)", a scraped text that lost parts) still
             # counts the items present; numbering that starts again ends the run
-            if item.ordinal is not None and item.ordinal > last and item.ordinal <= last + 4:
+            if last < item.ordinal <= last + 4:
                 count, last = count + 1, item.ordinal
             else:
                 break

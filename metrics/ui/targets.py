@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pandas as pd
 import streamlit as st
 
@@ -153,9 +151,8 @@ def render() -> None:
                     "stretch", "sentence", "doc_id"]].copy()
         out.insert(3, "指标", label)
         # as on the charts: a result is for the year before its report (报告年份)
-        report_year = out["year"].astype("Int64")
-        out.insert(2, "报告年份", report_year)
-        out["year"] = report_year.where(out["kind"].ne("achievement").to_numpy(), report_year - 1)
+        out.insert(2, "报告年份", out["year"].astype("Int64"))
+        out["year"] = charts.year_for(out["报告年份"], out["kind"])
         out["level"] = out["level"].map(level_label)
         out["qualifier"] = out["qualifier"].map(lambda v: charts.QUALIFIER_LABELS.get(v, v))
         out["kind"] = out["kind"].map(lambda v: charts.KIND_LABELS.get(v, v))
@@ -165,8 +162,7 @@ def render() -> None:
             "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
             "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
             "sentence": "原句", "doc_id": "文档ID"}).assign(
-            原文=lambda t: [charts.DOC_LINK.format(doc_id=quote(str(d)), phrase=quote(str(v)))
-                           for d, v in zip(t["文档ID"], t["原句"])])
+            原文=lambda t: [charts.doc_link(d, v) for d, v in zip(t["文档ID"], t["原句"])])
 
     def evidence_controls() -> dict:
         return {"shown": st.toggle(f"只看图中所示：{KINDS[kind]}、单位 {unit or '无'}", value=True, key="tg_table_shown")}
@@ -174,11 +170,10 @@ def render() -> None:
     def evidence_scope(p: dict) -> tuple:
         return (kind, unit or "") if p["shown"] else (None, None)
 
-    n_shown = n_in_unit(rows)
     table_card("tg_table", f"原文证据 · {label}", ctx,
                lambda p: evidence_table(data.query("target_evidence", f, ind, EVIDENCE_ROWS, *evidence_scope(p))),
                controls=evidence_controls,
-               total=lambda p: n_shown if p["shown"] else len(all_rows),
+               total=lambda p: n_points if p["shown"] else len(all_rows),
                full=lambda p: evidence_table(data.query("targets", f, ind, *evidence_scope(p))),
                column_config={"原文": st.column_config.LinkColumn("原文", display_text="打开"),
                               "原句": st.column_config.TextColumn(width="large")},

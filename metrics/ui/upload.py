@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from metrics.charts import doc_link
 from metrics.filters import failure_label
 from metrics.ui import data
 from metrics.ui.widgets import md_escape, sidebar_filters
@@ -120,7 +121,7 @@ def render() -> None:
     link = st.column_config.LinkColumn("单篇文档", display_text="打开")
     (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档。")
     if report.added_docs:
-        st.dataframe(pd.DataFrame([(Path(src).name, f"document?doc={did}") for did, src in report.added_docs],
+        st.dataframe(pd.DataFrame([(Path(src).name, doc_link(did)) for did, src in report.added_docs],
                                   columns=["文件", "单篇文档"]),
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
     if report.duplicates:
@@ -129,7 +130,7 @@ def render() -> None:
         for did, src in report.duplicates:
             kept = data.query("document", did) or {}
             rows.append((Path(src).name, kept.get("title") or kept.get("file_name") or did,
-                         kept.get("source") or "", f"document?doc={did}"))
+                         kept.get("source") or "", doc_link(did)))
         st.dataframe(pd.DataFrame(rows, columns=["文件", "已有文档", "已有文档的来源", "单篇文档"]),
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
     if report.failures:

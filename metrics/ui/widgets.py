@@ -269,21 +269,19 @@ def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[
     # buttons as wide as their labels, side by side, wrapping in a narrow column (three equal
     # columns cut "CSV (zip)" to "C…" at 1024 px)
     row = st.container(horizontal=True, gap="small", wrap=True)
-    cols = [row, row, row]
     if single:
-        cols[0].download_button("CSV", data=lambda: export.to_csv_bytes(tables(), meta), file_name=f"{stem}.csv",
-                                mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+        row.download_button("CSV", data=lambda: export.to_csv_bytes(tables(), meta), file_name=f"{stem}.csv",
+                            mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     else:
-        cols[0].download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
-                                file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_csv",
-                                on_click="ignore", icon=":material/download:")
-    cols[1].download_button(
+        row.download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
+                            file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_csv",
+                            on_click="ignore", icon=":material/download:")
+    row.download_button(
         "XLSX", data=lambda: export.to_xlsx_bytes(tables(), meta), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
         on_click="ignore", icon=":material/download:")
-    cols[2].download_button("JSON", data=lambda: export.to_json_bytes(tables(), meta), file_name=f"{stem}.json",
-                            mime="application/json", key=f"{key}_json", on_click="ignore",
-                            icon=":material/download:")
+    row.download_button("JSON", data=lambda: export.to_json_bytes(tables(), meta), file_name=f"{stem}.json",
+                        mime="application/json", key=f"{key}_json", on_click="ignore", icon=":material/download:")
 
 
 Builder = Callable[[dict[str, Any]], tuple[pd.DataFrame, go.Figure]]
