@@ -598,6 +598,14 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     con.execute("BEGIN TRANSACTION")  # all or nothing: a failed add leaves the database as it was
                 known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
                 before = set(known)
+                if incremental and known:
+                    older = con.execute("SELECT count(*) FROM documents WHERE rules_version <> ?",
+                                        [rules_version()]).fetchall()[0][0]
+                    if older:
+                        report.warnings.append(
+                            f"{older} documents already in the database were analysed with other rules "
+                            f"(an older version); the added ones use {rules_version()}. Rebuild to compare "
+                            "them on the same rules")
                 sizes = [_size(job[0]) for job in jobs]
                 scale = insert_scale(sum(sizes))
                 tasks = _groups(jobs, sizes, CHUNK_BYTES, CHUNK_FILES)

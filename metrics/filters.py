@@ -135,6 +135,26 @@ def failure_label(reason: str | None) -> str:
     return reason
 
 
+#: a build's warnings (metrics/build.py), by a phrase inside them
+WARNING_LABELS = {
+    "analysed with other rules": "库中已有文档是用另一版规则分析的，新添加的文档用当前规则；要在同一套规则下比较，请重建数据库",
+    "open elsewhere": "数据库正被其他程序打开：在副本上添加后替换了原文件，比直接添加慢",
+    "not enough memory": "内存不足，未建索引：单篇文档的查询会慢一些",
+}
+
+
+def warning_label(warning: str) -> str:
+    """A build warning in Chinese, the original kept in brackets.
+
+    >>> warning_label("index on keywords.doc_id skipped: not enough memory")
+    '内存不足，未建索引：单篇文档的查询会慢一些（index on keywords.doc_id skipped: not enough memory）'
+    """
+    for phrase, label in WARNING_LABELS.items():
+        if phrase in warning:
+            return f"{label}（{warning}）"
+    return warning
+
+
 def doc_type_label(doc_type: str | None) -> str:
     if doc_type is None or doc_type != doc_type:
         return "未知"

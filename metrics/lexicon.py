@@ -26,11 +26,19 @@ def read_rows(name: str) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(fh) if any(v.strip() for v in row.values() if v)]
 
 
+# the modules whose code decides what is extracted: a change to them is a change of rules too
+RULE_MODULES = ("analyze", "normalize", "meta", "region", "targets", "quantities", "tasks", "slogans",
+                "keywords", "fastre", "lexicon")
+
+
 @cache
 def rules_version() -> str:
+    """Package version + a hash of the rule files and of the extraction code."""
     h = hashlib.sha256()
     for name in RULE_FILES:
         h.update(data_path(name).read_bytes())
+    for module in RULE_MODULES:
+        h.update((resources.files("metrics") / f"{module}.py").read_bytes())
     return f"{__version__}+{h.hexdigest()[:8]}"
 
 

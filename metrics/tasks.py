@@ -149,7 +149,33 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
     runs = [r for r in runs if len(r) >= 2]
     runs = _drop_table_of_contents(text, runs)
     runs = [r for r in runs if not _quoted_from_superior(text, r)]
-    return sorted(item for r in runs for item in r)
+    return sorted(item for r in _nest_inline_runs(text, runs) for item in r)
+
+
+def _nest_inline_runs(text: str, runs: list[list[tuple]]) -> list[list[tuple]]:
+    """A 一是 run inside one item of a 一要 run (or the reverse) is one level below it.
+
+    Both styles have the same rank, so without this "一要提高认识…要把握好“三个关系”:一是…三是…
+    二要坚定有序" would put the three relations beside the requirements. A run is inside an item
+    when it starts after the item and ends before the next item of the item's run (for a last
+    item: before the end of its paragraph).
+    """
+    same_rank = ("yishi", "yiyao")
+    out = []
+    for run in runs:
+        style, first, last = run[0][1], run[0][0], run[-1][0]
+        nested = style in same_rank and any(
+            outer[0][1] in same_rank and outer[0][1] != style and any(
+                item[0] < first and last < (outer[k + 1][0] if k + 1 < len(outer) else _paragraph_end(text, item[0]))
+                for k, item in enumerate(outer))
+            for outer in runs)
+        out.append([(s, st, rank + 0.5, m, o) for s, st, rank, m, o in run] if nested else run)
+    return out
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 _SUPERIOR_CUE = re.compile(r"(?:会议|大会|中央|国务院|省委|省政府|市委|市政府|总书记|上级|文件|通知|讲话)[^。\n]{0,24}(?:提出|指出|强调|要求|明确|部署|概括)")

@@ -253,6 +253,35 @@ def test_add_works_in_place(tmp_path):
     assert _counts(rebuilt) == (new_docs, new_targets)
 
 
+def test_add_to_a_database_built_with_other_rules_warns(tmp_path):
+    db = tmp_path / "a.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE documents SET rules_version = '0.0.9+00000000'")
+    con.close()
+    proc = run_cli("build", DATA / "hailar-district-reports", "--db", db, "--add", "--quiet", "--json", check=True)
+    [warning] = json.loads(proc.stdout)["warnings"]
+    assert warning.startswith("5 documents already in the database were analysed with other rules")
+    assert "warning: 5 documents" in proc.stderr
+
+
+def test_rules_version_follows_the_extraction_code(monkeypatch, tmp_path):
+    from metrics import lexicon
+    before = lexicon.rules_version()
+    pkg = tmp_path / "metrics"
+    shutil.copytree(ROOT / "metrics", pkg)
+    with open(pkg / "tasks.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# a changed rule\n")
+    monkeypatch.setattr(lexicon.resources, "files", lambda name: pkg)
+    lexicon.rules_version.cache_clear()
+    try:
+        assert lexicon.rules_version() != before
+    finally:
+        monkeypatch.undo()
+        lexicon.rules_version.cache_clear()
+    assert lexicon.rules_version() == before
+
+
 def test_add_while_the_dashboard_reads_goes_through_a_copy(tmp_path):
     db = tmp_path / "a.duckdb"
     run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)

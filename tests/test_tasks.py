@@ -50,3 +50,22 @@ def test_headings_that_skip_numbers_still_count():
     assert (d.n, d.found, d.mismatch) == (10, 7, True)
     # inline lists do not skip: "一是…三是" is not a run of two
     assert build_outline("要抓好两点。一是抓项目,三是抓招商。") == []
+
+
+def test_a_list_inside_one_requirement_is_one_level_below_it():
+    # seed 000 (怀柔区, data/seeds): "一要提高认识…要突出把握好“三个关系”:一是…三是…\n二要坚定有序"
+    text = read_document(DATA / "seeds" / "000_c640d4500c71a10a.txt").text
+    tasks = analyze(text).tasks
+    nested = [(i.marker, tasks.outline[i.parent_idx].marker) for i in tasks.outline if i.level == 2]
+    assert nested == [("一是", "一要"), ("二是", "一要"), ("三是", "一要")]
+    # six 方面 (一是…六是) and three lists of requirements (4 + 7 + 4 一要…) stay at the top
+    assert (tasks.top_level_sections, tasks.enumerated_items) == (6 + 4 + 7 + 4, 24)
+    # the declared 三个关系 is still checked against its three items
+    assert [(d.n, d.found) for d in tasks.declared] == [(6, 6), (3, 3)]
+
+
+def test_a_list_after_the_last_requirement_nests_only_within_its_paragraph():
+    inside = build_outline("一要统一思想。\n二要抓好落实:一是抓项目,二是抓招商。\n")
+    assert [(i.marker, i.level) for i in inside] == [("一要", 1), ("二要", 1), ("一是", 2), ("二是", 2)]
+    after = build_outline("一要统一思想。\n二要抓好落实。\n一是抓项目。\n二是抓招商。\n")
+    assert {i.level for i in after} == {1}

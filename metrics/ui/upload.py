@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.charts import doc_link
-from metrics.filters import failure_label
+from metrics.filters import failure_label, warning_label
 from metrics.ui import data
 from metrics.ui.widgets import md_escape, sidebar_filters
 
@@ -120,6 +120,8 @@ def render() -> None:
     st.session_state.pop("_sm_filters_init", None)
     link = st.column_config.LinkColumn("单篇文档", display_text="打开")
     (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档。")
+    for warning in report.warnings:
+        st.warning(md_escape(warning_label(warning)))
     if report.added_docs:
         st.dataframe(pd.DataFrame([(Path(src).name, doc_link(did)) for did, src in report.added_docs],
                                   columns=["文件", "单篇文档"]),
