@@ -1,4 +1,4 @@
-"""Command line: ``python -m metrics build | extract | count | evaluate | bench``.
+"""Command line: ``python -m metrics build | extract | count | export | evaluate | bench``.
 
 Exit codes (all commands):
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from .filters import DOC_TYPE_LABELS, LEVEL_ORDER
 from .reader import Limits
 
 DEFAULT_DB = "speech_metrics.duckdb"
@@ -128,34 +129,76 @@ def extract(files, max_file_mb, pretty):
     sys.exit(1 if failed else 0)
 
 
+_FILTER_FIELDS = ("province", "city", "district", "town", "level", "doc_type", "year_from", "year_to", "speaker", "text")
+
+
+def filter_options(command):
+    """The dashboard's document filters as options (the same :class:`~metrics.filters.Filters`)."""
+    options = [
+        click.option("--db", "db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+                     show_default=True, envvar="SPEECH_METRICS_DB", help="Database to read."),
+        click.option("--url", default=None, help="A dashboard address (or its ?query): use the filters it shows; "
+                     "options given as well replace the address's value for that filter."),
+        click.option("--province", multiple=True, help="Only documents of this province (repeatable)."),
+        click.option("--city", multiple=True, help="Only documents of this city (repeatable)."),
+        click.option("--district", multiple=True, help="Only documents of this district or county (repeatable)."),
+        click.option("--town", multiple=True, help="Only documents of this town or street (repeatable)."),
+        click.option("--level", multiple=True, type=click.Choice(LEVEL_ORDER),
+                     help="Only documents of this administrative level (repeatable)."),
+        click.option("--year-from", type=int, default=None),
+        click.option("--year-to", type=int, default=None),
+        click.option("--doc-type", type=click.Choice(tuple(DOC_TYPE_LABELS)), multiple=True),
+        click.option("--speaker", default=None, help="Speaker's name contains this."),
+        click.option("--text", default=None, help="Full text contains this."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(url: str | None, **given):
+    """Filters from a dashboard address plus explicit options (an option given replaces that field).
+
+    >>> f = _filters("http://localhost:8501/targets?province=四川省&from=2024&ind=gdp_growth", year_to=2024, city=())
+    >>> (f.province, f.year_from, f.year_to)
+    (('四川省',), 2024, 2024)
+    """
+    import dataclasses
+    from urllib.parse import parse_qs, urlsplit
+
+    from .filters import Filters
+
+    query = "" if not url else urlsplit(url).query if "?" in url or "://" in url else url.lstrip("?")
+    f = Filters.from_query_params(parse_qs(query))
+    changes = {k: v for k, v in given.items() if k in _FILTER_FIELDS and v not in (None, (), "")}
+    return dataclasses.replace(f, **changes)
+
+
+def _open_db(db: Path):
+    import duckdb
+
+    try:
+        return duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        raise click.ClickException(f"{db}: cannot open the database ({exc})") from exc
+
+
 @main.command()
 @click.argument("phrases", nargs=-1, required=True)
-@click.option("--db", "db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
-              show_default=True, envvar="SPEECH_METRICS_DB", help="Database to read.")
-@click.option("--province", multiple=True, help="Only documents of this province (repeatable).")
-@click.option("--city", multiple=True, help="Only documents of this city (repeatable).")
-@click.option("--year-from", type=int, default=None)
-@click.option("--year-to", type=int, default=None)
-@click.option("--doc-type", type=click.Choice(["speech", "work_report", "other"]), multiple=True)
+@filter_options
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
-def count(phrases, db, province, city, year_from, year_to, doc_type, as_json):
+def count(phrases, db, url, as_json, **given):
     """Count PHRASES exactly in the full text of every document in the database: one CSV row per
     phrase and document with at least one occurrence (count, per 10,000 characters, the first
     occurrence in context). Same rule as the dashboard's 自定义提法: a phrase written with 、 also
     matches , ， a space or nothing; full-width letters and digits match half-width ones."""
-    import duckdb
-
     from . import export
     from . import phrases as ph
-    from .filters import Filters
     from .ui.queries import phrase_docs
 
     wanted = ph.parse_phrases("\n".join(phrases), limit=len(phrases))
-    f = Filters(province=province, city=city, doc_type=doc_type, year_from=year_from, year_to=year_to)
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
-        raise click.ClickException(f"{db}: cannot open the database ({exc})") from exc
+    f = _filters(url, **given)
+    con = _open_db(db)
     try:
         df = phrase_docs(con, f, wanted)
     finally:
@@ -172,6 +215,77 @@ def count(phrases, db, province, city, year_from, year_to, doc_type, as_json):
     missing = [p for p in wanted if p not in set(df["phrase"])]
     if missing:
         click.echo("not found: " + ", ".join(missing), err=True)
+
+
+EXPORT_TABLES = ("documents", "targets", "outline", "declared_counts", "slogans", "keywords", "codebook")
+_EXPORT_FORMATS = {".xlsx": "XLSX, one sheet per table and a 说明 sheet", ".json": "JSON",
+                   ".zip": "one CSV per table, zipped", ".csv": "CSV of one table (give --table)"}
+
+
+@main.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@filter_options
+@click.option("--table", "tables", multiple=True, type=click.Choice(EXPORT_TABLES),
+              help="Only this table (repeatable) [default: all, as the dashboard's 下载筛选后的完整数据].")
+def export_command(out, db, url, tables, **given):
+    """Write the filtered dataset to OUT: documents (no full text), targets, outline, declared_counts,
+    slogans, keywords and a codebook of their columns, exactly as the dashboard's download.
+    OUT's suffix picks the format: .xlsx (one sheet per table and a 说明 sheet), .json, .zip (one
+    CSV per table) or .csv (one table, with --table); '-' writes one table as CSV to stdout. Text
+    that a spreadsheet would run as a formula is defused; the filters, the rules version and the
+    export time are stated in the file.
+
+    \b
+    python -m metrics export sichuan-2024.xlsx --province 四川省 --year-from 2024 --year-to 2024
+    python -m metrics export - --table targets --url "http://localhost:8501/targets?province=四川省"
+    """
+    import os
+    import tempfile
+
+    from . import export
+    from .codebook import codebook
+    from .ui.queries import build_info, count_docs, full_dataset
+
+    suffix = ".csv" if str(out) == "-" else out.suffix.lower()
+    if suffix not in _EXPORT_FORMATS:
+        raise click.UsageError(f"{out}: the file name must end in " + ", ".join(_EXPORT_FORMATS) + " (or be '-')")
+    if suffix == ".csv" and len(tables) != 1:
+        raise click.UsageError("a .csv (or '-') holds one table: give exactly one --table")
+    f = _filters(url, **given)
+    con = _open_db(db)
+    try:
+        n_docs = count_docs(con, f)
+        data = full_dataset(con, f)
+        rules = build_info(con).get("rules_version", "unknown")
+    finally:
+        con.close()
+    if tables:
+        data = {name: df for name, df in data.items() if name in tables and name != "codebook"}
+        if "codebook" in tables:
+            data["codebook"] = codebook(data)
+    title = "筛选后的完整数据" if len(data) > 1 else f"表 {next(iter(data))}"
+    meta = export.ExportMeta(title=title, filters=f.describe(n_docs), rules_version=rules,
+                             query=f.to_query_params())
+    if suffix == ".csv":
+        payload = export.to_csv_bytes(next(iter(data.values())), meta)
+    elif suffix == ".xlsx":
+        payload = export.to_xlsx_bytes(data, meta)
+    elif suffix == ".json":
+        payload = export.to_json_bytes(data, meta)
+    else:
+        payload = export.to_csv_zip_bytes(data, meta)
+    if str(out) == "-":
+        click.get_binary_stream("stdout").write(payload)
+        return
+    try:  # written next to OUT, then renamed: a failed export never leaves half a file
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot write ({exc})") from exc
+    rows = ", ".join(f"{name} {len(df):,}" for name, df in data.items())
+    click.echo(f"{out}: {n_docs:,} documents ({f.describe(n_docs)}); rows: {rows}", err=True)
 
 
 @main.command()

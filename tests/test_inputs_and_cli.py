@@ -654,3 +654,53 @@ def test_count_prints_one_csv_row_per_phrase_and_document(built_db):
     assert "not found: =SUM(1)" in proc.stderr
     js = run_cli("count", "强首府", "--db", built_db, "--json")
     assert [json.loads(line)["count"] for line in js.stdout.splitlines()] == [1, 14]
+
+
+def test_export_writes_the_filtered_dataset_as_xlsx(built_db, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "sichuan.xlsx"
+    proc = run_cli("export", out, "--db", built_db, "--province", "四川省", "--year-from", "2024", "--year-to", "2024")
+    assert proc.returncode == 0, proc.stderr
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["documents", "targets", "outline", "declared_counts", "slogans", "keywords", "codebook", "说明"]
+    docs = list(wb["documents"].iter_rows(values_only=True))
+    header, rows = docs[0], docs[1:]
+    provinces = {r[header.index("province")] for r in rows}
+    years = {r[header.index("year")] for r in rows}
+    assert provinces == {"四川省"} and years == {2024} and len(rows) >= 15
+    con = duckdb.connect(str(built_db), read_only=True)
+    n = con.execute("SELECT count(*) FROM documents WHERE province = '四川省' AND year = 2024").fetchall()[0][0]
+    t = con.execute("SELECT count(*) FROM targets JOIN documents USING (doc_id) "
+                    "WHERE province = '四川省' AND year = 2024").fetchall()[0][0]
+    con.close()
+    assert len(rows) == n and wb["targets"].max_row - 1 == t
+    about = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True)}
+    assert about["筛选"] == f"2024 · 四川省 · {n} 篇"
+    assert f"{n:,} documents" in proc.stderr and f"targets {t:,}" in proc.stderr
+
+
+def test_export_one_table_to_stdout_with_the_filters_of_a_dashboard_address(built_db):
+    url = "http://localhost:8501/targets?province=宁夏回族自治区&type=work_report&ind=gdp_growth"
+    proc = run_cli("export", "-", "--table", "targets", "--db", built_db, "--url", url)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.lstrip("\ufeff").splitlines()
+    assert lines[2].startswith("# 筛选: 宁夏回族自治区 · 政府工作报告")
+    rows = list(csv.DictReader(line for line in lines if not line.startswith(("#", '"#'))))
+    assert rows and {r["province"] for r in rows} == {"宁夏回族自治区"}
+    # the address's indicator is a page choice, not a filter: every indicator is exported
+    assert len({r["canonical"] for r in rows}) > 5
+    # an option given as well replaces the address's value
+    other = run_cli("export", "-", "--table", "documents", "--db", built_db, "--url", url, "--province", "四川省")
+    docs = list(csv.DictReader(line for line in other.stdout.lstrip("\ufeff").splitlines() if not line.startswith(("#", '"#'))))
+    assert {r["province"] for r in docs} == {"四川省"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["out.txt"], "must end in .xlsx, .json, .zip, .csv"),
+    (["out.csv"], "give exactly one --table"),
+    (["-", "--table", "targets", "--table", "outline"], "give exactly one --table"),
+])
+def test_export_refuses_what_it_cannot_write(built_db, tmp_path, args, message):
+    proc = run_cli("export", *[tmp_path / a if a.startswith("out.") else a for a in args], "--db", built_db)
+    assert proc.returncode == 2 and message in proc.stderr
