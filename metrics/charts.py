@@ -788,13 +788,10 @@ def outline_levels(outline_df: pd.DataFrame, docs: pd.DataFrame, by: str = "docu
         rank = {k: i for i, k in enumerate(order)}
         tidy = tidy.sort_values([label, "提纲层级"], key=lambda s: s.map(rank) if s.name == label else s)
         tidy = tidy.reset_index(drop=True)
-    else:
-        order = sorted(tidy[label].unique())
-    if horizontal:
         fig.update_yaxes(autorange="reversed", type="category", title=None, categoryorder="array",
                          categoryarray=order)
     else:
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=sorted(tidy[label].unique()))
     return tidy, fig
 
 
