@@ -7,7 +7,8 @@ import streamlit as st
 
 from metrics import charts
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, page_context, table_card
+from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, page_context, set_link,
+                               table_card)
 
 MODES = {"region": "地区", "document": "文档"}
 
@@ -22,9 +23,8 @@ def render() -> None:
     sl = data.query("slogans", f, ("dictionary",))
     tg = data.query("targets", f, None, "target")
     ss = st.session_state
-    url_mode = st.query_params.get("cmp")
-    if url_mode in MODES and url_mode != ss.get("_cmp_url"):  # a (new) shared link
-        ss["cmp_mode"] = url_mode
+    if (linked := link_value("cmp", "cmp_mode")) in MODES:
+        ss["cmp_mode"] = linked
     mode = st.radio("对比对象", list(MODES), format_func=MODES.get, horizontal=True, key="cmp_mode")
     if mode == "document":
         labels = charts.doc_labels(docs)
@@ -35,7 +35,7 @@ def render() -> None:
         label_of = {r: r for r in options}
     key = f"cmp_pick_{mode}"
     url_pick = [v for v in st.query_params.get_all("pick") if v in label_of]
-    if url_pick and (url_mode, url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
+    if url_pick and (st.query_params.get("cmp"), url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
         ss[key] = url_pick
     elif key in ss:
         ss[key] = [v for v in ss[key] if v in label_of]  # the filters may have removed some
@@ -46,9 +46,9 @@ def render() -> None:
         st.warning(f"最多对比 4 个，已选 {len(picked)} 个：只对比前 4 个。")
         picked = picked[:4]
     # the choice is part of the URL: a reload or a shared link shows the same comparison
-    st.query_params["cmp"] = mode
+    set_link("cmp", "cmp_mode", mode)
     st.query_params["pick"] = picked
-    ss["_cmp_url"], ss["_cmp_url_pick"] = mode, (mode, picked)
+    ss["_cmp_url_pick"] = (mode, picked)
     if len(picked) < 2:
         st.info("请至少选择两个对象进行对比（当前筛选下可选 %d 个）。" % len(options))
         return

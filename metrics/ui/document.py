@@ -10,7 +10,7 @@ from metrics import charts, phrases
 from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
-from metrics.ui.widgets import download_row, md_escape, page_context
+from metrics.ui.widgets import download_row, link_value, md_escape, page_context, set_link
 
 SEL = "doc_sel"
 VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS,
@@ -45,25 +45,21 @@ def render() -> None:
     labels = charts.doc_labels(docs)
     options = docs["doc_id"].tolist()
     label_of = dict(zip(docs["doc_id"], labels))
-    wanted = st.query_params.get("doc")
-    if wanted and wanted not in options:
-        extra = data.query("document", wanted)
-        if extra is not None:  # shared link to a document outside the current filters
-            options = [wanted, *options]
-            label_of[wanted] = f"{extra.get('region_label')} {extra.get('year') or ''} · {extra.get('title') or ''}"
-        elif wanted != st.session_state.get("_doc_url"):
-            st.warning(f"链接中的文档「{md_escape(wanted)}」不在数据库中（可能已被重新构建或删除），改为显示第一篇。")
+    shown = st.query_params.get("doc")
+    if shown and shown not in options and (extra := data.query("document", shown)) is not None:
+        # a link to a document outside the current filters: offered as well
+        options = [shown, *options]
+        label_of[shown] = f"{extra.get('region_label')} {extra.get('year') or ''} · {extra.get('title') or ''}"
     ss = st.session_state
-    if wanted in options and wanted != ss.get("_doc_url"):  # a (new) shared link
+    wanted = link_value("doc", "doc_pick")
+    if wanted and wanted not in options:
+        st.warning(f"链接中的文档「{md_escape(wanted)}」不在数据库中（可能已被重新构建或删除），改为显示第一篇。")
+    if wanted in options:
         ss["doc_pick"] = wanted
-    elif "doc_pick" not in ss or ss["doc_pick"] not in options:
+    elif ss.get("doc_pick") not in options:
         ss["doc_pick"] = options[0]
-    else:  # keep the choice across page switches
-        st.session_state["doc_pick"] = st.session_state["doc_pick"]
     doc_id = st.selectbox("文档", options, key="doc_pick", format_func=lambda d: label_of.get(d, d))
-    if st.query_params.get("doc") != doc_id:
-        st.query_params["doc"] = doc_id
-    ss["_doc_url"] = doc_id
+    set_link("doc", "doc_pick", doc_id)
     if st.session_state.get("_doc_last") != doc_id:  # new document → forget the selection
         st.session_state[SEL] = None
         st.session_state["_doc_last"] = doc_id
@@ -178,17 +174,11 @@ HL_MAX = 200
 
 def _phrase_input() -> str:
     """A phrase to mark in the text, bound to the URL parameter ``hl`` (the 提法 page links here)."""
-    ss = st.session_state
-    wanted = st.query_params.get("hl", "")
-    if wanted and wanted != ss.get("_hl_url"):  # a (new) shared link
-        ss["doc_hl"] = wanted[:HL_MAX]
+    if wanted := link_value("hl", "doc_hl"):
+        st.session_state["doc_hl"] = wanted[:HL_MAX]
     hl = " ".join(st.text_input("在本文中检索短语", key="doc_hl", max_chars=HL_MAX,
                                 placeholder="如：高质量发展").split())
-    if hl:
-        st.query_params["hl"] = hl
-    elif "hl" in st.query_params:
-        del st.query_params["hl"]
-    ss["_hl_url"] = hl
+    set_link("hl", "doc_hl", hl)
     return hl
 
 

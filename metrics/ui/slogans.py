@@ -8,7 +8,7 @@ import streamlit as st
 from metrics import charts
 from metrics.phrases import MAX_PHRASES, parse_phrases
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, md_escape, page_context, table_card
+from metrics.ui.widgets import chart_card, link_value, md_escape, page_context, set_link, table_card
 
 METRICS = {"per_10k": "每万字", "count": "次数"}
 
@@ -100,10 +100,8 @@ def _group_controls(prefix: str, many: bool) -> dict:
 def _custom_phrases(ctx, docs) -> None:
     """Phrases the user types (URL parameter ``ph``), counted in the full text of every filtered
     document: by region, by year, and per document with the first occurrence and a link."""
-    ss = st.session_state
-    wanted = st.query_params.get("ph", "")
-    if wanted and wanted != ss.get("_ph_url"):  # a (new) shared link
-        ss["sl_custom"] = wanted
+    if wanted := link_value("ph", "sl_custom"):
+        st.session_state["sl_custom"] = wanted
     raw = st.text_input(f"自定义提法：在筛选后的全文中精确计数（用“；”分隔，最多 {MAX_PHRASES} 个）",
                         key="sl_custom", placeholder="如：强首府；奋力争先；三高四新", max_chars=400)
     phrases = parse_phrases(raw)
@@ -111,11 +109,7 @@ def _custom_phrases(ctx, docs) -> None:
     if extra:
         st.caption(f"每次最多 {MAX_PHRASES} 个，未计数：" + "、".join(f"「{md_escape(p)}」" for p in extra))
     value = "；".join(phrases)
-    if value:
-        st.query_params["ph"] = value
-    elif "ph" in st.query_params:
-        del st.query_params["ph"]
-    ss["_ph_url"] = value
+    set_link("ph", "sl_custom", value)
     if not phrases:
         return
     f = ctx.filters

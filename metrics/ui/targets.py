@@ -8,7 +8,8 @@ import streamlit as st
 from metrics import charts
 from metrics.filters import level_label
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, indicator_label, indicator_labels, md_escape, page_context, table_card
+from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, md_escape, page_context,
+                               set_link, table_card)
 
 KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
 #: rows of the evidence table shown on the page (the download has all of them)
@@ -39,23 +40,17 @@ def render() -> None:
     options = ranked + [c for c in counts["canonical"] if c not in ranked]
     n_docs = dict(zip(counts["canonical"], counts["n_docs"]))
     # indicator bound to the URL (?ind=...)
-    wanted = st.query_params.get("ind")
-    if wanted and wanted not in options and wanted != st.session_state.get("_tg_url"):
+    wanted = link_value("ind", "tg_ind")
+    if wanted and wanted not in options:
         st.warning(f"链接中的指标「{md_escape(wanted)}」在当前筛选下没有可归类的数字，改为显示排在第一的指标。")
-    if wanted in options and wanted != st.session_state.get("_tg_url"):  # a (new) shared link
+    if wanted in options:
         st.session_state["tg_ind"] = wanted
-    elif "tg_ind" not in st.session_state:
+    elif st.session_state.get("tg_ind") not in options:
         st.session_state["tg_ind"] = options[0]
-    elif st.session_state["tg_ind"] not in options:
-        st.session_state["tg_ind"] = options[0]
-    else:  # keep the choice across page switches
-        st.session_state["tg_ind"] = st.session_state["tg_ind"]
     c1, c2, c3 = st.columns([3, 2, 2])
     ind = c1.selectbox("指标", options, key="tg_ind",
                        format_func=lambda c: f"{indicator_label(c, labels)}（{n_docs.get(c, 0)} 篇）")
-    if st.query_params.get("ind") != ind:
-        st.query_params["ind"] = ind
-    st.session_state["_tg_url"] = ind
+    set_link("ind", "tg_ind", ind)
     kind = _url_choice(c2.radio, "kind", "tg_kind", list(KINDS), "类型", format_func=KINDS.get, horizontal=True)
     label = indicator_label(ind, labels)
     all_rows = data.query("target_points", f, ind)
@@ -184,19 +179,13 @@ def _url_choice(widget, param: str, key: str, options: list, label: str, **kw):
     """A choice bound to the URL parameter ``param`` (left out while it is the first option):
     a shared link restores it; a value the options lack is ignored."""
     ss = st.session_state
-    wanted = st.query_params.get(param)
-    if wanted != ss.get(f"_{key}_url"):  # a (new) shared link
-        if wanted in options:
-            ss[key] = wanted
-    if ss.get(key) not in options:
+    wanted = link_value(param, key)
+    if wanted in options:
+        ss[key] = wanted
+    elif ss.get(key) not in options:
         ss[key] = options[0]
     value = widget(label, options, key=key, **kw)
-    if value == options[0]:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
-    ss[f"_{key}_url"] = None if value == options[0] else value
+    set_link(param, key, value, omit=options[0])
     return value
 
 

@@ -110,6 +110,24 @@ def keep_page_choices() -> None:
             ss[key] = ss[key]
 
 
+def link_value(param: str, key: str) -> str | None:
+    """The URL's ``param`` when it is new to the widget ``key`` — a shared link or an edited
+    address, not the value :func:`set_link` put there on an earlier run — else None."""
+    wanted = st.query_params.get(param)
+    return wanted if wanted and wanted != st.session_state.get(f"_{key}_url") else None
+
+
+def set_link(param: str, key: str, value: str | None, *, omit: str | None = None) -> None:
+    """Keep the widget ``key``'s ``value`` in the URL as ``param`` (left out when empty or
+    ``omit``, e.g. a choice's first option), so a reload or a shared link shows the same."""
+    if not value or value == omit:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+    st.session_state[f"_{key}_url"] = value
+
+
 #: page-specific URL parameters (dropped on pages that don't own them)
 PAGE_PARAMS = ("ind", "kind", "unit", "doc", "hl", "ph", "cmp", "pick")
 
