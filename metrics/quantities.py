@@ -2,6 +2,8 @@
 
 >>> [(q.low, q.high, q.unit, q.qualifier) for q in find_quantities("增长8.2%—8.5%")]
 [(8.2, 8.5, '%', 'exact')]
+>>> [(q.low, q.unit) for q in find_quantities("接待游客突破370万人次、培训500人次")]
+[(370.0, '万人次'), (500.0, '人次')]
 >>> [(q.low, q.unit, q.qualifier) for q in find_quantities("压缩了三千八百余亩")]
 [(3800.0, '亩', 'at_least')]
 >>> [(q.low, q.unit) for q in find_quantities("提高百分之八")]
@@ -70,6 +72,7 @@ CLASSIFIERS = {"个", "家", "户", "座", "项", "件", "所", "条", "套", "�
 CN_VALUE_UNITS = {"亩", "万亩", "公顷", "万元", "亿元", "元", "万人", "人", "户", "万户", "公里", "吨", "万吨", "%", "个百分点", "平方米", "万平方米"}
 
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+_UNIT_SET = frozenset(UNITS)
 _ARABIC = r"\d+(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _NUM1 = rf"(?P<n1>{_ARABIC}|{_CN})"
@@ -119,10 +122,12 @@ def find_quantities(text: str) -> list[Quantity]:
             is_cn = not n1[0].isdigit()
             unit = (m.group("mag") or "") + m.group("unit")
             u1 = m.group("u1")
-            if u1 and u1 != unit and not (u1 == unit):
-                # "8.2%—8.5%" has u1 == unit; anything else ("3个5万元") is two quantities
-                if not n2:
-                    # the regex consumed "<n1><u1>" then a unit again: not a range, skip
+            if u1 and u1 != unit and not n2:
+                if u1 + unit in _UNIT_SET:
+                    # "370万人次": the regex split one unit in two (万人 + 次)
+                    unit = u1 + unit
+                else:
+                    # "<n1><u1>" then a unit again ("10亿元项目", "74个项目"): not a quantity of its own
                     continue
             low = _num(n1)
             high = _num(n2) if n2 else low

@@ -306,7 +306,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 prev_alias = aliases[-1] if aliases else prev_alias
                 prev_pair = prev_pair or "收入" in clause and bool(_PAIR.search(clause))
                 continue
-            if prev_pair and not aliases and clause.lstrip().startswith("分别") and len(qs) <= 2:
+            if prev_pair and not aliases and _PAIR_GOES_ON.match(clause) and len(qs) <= 2:
                 out.extend(_pair_targets(text, clause, cstart, qs, cues, section, year))
                 continue
             prev_pair = "分别" in clause and bool(_PAIR.search(clause))
@@ -381,6 +381,8 @@ def _continued(text, clause, cstart, qs, prefix, aliases, cues, section, year):
 
 
 _PAIR = re.compile(r"(?:城镇和农村|城乡)(?:常住)?居民(?:人均)?(?:可支配)?收入")
+# "城乡常住居民人均可支配收入分别完成37820元、28104元，同比分别增长6.5%、9.4%": the next clause's pair
+_PAIR_GOES_ON = re.compile(r"\s*(?:同比|比上年|较上年)?分别")
 
 
 def _pair_targets(text, clause, cstart, qs, cues, section, year):

@@ -267,6 +267,7 @@ def test_add_to_a_database_built_with_other_rules_warns(tmp_path):
 
 def test_rules_version_follows_the_extraction_code(monkeypatch, tmp_path):
     from metrics import lexicon
+    lexicon.rules_version.cache_clear()
     before = lexicon.rules_version()
     pkg = tmp_path / "metrics"
     shutil.copytree(ROOT / "metrics", pkg)

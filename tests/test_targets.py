@@ -49,6 +49,15 @@ CASES = [
     ("耕地保有量不低于580万亩,新签约亿元以上项目不少于100个。", [
         ("耕地保有量", "other", 580, 580, "万亩", "at_least", "at_least", "target", None),
         ("新签约亿元以上项目", "other", 100, 100, "个", "at_least", "level", "target", None)]),
+    # gross output is not value added (北海 2024); 农产品加工业总产值 is not industry's (铜陵, 益阳)
+    ("力争规上工业总产值增长11%以上。", [("规上工业总产值", "industrial_output_growth", 11, 11, "%", "at_least", "growth", "target", None)]),
+    ("规上农产品加工业总产值增长8.5%。", [("规上农产品加工业总产值", "other", 8.5, 8.5, "%", "exact", "growth", "target", None)]),
+    # a share of tax in revenue is not tax revenue (哈尔滨 2024)
+    ("税收占比提高到76.5%。", [("税收占比", "other", 76.5, 76.5, "%", "exact", "level", "target", None)]),
+    # person-times: 万人次 was split into 万人 + 次 and lost (亳州 2024)
+    ("接待游客3900万人次、增长10%。", [
+        ("接待游客", "other", 3900, 3900, "万人次", "exact", "level", "target", None),
+        ("接待游客", "other", 10, 10, "%", "exact", "growth", "target", None)]),
     # not numeric targets
     ("城乡居民收入增长与经济增长同步。", []),
     ("一般公共预算收入实现正增长。", []),
@@ -85,6 +94,14 @@ def test_growth_continues_the_quantity_just_measured():
     assert [(t.indicator, t.low, t.unit, t.direction, t.kind) for t in rows] == [
         ("地方财政总收入", 20.67, "亿元", "level", "achievement"), ("地方财政总收入", 28.8, "%", "growth", "achievement")]
     assert [text[t.value_start:t.value_end] for t in rows] == ["20.67亿元", "28.8%"]
+
+
+def test_a_pair_goes_on_in_the_next_clause_after_tongbi():
+    # 海拉尔区 2019 (data/hailar-district-reports/2019.txt): the growth clause opens with 同比分别
+    text = REVIEW + "城乡常住居民人均可支配收入分别完成37820元、28104元,同比分别增长6.5%、9.4%。\n" + PLAN
+    rows = extract_targets(text, year=2019)
+    assert [(t.canonical, t.low, t.unit) for t in rows if t.unit == "%"] == [
+        ("urban_disposable_income_growth", 6.5, "%"), ("rural_disposable_income_growth", 9.4, "%")]
 
 
 # Sentences of the 2024 city reports and the Hailar reports (data/) where an indicator's name is
