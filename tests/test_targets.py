@@ -167,6 +167,23 @@ NOT_THE_INDICATOR = [
      [("城镇居民人均可支配收入", "urban_disposable_income_growth", 4.7),
       ("农村居民人均可支配收入", "rural_disposable_income_growth", 7.3)]),  # 达州
     ("地区生产总值确保增长6.5%、力争7%以上。", [("地区生产总值", "gdp_growth", 6.5)]),  # 攀枝花: 7 is the 力争 value
+    # a part of the indicator is not the indicator: a trade channel or partner group, an
+    # industry's tax, non-tax revenue, the marine economy, a quarter, exports alone
+    ("跨境电商进出口增长75.2%、总额超3000亿元。", [("跨境电商进出口", "other", 75.2), ("总额超", "other", 3000)]),  # 深圳
+    ("服务贸易进出口增长20.0%。", [("服务贸易进出口", "other", 20.0)]),  # 深圳
+    ("民营企业进出口增长17.3%。", [("民营企业进出口", "other", 17.3)]),  # 苏州
+    ("对共建“一带一路”国家进出口增长9.3%。", [("对共建“一带一路”国家进出口", "other", 9.3)]),  # 深圳
+    ("工业税收增长18%。", [("工业税收", "other", 18)]),  # 南宁
+    ("非税收入占比下降2.3个百分点。", [("非税收入占比", "other", 2.3)]),  # 铜仁
+    ("“四上”企业应税收入增长17.3%。", [("“四上”企业应税收入", "other", 17.3)]),  # 芜湖
+    ("全市海洋生产总值约880亿元、增长9%。", [("海洋生产总值", "other", 880), ("海洋生产总值", "other", 9)]),  # 钦州
+    ("非煤工业增加值增长3.9%。", [("非煤工业增加值", "other", 3.9)]),  # 阳泉
+    ("GDP一季度累计增长4.7%。", [("GDP一季度累计", "other", 4.7)]),  # 荆门
+    ("力争外贸出口增长10%。", [("外贸出口", "other", 10)]),  # 随州
+    ("新增就业大学生1万人。", [("新增就业大学生", "other", 1)]),  # 蚌埠
+    # …and the whole still is
+    ("全口径税收增长10.4%。", [("税收", "tax_revenue_growth", 10.4)]),  # 永州
+    ("规模工业增加值增长7.5%。", [("工业增加值", "industrial_value_added_growth", 7.5)]),  # 岳阳
     # container throughput in TEU (标准箱/标箱) is a quantity of its own
     ("集装箱吞吐量达到2218万标准箱、增长5.5%。",
      [("集装箱吞吐量", "other", 2218), ("集装箱吞吐量", "other", 5.5)]),  # 天津
