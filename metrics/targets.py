@@ -416,7 +416,7 @@ def _bundled_names(clause, fenbie, qs, aliases):
     if len(names) != len(qs) or not all(_CJK.search(n) for n in names):
         return None
     partners = head.startswith(partner_cues())  # "对欧盟、东盟国家进出口总额": trade with partners, not the total
-    last = names[-1]
+    first, last = names[0], names[-1]
     out = []
     for k, name in enumerate(names):
         spans = [] if partners else _alias_spans(name)
@@ -425,6 +425,13 @@ def _bundled_names(clause, fenbie, qs, aliases):
             full_spans = _alias_spans(full)
             if any(x[3] != "other" for x in full_spans):
                 name, spans = full, full_spans
+        elif not partners and not spans and k > 0 and len(name) <= 4:
+            # "规上工业总产值、增加值分别增长15%、12%": a short later name borrows the first one's head
+            for cut in range(len(first) - 1, 0, -1):
+                full_spans = _alias_spans(first[:cut] + name)
+                if any(x[3] != "other" and x[0] == 0 and x[1] == cut + len(name) for x in full_spans):
+                    name, spans = first[:cut] + name, full_spans
+                    break
         span = spans[-1] if spans and spans[-1][3] != "other" else None
         out.append((name, (span[0], span[1], name, span[3]) if span else None))
     return out

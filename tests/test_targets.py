@@ -184,6 +184,10 @@ NOT_THE_INDICATOR = [
     # …and the whole still is
     ("全口径税收增长10.4%。", [("税收", "tax_revenue_growth", 10.4)]),  # 永州
     ("规模工业增加值增长7.5%。", [("工业增加值", "industrial_value_added_growth", 7.5)]),  # 岳阳
+    ("规上工业总产值、增加值分别增长15%、12%。",
+     [("规上工业总产值", "industrial_output_growth", 15), ("规上工业增加值", "industrial_value_added_growth", 12)]),  # 梧州
+    ("新能源电池制造业拉动全市规上工业增加值增长10个百分点。",
+     [("新能源电池制造业拉动全市规上工业增加值", "other", 10)]),  # 南宁: a contribution, not the growth
     # container throughput in TEU (标准箱/标箱) is a quantity of its own
     ("集装箱吞吐量达到2218万标准箱、增长5.5%。",
      [("集装箱吞吐量", "other", 2218), ("集装箱吞吐量", "other", 5.5)]),  # 天津
