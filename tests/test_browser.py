@@ -240,6 +240,19 @@ def test_csv_download_matches_chart(page, server):
     assert sorted((r[0], r[1], int(r[2])) for r in rows[1:]) == plotted
 
 
+def test_tables_offer_no_export_that_skips_the_formula_defusing(page, server):
+    """Streamlit's own "Download as CSV" on a table writes =HYPERLINK(…) as it is and states no
+    filters (.streamlit/config.toml: client.disableDataExport); the app's buttons do both."""
+    open_view(page, server.url, "tasks")
+    table = page.locator("[data-testid=stDataFrame]:visible").first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    toolbar = page.locator("[data-testid=stElementToolbar]:visible button")
+    toolbar.first.wait_for(timeout=10_000)
+    labels = [toolbar.nth(i).get_attribute("aria-label") for i in range(toolbar.count())]
+    assert "Search" in labels and "Download as CSV" not in labels, labels
+
+
 def test_document_highlight_and_escaping(page, server):
     docs = fixture_docs()
     hailar = docs[0].doc_id
