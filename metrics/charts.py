@@ -234,7 +234,7 @@ def docs_by(docs: pd.DataFrame, by: str, stack: str | None = None,
             return s.map(level_label)
         if col == "doc_type":
             return s.map(doc_type_label)
-        return s.fillna("未知").astype(str).replace("", "未知")
+        return _group_values(docs, col)
 
     frame = pd.DataFrame({label: labelled(by)})
     keys = [label]
@@ -800,18 +800,36 @@ def _region_chars(docs: pd.DataFrame, key: str = "region") -> pd.Series:
     return docs.groupby(key)["n_chars"].sum()
 
 
+def _group_values(docs: pd.DataFrame, group: str) -> pd.Series:
+    """A region or province column for grouping: the national report is 全国, not 未知.
+
+    >>> d = pd.DataFrame({"province": ["四川省", None, None], "level": ["city", "national", "town"]})
+    >>> _group_values(d, "province").tolist()
+    ['四川省', '全国', '未知']
+    """
+    values = docs[group].astype("object")
+    if "level" in docs.columns:
+        national = docs["level"] == "national"
+    elif "region" in docs.columns:  # rows already summed per region (queries.slogan_groups)
+        national = docs["region"] == "全国"
+    else:
+        national = pd.Series(False, index=docs.index)
+    values = values.where(values.notna() | ~national, "全国")
+    return values.fillna("未知").astype(str).replace("", "未知")
+
+
 def slogan_matrix(slogans_df: pd.DataFrame, docs: pd.DataFrame, group: str = "region") -> pd.DataFrame:
     """Long table group × slogan with count and per-10k (sum of counts over the
     group's characters, documents without hits included). ``group`` is a
     documents column: ``region`` or ``province``."""
     if slogans_df.empty or docs.empty:
         return pd.DataFrame(columns=["地区", "提法", "出现次数", "每万字次数"])
-    d = docs.assign(_g=docs[group].fillna("未知").astype(str))
+    d = docs.assign(_g=_group_values(docs, group))
     chars = d.groupby("_g")["n_chars"].sum()
     if "doc_id" in slogans_df.columns:
         s = slogans_df.merge(d[["doc_id", "_g"]], on="doc_id")
     else:  # already summed per group (queries.slogan_groups)
-        s = slogans_df.assign(_g=slogans_df[group].fillna("未知").astype(str))
+        s = slogans_df.assign(_g=_group_values(slogans_df, group))
     g = s.groupby(["_g", "text"])["count"].sum().reset_index()
     g["每万字次数"] = (g["count"] / g["_g"].map(chars) * 10000).round(3)
     return g.rename(columns={"_g": "地区", "text": "提法", "count": "出现次数"})
@@ -832,11 +850,12 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
         return m, empty_figure()
     value_col = METRIC_LABELS[metric]
     top = m.groupby("提法")["出现次数"].sum().sort_values(ascending=False).head(top_n).index.tolist()
-    all_rows = sorted(docs[group].fillna("未知").astype(str).unique().tolist())
+    all_rows = sorted(_group_values(docs, group).unique().tolist())
     m = m[m["提法"].isin(top)]
     hits = m.groupby("地区")["出现次数"].sum().reindex(all_rows).fillna(0)
-    keep = set(hits.sort_values(ascending=False).head(max_rows).index)
-    rows = [r for r in all_rows if r in keep and (hits[r] > 0 or not only_hits)]
+    # rows ranked by what the colours show (每万字: a long report does not win by length), highest first
+    rank = m.groupby("地区")[value_col].sum().reindex(all_rows).fillna(0)
+    rows = [r for r in sorted(all_rows, key=lambda r: (-rank[r], r)) if hits[r] > 0 or not only_hits][:max_rows]
     grid = m.pivot_table(index="地区", columns="提法", values=value_col, aggfunc="sum").reindex(
         index=rows, columns=top).fillna(0)
     tidy = grid.stack().rename(value_col).reset_index()
@@ -853,7 +872,7 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
     what = "地区" if group == "region" else "省份"
     suffix = ""
     if len(rows) < len(all_rows):
-        suffix = f"，命中最多的 {len(rows)} 个" if len(rows) == max_rows else f"，有命中的 {len(rows)} 个"
+        suffix = f"，最高的 {len(rows)} 个" if len(rows) == max_rows else f"，有命中的 {len(rows)} 个"
     base_layout(fig, f"{what} × 提法（{value_col}{suffix}）", height=height)
     fig.update_xaxes(tickangle=-45, side="top", title=None, tickmode="array", tickvals=top,
                      ticktext=[_short_text(t) for t in top])

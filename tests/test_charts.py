@@ -313,11 +313,17 @@ def test_slogan_heatmap_by_province_and_row_cap(con, docs):
     df, fig = C.slogan_heatmap(sl, docs, "count", top_n=50, group="province", max_rows=2)
     assert list(df.columns) == ["省份", "提法", "出现次数"]
     assert df["省份"].nunique() == 2 and len(fig.data[0].y) == 2
-    assert "命中最多的 2 个" in fig.layout.title.text
-    # the kept rows are those with the most hits
+    assert "出现次数，最高的 2 个" in fig.layout.title.text
+    # the kept rows are those with the most hits, highest first
     full, _ = C.slogan_heatmap(sl, docs, "count", top_n=50, group="province", max_rows=99)
     ranked = full.groupby("省份")["出现次数"].sum().sort_values(ascending=False)
-    assert set(df["省份"]) == set(ranked.index[:2])
+    assert list(dict.fromkeys(df["省份"])) == list(ranked.index[:2])
+    # per 10,000 characters the rows are those with the highest rates, not the longest texts
+    per, fig = C.slogan_heatmap(sl, docs, "per_10k", top_n=50, group="province", max_rows=2)
+    rates, _ = C.slogan_heatmap(sl, docs, "per_10k", top_n=50, group="province", max_rows=99)
+    best = rates.groupby("省份")["每万字次数"].sum().sort_values(ascending=False)
+    assert list(dict.fromkeys(per["省份"])) == list(best.index[:2]) == list(fig.data[0].y)
+    assert "每万字次数，最高的 2 个" in fig.layout.title.text
     with pytest.raises(ValueError):
         C.slogan_heatmap(sl, docs, "count", group="text")
 
