@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from metrics.filters import LEVEL_ORDER, doc_type_label, level_label
 from metrics.phrases import per_10k
+from metrics.slogans import dictionary_forms
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -965,8 +966,11 @@ def slogan_flags(slogans_df: pd.DataFrame, docs: pd.DataFrame, spike_ratio: floa
 
 
 def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.DataFrame, go.Figure]:
-    """Formulas (e.g. 三个聚焦) and quoted phrases found outside the dictionary."""
+    """Formulas (e.g. 三个聚焦) and quoted phrases found outside the dictionary (phrases in it are
+    left out: 两个维护 is not new)."""
     cols = ["提法", "类别", "文档数", "出现次数", "地区数", "地区"]
+    if not slogans_df.empty:
+        slogans_df = slogans_df[~slogans_df["text"].isin(set(dictionary_forms()))]
     if slogans_df.empty:
         return pd.DataFrame(columns=cols), empty_figure()
     kind_label = {"formula": "数字提法", "quoted": "引号短语", "dictionary": "词典提法"}
@@ -979,8 +983,12 @@ def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.Da
             地区=("region", lambda s: "、".join(sorted(set(map(str, s)))[:8])),
         ).reset_index()
     g["类别"] = g["kind"].map(lambda k: kind_label.get(k, k))
-    tidy = g.rename(columns={"text": "提法"})[cols].sort_values(
-        ["文档数", "出现次数", "提法", "类别"], ascending=[False, False, True, True]).head(top_n).reset_index(drop=True)
+    g = g.rename(columns={"text": "提法"}).sort_values(["文档数", "出现次数", "提法", "类别"],
+                                                      ascending=[False, False, True, True])
+    # “两个确立” is both a numbered formula and a quoted phrase: one row, its widest count, both kinds
+    kinds = g.groupby("提法", sort=False)["类别"].agg(lambda k: "·".join(sorted(set(k))))
+    g = g.drop_duplicates("提法").assign(类别=lambda d: d["提法"].map(kinds))
+    tidy = g[cols].head(top_n).reset_index(drop=True)
     fig = go.Figure()
     for i, (k, part) in enumerate(tidy.groupby("类别", sort=True)):
         fig.add_bar(y=part["提法"], x=part["文档数"], orientation="h", name=str(k),

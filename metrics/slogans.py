@@ -71,6 +71,16 @@ def _automaton():
     return auto, categories
 
 
+@cache
+def dictionary_forms() -> tuple[str, ...]:
+    """Every form of every dictionary phrase (variants, separators): a discovered formula or quoted
+    phrase that is one of these is already in the dictionary, not a new candidate."""
+    forms = set()
+    for s in slogans():
+        forms.update(f for f in _variants(s.text) | {v for var in s.variants for v in _variants(var)} if f)
+    return tuple(sorted(forms))
+
+
 def categories() -> dict[str, str]:
     return _automaton()[1]
 

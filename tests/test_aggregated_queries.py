@@ -56,6 +56,11 @@ def test_discovered(con, f, kinds):
     a = C.discovered_phrases(rows[rows["kind"].isin(kinds)], 25)[0]
     b = C.discovered_phrases(top[top["kind"].isin(kinds)], 25)[0]
     _same(a, b)
+    # new means not in the dictionary (两个维护 is), and a phrase found both ways is one row
+    from metrics.slogans import dictionary_forms
+    assert not set(b["提法"]) & set(dictionary_forms()) and b["提法"].is_unique
+    if kinds == ["formula", "quoted"]:
+        assert "数字提法·引号短语" in set(b["类别"])
 
 
 @pytest.mark.parametrize("region", ["内蒙古自治区 呼伦贝尔市 海拉尔区", "北京市"])

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from metrics import phrases as phrases_mod
 from metrics.codebook import codebook
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
+from metrics.slogans import dictionary_forms
 from metrics.targets import KINDS as TARGET_KINDS
 
 #: SQL over ``documents d``: no province, city or district was recognised
@@ -352,11 +353,12 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
 
 def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     """The ``per_kind`` formulas and quoted phrases found in the most documents, per kind, with
-    hits, region count and up to eight region names.
+    hits, region count and up to eight region names; phrases in the dictionary are left out.
 
     Filtered on years and document types only (or not at all), the answer comes from the
     ``phrase_stats`` rollup that the builder keeps; otherwise from the slogans rows, in two steps:
     rank every phrase by documents and hits, then gather regions for the winners only."""
+    known = list(dictionary_forms())  # phrases already in the dictionary are not new
     if _use_rollups(con, f, "phrase_stats", filters=("year_from", "year_to", "doc_type")):
         w, p = f.where_sql("r")
         return q(
@@ -364,7 +366,8 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
             f"""WITH g AS (
                     SELECT * FROM (
                         SELECT r.text, r.kind, sum(r.n_docs)::BIGINT AS n_docs, sum(r.hits)::BIGINT AS hits
-                        FROM phrase_stats r WHERE {w} GROUP BY r.text, r.kind)
+                        FROM phrase_stats r WHERE {w} AND r.text NOT IN (SELECT unnest(?::VARCHAR[]))
+                        GROUP BY r.text, r.kind)
                     QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n_docs DESC, hits DESC, text) <= ?),
                 regs AS (
                     SELECT r.text, r.kind, list_sort(list_distinct(flatten(list(r.regions)))) AS regions
@@ -374,7 +377,7 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
                        array_to_string(list_slice(regs.regions, 1, 8), '、') AS regions
                 FROM g JOIN regs ON regs.text = g.text AND regs.kind = g.kind
                 ORDER BY g.n_docs DESC, g.hits DESC, g.text, g.kind""",
-            p + [per_kind] + p,
+            p + [known, per_kind] + p,
         )
     w, p = _where(f)
     return q(
@@ -383,7 +386,8 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
                 SELECT * FROM (
                     SELECT s.text, s.kind, count(*) AS n_docs, sum(s.count)::BIGINT AS hits
                     FROM slogans s {_docs_join(f, 's')}
-                    WHERE {w} AND s.kind IN ('formula', 'quoted') GROUP BY s.text, s.kind)
+                    WHERE {w} AND s.kind IN ('formula', 'quoted') AND s.text NOT IN (SELECT unnest(?::VARCHAR[]))
+                    GROUP BY s.text, s.kind)
                 QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n_docs DESC, hits DESC, text) <= ?),
             r AS (
                 SELECT s.text, s.kind, count(DISTINCT {REGION_SQL}) AS n_regions,
@@ -394,7 +398,7 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
             SELECT g.text, g.kind, g.n_docs, g.hits AS count, r.n_regions, r.regions
             FROM g JOIN r ON r.text = g.text AND r.kind = g.kind
             ORDER BY g.n_docs DESC, g.hits DESC, g.text, g.kind""",
-        p + [per_kind] + p,
+        p + [known, per_kind] + p,
     )
 
 
