@@ -986,7 +986,8 @@ def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.Da
     g = g.rename(columns={"text": "提法"}).sort_values(["文档数", "出现次数", "提法", "类别"],
                                                       ascending=[False, False, True, True])
     # “两个确立” is both a numbered formula and a quoted phrase: one row, its widest count, both kinds
-    kinds = g.groupby("提法", sort=False)["类别"].agg(lambda k: "·".join(sorted(set(k))))
+    order = list(kind_label.values())
+    kinds = g.groupby("提法", sort=False)["类别"].agg(lambda k: "·".join(sorted(set(k), key=order.index)))
     g = g.drop_duplicates("提法").assign(类别=lambda d: d["提法"].map(kinds))
     tidy = g[cols].head(top_n).reset_index(drop=True)
     fig = go.Figure()
