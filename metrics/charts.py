@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.export import DOC_LINK_PREFIX
 from metrics.filters import LEVEL_ORDER, doc_type_label, level_label
 from metrics.phrases import per_10k
 from metrics.slogans import dictionary_forms
@@ -1029,7 +1030,7 @@ def doc_link(doc_id: str, phrase: str | None = None) -> str:
     """
     from urllib.parse import quote
 
-    link = f"document?doc={quote(str(doc_id))}"
+    link = f"{DOC_LINK_PREFIX}{quote(str(doc_id))}"
     return link if phrase is None else f"{link}&hl={quote(str(phrase))}"
 
 

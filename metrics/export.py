@@ -36,6 +36,8 @@ __all__ = [
     "to_json_bytes",
     "to_csv_zip_bytes",
     "safe_filename",
+    "absolute_links",
+    "app_base",
 ]
 
 BOM = "\ufeff"
@@ -269,3 +271,47 @@ def safe_filename(name: str) -> str:
     while "__" in s:
         s = s.replace("__", "_")
     return s.strip("._")[:80] or "export"
+
+
+DOC_LINK_PREFIX = "document?doc="
+
+
+def app_base(page_url: str | None) -> str:
+    """The dashboard's root address from the address of one of its pages.
+
+    >>> app_base("http://localhost:8501/targets?ind=gdp_growth"), app_base("https://x.org/sm/slogans")
+    ('http://localhost:8501/', 'https://x.org/sm/')
+    >>> app_base(None)
+    ''
+    """
+    from urllib.parse import urlsplit
+
+    if not page_url:
+        return ""
+    u = urlsplit(page_url)
+    return f"{u.scheme}://{u.netloc}{u.path.rsplit('/', 1)[0]}/"
+
+
+def absolute_links(data: pd.DataFrame | Mapping[str, pd.DataFrame], base: str):
+    """Links to the 单篇文档 page (``document?doc=…``, relative inside the dashboard) made absolute
+    for a downloaded file, where a relative link leads nowhere.
+
+    >>> absolute_links(pd.DataFrame({"原文": ["document?doc=ab12", "x"], "n": [1, 2]}), "http://h:8501/")["原文"].tolist()
+    ['http://h:8501/document?doc=ab12', 'x']
+    """
+    if not base:
+        return data
+    if not isinstance(data, pd.DataFrame):
+        return {name: absolute_links(df, base) for name, df in data.items()}
+
+    def fix(v):
+        return base + v if isinstance(v, str) and v.startswith(DOC_LINK_PREFIX) else v
+
+    out = data
+    for col in data.columns:
+        if pd.api.types.is_object_dtype(data[col]) or pd.api.types.is_string_dtype(data[col]):
+            fixed = data[col].map(fix)
+            if not fixed.equals(data[col]):
+                out = out.copy() if out is data else out
+                out[col] = fixed
+    return out

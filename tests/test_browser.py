@@ -240,6 +240,23 @@ def test_csv_download_matches_chart(page, server):
     assert sorted((r[0], r[1], int(r[2])) for r in rows[1:]) == plotted
 
 
+def test_a_download_states_the_page_choices_and_links_back(page, server):
+    """The evidence CSV names the indicator (title, file name, URL parameters) and its 原文 links
+    are absolute: a relative document?doc=… leads nowhere outside the dashboard."""
+    open_view(page, server.url, "targets", "?ind=gdp_growth&kind=achievement")
+    no_exception(page)
+    button = page.locator(".st-key-tg_table_csv button")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=20_000) as dl:
+        button.click()
+    assert "地区生产总值增速" in dl.value.suggested_filename
+    lines = Path(dl.value.path()).read_bytes().decode("utf-8-sig").splitlines()
+    params = next(ln for ln in lines if "URL 参数" in ln)
+    assert '""ind"": ""gdp_growth""' in params and '""kind"": ""achievement""' in params
+    rows = list(csv.DictReader(ln for ln in lines if not ln.startswith(("#", '"#'))))
+    assert rows and all(r["原文"].startswith(server.url.rstrip("/") + "/document?doc=") for r in rows)
+
+
 def test_tables_offer_no_export_that_skips_the_formula_defusing(page, server):
     """Streamlit's own "Download as CSV" on a table writes =HYPERLINK(…) as it is and states no
     filters (.streamlit/config.toml: client.disableDataExport); the app's buttons do both."""

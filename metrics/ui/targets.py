@@ -84,7 +84,7 @@ def render() -> None:
             return {"top": top, "order": order}
         return controls
 
-    chart_card("tg_regions", f"各地区对比 · {KINDS[kind]}", ctx,
+    chart_card("tg_regions", f"各地区对比 · {label} · {KINDS[kind]}", ctx,
                lambda p: charts.target_ranges(rows, label, unit, p["top"], p["order"]),
                controls=rank_controls("tg_regions", n_points), deps=deps,
                caption="按数值从高到低排列；虚线为全部地区的中位数。",
@@ -104,7 +104,7 @@ def render() -> None:
         chosen = st.multiselect("地区", regions, key=k, max_selections=8, placeholder="选择地区")
         return {"regions": chosen}
 
-    chart_card("tg_years", f"历年变化 · {KINDS[kind]}", ctx,
+    chart_card("tg_years", f"历年变化 · {label} · {KINDS[kind]}", ctx,
                lambda p: charts.target_years(rows, label, p["regions"], unit) if p["regions"]
                else charts.target_years(rows.iloc[0:0], label, None, unit),
                controls=year_controls, deps=deps, empty_msg="请选择至少一个有年份的地区。")
@@ -117,7 +117,7 @@ def render() -> None:
                 return {"year": None}
             return {"year": st.selectbox("年份", yrs, index=len(yrs) - 1, key="tg_level_year")}
 
-        chart_card("tg_levels", "逐级对比（同一指标、同一年，按层级）", ctx,
+        chart_card("tg_levels", f"逐级对比 · {label}（同一年，按层级）", ctx,
                    lambda p: charts.escalation_by_level(tgt[tgt["year"] == p["year"]], label, unit)
                    if p["year"] is not None else charts.escalation_by_level(tgt.iloc[0:0], label, unit),
                    controls=level_controls, deps=(f, ind, unit),
@@ -126,7 +126,7 @@ def render() -> None:
     with right:
         # paired once: the slider counts the pairs (the chart's rows), the chart draws some of them
         pairs, pairs_unit = _escalation_pairs(repr((data.db_key(), f, ind)), tgt, unit)
-        chart_card("tg_escalation", "逐级加码（下级 − 上级）", ctx,
+        chart_card("tg_escalation", f"逐级加码 · {label}（下级 − 上级）", ctx,
                    lambda p: charts.escalation_figure(pairs, pairs_unit, label, p["top"], p["order"]),
                    controls=rank_controls("tg_escalation", len(pairs), 20), deps=(f, ind, unit),
                    caption="上级 = 同一年提出该目标的最近一级上级（如 江苏省 南京市 → 江苏省；"
@@ -136,7 +136,7 @@ def render() -> None:
                               f"「{label}」在单位 {pairs_unit or '无'} 下是总量，各地规模不同，上下级数值不可比；"
                               "逐级加码只比较增速、比率等（%、个百分点、‰）。"))
 
-    chart_card("tg_attain", "目标与完成（Y 年目标 vs Y+1 年报告的 Y 年完成值）", ctx,
+    chart_card("tg_attain", f"目标与完成 · {label}（Y 年目标 vs Y+1 年报告的 Y 年完成值）", ctx,
                lambda p: charts.attainment(tgt, ach, label, unit), deps=(f, ind, unit),
                caption="完成值取同一地区下一年文档中的「完成」数字；绿色 = 达到目标下限（降低类指标为不超过上限）。",
                empty_msg="没有相邻年份的目标与完成值（需要同一地区连续两年的文档）。")

@@ -58,11 +58,14 @@ class PageContext:
     rules_version: str
 
     def meta(self, title: str) -> export.ExportMeta:
+        # the page's own choices (indicator, type, unit, phrases, document …) belong to what was
+        # downloaded as much as the filters do
+        page = {k: st.query_params.get_all(k) for k in PAGE_PARAMS if k in st.query_params}
         return export.ExportMeta(
             title=title,
             filters=self.filters.describe(self.n_docs),
             rules_version=self.rules_version,
-            query=self.filters.to_query_params(),
+            query={**self.filters.to_query_params(), **{k: v[0] if len(v) == 1 else v for k, v in page.items()}},
         )
 
 
@@ -283,7 +286,11 @@ def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[
     stem = export.safe_filename(title)
     meta = ctx.meta(title)
     single = full is not None or isinstance(df, pd.DataFrame)
-    tables = full if full is not None else df if callable(df) else (lambda: df)
+    fetch = full if full is not None else df if callable(df) else (lambda: df)
+    base = export.app_base(st.context.url)
+
+    def tables():  # links to 单篇文档 made absolute: relative ones lead nowhere in a file
+        return export.absolute_links(fetch(), base)
     # buttons as wide as their labels, side by side, wrapping in a narrow column (three equal
     # columns cut "CSV (zip)" to "C…" at 1024 px)
     row = st.container(horizontal=True, gap="small", wrap=True)
