@@ -98,6 +98,6 @@ def codebook(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             if (table, col) == ("outline", "level"):
                 note = ""  # the documents' level (行政层级) is not the outline's
             say = "；".join(x for x in (meaning, note) if x) or col
-            codes = SLOGAN_KINDS if (table == "slogans" and col == "kind") else labels.get(col, {})
+            codes = SLOGAN_KINDS if (table in ("slogans", "slogan_mentions") and col == "kind") else labels.get(col, {})
             rows.append((table, col, say, "；".join(f"{k} = {v}" for k, v in codes.items())))
     return pd.DataFrame(rows, columns=["表", "列", "说明", "取值"])

@@ -10,6 +10,7 @@ from metrics import charts, phrases
 from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
+from metrics.codebook import codebook
 from metrics.ui.widgets import download_row, link_value, md_escape, page_context, set_link
 
 SEL = "doc_sel"
@@ -151,7 +152,12 @@ def render() -> None:
                              on_select=lambda k=key: _on_select(k), selection_mode="single-row", height=320)
         st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
         with st.container(key="card-doc-facts"):
-            download_row({"元数据": meta, "数字": tg, "提纲": ol, "提法命中": mn, "声明数量": dc}, ctx,
+            # every column and code explained, as in the full dataset (sheet names as on the tabs)
+            facts = {"数字": ("targets", tg), "提纲": ("outline", ol), "提法命中": ("slogan_mentions", mn),
+                     "声明数量": ("declared_counts", dc)}
+            book = codebook({table: df for table, df in facts.values()})
+            book["表"] = book["表"].map({table: name for name, (table, _) in facts.items()})
+            download_row({"元数据": meta, **{name: df for name, (_, df) in facts.items()}, "codebook": book}, ctx,
                          "doc_dl", f"document-{doc_id}")
     with right:
         counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn),
