@@ -306,7 +306,7 @@ def _add_bar(fig, cats, values, name, horizontal, color):
 
 # ---------------------------------------------------------------- targets
 _TARGET_COLS = ["地区", "年份", "报告年份", "层级", "指标", "原文指标", "下限", "上限", "中值", "单位", "限定", "类型",
-                "原句", "文档ID"]
+                "原句", "文档ID", "文件"]
 
 
 def year_for(report_year: pd.Series, kind: pd.Series) -> pd.Series:
@@ -347,6 +347,7 @@ def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
         "类型": map_distinct(b["kind"], lambda v: KIND_LABELS.get(v, v)),
         "原句": b["sentence"].astype(str),
         "文档ID": b["doc_id"].astype(str),
+        "文件": b["file_name"].astype(str) if "file_name" in b else "",
     })
 
 
@@ -409,7 +410,10 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     x = tidy["地区"].map(short)
     if multi_year:
         x = x + " " + map_distinct(tidy["年份"], _year_str)
-    tidy.insert(0, "标签", unique_labels(x))  # several targets of one region-year: one point each
+    # one region-year in two documents (深圳.txt and 深圳.docx): the file names tell them apart
+    docs_per_label = tidy.groupby(x)["文档ID"].transform("nunique")
+    x = x.where(docs_per_label < 2, x + " · " + tidy["文件"])
+    tidy.insert(0, "标签", unique_labels(x))  # several targets of one document and year: one point each
     n_all, median = len(tidy), float(tidy["中值"].median())
     shown = ""
     tidy = _ends(tidy, top_n, order)

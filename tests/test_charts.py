@@ -421,3 +421,18 @@ def test_documents_with_the_same_label_are_told_apart_by_file_name():
     labels = C.doc_labels(docs).tolist()
     assert labels[0].endswith("2024 · 深圳.txt") and labels[1].endswith("2024 · 深圳.docx")
     assert labels[2].endswith("2019 · 牢记初心使命,加快建设幸福…")
+
+
+def test_one_region_in_two_files_is_told_apart_by_file_name(built_db):
+    """成都's report is in data/ twice (成都.txt and the original 成都.docx): two points named by their
+    files, not "成都市" and "成都市 (2)"."""
+    import duckdb
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        rows = Q.targets(con, Filters(province=("四川省",), year_from=2024), "gdp_growth", "target")
+    finally:
+        con.close()
+    labels = C.target_ranges(rows, "GDP")[0]["标签"].tolist()
+    assert {"成都市 · 成都.txt", "成都市 · 成都.docx"} <= set(labels)
+    assert not any(lab.endswith(")") for lab in labels)

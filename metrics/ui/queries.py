@@ -159,7 +159,7 @@ def targets(con, f: Filters, canonical: str | None = None, kind: str | None = No
         f"""SELECT t.doc_id, t.idx, t.indicator, t.canonical, t.low, t.high, t.unit, t.qualifier,
                    t.direction, t.kind, t.stretch, t.sentence, t.start, t."end", t.value_start,
                    t.value_end, d.title, d.year, d.level, d.doc_type, d.province, d.city, d.district,
-                   d.town, {REGION_SQL} AS region
+                   d.town, {REGION_SQL} AS region, d.file_name
             FROM targets t JOIN documents d ON d.doc_id = t.doc_id
             WHERE {w}{extra}
             ORDER BY region, d.year NULLS LAST, t.doc_id, t.idx""",
