@@ -147,6 +147,7 @@ def test_targets_kind_and_unit_come_from_the_url(app):
     shown = next(df.value for df in at.dataframe if "力争值" in df.value.columns)
     assert set(shown["类型"]) == {"完成"} and set(shown["单位"]) == {"%"} and set(shown["指标"]) == {"地区生产总值增速"}
     assert all(u.startswith("document?doc=") for u in shown["原文"])
+    assert list(shown.columns[:3]) == ["地区", "年份", "原文"]  # the link is in view, not past the sentence
     at.toggle(key="tg_table_shown").set_value(False).run()
     every = next(df.value for df in at.dataframe if "力争值" in df.value.columns)
     assert len(every) > len(shown) and set(every["类型"]) > {"完成"}
@@ -211,6 +212,8 @@ def test_tasks_grouping(app):
         no_errors(at)
     at.toggle(key="tk_only_mismatch").set_value(False).run()
     no_errors(at)
+    declared = next(df.value for df in at.dataframe if "实际列举" in df.value.columns)
+    assert len(declared) and all(u.startswith("document?doc=") and "&hl=" in u for u in declared["单篇文档"])
 
 
 def evil_id() -> str:

@@ -157,7 +157,8 @@ def render() -> None:
             "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
             "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
             "sentence": "原句", "doc_id": "文档ID"}).assign(
-            原文=lambda t: [charts.doc_link(d, v) for d, v in zip(t["文档ID"], t["原句"])])
+            原文=lambda t: [charts.doc_link(d, v) for d, v in zip(t["文档ID"], t["原句"])]).pipe(
+            lambda t: t[["地区", "年份", "原文", *[c for c in t.columns if c not in ("地区", "年份", "原文")]]])
 
     def evidence_controls() -> dict:
         return {"shown": st.toggle(f"只看图中所示：{KINDS[kind]}、单位 {unit or '无'}", value=True, key="tg_table_shown")}

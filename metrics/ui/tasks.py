@@ -48,11 +48,15 @@ def render() -> None:
 
     def declared_table(p: dict):
         df = data.query("declared", ctx.filters, p["only"])  # all of them only when asked
-        return df[cols].assign(title=df["title"].fillna("—"), phrase=df["phrase"].str.strip()).rename(columns=names)
+        out = df[cols].assign(title=df["title"].fillna("—"), phrase=df["phrase"].str.strip()).rename(columns=names)
+        # the document, with the declaration marked, next to the counts (not past the wide columns)
+        out.insert(2, "单篇文档", [charts.doc_link(d, ph) for d, ph in zip(out["文档ID"], out["原文"])])
+        return out
 
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,
                controls=lambda: {"only": st.toggle("只看不符", value=True, key="tk_only_mismatch")},
-               caption="实际列举为空表示无法核对（声明后没有可识别的列举）。",
+               column_config={"单篇文档": st.column_config.LinkColumn("单篇文档", display_text="打开")},
+               caption="实际列举为空表示无法核对（声明后没有可识别的列举）；“打开”在单篇文档页标出该声明。",
                empty_msg="没有声明数量不符的文档。")
 
 
