@@ -1047,7 +1047,8 @@ def phrase_doc_table(per_doc: pd.DataFrame) -> pd.DataFrame:
     t = per_doc.assign(per_10k=per_10k(per_doc["count"], per_doc["n_chars"]))
     t = t.sort_values(["text", "per_10k", "count", "doc_id"], ascending=[True, False, False, True])
     out = pd.DataFrame({
-        "提法": t["text"], "地区": t["region"], "年份": t["year"], "文档": t["title"],
+        # a year or title not found is an empty cell, not "None"
+        "提法": t["text"], "地区": t["region"], "年份": t["year"].astype("Int64"), "文档": t["title"].fillna("—"),
         "原文": [doc_link(d, p) for d, p in zip(t["doc_id"], t["text"])],
         "出现次数": t["count"].astype("int64"), "每万字次数": t["per_10k"], "例句": "…" + t["example"] + "…",
         "文档ID": t["doc_id"],

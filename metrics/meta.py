@@ -74,6 +74,9 @@ def _valid_date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+
+
 def _report_year(text: str) -> tuple[int | None, str | None]:
     """A work report's year: the year after the reviewed one, or the planned year; when the
     two disagree, None (never a wrong year).
@@ -231,4 +234,9 @@ def extract_meta(text: str) -> Meta:
         year, source = _report_year(text[:60000])
     if year is None and not is_report:
         year, source = _speech_year(text[:30000])
+    if year is None and title:
+        # "四川省乐山市2025年政府工作报告", "在2019年全区经济工作会议上的讲话": one year in the title
+        years = set(TITLE_YEAR_RE.findall(title))
+        if len(years) == 1:
+            year, source = int(years.pop()), "title"
     return Meta(title=title, doc_type=doc_type, speaker=speaker, speaker_role=role, date=date, year=year, year_source=source)

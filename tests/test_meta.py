@@ -54,3 +54,12 @@ def test_forum_post_date_is_not_the_speech_date():
 def test_speech_headers(header, expected):
     m = extract_meta(header)
     assert (m.title, m.speaker, m.speaker_role, m.date, m.year, m.doc_type) == expected
+
+
+def test_the_year_in_a_title_when_the_text_gives_none():
+    # an upload in QA pass 3: "过去一年工作回顾" and "今年工作安排" name no year; the title does
+    text = "四川省乐山市2025年政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作。\n一、过去一年工作回顾\n二、今年工作安排\n"
+    m = extract_meta(text)
+    assert (m.year, m.year_source) == (2025, "title")
+    # two years in the title tell nothing
+    assert extract_meta("在2019年和2020年两次全会精神传达会上的讲话\n同志们：\n今天我们开会。\n").year is None
