@@ -910,9 +910,15 @@ def slogan_trend(slogans_df: pd.DataFrame, docs: pd.DataFrame, chosen: Sequence[
                          "文档数": int(ndocs[y])})
     tidy = pd.DataFrame(rows, columns=cols)
     fig = go.Figure()
+    # a year without documents breaks the line (nothing was measured there) instead of bridging it
+    span = pd.DataFrame({"年份": range(years[0], years[-1] + 1)})
     for i, (text, part) in enumerate(tidy.groupby("提法", sort=False)):
-        fig.add_scatter(x=part["年份"], y=part[value_col], mode="lines+markers", name=str(text),
-                        line={"color": _PALETTE[i % len(_PALETTE)]})
+        full = span.merge(part, on="年份", how="left")
+        fig.add_scatter(x=full["年份"], y=full[value_col], mode="lines+markers", name=str(text),
+                        line={"color": _PALETTE[i % len(_PALETTE)]}, connectgaps=False,
+                        customdata=np.stack([full["出现次数"], full["文档数"]], axis=-1),
+                        hovertemplate="%{x} · " + str(text).replace("%", "%%") + "<br>" + value_col
+                        + " %{y}<br>出现次数 %{customdata[0]} · 文档数 %{customdata[1]}<extra></extra>")
     base_layout(fig, f"提法历年变化（{value_col}）", height=400, legend_title="提法")
     _legend_right(fig, "提法")
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")

@@ -222,7 +222,11 @@ def test_slogan_trend(con, docs):
     df, fig = C.slogan_trend(sl, docs, ["科学发展"], "count")
     assert list(df.columns) == ["年份", "提法", "出现次数", "每万字次数", "文档数"]
     assert df.set_index("年份")["出现次数"].to_dict() == {2014: 2, 2015: 2, 2016: 2, 2018: 0, 2019: 0, 2024: 0}
-    assert len(fig.data) == 1 and list(fig.data[0].y) == [2, 2, 2, 0, 0, 0]
+    # years without documents (2017, 2020–2023) break the line; the hover names the documents
+    y = dict(zip(fig.data[0].x, fig.data[0].y))
+    assert len(fig.data) == 1 and [y[k] for k in (2014, 2015, 2016, 2018, 2019, 2024)] == [2, 2, 2, 0, 0, 0]
+    assert all(math.isnan(y[k]) for k in (2017, 2020, 2021, 2022, 2023)) and fig.data[0].connectgaps is False
+    assert "文档数 %{customdata[1]}" in fig.data[0].hovertemplate
     assert C.slogan_trend(sl, docs, [], "count")[0].empty
 
 
