@@ -161,7 +161,10 @@ def render() -> None:
             lambda t: t[["地区", "年份", "原文", *[c for c in t.columns if c not in ("地区", "年份", "原文")]]])
 
     def evidence_controls() -> dict:
-        return {"shown": st.toggle(f"只看图中所示：{KINDS[kind]}、单位 {unit or '无'}", value=True, key="tg_table_shown")}
+        # default set in the session state, not value=True: keep_page_choices also assigns it, and
+        # Streamlit warns about a widget given both
+        st.session_state.setdefault("tg_table_shown", True)
+        return {"shown": st.toggle(f"只看图中所示：{KINDS[kind]}、单位 {unit or '无'}", key="tg_table_shown")}
 
     def evidence_scope(p: dict) -> tuple:
         return (kind, unit or "") if p["shown"] else (None, None)
