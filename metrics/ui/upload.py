@@ -22,7 +22,12 @@ MAX_FILE_MB = 20
 
 
 def safe_upload_name(name: str, used: set[str]) -> str:
-    """A flat, unique file name keeping Chinese characters and the extension."""
+    """A flat, unique file name keeping Chinese characters and the extension.
+
+    >>> safe_upload_name('=HYPERLINK(%22x%22).txt', set())  # browsers send " as %22 (HTML form encoding)
+    '=HYPERLINK(_x_).txt'
+    """
+    name = name.replace("%22", '"').replace("%0A", "\n").replace("%0D", "\r")
     name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
     name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", name).strip(" .") or "upload.txt"
     stem, dot, ext = name.rpartition(".")
