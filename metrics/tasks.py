@@ -24,6 +24,7 @@ the speaker's own tasks:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -119,6 +120,8 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
                 ordinal = _ordinal(style, m.group("n"))
                 if ordinal:
                     items.append((m.start("m"), style, rank, m.group("m"), ordinal))
+    else:
+        items += _glued_headings(text, items)
     for styles, rank, rx in INLINE_STYLES:
         for m in rx.finditer(text):
             style = styles if "|" not in styles else "yishi" if m.group("k") == "是" else "yiyao"
@@ -176,6 +179,24 @@ def _nest_inline_runs(text: str, runs: list[list[tuple]]) -> list[list[tuple]]:
 def _paragraph_end(text: str, pos: int) -> int:
     end = text.find("\n", pos)
     return len(text) if end < 0 else end
+
+
+def _glued_headings(text: str, line_items: list[tuple]) -> list[tuple]:
+    """Headings glued to the end of the previous paragraph ("…提升2.4个百分点。(三)坚持改革开放",
+    马鞍山 2024), kept only where one fills the gap between line headings of its style: (二) on a
+    line, then (三) after a full stop, then (四) on a line."""
+    out = []
+    for style, rank, rx in FLAT_STYLES:
+        mine = sorted((it[0], it[4]) for it in line_items if it[1] == style)
+        if len(mine) < 2:
+            continue
+        starts = [pos for pos, _ in mine]
+        for m in rx.finditer(text):
+            pos, ordinal = m.start("m"), _ordinal(style, m.group("n"))
+            k = bisect.bisect_left(starts, pos)
+            if ordinal and 0 < k < len(mine) and starts[k] != pos and mine[k - 1][1] == ordinal - 1 and mine[k][1] == ordinal + 1:
+                out.append((pos, style, rank, m.group("m"), ordinal))
+    return out
 
 
 _SUPERIOR_CUE = re.compile(r"(?:会议|大会|中央|国务院|省委|省政府|市委|市政府|总书记|上级|文件|通知|讲话)[^。\n]{0,24}(?:提出|指出|强调|要求|明确|部署|概括)")

@@ -69,3 +69,12 @@ def test_a_list_after_the_last_requirement_nests_only_within_its_paragraph():
     assert [(i.marker, i.level) for i in inside] == [("一要", 1), ("二要", 1), ("一是", 2), ("二是", 2)]
     after = build_outline("一要统一思想。\n二要抓好落实。\n一是抓项目。\n二是抓招商。\n")
     assert {i.level for i in after} == {1}
+
+
+def test_a_heading_glued_to_the_previous_paragraph_fills_its_gap():
+    # 马鞍山 2024 (data/city-reports-2024): "…提升2.4个百分点。(三)坚持改革开放，内生发展…" on one line
+    text = analyze(read_document(DATA / "city-reports-2024" / "马鞍山.txt").text).text
+    review = [i.marker for i in build_outline(text) if i.level == 2][:6]
+    assert review == ["(一)", "(二)", "(三)", "(四)", "(五)", "(六)"]
+    # only a gap is filled: a "(三)" after a full stop with no (二) and (四) around is no heading
+    assert [i.marker for i in build_outline("(一)统一思想\n要落实。(三)不是标题。\n(二)突出重点\n")] == ["(一)", "(二)"]
