@@ -180,3 +180,16 @@ def test_the_full_dataset_carries_a_codebook_of_its_columns_and_codes(built_db):
     assert "achievement = 完成" in kinds
     assert "gdp_growth = 地区生产总值增速" in book[book["列"] == "canonical"].iloc[0]["取值"]
     assert "quoted = 引号短语" in book[(book["表"] == "slogans") & (book["列"] == "kind")].iloc[0]["取值"]
+
+
+def test_xlsx_continues_a_table_longer_than_a_sheet(monkeypatch):
+    """Excel opens at most 1,048,576 rows a sheet; a longer table goes on in "name (2)", …"""
+    import metrics.export as export
+
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 3)
+    df = pd.DataFrame({"地区": [f"r{i}" for i in range(7)], "值": range(7)})
+    wb = load_workbook(io.BytesIO(to_xlsx_bytes({"targets": df}, META)))
+    assert wb.sheetnames == ["targets", "targets (2)", "targets (3)", "说明"]
+    rows = [r for name in wb.sheetnames[:3] for r in list(wb[name].iter_rows(values_only=True))[1:]]
+    assert rows == list(df.itertuples(index=False, name=None))
+    assert all(next(wb[n].iter_rows(values_only=True)) == ("地区", "值") for n in wb.sheetnames[:3])
