@@ -1032,6 +1032,21 @@ def phrase_groups(per_doc: pd.DataFrame) -> pd.DataFrame:
     return g[cols].astype({"count": "int64", "n_docs": "int64"})
 
 
+def value_text(low, high, unit) -> str:
+    """A number or range with its unit, as a reader writes it.
+
+    >>> value_text(8.2, 8.5, "%"), value_text(25.0, 25.0, "万人"), value_text(None, None, None)
+    ('8.2–8.5%', '25万人', '')
+    """
+    def num(v):
+        return f"{float(v):.10g}" if v is not None and v == v else ""
+
+    lo, hi = num(low), num(high)
+    if not lo and not hi:
+        return ""
+    return (lo if lo == hi or not hi else f"{lo}–{hi}") + (unit if isinstance(unit, str) else "")
+
+
 def doc_link(doc_id: str, phrase: str | None = None) -> str:
     """The 单篇文档 page of a document (relative to the dashboard), with a phrase to mark.
 

@@ -17,15 +17,15 @@ SEL = "doc_sel"
 VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS,
                 "dictionary": "词典提法", "formula": "数字提法", "quoted": "引号短语"}
 COLUMN_NAMES = {
-    "indicator": "指标", "low": "下限", "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型",
+    "indicator": "指标", "value": "数值", "low": "下限", "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型",
     "sentence": "原句", "outline_level": "层级", "marker": "序号", "heading": "标题", "text": "提法",
     "start": "位置", "phrase": "原文", "n": "声明", "found": "实际", "mismatch": "不符",
 }
-TABLES = {  # key -> (tab label, item prefix)
-    "doc_t_targets": ("数字（目标·完成）", "target"),
-    "doc_t_outline": ("任务提纲", "task"),
-    "doc_t_slogans": ("提法命中", "slogan"),
-    "doc_t_declared": ("声明数量", "declared"),
+TABLES = {  # key -> (tab label, item prefix); short labels: all four tabs in view at 1024 px
+    "doc_t_targets": ("数字", "target"),
+    "doc_t_outline": ("提纲", "task"),
+    "doc_t_slogans": ("提法", "slogan"),
+    "doc_t_declared": ("声明", "declared"),
 }
 
 
@@ -131,9 +131,9 @@ def render() -> None:
                      column_config={"字段": st.column_config.TextColumn(width="small")})
     left, right = st.columns([1, 1], gap="medium")
     with left:
-        tabs = st.tabs([f"{TABLES[k][0]}（{len(frames[k])}）" for k in TABLES])
+        tabs = st.tabs([f"{TABLES[k][0]} {len(frames[k])}" for k in TABLES])
         show = {
-            "doc_t_targets": ["indicator", "low", "high", "unit", "qualifier", "kind", "sentence"],
+            "doc_t_targets": ["indicator", "value", "qualifier", "kind", "sentence"],
             "doc_t_outline": ["outline_level", "marker", "heading"],
             "doc_t_slogans": ["text", "kind", "start"],
             "doc_t_declared": ["phrase", "n", "found", "mismatch"],
@@ -144,6 +144,9 @@ def render() -> None:
                 if frame.empty:
                     st.info("本文档没有此类条目。")
                     continue
+                if key == "doc_t_targets":  # one 数值 column ("8.2–8.5%"): the sentence stays in view
+                    frame = frame.assign(value=[charts.value_text(lo, hi, u) for lo, hi, u in
+                                                zip(frame["low"], frame["high"], frame["unit"])])
                 view = frame[show[key]].rename(columns=COLUMN_NAMES)
                 for col in ("限定", "类型"):
                     if col in view:

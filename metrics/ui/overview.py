@@ -26,7 +26,7 @@ def render() -> None:
     years = docs["year"].dropna()
     m[2].metric("年份", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
     kinds = data.query("target_kinds", ctx.filters)
-    m[3].metric("数字目标（已归类）", int(kinds.get("target", 0)),
+    m[3].metric("已归类目标", int(kinds.get("target", 0)),
                 help=f"归入指标库的预期目标条数。全文共识别 {int(docs['n_targets'].sum())} 个数字"
                      f"（含完成值 {int(kinds.get('achievement_all', 0))} 个、未归类的数字），见「单篇文档」页。")
     m[4].metric("总字数（万）", round(float(docs["n_chars"].sum()) / 10000, 1))

@@ -97,7 +97,11 @@ def require_db() -> bool:
 #: below 1280 px the main column keeps 1.5 rem of padding instead of Streamlit's 5 rem a side
 #: (at 1024 px with the sidebar open, 160 px of a 724 px column)
 NARROW_SCREEN_CSS = ("<style>@media (max-width: 1280px){[data-testid='stMainBlockContainer']"
-                     "{padding-left:1.5rem;padding-right:1.5rem}}</style>")
+                     "{padding-left:1.5rem;padding-right:1.5rem}"
+                     # five KPIs in a row at 1024 px: "2012–2024" and their labels whole, not "2012…"
+                     "[data-testid='stMetricValue']{font-size:1.6rem}"
+                     "[data-testid='stMetricLabel'] *{white-space:normal;overflow:visible;text-overflow:clip}}"
+                     "</style>")
 
 #: the choices each page makes (widget keys), kept while the user is on other pages
 PAGE_CHOICES = ("tg_ind", "tg_kind", "tg_unit", "tg_table_shown", "doc_pick", "doc_hl", "cmp_mode", "cmp_pick_region",
