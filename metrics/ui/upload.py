@@ -21,6 +21,15 @@ MAX_FILES = 50
 MAX_FILE_MB = 20
 
 
+#: Streamlit's uploader speaks English ("Upload", "20MB per file • TXT, DOCX, HTML"); the text
+#: above it already gives the limits, so the instructions go and the button says 选择文件
+UPLOADER_CSS = ("<style>.st-key-up_files [data-testid='stFileUploaderDropzoneInstructions']{display:none}"
+                ".st-key-up_files [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+                "{font-size:0}"
+                ".st-key-up_files [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after"
+                "{content:'选择文件（可多选，或拖放到此处）';font-size:0.875rem}</style>")
+
+
 def safe_upload_name(name: str, used: set[str]) -> str:
     """A flat, unique file name keeping Chinese characters and the extension.
 
@@ -71,6 +80,7 @@ def render() -> None:
         f"上传讲话或政府工作报告（.txt / .docx / .html），每次最多 **{MAX_FILES}** 个文件，单个文件不超过 "
         f"**{limit} MB**。文本会被解析后加入数据库 {md_escape(data.db_path().name)}；内容完全相同的文件只保留一份。"
     )
+    st.html(UPLOADER_CSS)
     files = st.file_uploader("选择文件", type=list(ALLOWED), accept_multiple_files=True, key="up_files")
     if not files:
         st.info("尚未选择文件。")
