@@ -218,8 +218,7 @@ def count(phrases, db, url, as_json, **given):
 
 
 EXPORT_TABLES = ("documents", "targets", "outline", "declared_counts", "slogans", "keywords", "codebook")
-_EXPORT_FORMATS = {".xlsx": "XLSX, one sheet per table and a 说明 sheet", ".json": "JSON",
-                   ".zip": "one CSV per table, zipped", ".csv": "CSV of one table (give --table)"}
+_EXPORT_FORMATS = (".xlsx", ".json", ".zip", ".csv")
 
 
 @main.command("export")
@@ -277,12 +276,15 @@ def export_command(out, db, url, tables, **given):
     if str(out) == "-":
         click.get_binary_stream("stdout").write(payload)
         return
+    tmp = None
     try:  # written next to OUT, then renamed: a failed export never leaves half a file
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
         os.replace(tmp, out)
     except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
         raise click.ClickException(f"{out}: cannot write ({exc})") from exc
     rows = ", ".join(f"{name} {len(df):,}" for name, df in data.items())
     click.echo(f"{out}: {n_docs:,} documents ({f.describe(n_docs)}); rows: {rows}", err=True)
