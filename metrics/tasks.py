@@ -188,8 +188,8 @@ def _glued_headings(text: str, line_items: list[tuple]) -> list[tuple]:
     out = []
     for style, rank, rx in FLAT_STYLES:
         mine = sorted((it[0], it[4]) for it in line_items if it[1] == style)
-        if len(mine) < 2:
-            continue
+        if not any(b[1] == a[1] + 2 for a, b in zip(mine, mine[1:])):
+            continue  # no gap to fill: the text is not scanned (most documents)
         starts = [pos for pos, _ in mine]
         for m in rx.finditer(text):
             pos, ordinal = m.start("m"), _ordinal(style, m.group("n"))
