@@ -249,7 +249,8 @@ _SECOND_VALUE_LINK = re.compile(
     r"(?:增长|提高|提升|增加|下降|降低|减少|力争|超过|超|突破|达到|达|约|分别达)?(?:到|至)?\s*")
 _RELATIVE = re.compile(r"高于|快于|高出|领先|低于|慢于|好于|优于")
 _BAO_ZHENG = re.compile(r"保(\d+(?:\.\d+)?)争(\d+(?:\.\d+)?)")
-_CONTINUES = re.compile(r"^\s*(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
+_CONTINUES = re.compile(r"^\s*(?:全年)?(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
+_PART_OF_YEAR = re.compile(r"\s*(一季度|二季度|三季度|四季度|上半年|下半年|前三季度|1[-—至~～]\d{1,2}月)(?:累计)?(?:同比)?(?:增长|下降)\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit
 _HAS_NUMBER = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?(?:亩|万亩|公顷|万元|亿元|元|万人|人|户|万户|公里|吨|万吨|平方米|万平方米|个百分点)")
@@ -310,6 +311,14 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 out.extend(_pair_targets(text, clause, cstart, qs, cues, section, year))
                 continue
             prev_pair = "分别" in clause and bool(_PAIR.search(clause))
+            if not aliases and prev_alias and (part := _PART_OF_YEAR.match(clause)):
+                # "经济增速逐季回升，一季度增长4.5%，上半年增长5%，…全年增长5.7%": a part of the year is
+                # not the year's figure (named, 'other'); the topic goes on to the next clause
+                name = prev_alias[2]
+                out.extend(replace(t, indicator=f"{name}（{part.group(1)}）", canonical="other") for t in
+                           _continued(text, clause, cstart, qs, name + ":", [(0, len(name), name, prev_alias[3])],
+                                      cues, section, year))
+                continue
             # "地区生产总值增长20%,达到282亿元": the level value continues the previous clause's indicator
             if not aliases and prev_alias and _CONTINUES.match(clause):
                 name = prev_alias[2]

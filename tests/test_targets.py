@@ -96,6 +96,15 @@ def test_growth_continues_the_quantity_just_measured():
     assert [text[t.value_start:t.value_end] for t in rows] == ["20.67亿元", "28.8%"]
 
 
+def test_the_year_and_its_parts_after_a_topic():
+    # 武汉 2024 (data/city-reports-2024): quarters are named and 'other', the whole year is GDP growth
+    text = REVIEW + "经济增速逐季回升，一季度增长4.5%，上半年增长5%，前三季度增长5.5%，全年增长5.7%。\n" + PLAN
+    rows = extract_targets(text, year=2024)
+    assert [(t.indicator, t.canonical, t.low) for t in rows] == [
+        ("经济增速（一季度）", "other", 4.5), ("经济增速（上半年）", "other", 5), ("经济增速（前三季度）", "other", 5.5),
+        ("经济增速", "gdp_growth", 5.7)]
+
+
 def test_a_pair_goes_on_in_the_next_clause_after_tongbi():
     # 海拉尔区 2019 (data/hailar-district-reports/2019.txt): the growth clause opens with 同比分别
     text = REVIEW + "城乡常住居民人均可支配收入分别完成37820元、28104元,同比分别增长6.5%、9.4%。\n" + PLAN
