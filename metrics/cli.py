@@ -170,6 +170,8 @@ def _filters(url: str | None, **given):
 
     query = "" if not url else urlsplit(url).query if "?" in url or "://" in url else url.lstrip("?")
     f = Filters.from_query_params(parse_qs(query))
+    if url and f == Filters():
+        click.echo(f"warning: --url {url!r} holds no dashboard filters: all documents are used", err=True)
     changes = {k: v for k, v in given.items() if k in _FILTER_FIELDS and v not in (None, (), "")}
     return dataclasses.replace(f, **changes)
 

@@ -675,7 +675,7 @@ def test_export_writes_the_filtered_dataset_as_xlsx(built_db, tmp_path):
     t = con.execute("SELECT count(*) FROM targets JOIN documents USING (doc_id) "
                     "WHERE province = '四川省' AND year = 2024").fetchall()[0][0]
     con.close()
-    assert len(rows) == n and wb["targets"].max_row - 1 == t
+    assert len(rows) == n and sum(1 for _ in wb["targets"].iter_rows()) - 1 == t
     about = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True)}
     assert about["筛选"] == f"2024 · 四川省 · {n} 篇"
     assert f"{n:,} documents" in proc.stderr and f"targets {t:,}" in proc.stderr
@@ -695,6 +695,9 @@ def test_export_one_table_to_stdout_with_the_filters_of_a_dashboard_address(buil
     other = run_cli("export", "-", "--table", "documents", "--db", built_db, "--url", url, "--province", "四川省")
     docs = list(csv.DictReader(line for line in other.stdout.lstrip("\ufeff").splitlines() if not line.startswith(("#", '"#'))))
     assert {r["province"] for r in docs} == {"四川省"}
+    # an address without filters says so rather than exporting everything silently
+    bare = run_cli("export", "-", "--table", "documents", "--db", built_db, "--url", "http://localhost:8501/targets")
+    assert bare.returncode == 0 and "holds no dashboard filters" in bare.stderr
 
 
 @pytest.mark.parametrize("args, message", [
