@@ -188,7 +188,8 @@ def target_points(con, f: Filters, canonical: str) -> pd.DataFrame:
     )
     docs = _arrow(
         con,
-        f"""SELECT d.doc_id, d.year, d.level, d.province, d.city, d.district, d.town, {REGION_SQL} AS region
+        f"""SELECT d.doc_id, d.year, d.level, d.province, d.city, d.district, d.town, {REGION_SQL} AS region,
+                   d.file_name
             FROM documents d WHERE {w}""",
         p,
     )
