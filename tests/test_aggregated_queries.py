@@ -291,3 +291,9 @@ def test_rollups_after_adds_equal_a_full_build(tmp_path, data_dir):
     for a, b in zip(xs, ys):
         assert len(b) > 10
         pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+def test_dataset_rows_counts_what_the_full_download_holds(con, f):
+    tables = Q.full_dataset(con, f)
+    assert Q.dataset_rows(con, f) == sum(len(df) for name, df in tables.items() if name != "codebook") > 0

@@ -72,6 +72,21 @@ def test_overview_metrics_and_quality(app):
     assert len(at.download_button) >= 3 * 4
 
 
+def test_a_dataset_too_large_for_the_browser_points_to_the_command_line(app, monkeypatch):
+    """Above the row limit the full dataset is not built in the dashboard's memory: the card gives
+    the `export` command with the same filters instead of download buttons."""
+    from metrics.ui import widgets
+
+    before = len(app("overview", {"province": "内蒙古自治区"}).download_button)
+    monkeypatch.setattr(widgets, "DATASET_DOWNLOAD_MAX_ROWS", 10)
+    at = app("overview", {"province": "内蒙古自治区"})
+    no_errors(at)
+    assert len(at.download_button) == before - 3
+    [code] = [c.value for c in at.code]
+    assert code.startswith("python -m metrics export dataset.zip --url") and "province=%E5%86%85" in code
+    assert any("超过网页下载的上限" in i.value for i in at.info)
+
+
 def test_filter_changes_charts_and_url(app):
     at = app("overview")
     at.multiselect(key="f_province").set_value(["内蒙古自治区"]).run()

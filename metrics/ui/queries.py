@@ -616,6 +616,21 @@ def doc_keywords(con, doc_id: str) -> pd.DataFrame:
     return q(con, "SELECT rank, word, weight FROM keywords WHERE doc_id = ? ORDER BY rank", [doc_id])
 
 
+#: the fact tables of :func:`full_dataset`, with their aliases
+DATASET_TABLES = {"targets": "t", "outline": "o", "declared_counts": "c", "slogans": "s", "keywords": "k"}
+
+
+def dataset_rows(con, f: Filters) -> int:
+    """Rows the full filtered dataset holds (documents and every fact table): what a download of
+    it would have to build, counted without reading them."""
+    w, p = _where(f)
+    parts, params = [f"(SELECT count(*) FROM documents d WHERE {w})"], list(p)
+    for table, a in DATASET_TABLES.items():
+        parts.append(f"(SELECT count(*) FROM {table} {a} {_docs_join(f, a)} WHERE {w})")
+        params += p
+    return int(con.execute("SELECT " + " + ".join(parts), params).fetchall()[0][0])
+
+
 def full_dataset(con, f: Filters) -> dict[str, pd.DataFrame]:
     """Every fact table restricted to the filtered documents (no full text), and a ``codebook``
     of their columns and codes (:mod:`metrics.codebook`)."""

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
@@ -391,9 +392,21 @@ def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str
         download_row(df, ctx, key, title, full=(lambda: full(params)) if more else None)
 
 
+#: rows above which the whole filtered dataset is not built in the dashboard's memory for a
+#: download (about 1 GB of tables at ~1 KB a row): the command line writes it instead
+DATASET_DOWNLOAD_MAX_ROWS = 1_000_000
+
+
 def dataset_download(ctx: PageContext) -> None:
     """Download of the whole filtered dataset (every fact table, no full text)."""
     with st.container(border=True, key="card-dataset"):
         st.markdown("#### 下载筛选后的完整数据")
         st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文），以及说明各列含义与代码取值的 codebook。")
+        rows = data.query("dataset_rows", ctx.filters)
+        if rows > DATASET_DOWNLOAD_MAX_ROWS:
+            query = urlencode(ctx.filters.to_query_params(), doseq=True)
+            st.info(f"筛选后的数据共 {rows:,} 行，超过网页下载的上限（{DATASET_DOWNLOAD_MAX_ROWS:,} 行）。"
+                    "请缩小筛选，或在命令行导出（同样的筛选）：")
+            st.code(f'python -m metrics export dataset.zip --url "?{query}"', language="bash")
+            return
         download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "speech-metrics-dataset")
