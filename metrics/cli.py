@@ -221,6 +221,9 @@ def count(phrases, db, url, as_json, **given):
 
 EXPORT_TABLES = ("documents", "targets", "outline", "declared_counts", "slogans", "keywords", "codebook")
 _EXPORT_FORMATS = (".xlsx", ".json", ".zip", ".csv")
+#: rows of the whole dataset above which .xlsx / .json (built in memory) are refused; .zip and
+#: .csv are streamed by DuckDB at any size
+EXPORT_IN_MEMORY_MAX_ROWS = 2_000_000
 
 
 @main.command("export")
@@ -241,11 +244,13 @@ def export_command(out, db, url, tables, **given):
     python -m metrics export - --table targets --url "http://localhost:8501/targets?province=四川省"
     """
     import os
+    import shutil
     import tempfile
+    import zipfile
 
     from . import export
     from .codebook import codebook
-    from .ui.queries import build_info, count_docs, full_dataset
+    from .ui.queries import build_info, count_docs, dataset_rows, dataset_sql, full_dataset, q
 
     suffix = ".csv" if str(out) == "-" else out.suffix.lower()
     if suffix not in _EXPORT_FORMATS:
@@ -253,42 +258,61 @@ def export_command(out, db, url, tables, **given):
     if suffix == ".csv" and len(tables) != 1:
         raise click.UsageError("a .csv (or '-') holds one table: give exactly one --table")
     f = _filters(url, **given)
+    names = [t for t in EXPORT_TABLES if not tables or t in tables]
+    here = (out.parent if str(out.parent) else Path(".")) if str(out) != "-" else None
     con = _open_db(db)
     try:
         n_docs = count_docs(con, f)
-        data = full_dataset(con, f)
         rules = build_info(con).get("rules_version", "unknown")
+        meta = export.ExportMeta(title="筛选后的完整数据" if len(names) > 1 else f"表 {names[0]}",
+                                 filters=f.describe(n_docs), rules_version=rules, query=f.to_query_params())
+        with tempfile.TemporaryDirectory(prefix=".export-", dir=here) as tmp:
+            part = os.path.join(tmp, "out")
+            # DuckDB sorts each table for the file: within 1 GB, spilling to the export's folder
+            con.execute("SET memory_limit = '1GB'")
+            con.execute("SET temp_directory = ?", [os.path.join(tmp, "spill")])
+            if suffix in (".xlsx", ".json"):  # built in memory: bounded
+                n_rows = dataset_rows(con, f)
+                if n_rows > EXPORT_IN_MEMORY_MAX_ROWS:
+                    raise click.ClickException(
+                        f"{n_rows:,} rows are too many for {suffix} (built in memory; at most "
+                        f"{EXPORT_IN_MEMORY_MAX_ROWS:,}): export to .zip, which is streamed")
+                data = {name: df for name, df in full_dataset(con, f).items() if name in names}
+                if tables and "codebook" in names:
+                    data["codebook"] = codebook({k: v for k, v in data.items() if k != "codebook"})
+                counts = {name: len(df) for name, df in data.items()}
+                payload = export.to_xlsx_bytes(data, meta) if suffix == ".xlsx" else export.to_json_bytes(data, meta)
+                with open(part, "wb") as fh:
+                    fh.write(payload)
+            else:  # CSV: every table streamed by DuckDB, flat memory at any size
+                sqls, files, counts = dataset_sql(f), {}, {}
+                for name in names:
+                    files[name] = os.path.join(tmp, f"{export.safe_filename(name)}.csv")
+                    if name == "codebook":
+                        empty = {t: q(con, f"SELECT * FROM ({sql}) LIMIT 0", params)
+                                 for t, (sql, params) in sqls.items() if t in names}
+                        book = codebook(empty)
+                        counts[name] = len(book)
+                        with open(files[name], "wb") as fh:
+                            fh.write(export.to_csv_bytes(book, meta))
+                    else:
+                        counts[name] = export.query_to_csv(con, *sqls[name], files[name], meta)
+                if suffix == ".zip":
+                    with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                        for path in files.values():
+                            zf.write(path, os.path.basename(path))
+                else:
+                    part = files[names[0]]
+            if str(out) == "-":
+                with open(part, "rb") as fh:
+                    shutil.copyfileobj(fh, click.get_binary_stream("stdout"))
+                return
+            os.replace(part, out)  # written next to OUT, then renamed: never half a file
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot write ({exc})") from exc
     finally:
         con.close()
-    if tables:
-        data = {name: df for name, df in data.items() if name in tables and name != "codebook"}
-        if "codebook" in tables:
-            data["codebook"] = codebook(data)
-    title = "筛选后的完整数据" if len(data) > 1 else f"表 {next(iter(data))}"
-    meta = export.ExportMeta(title=title, filters=f.describe(n_docs), rules_version=rules,
-                             query=f.to_query_params())
-    if suffix == ".csv":
-        payload = export.to_csv_bytes(next(iter(data.values())), meta)
-    elif suffix == ".xlsx":
-        payload = export.to_xlsx_bytes(data, meta)
-    elif suffix == ".json":
-        payload = export.to_json_bytes(data, meta)
-    else:
-        payload = export.to_csv_zip_bytes(data, meta)
-    if str(out) == "-":
-        click.get_binary_stream("stdout").write(payload)
-        return
-    tmp = None
-    try:  # written next to OUT, then renamed: a failed export never leaves half a file
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, out)
-    except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise click.ClickException(f"{out}: cannot write ({exc})") from exc
-    rows = ", ".join(f"{name} {len(df):,}" for name, df in data.items())
+    rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
     click.echo(f"{out}: {n_docs:,} documents ({f.describe(n_docs)}); rows: {rows}", err=True)
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ __all__ = [
     "safe_filename",
     "absolute_links",
     "app_base",
+    "query_to_csv",
 ]
 
 BOM = "\ufeff"
@@ -130,6 +132,8 @@ def _csv_text(value: Any) -> str:
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0) and v.tzinfo is None:
+        return v.date().isoformat()  # a DATE column read through pandas: 2013-02-28, not …T00:00:00
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     return str(neutralise(v) if isinstance(v, str) else v)
@@ -146,6 +150,54 @@ def to_csv_bytes(df: pd.DataFrame, meta: ExportMeta) -> bytes:
     for row in df.itertuples(index=False, name=None):
         w.writerow([_csv_text(v) for v in row])
     return (BOM + buf.getvalue()).encode("utf-8")
+
+
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _csv_expr(name: str, sql_type: str) -> str:
+    """One column of :func:`query_to_csv` as :func:`_csv_text` writes it: text that a spreadsheet
+    would run is prefixed with an apostrophe, a whole float has no ".0", NaN is empty."""
+    col = _sql_name(name)
+    t = sql_type.upper()
+    if t == "VARCHAR":
+        # an empty text is an empty field, as csv.writer writes it (DuckDB would write "")
+        expr = f"CASE WHEN regexp_matches({col}, '^[=+@\\t\\r-]') THEN chr(39) || {col} ELSE nullif({col}, '') END"
+    elif t in ("DOUBLE", "FLOAT", "REAL") or t.startswith("DECIMAL"):
+        x = f"CAST({col} AS DOUBLE)"
+        expr = (f"CASE WHEN isnan({x}) THEN NULL WHEN isfinite({x}) AND {x} = trunc({x}) AND abs({x}) < 1e15 "
+                f"THEN CAST(CAST({x} AS BIGINT) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END")
+    elif t.startswith("TIMESTAMP"):
+        expr = f"strftime({col}, '%Y-%m-%dT%H:%M:%S')"
+    else:
+        return col
+    return f"{expr} AS {col}"
+
+
+def query_to_csv(con: Any, sql: str, params: list[Any], path: str, meta: ExportMeta) -> int:
+    """The rows of ``sql`` written to a CSV file at ``path`` by DuckDB's COPY, streamed: flat
+    memory at any size, where :func:`to_csv_bytes` holds the table in pandas. The bytes are
+    those :func:`to_csv_bytes` gives (BOM, provenance rows, header, CRLF, defused text).
+    Returns the number of rows."""
+    import shutil
+
+    columns = [(d[0], str(d[1])) for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+    body = f"{path}.rows"
+    select = ", ".join(_csv_expr(name, t) for name, t in columns)
+    target = "'" + body.replace("'", "''") + "'"
+    rows = con.execute(f"COPY (SELECT {select} FROM ({sql})) TO {target} "
+                       "(FORMAT csv, HEADER false, NEW_LINE '\r\n')", params).fetchall()[0][0]
+    head = io.StringIO()
+    w = csv.writer(head, lineterminator="\r\n")
+    for key, value in meta.rows():
+        w.writerow([f"# {key}: {value}"])
+    w.writerow([neutralise(name) for name, _ in columns])
+    with open(path, "wb") as out, open(body, "rb") as src:
+        out.write((BOM + head.getvalue()).encode("utf-8"))
+        shutil.copyfileobj(src, out, 1 << 20)
+    os.unlink(body)
+    return int(rows)
 
 
 def _tables(data: pd.DataFrame | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -216,6 +268,8 @@ def to_xlsx_bytes(data: pd.DataFrame | Mapping[str, pd.DataFrame], meta: ExportM
 
 def _json_default(value: Any) -> Any:
     v = _cell(value)
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0) and v.tzinfo is None:
+        return v.date().isoformat()  # a DATE column read through pandas: 2013-02-28, not …T00:00:00
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     if v is None:

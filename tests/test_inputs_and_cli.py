@@ -708,3 +708,43 @@ def test_export_one_table_to_stdout_with_the_filters_of_a_dashboard_address(buil
 def test_export_refuses_what_it_cannot_write(built_db, tmp_path, args, message):
     proc = run_cli("export", *[tmp_path / a if a.startswith("out.") else a for a in args], "--db", built_db)
     assert proc.returncode == 2 and message in proc.stderr
+
+
+def test_export_zip_is_streamed_and_holds_the_dashboards_rows(built_db, tmp_path):
+    """.zip/.csv exports are written by DuckDB's COPY (flat memory at any size); their rows are the
+    dashboard download's rows (to_csv_zip_bytes of queries.full_dataset), value for value."""
+    from metrics import export as ex
+    from metrics.ui import queries as Q
+
+    out = tmp_path / "nmg.zip"
+    proc = run_cli("export", out, "--db", built_db, "--province", "内蒙古自治区")
+    assert proc.returncode == 0, proc.stderr
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        full = Q.full_dataset(con, Filters(province=("内蒙古自治区",)))
+    finally:
+        con.close()
+    meta = ex.ExportMeta("x", "y", "z")
+    ours, dashboard = zipfile.ZipFile(out), zipfile.ZipFile(io.BytesIO(ex.to_csv_zip_bytes(full, meta)))
+    assert sorted(ours.namelist()) == sorted(dashboard.namelist()) == sorted(f"{t}.csv" for t in full)
+
+    def rows(zf, name):
+        text = zf.read(name).decode("utf-8-sig")
+        return [r for r in csv.reader(io.StringIO(text, newline="")) if not r[0].startswith("# ")]
+
+    for name in dashboard.namelist():
+        assert rows(ours, name) == rows(dashboard, name), name
+    assert len(rows(ours, "targets.csv")) == len(full["targets"]) + 1 > 100
+
+
+def test_export_refuses_a_workbook_too_large_for_memory(built_db, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from metrics import cli
+
+    monkeypatch.setattr(cli, "EXPORT_IN_MEMORY_MAX_ROWS", 100)
+    result = CliRunner().invoke(cli.main, ["export", str(tmp_path / "big.xlsx"), "--db", str(built_db)])
+    assert result.exit_code == 1 and "export to .zip, which is streamed" in result.output
+    assert not list(tmp_path.iterdir())  # nothing left behind
+    ok = CliRunner().invoke(cli.main, ["export", str(tmp_path / "big.zip"), "--db", str(built_db)])
+    assert ok.exit_code == 0 and (tmp_path / "big.zip").exists()

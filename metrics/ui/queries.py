@@ -112,13 +112,13 @@ def count_docs(con, f: Filters) -> int:
     return int(q(con, f"SELECT count(*) AS n FROM documents d WHERE {w}", p).iloc[0]["n"])
 
 
-def documents(con, f: Filters) -> pd.DataFrame:
+def _documents_sql(f: Filters) -> tuple[str, list[Any]]:
     w, p = _where(f)
-    return q(
-        con,
-        f"SELECT {DOC_COLUMNS} FROM documents d WHERE {w} ORDER BY region, year NULLS LAST, d.title",
-        p,
-    )
+    return f"SELECT {DOC_COLUMNS} FROM documents d WHERE {w} ORDER BY region, year NULLS LAST, d.title", p
+
+
+def documents(con, f: Filters) -> pd.DataFrame:
+    return q(con, *_documents_sql(f))
 
 
 def document(con, doc_id: str) -> dict[str, Any] | None:
@@ -152,10 +152,14 @@ def _target_conditions(canonical: str | None, kind: str | None, unit: str | None
 
 def targets(con, f: Filters, canonical: str | None = None, kind: str | None = None,
             unit: str | None = None) -> pd.DataFrame:
+    return q(con, *_targets_sql(f, canonical, kind, unit))
+
+
+def _targets_sql(f: Filters, canonical: str | None = None, kind: str | None = None,
+                 unit: str | None = None) -> tuple[str, list[Any]]:
     w, p = _where(f)
     extra, extra_p = _target_conditions(canonical, kind, unit)
-    return q(
-        con,
+    return (
         f"""SELECT t.doc_id, t.idx, t.indicator, t.canonical, t.low, t.high, t.unit, t.qualifier,
                    t.direction, t.kind, t.stretch, t.sentence, t.start, t."end", t.value_start,
                    t.value_end, d.title, d.year, d.level, d.doc_type, d.province, d.city, d.district,
@@ -272,9 +276,12 @@ def target_kinds(con, f: Filters) -> dict[str, int]:
 
 
 def outline(con, f: Filters) -> pd.DataFrame:
+    return q(con, *_outline_sql(f))
+
+
+def _outline_sql(f: Filters) -> tuple[str, list[Any]]:
     w, p = _where(f)
-    return q(
-        con,
+    return (
         f"""SELECT o.doc_id, o.idx, o.level AS outline_level, o.style, o.marker, o.ordinal,
                    o.heading, o.start, o."end", o.parent_idx, d.title, d.year, d.level,
                    {REGION_SQL} AS region
@@ -285,10 +292,13 @@ def outline(con, f: Filters) -> pd.DataFrame:
 
 
 def declared(con, f: Filters, only_mismatch: bool = False) -> pd.DataFrame:
+    return q(con, *_declared_sql(f, only_mismatch))
+
+
+def _declared_sql(f: Filters, only_mismatch: bool = False) -> tuple[str, list[Any]]:
     w, p = _where(f)
     extra = " AND c.mismatch" if only_mismatch else ""
-    return q(
-        con,
+    return (
         f"""SELECT c.doc_id, c.idx, c.phrase, c.n, c.found, c.mismatch, c.start, c."end",
                    d.title, d.year, d.level, {REGION_SQL} AS region
             FROM declared_counts c JOIN documents d ON d.doc_id = c.doc_id
@@ -298,10 +308,13 @@ def declared(con, f: Filters, only_mismatch: bool = False) -> pd.DataFrame:
 
 
 def slogans(con, f: Filters, kinds: tuple[str, ...] = ("dictionary",)) -> pd.DataFrame:
+    return q(con, *_slogans_sql(f, kinds))
+
+
+def _slogans_sql(f: Filters, kinds: tuple[str, ...]) -> tuple[str, list[Any]]:
     w, p = _where(f)
     marks = ", ".join("?" for _ in kinds)
-    return q(
-        con,
+    return (
         f"""SELECT s.doc_id, s.text, s.kind, s.category, s.count, s.per_10k, d.title, d.year,
                    d.level, d.n_chars, {REGION_SQL} AS region
             FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
@@ -484,9 +497,12 @@ def keyword_groups(con, f: Filters) -> pd.DataFrame:
 
 
 def keywords(con, f: Filters) -> pd.DataFrame:
+    return q(con, *_keywords_sql(f))
+
+
+def _keywords_sql(f: Filters) -> tuple[str, list[Any]]:
     w, p = _where(f)
-    return q(
-        con,
+    return (
         f"""SELECT k.doc_id, k.rank, k.word, k.weight, d.year,
                    {REGION_SQL} AS region
             FROM keywords k JOIN documents d ON d.doc_id = k.doc_id
@@ -631,15 +647,21 @@ def dataset_rows(con, f: Filters) -> int:
     return int(con.execute("SELECT " + " + ".join(parts), params).fetchall()[0][0])
 
 
+def dataset_sql(f: Filters) -> dict[str, tuple[str, list[Any]]]:
+    """The SQL and parameters of every table of the full filtered dataset: read into pandas by
+    :func:`full_dataset`, streamed to files by ``python -m metrics export`` (the same rows)."""
+    return {
+        "documents": _documents_sql(f),
+        "targets": _targets_sql(f),
+        "outline": _outline_sql(f),
+        "declared_counts": _declared_sql(f),
+        "slogans": _slogans_sql(f, ("dictionary", "formula", "quoted")),
+        "keywords": _keywords_sql(f),
+    }
+
+
 def full_dataset(con, f: Filters) -> dict[str, pd.DataFrame]:
     """Every fact table restricted to the filtered documents (no full text), and a ``codebook``
     of their columns and codes (:mod:`metrics.codebook`)."""
-    tables = {
-        "documents": documents(con, f),
-        "targets": targets(con, f),
-        "outline": outline(con, f),
-        "declared_counts": declared(con, f),
-        "slogans": slogans(con, f, ("dictionary", "formula", "quoted")),
-        "keywords": keywords(con, f),
-    }
+    tables = {name: q(con, sql, p) for name, (sql, p) in dataset_sql(f).items()}
     return {**tables, "codebook": codebook(tables)}
