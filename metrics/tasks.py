@@ -257,11 +257,11 @@ _OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重�
 # an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
 DECLARED_RE = fastre.compile(
     r"(?:(?P<strong>讲|谈|提出|强调|概括为|归纳为|列出了?)(?:以下|如下|这么|了)?" + _DECL_NUM + r"(?P<cls>点|个方面|方面|大项|项|条|件)(?P<obj>" + _OBJ + r")?"
-    r"|(?P<weak>抓好|做好|把握好|突出抓好|着重抓了|抓了|做了|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|大|项|条|件)(?P<obj2>" + _OBJ + r")?)"
+    r"|(?P<weak>抓好|做好|把握好|突出抓好|着重抓了|抓了|做了|开展了|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|大|项|条|件)(?P<obj2>" + _OBJ + r")?)"
 )
 QUOTED_FORMULA_RE = re.compile(r"(?P<qverb>做到了?|把握好?|坚持|突出|抓好|做好|落实|实现|强化|推进)(?P<listed>[^。;；“\"\n]{0,40}?)[“\"「]" + _DECL_NUM + r"(?P<cls>个|项|大|条|篇)(?P<obj>[^”\"」\n]{1,8})[”\"」]")
 # "强力推进四大行动": named programmes; declared only when that many items follow
-ACTIONS_RE = re.compile(r"(?:推进|实施|开展)" + _DECL_NUM + r"(?P<cls>大)(?P<obj>行动|工程)")
+ACTIONS_RE = re.compile(r"(?:推进|实施|开展)[“\"]?" + _DECL_NUM + r"(?P<cls>大)(?P<obj>行动|工程)[”\"]?")
 # "十方面民生实事", "十件民生实事": a count of livelihood projects, usually listed ①②③ after it
 PROJECTS_RE = re.compile(_DECL_NUM + r"(?P<cls>个方面|方面|件|项)(?:重点)?(?:民生实事|为民办实事|民生项目)")
 _PROJECT_WORDS = ("民生实事", "为民办实事", "民生项目")
@@ -306,8 +306,9 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
         if not n or n < 2 or n > 30:
             continue
         start, end = _clause_start(text, m.start()), m.end()
-        # "列出了十大项重点工作" reports a list made elsewhere: nothing to check here
-        found = None if "了" in m.group(0)[:4] else _count_run_after(outline, end)
+        # "列出了十大项重点工作" reports a list made elsewhere: nothing to check here ("主要做了八方面
+        # 工作：(一)…" lists its own)
+        found = None if (m.group("strong") or "").startswith("列出") else _count_run_after(outline, end)
         out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end))
     for m in QUOTED_FORMULA_RE.finditer(text):
         n = _ordinal("x", m.group("n"))

@@ -86,3 +86,32 @@ def test_a_blind_sample_of_numbers_gets_kind_and_indicator_right():
     where the labeller wanted only 规上."""
     rows, misses = _misses("numbers_sample.jsonl")
     assert len(rows) == 120 and len(misses) <= 1, misses
+
+
+def test_a_blind_random_sample_of_report_structures():
+    """tests/gold/tasks_sample.jsonl (session 17): the outline of 20 city reports drawn at random,
+    labelled by a helper who saw only the texts: top-level parts, the numbered sections under
+    each, and every declared count ("重点做好以下九个方面工作") with the items that follow. Rules
+    agree on every top-level count and every declaration (its n and what follows); the extra two
+    are summaries ("聚焦工业、交通、水利等十大领域") left unchecked. Three section counts differ by
+    convention: the labeller counted 镇江's 1./2. paragraphs as sections and not 一是 runs."""
+    import json
+
+    from metrics.analyze import analyze
+    from metrics.reader import read_document
+
+    rows = [json.loads(line) for line in (GOLD / "tasks_sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    top = parts = found = extra = 0
+    for g in rows:
+        t = analyze(read_document(DATA / g["file"]).text, g["file"]).tasks
+        under = [sum(1 for x in t.outline if x.level == 2 and x.parent_idx == p.idx) for p in t.outline if p.level == 1]
+        top += t.top_level_sections == g["top_level"]
+        parts += under == g["parts"]
+        ours = [(d.n, d.found) for d in t.declared]
+        for d in g["declared"]:
+            if (d["n"], d["found"]) in ours:
+                ours.remove((d["n"], d["found"]))
+                found += 1
+        extra += len(ours)
+    assert len(rows) == 20 and top == 20 and parts >= 17
+    assert found == sum(len(g["declared"]) for g in rows) == 20 and extra <= 2
