@@ -67,7 +67,9 @@ class ExportMeta:
             ("导出时间", self.exported_at.isoformat(sep=" ")),
         ]
         if self.query:
-            rows.append(("URL 参数", json.dumps(dict(self.query), ensure_ascii=False, sort_keys=True)))
+            pairs = [(k, v) for k, vs in sorted(self.query.items())
+                     for v in (vs if isinstance(vs, (list, tuple)) else [vs])]
+            rows.append(("URL 参数", "&".join(f"{k}={v}" for k, v in pairs)))
         return rows
 
     def as_json(self) -> dict[str, Any]:
@@ -139,13 +141,24 @@ def _csv_text(value: Any) -> str:
     return str(neutralise(v) if isinstance(v, str) else v)
 
 
+def _comment_lines(meta: ExportMeta) -> str:
+    """The provenance rows, each a line that starts with "# " (``pd.read_csv(comment="#")`` skips
+    them). They are not CSV-quoted: a comma or quote in a value is written full-width instead, so
+    a spreadsheet keeps the line in one cell, which starts with "#" and so is never a formula.
+
+    >>> _comment_lines(ExportMeta("t", "a,b", "r", dt.datetime(2025, 1, 1), {"q": '=x,"y"'})).splitlines()[-1]
+    '# URL 参数: q==x，＂y＂'
+    """
+    table = str.maketrans({",": "，", '"': "＂", "\r": " ", "\n": " "})
+    return "".join(f"# {key}: {str(value).translate(table)}\r\n" for key, value in meta.rows())
+
+
 def to_csv_bytes(df: pd.DataFrame, meta: ExportMeta) -> bytes:
     """UTF-8 with BOM; ``# key: value`` provenance rows, header, data.
     RFC 4180 line ends (CRLF) so embedded CR/LF in cells are quoted."""
     buf = io.StringIO()
+    buf.write(_comment_lines(meta))
     w = csv.writer(buf, lineterminator="\r\n")
-    for key, value in meta.rows():
-        w.writerow([f"# {key}: {value}"])
     w.writerow([neutralise(str(c)) for c in df.columns])
     for row in df.itertuples(index=False, name=None):
         w.writerow([_csv_text(v) for v in row])
@@ -189,10 +202,8 @@ def query_to_csv(con: Any, sql: str, params: list[Any], path: str, meta: ExportM
     rows = con.execute(f"COPY (SELECT {select} FROM ({sql})) TO {target} "
                        "(FORMAT csv, HEADER false, NEW_LINE '\r\n')", params).fetchall()[0][0]
     head = io.StringIO()
-    w = csv.writer(head, lineterminator="\r\n")
-    for key, value in meta.rows():
-        w.writerow([f"# {key}: {value}"])
-    w.writerow([neutralise(name) for name, _ in columns])
+    head.write(_comment_lines(meta))
+    csv.writer(head, lineterminator="\r\n").writerow([neutralise(name) for name, _ in columns])
     with open(path, "wb") as out, open(body, "rb") as src:
         out.write((BOM + head.getvalue()).encode("utf-8"))
         shutil.copyfileobj(src, out, 1 << 20)

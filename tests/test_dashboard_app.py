@@ -153,6 +153,13 @@ def test_targets_kind_switch(app):
     assert "kind" not in at.query_params
 
 
+def test_a_link_with_an_unknown_kind_says_so(app):
+    at = app("targets", {"ind": "gdp_growth", "kind": "near"})
+    no_errors(at)
+    assert at.radio(key="tg_kind").value == "target"
+    assert any("链接中的类型「near」" in w.value for w in at.warning)
+
+
 def test_targets_kind_and_unit_come_from_the_url(app):
     at = app("targets", {"ind": "gdp_growth", "kind": "achievement", "unit": "%"})
     no_errors(at)

@@ -65,8 +65,7 @@ def test_csv_exact_bytes():
         "# 筛选: 2018–2020 · 北京市 · 区级 · 12 篇\n"
         "# 规则版本: 0.1.0+abc\n"
         "# 导出时间: 2025-03-04 05:06:07\n"
-        "\"# URL 参数: {\"\"from\"\": \"\"2018\"\", \"\"level\"\": [\"\"district\"\"], \"\"province\"\": [\"\"北京市\"\"], "
-        "\"\"to\"\": \"\"2020\"\"}\"\n"
+        "# URL 参数: from=2018&level=district&province=北京市&to=2020\n"
         "地区,值,n\n"
         "北京市,5,1\n"
         "'=cmd,-3.5,2\n"
@@ -193,3 +192,14 @@ def test_xlsx_continues_a_table_longer_than_a_sheet(monkeypatch):
     rows = [r for name in wb.sheetnames[:3] for r in list(wb[name].iter_rows(values_only=True))[1:]]
     assert rows == list(df.itertuples(index=False, name=None))
     assert all(next(wb[n].iter_rows(values_only=True)) == ("地区", "值") for n in wb.sheetnames[:3])
+
+
+def test_csv_with_commas_and_quotes_in_the_provenance_reads_with_comment_skipping():
+    """A provenance row is a plain "# …" line even when a filter holds a comma or a quote, so
+    pd.read_csv(comment="#") finds the header (QA: a quoted JSON row had become the header)."""
+    meta = ExportMeta("原文证据", "a, b", "r", dt.datetime(2025, 1, 1), {"ind": "gdp_growth", "q": 'x,"=y"'})
+    df = pd.DataFrame({"地区": ["北京市"], "值": [5.0]})
+    raw = to_csv_bytes(df, meta).decode("utf-8-sig")
+    assert all(line.startswith("# ") for line in raw.splitlines()[:6])
+    back = pd.read_csv(io.StringIO(raw), comment="#")
+    assert list(back.columns) == ["地区", "值"] and back["值"].tolist() == [5.0]

@@ -186,8 +186,12 @@ def _url_choice(widget, param: str, key: str, options: list, label: str, **kw):
     wanted = link_value(param, key)
     if wanted in options:
         ss[key] = wanted
-    elif ss.get(key) not in options:
-        ss[key] = options[0]
+    else:
+        if wanted is not None:  # a link with a value this page cannot show says so, as for ind=
+            shown = kw.get("format_func", str)(options[0])
+            st.warning(f"链接中的{label}「{md_escape(wanted)}」在当前筛选下不可用，改为显示「{md_escape(shown)}」。")
+        if ss.get(key) not in options:
+            ss[key] = options[0]
     value = widget(label, options, key=key, **kw)
     set_link(param, key, value, omit=options[0])
     return value
