@@ -259,7 +259,7 @@ def export_command(out, db, url, tables, **given):
         raise click.UsageError("a .csv (or '-') holds one table: give exactly one --table")
     f = _filters(url, **given)
     names = [t for t in EXPORT_TABLES if not tables or t in tables]
-    here = (out.parent if str(out.parent) else Path(".")) if str(out) != "-" else None
+    here = out.parent if str(out) != "-" else None  # the temporary files sit beside OUT
     con = _open_db(db)
     try:
         n_docs = count_docs(con, f)

@@ -134,11 +134,21 @@ def _csv_text(value: Any) -> str:
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, dt.datetime) and v.time() == dt.time(0) and v.tzinfo is None:
-        return v.date().isoformat()  # a DATE column read through pandas: 2013-02-28, not …T00:00:00
     if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
+        return _iso(v)
     return str(neutralise(v) if isinstance(v, str) else v)
+
+
+def _iso(v: dt.date) -> str:
+    """ISO text of a date or time; a DATE column read through pandas (a datetime at midnight)
+    stays a date.
+
+    >>> _iso(dt.datetime(2013, 2, 28)), _iso(dt.datetime(2013, 2, 28, 9, 30)), _iso(dt.date(2013, 2, 28))
+    ('2013-02-28', '2013-02-28T09:30:00', '2013-02-28')
+    """
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0) and v.tzinfo is None:
+        return v.date().isoformat()
+    return v.isoformat()
 
 
 def _comment_lines(meta: ExportMeta) -> str:
@@ -153,16 +163,22 @@ def _comment_lines(meta: ExportMeta) -> str:
     return "".join(f"# {key}: {str(value).translate(table)}\r\n" for key, value in meta.rows())
 
 
+def _csv_head(columns: list, meta: ExportMeta) -> tuple[io.StringIO, Any]:
+    """A CSV's start: BOM, provenance rows and the header row; and the writer to go on with."""
+    buf = io.StringIO()
+    buf.write(BOM + _comment_lines(meta))
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([neutralise(str(c)) for c in columns])
+    return buf, w
+
+
 def to_csv_bytes(df: pd.DataFrame, meta: ExportMeta) -> bytes:
     """UTF-8 with BOM; ``# key: value`` provenance rows, header, data.
     RFC 4180 line ends (CRLF) so embedded CR/LF in cells are quoted."""
-    buf = io.StringIO()
-    buf.write(_comment_lines(meta))
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([neutralise(str(c)) for c in df.columns])
+    buf, w = _csv_head(list(df.columns), meta)
     for row in df.itertuples(index=False, name=None):
         w.writerow([_csv_text(v) for v in row])
-    return (BOM + buf.getvalue()).encode("utf-8")
+    return buf.getvalue().encode("utf-8")
 
 
 def _sql_name(name: str) -> str:
@@ -201,11 +217,9 @@ def query_to_csv(con: Any, sql: str, params: list[Any], path: str, meta: ExportM
     target = "'" + body.replace("'", "''") + "'"
     rows = con.execute(f"COPY (SELECT {select} FROM ({sql})) TO {target} "
                        "(FORMAT csv, HEADER false, NEW_LINE '\r\n')", params).fetchall()[0][0]
-    head = io.StringIO()
-    head.write(_comment_lines(meta))
-    csv.writer(head, lineterminator="\r\n").writerow([neutralise(name) for name, _ in columns])
+    head, _ = _csv_head([name for name, _ in columns], meta)
     with open(path, "wb") as out, open(body, "rb") as src:
-        out.write((BOM + head.getvalue()).encode("utf-8"))
+        out.write(head.getvalue().encode("utf-8"))
         shutil.copyfileobj(src, out, 1 << 20)
     os.unlink(body)
     return int(rows)
@@ -279,10 +293,8 @@ def to_xlsx_bytes(data: pd.DataFrame | Mapping[str, pd.DataFrame], meta: ExportM
 
 def _json_default(value: Any) -> Any:
     v = _cell(value)
-    if isinstance(v, dt.datetime) and v.time() == dt.time(0) and v.tzinfo is None:
-        return v.date().isoformat()  # a DATE column read through pandas: 2013-02-28, not …T00:00:00
     if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
+        return _iso(v)
     if v is None:
         return None
     return str(v)

@@ -8,7 +8,7 @@ import streamlit as st
 from metrics import charts
 from metrics.phrases import MAX_PHRASES, parse_phrases
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, link_value, md_escape, page_context, set_link, table_card
+from metrics.ui.widgets import chart_card, link_value, md_escape, open_link, page_context, set_link, table_card
 
 METRICS = {"per_10k": "每万字", "count": "次数"}
 
@@ -137,7 +137,7 @@ def _custom_phrases(ctx, docs) -> None:
                deps=deps, empty_msg="命中的文档都没有已知年份。")
     table_card("sl_custom_docs", "自定义提法：逐篇计数与例句", ctx, lambda p: charts.phrase_doc_table(per_doc),
                caption="例句为该文中第一次出现处；点击“打开”在单篇文档页标出全部出现位置。",
-               column_config={"原文": st.column_config.LinkColumn("原文", display_text="打开"),
+               column_config={"原文": open_link("原文"),
                               "例句": st.column_config.TextColumn(width="large")})
 
 

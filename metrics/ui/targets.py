@@ -9,7 +9,7 @@ from metrics import charts
 from metrics.filters import level_label
 from metrics.ui import data
 from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, md_escape, page_context,
-                               set_link, table_card)
+                               open_link, set_link, table_card)
 
 KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
 #: rows of the evidence table shown on the page (the download has all of them)
@@ -174,14 +174,15 @@ def render() -> None:
                controls=evidence_controls,
                total=lambda p: n_points if p["shown"] else len(all_rows),
                full=lambda p: evidence_table(data.query("targets", f, ind, *evidence_scope(p))),
-               column_config={"原文": st.column_config.LinkColumn("原文", display_text="打开"),
+               column_config={"原文": open_link("原文"),
                               "原句": st.column_config.TextColumn(width="large")},
                caption="“打开”在单篇文档页标出该句。")
 
 
 def _url_choice(widget, param: str, key: str, options: list, label: str, **kw):
     """A choice bound to the URL parameter ``param`` (left out while it is the first option):
-    a shared link restores it; a value the options lack is ignored."""
+    a shared link restores it; a value the options lack is named in a warning and the first
+    option shown."""
     ss = st.session_state
     wanted = link_value(param, key)
     if wanted in options:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics import charts
 from metrics.ui import data
-from metrics.ui.widgets import chart_card, page_context, table_card
+from metrics.ui.widgets import chart_card, open_link, page_context, table_card
 
 GROUPS = {"document": "按文档", "region": "按地区", "year": "按年份"}
 
@@ -55,7 +55,7 @@ def render() -> None:
 
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,
                controls=lambda: {"only": st.toggle("只看不符", value=True, key="tk_only_mismatch")},
-               column_config={"单篇文档": st.column_config.LinkColumn("单篇文档", display_text="打开")},
+               column_config={"单篇文档": open_link("单篇文档")},
                caption="实际列举为空表示无法核对（声明后没有可识别的列举）；“打开”在单篇文档页标出该声明。",
                empty_msg="没有声明数量不符的文档。")
 

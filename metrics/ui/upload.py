@@ -14,7 +14,7 @@ import streamlit as st
 from metrics.charts import doc_link
 from metrics.filters import failure_label, warning_label
 from metrics.ui import data
-from metrics.ui.widgets import md_escape, sidebar_filters
+from metrics.ui.widgets import md_escape, open_link, sidebar_filters
 
 ALLOWED = ("txt", "docx", "html", "htm")
 MAX_FILES = 50
@@ -133,7 +133,7 @@ def render() -> None:
     bar.progress(1.0, text=f"完成，用时 {time.perf_counter() - t0:.1f} 秒")
     data.clear_caches()
     st.session_state.pop("_sm_filters_init", None)
-    link = st.column_config.LinkColumn("单篇文档", display_text="打开")
+    link = open_link("单篇文档")
     (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档。")
     for warning in report.warnings:
         st.warning(md_escape(warning_label(warning)))

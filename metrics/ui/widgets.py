@@ -136,6 +136,11 @@ def set_link(param: str, key: str, value: str | None, *, omit: str | None = None
     st.session_state[f"_{key}_url"] = value
 
 
+def open_link(label: str):
+    """A table column of links to 单篇文档 (:func:`metrics.charts.doc_link`), each shown as 打开."""
+    return st.column_config.LinkColumn(label, display_text="打开")
+
+
 #: page-specific URL parameters (dropped on pages that don't own them)
 PAGE_PARAMS = ("ind", "kind", "unit", "doc", "hl", "ph", "cmp", "pick")
 
