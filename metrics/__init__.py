@@ -3,4 +3,6 @@ officials' speeches and government work reports, stored in DuckDB and compared i
 Streamlit dashboard."""
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # of the `extract` JSON object
+#: of the database (build_info.schema_version): 2 added near-duplicate sketches and marks
+DB_SCHEMA_VERSION = 2

@@ -6,6 +6,7 @@ Components run in order, each declaring what it produces:
 component   produces                                     rules
 ==========  ===========================================  =====================
 normalise   analysis text (same length as the original)  normalize.fold
+fingerprint near-duplicate sketch                       dedup.py
 meta        title, doc_type, speaker, role, date, year   meta.py
 region      province/city/district/town, level, code     data/divisions*.csv
 tasks       outline, declared counts                     tasks.py
@@ -27,7 +28,10 @@ import hashlib
 import time
 from dataclasses import asdict, dataclass, field, replace
 
+import numpy as np
+
 from . import SCHEMA_VERSION
+from .dedup import sketch
 from .keywords import Keyword, segment, top_keywords
 from .lexicon import rules_version
 from .meta import Meta, extract_meta
@@ -63,6 +67,8 @@ class Analysis:
     keywords: tuple[Keyword, ...]
     overrides: tuple[str, ...] = ()
     timings: dict = field(default_factory=dict, compare=False)
+    #: the text's near-duplicate sketch (metrics/dedup.py), uint64
+    sketch: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def meta_dict(self) -> dict:
         m, r = self.meta, self.region
@@ -122,7 +128,7 @@ def analyze_many(items: list[tuple[str, str, dict | None]], n_keywords: int = 20
     [6.0, 7.0]
     """
     docs = [_Doc(text, source, overrides) for text, source, overrides in items]
-    for stage in (_normalise, _meta, _tasks, _targets, _slogans, _keywords):
+    for stage in (_normalise, _fingerprint, _meta, _tasks, _targets, _slogans, _keywords):
         name = stage.__name__[1:]
         for d in docs:
             t0 = time.perf_counter()
@@ -143,11 +149,15 @@ class _Doc:
         return Analysis(source=self.source, doc_id=doc_id_for(self.text), text=self.text, meta=self.meta,
                         region=self.region, targets=tuple(self.targets), tasks=self.tasks, slogans=tuple(self.slogans),
                         mentions=tuple(self.mentions), keywords=tuple(self.keywords), overrides=tuple(self.applied),
-                        timings=self.timings)
+                        timings=self.timings, sketch=self.sketch)
 
 
 def _normalise(d: _Doc, _k: int) -> None:
     d.a_text = rejoin_wraps(fold(d.text))
+
+
+def _fingerprint(d: _Doc, _k: int) -> None:
+    d.sketch = sketch(d.a_text)
 
 
 def _meta(d: _Doc, _k: int) -> None:

@@ -36,15 +36,18 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import SCHEMA_VERSION, __version__
+from . import DB_SCHEMA_VERSION, __version__
 from .analyze import META_FIELDS, Analysis, analyze, analyze_many
+from .dedup import Candidate, find_twins
 from .filters import REGION_SQL
 from .lexicon import rules_version
 from .reader import Limits, ReadError, iter_files, read_document
 from .targets import KINDS as TARGET_KINDS
+from .ui.queries import schema_problem
 
 Progress = Callable[[int, int, str], None]
 
@@ -52,7 +55,7 @@ TABLE_COLUMNS = {
     "documents": ["doc_id", "source", "file_name", "file_format", "encoding", "n_chars", "title", "doc_type", "speaker",
                   "speaker_role", "date", "year", "year_source", "level", "province", "city", "district", "town",
                   "region_code", "region", "overrides", "top_level_sections", "enumerated_items",
-                  "declared_mismatches", "n_targets", "n_slogans", "text", "rules_version", "built_at"],
+                  "declared_mismatches", "n_targets", "n_slogans", "text", "rules_version", "built_at", "sketch"],
     "targets": ["doc_id", "idx", "indicator", "canonical", "low", "high", "unit", "qualifier", "direction", "kind",
                 "stretch", "sentence", "start", "end", "value_start", "value_end", "rules_version"],
     "outline": ["doc_id", "idx", "level", "style", "marker", "ordinal", "heading", "start", "end", "parent_idx",
@@ -70,7 +73,7 @@ _TYPES = {
     "n_targets": _I, "n_slogans": _I, "idx": _I, "start": _I, "end": _I, "value_start": _I, "value_end": _I,
     "level": _S, "ordinal": _I, "parent_idx": _I, "n": _I, "found": _I, "count": _I, "rank": _I,
     "low": _F, "high": _F, "stretch": _F, "per_10k": _F, "weight": _F, "mismatch": _B,
-    "date": pa.date32(), "built_at": pa.timestamp("us"),
+    "date": pa.date32(), "built_at": pa.timestamp("us"), "sketch": pa.list_(pa.int64()),
 }
 # outline.level is an integer; documents.level is text
 SCHEMAS = {
@@ -94,6 +97,7 @@ class BuildReport:
     seconds: float = 0.0
     stage_seconds: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    near_duplicates: int = 0  # documents in the database marked as a near-duplicate of another
 
     @property
     def ok(self) -> bool:
@@ -103,6 +107,7 @@ class BuildReport:
         return {"db": str(self.db_path), "documents_added": self.added,
                 "failures": [{"source": s, "reason": r} for s, r in self.failures],
                 "duplicates": [{"doc_id": d, "source": s} for d, s in self.duplicates],
+                "near_duplicates": self.near_duplicates,
                 "warnings": list(self.warnings), "bytes_read": self.bytes_read, "seconds": round(self.seconds, 3)}
 
 
@@ -225,6 +230,7 @@ def rows_for(a: Analysis, file_name: str, file_format: str, encoding: str | None
         "top_level_sections": a.tasks.top_level_sections, "enumerated_items": a.tasks.enumerated_items,
         "declared_mismatches": sum(1 for d in a.tasks.declared if d.mismatch), "n_targets": len(a.targets),
         "n_slogans": sum(s.count for s in a.slogans if s.kind == "dictionary"), "text": a.text, "rules_version": rv,
+        "sketch": None if a.sketch is None else a.sketch.view(np.int64).tolist(),
     }
     return {
         "documents": [doc],
@@ -410,15 +416,68 @@ ROLLUPS: dict[str, tuple[str, dict[str, str], str, str]] = {
 }
 
 
+#: a document's block for the near-duplicate comparison (metrics/dedup.py): its year and region
+_BLOCK_SQL = "coalesce(year, 0) AS _year, coalesce(region_code, region, '') AS _region"
+
+
+def mark_near_duplicates(con: duckdb.DuckDBPyConnection, added: set[str] | None = None) -> set[str]:
+    """Set ``documents.duplicate_of``/``dup_similarity`` (metrics/dedup.py): in every block of
+    documents (``added`` None: a full build), else in the blocks of the ``added`` documents only.
+    Returns the documents whose mark changed (their rollup groups need refreshing)."""
+    scope = ""
+    if added is not None:
+        if not added:
+            return set()
+        con.register("_added", pa.table({"doc_id": sorted(added)}))
+        scope = "AND (_year, _region) IN (SELECT _year, _region FROM b WHERE doc_id IN (SELECT doc_id FROM _added))"
+    try:
+        rows = con.execute(f"""
+            WITH b AS (SELECT doc_id, {_BLOCK_SQL}, file_format, source, sketch, duplicate_of, dup_similarity
+                       FROM documents WHERE len(sketch) > 0)
+            SELECT * FROM b WHERE (_year, _region) IN (SELECT _year, _region FROM b GROUP BY ALL HAVING count(*) > 1)
+            {scope}""").to_arrow_table()
+    finally:
+        if added is not None:
+            con.unregister("_added")
+    if not rows.num_rows:
+        return set()
+    sketches = rows["sketch"].combine_chunks()
+    flat = sketches.values.to_numpy(zero_copy_only=False).view(np.uint64)
+    offsets = sketches.offsets.to_numpy()
+    cols = {name: rows[name].to_pylist() for name in ("doc_id", "_year", "_region", "file_format", "source",
+                                                       "duplicate_of", "dup_similarity")}
+    twins = {t.doc_id: t for t in find_twins(
+        Candidate(did, (y, r), fmt, src, flat[offsets[i]:offsets[i + 1]])
+        for i, (did, y, r, fmt, src) in enumerate(zip(cols["doc_id"], cols["_year"], cols["_region"],
+                                                      cols["file_format"], cols["source"])))}
+    changed = {}
+    for did, old_of, old_sim in zip(cols["doc_id"], cols["duplicate_of"], cols["dup_similarity"]):
+        t = twins.get(did)
+        new = (t.duplicate_of, t.similarity) if t else (None, None)
+        if new != (old_of, old_sim):
+            changed[did] = new
+    if changed:
+        marks = pa.table({"doc_id": list(changed), "duplicate_of": [v[0] for v in changed.values()],
+                          "dup_similarity": pa.array([v[1] for v in changed.values()], pa.float64())})
+        con.register("_marks", marks)
+        try:
+            con.execute("UPDATE documents SET duplicate_of = m.duplicate_of, dup_similarity = m.dup_similarity "
+                        "FROM _marks m WHERE documents.doc_id = m.doc_id")
+        finally:
+            con.unregister("_marks")
+    return set(changed)
+
+
 def refresh_rollups(con: duckdb.DuckDBPyConnection, added: set[str] | None = None) -> None:
     """Bring the rollup tables up to date: rebuilt from all rows (``added`` None: a full build, or
     a database built before a rollup existed), else only the groups that the ``added`` documents
-    touch are recomputed, so an add stays quick at any database size."""
+    touch are recomputed, so an add stays quick at any database size. Near-duplicates
+    (``documents.duplicate_of``) are left out, as the dashboard's default filter leaves them."""
     done = {k for (k,) in con.execute("SELECT key FROM build_info").fetchall()}
     for table, (source, keys, values, which) in ROLLUPS.items():
         alias = source.split()[-1]
         cols = ", ".join(f"{expr} AS {name}" for name, expr in keys.items())
-        rows = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id {{semi}} WHERE {which}"
+        rows = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id {{semi}} WHERE {which} AND d.duplicate_of IS NULL"
         if added is None or table not in done:
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} SELECT {cols}, {values} {rows.format(semi='')} GROUP BY ALL")
@@ -593,6 +652,9 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 con = connect_for_writing(tmp)
             try:
                 con.execute("SET enable_progress_bar = false")  # DuckDB's own bar on stdout (the CLI draws one)
+                problem = schema_problem(con)
+                if problem:
+                    raise BuildError(f"{db_path}: {problem}")
                 con.execute(schema_sql())
                 if in_place:
                     con.execute("BEGIN TRANSACTION")  # all or nothing: a failed add leaves the database as it was
@@ -667,9 +729,14 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     con.executemany("INSERT INTO failures VALUES (?, ?, ?)", [(s, r, built_at) for s, r in report.failures])
                 if report.duplicates:
                     con.executemany("INSERT INTO duplicates VALUES (?, ?)", report.duplicates)
-                refresh_rollups(con, None if not incremental else known - before)
+                t_dup = time.perf_counter()
+                remarked = mark_near_duplicates(con, None if not incremental else known - before)
+                report.stage_seconds["near_duplicates"] = time.perf_counter() - t_dup
+                report.near_duplicates = con.execute(
+                    "SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL").fetchall()[0][0]
+                refresh_rollups(con, None if not incremental else (known - before) | remarked)
                 n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-                info = {"schema_version": str(SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
+                info = {"schema_version": str(DB_SCHEMA_VERSION), "rules_version": rules_version(), "package_version": __version__,
                         "built_at": built_at.isoformat(), "n_documents": str(n_docs), **{table: "1" for table in ROLLUPS}}
                 con.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", list(info.items()))
                 if in_place:

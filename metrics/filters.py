@@ -7,7 +7,7 @@ User input never reaches SQL text: every value travels as a ``?`` parameter.
 
 >>> f = Filters(province=("北京市",), level=("district",), year_from=2018, year_to=2020)
 >>> f.where_sql()
-('d.province IN (?) AND d.level IN (?) AND d.year >= ? AND d.year <= ?', ['北京市', 'district', 2018, 2020])
+('d.province IN (?) AND d.level IN (?) AND d.year >= ? AND d.year <= ? AND d.duplicate_of IS NULL', ['北京市', 'district', 2018, 2020])
 >>> f.describe(12)
 '2018–2020 · 北京市 · 区级 · 12 篇'
 >>> Filters.from_query_params(f.to_query_params()) == f
@@ -81,6 +81,7 @@ _PARAM_YEAR_FROM = "from"
 _PARAM_YEAR_TO = "to"
 _PARAM_SPEAKER = "speaker"
 _PARAM_TEXT = "q"
+_PARAM_DUPLICATES = "dup"
 
 MAX_LIST_ITEMS = 50
 MAX_TEXT_LEN = 200
@@ -240,6 +241,9 @@ class Filters:
     year_to: int | None = None
     speaker: str = ""
     text: str = ""
+    #: include near-duplicates (documents.duplicate_of, metrics/dedup.py); by default each
+    #: group of twins counts once
+    duplicates: bool = False
 
     def __post_init__(self) -> None:
         # Accept lists (or a bare string) for convenience; store tuples.
@@ -247,6 +251,7 @@ class Filters:
             object.__setattr__(self, name, _clean_list(getattr(self, name)))
         object.__setattr__(self, "speaker", _clean_text(self.speaker))
         object.__setattr__(self, "text", _clean_text(self.text))
+        object.__setattr__(self, "duplicates", bool(self.duplicates))
         yf, yt = self.year_from, self.year_to
         yf = None if yf is None else int(yf)
         yt = None if yt is None else int(yt)
@@ -263,7 +268,7 @@ class Filters:
         Unknown keys and malformed values are ignored, never raised.
 
         >>> Filters.from_query_params({"province": ["北京市", "上海市"], "from": "2019", "to": "abc"})
-        Filters(province=('北京市', '上海市'), city=(), district=(), town=(), level=(), doc_type=(), year_from=2019, year_to=None, speaker='', text='')
+        Filters(province=('北京市', '上海市'), city=(), district=(), town=(), level=(), doc_type=(), year_from=2019, year_to=None, speaker='', text='', duplicates=False)
         """
         kwargs: dict[str, Any] = {}
         for field_name, param in _LIST_PARAMS.items():
@@ -274,6 +279,7 @@ class Filters:
         kwargs["year_to"] = _parse_year(params.get(_PARAM_YEAR_TO))
         kwargs["speaker"] = _clean_text(params.get(_PARAM_SPEAKER))
         kwargs["text"] = _clean_text(params.get(_PARAM_TEXT))
+        kwargs["duplicates"] = _first(params.get(_PARAM_DUPLICATES)) == "1"
         return cls(**kwargs)
 
     def to_query_params(self) -> dict[str, list[str] | str]:
@@ -295,16 +301,22 @@ class Filters:
             out[_PARAM_SPEAKER] = self.speaker
         if self.text:
             out[_PARAM_TEXT] = self.text
+        if self.duplicates:
+            out[_PARAM_DUPLICATES] = "1"
         return out
 
     @staticmethod
     def param_names() -> tuple[str, ...]:
-        return (*_LIST_PARAMS.values(), _PARAM_YEAR_FROM, _PARAM_YEAR_TO, _PARAM_SPEAKER, _PARAM_TEXT)
+        return (*_LIST_PARAMS.values(), _PARAM_YEAR_FROM, _PARAM_YEAR_TO, _PARAM_SPEAKER, _PARAM_TEXT, _PARAM_DUPLICATES)
 
     # ------------------------------------------------------------------ SQL
     def where_sql(self, alias: str = "d") -> tuple[str, list[Any]]:
         """A parameterised boolean SQL expression over ``documents`` aliased
-        ``alias``. Returns ``("TRUE", [])`` when nothing is filtered."""
+        ``alias``. Returns ``("TRUE", [])`` when nothing is filtered (:attr:`keeps_all`).
+
+        >>> Filters().where_sql(), Filters(duplicates=True).where_sql()
+        (('d.duplicate_of IS NULL', []), ('TRUE', []))
+        """
         if not _ALIAS_RE.match(alias):
             raise ValueError(f"invalid SQL alias: {alias!r}")
         a = alias
@@ -331,6 +343,8 @@ class Filters:
             )
             pattern = f"%{escape_like(self.text)}%"
             params.extend([pattern, pattern])
+        if not self.duplicates:
+            clauses.append(f"{a}.duplicate_of IS NULL")
         if not clauses:
             return "TRUE", []
         return " AND ".join(clauses), params
@@ -338,7 +352,14 @@ class Filters:
     # ------------------------------------------------------------------ text
     @property
     def is_empty(self) -> bool:
+        """No filter set by the user (near-duplicates are still left out)."""
         return self == Filters()
+
+    @property
+    def keeps_all(self) -> bool:
+        """Every document passes (:meth:`where_sql` is ``TRUE``): a query over a fact table need
+        not join ``documents``."""
+        return self == Filters(duplicates=True)
 
     def uses_only(self, *names: str) -> bool:
         """True when no field other than ``names`` is set (a rollup keyed by them can answer).
@@ -384,6 +405,8 @@ class Filters:
             parts.append(f"全文含「{self.text}」")
         if not parts:
             parts.append("全部文档")
+        if self.duplicates:
+            parts.append("含近似重复")
         if n_docs is not None:
             parts.append(f"{n_docs} 篇")
         return " · ".join(parts)

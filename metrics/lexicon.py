@@ -28,7 +28,7 @@ def read_rows(name: str) -> list[dict[str, str]]:
 
 # the modules whose code decides what is extracted: a change to them is a change of rules too
 RULE_MODULES = ("analyze", "normalize", "meta", "region", "targets", "quantities", "tasks", "slogans",
-                "keywords", "fastre", "lexicon")
+                "keywords", "fastre", "lexicon", "dedup")
 
 
 @cache

@@ -39,7 +39,10 @@ CREATE TABLE IF NOT EXISTS documents (
     -- segment to return one compressed text (55-75 ms at 10k documents), 2 ms uncompressed
     text               VARCHAR USING COMPRESSION uncompressed NOT NULL,
     rules_version      VARCHAR NOT NULL,
-    built_at           TIMESTAMP NOT NULL
+    built_at           TIMESTAMP NOT NULL,
+    sketch             BIGINT[],              -- near-duplicate sketch (metrics/dedup.py; uint64 bits)
+    duplicate_of       VARCHAR,               -- doc_id of the kept twin when this is a near-duplicate, else NULL
+    dup_similarity     DOUBLE                 -- estimated similarity to that twin (0.8-1)
 );
 
 CREATE TABLE IF NOT EXISTS targets (

@@ -149,7 +149,7 @@ def test_unfiltered_counts_skip_the_join_and_agree(con):
 
 def test_query_frames_have_duckdb_dtypes(con):
     """queries.q reads Arrow; its frames match DuckDB's own .df() conversion."""
-    for sql in ("SELECT * EXCLUDE (text) FROM documents ORDER BY doc_id",
+    for sql in ("SELECT * EXCLUDE (text, sketch) FROM documents ORDER BY doc_id",
                 "SELECT * FROM targets ORDER BY doc_id, idx LIMIT 5000",
                 "SELECT * FROM declared_counts ORDER BY doc_id, idx"):
         got, want = Q.q(con, sql), con.execute(sql).df()

@@ -428,11 +428,11 @@ def test_documents_with_the_same_label_are_told_apart_by_file_name():
 
 
 def test_one_region_in_two_files_is_told_apart_by_file_name(built_db):
-    """成都's report is in data/ twice (成都.txt and the original 成都.docx): two points named by their
-    files, not "成都市" and "成都市 (2)"."""
+    """成都's report is in data/ twice (成都.txt and the original 成都.docx): asked to include
+    near-duplicates, two points named by their files, not "成都市" and "成都市 (2)"; by default one."""
     import duckdb
 
-    f = Filters(province=("四川省",), year_from=2024)
+    f = Filters(province=("四川省",), year_from=2024, duplicates=True)
     con = duckdb.connect(str(built_db), read_only=True)
     try:  # the page draws target_points; the evidence download reads targets: both name the files
         points = Q.target_points(con, f, "gdp_growth")
@@ -443,3 +443,10 @@ def test_one_region_in_two_files_is_told_apart_by_file_name(built_db):
         labels = C.target_ranges(rows, "GDP")[0]["标签"].tolist()
         assert {"成都市 · 成都.txt", "成都市 · 成都.docx"} <= set(labels)
         assert not any(lab.endswith(")") for lab in labels)
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        points = Q.target_points(con, f.replace(duplicates=False), "gdp_growth")
+    finally:
+        con.close()
+    labels = C.target_ranges(points[points["kind"] == "target"], "GDP")[0]["标签"].tolist()
+    assert labels.count("成都市") == 1 and not any("成都." in lab for lab in labels)

@@ -52,12 +52,14 @@ HAILAR = {f"data/hailar-district-reports/{y}.txt" for y in (2014, 2015, 2016)}
     ],
 )
 def test_where_sql_shape(filters, sql, params):
-    assert filters.where_sql() == (sql, params)
+    assert filters.replace(duplicates=True).where_sql() == (sql, params)
+    twins = "d.duplicate_of IS NULL"  # near-duplicates are left out unless asked for
+    assert filters.where_sql() == (twins if sql == "TRUE" else f"{sql} AND {twins}", params)
 
 
 def test_alias_is_used_and_validated():
     sql, _ = Filters(city=("南京市",)).where_sql("docs")
-    assert sql == "docs.city IN (?)"
+    assert sql == "docs.city IN (?) AND docs.duplicate_of IS NULL"
     for bad in ["d; DROP TABLE documents", "1d", "d.x", "", "d--"]:
         with pytest.raises(ValueError):
             Filters().where_sql(bad)

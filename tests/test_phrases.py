@@ -67,12 +67,17 @@ PROBES = ("强首府", "奋力争先", "8337", "闯新路、进中游", "高质�
 def test_the_database_query_counts_what_python_counts(built_db):
     con = duckdb.connect(str(built_db), read_only=True)
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
-    got = queries.phrase_docs(con, Filters(), PROBES)
+    got = queries.phrase_docs(con, Filters(duplicates=True), PROBES)
     by = {(r.text, r.doc_id): r.count for r in got.itertuples()}
     expected = {(p, d): phrases.count_phrase(t, p) for p in PROBES for d, t in texts.items()}
     assert by == {k: v for k, v in expected.items() if v}
     assert by[("强首府", next(d for d, t in texts.items() if "勇担强首府使命" in t))] == 14
     assert not any(p.startswith("'") for p, _ in by)
+    # by default a near-duplicate (成都.txt, twin of 成都.docx) is left out
+    twins = {d for (d,) in con.execute("SELECT doc_id FROM documents WHERE duplicate_of IS NOT NULL").fetchall()}
+    assert len(twins) == 3
+    kept = queries.phrase_docs(con, Filters(), PROBES)
+    assert {(r.text, r.doc_id): r.count for r in kept.itertuples()} == {k: v for k, v in by.items() if k[1] not in twins}
     # the example is the first occurrence in its sentence
     row = got[got["text"] == "奋力争先"].iloc[0]
     assert "奋力争先" in row["example"] and "。" not in row["example"] and "\n" not in row["example"]

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics import DB_SCHEMA_VERSION
 from metrics import phrases as phrases_mod
 from metrics.codebook import codebook
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
@@ -75,13 +76,30 @@ def _where(f: Filters) -> tuple[str, list[Any]]:
     return f.where_sql("d")
 
 
+def _rollup_where(f: Filters) -> tuple[str, list[Any]]:
+    """The filter over a rollup aliased ``r``: the rollups hold no near-duplicates (the builder
+    leaves them out, as the default filter does), and ``_use_rollups`` is False when they are asked for."""
+    return f.replace(duplicates=True).where_sql("r")
+
+
 def _docs_join(f: Filters, alias: str) -> str:
     """``JOIN documents d`` for a fact table aliased ``alias`` — left out when nothing is filtered
     and the query reads no document column (counting 19 M targets: 190 ms with it, 50 ms without)."""
-    return "" if f.is_empty else f"JOIN documents d ON d.doc_id = {alias}.doc_id"
+    return "" if f.keeps_all else f"JOIN documents d ON d.doc_id = {alias}.doc_id"
 
 
 # ---------------------------------------------------------------- metadata
+def schema_problem(con) -> str | None:
+    """Why this version cannot read or extend the database (None: it can, or it is new and empty)."""
+    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'build_info'").fetchall():
+        return None
+    rows = con.execute("SELECT value FROM build_info WHERE key = 'schema_version'").fetchall()
+    if not rows or rows[0][0] == str(DB_SCHEMA_VERSION):
+        return None
+    return (f"built by an older version of Speech Metrics (database schema {rows[0][0]}, this version reads "
+            f"{DB_SCHEMA_VERSION}, which adds near-duplicate marks); build it again from its files")
+
+
 def build_info(con) -> dict[str, str]:
     df = q(con, "SELECT key, value FROM build_info")
     return dict(zip(df["key"].astype(str), df["value"].astype(str)))
@@ -122,8 +140,8 @@ def documents(con, f: Filters) -> pd.DataFrame:
 
 
 def document(con, doc_id: str) -> dict[str, Any] | None:
-    df = q(con, "SELECT d.*, coalesce(nullif(d.region, ''), ?) AS region_label FROM documents d WHERE d.doc_id = ?",
-           [UNKNOWN_REGION, doc_id])
+    df = q(con, "SELECT d.* EXCLUDE (sketch), coalesce(nullif(d.region, ''), ?) AS region_label "
+                "FROM documents d WHERE d.doc_id = ?", [UNKNOWN_REGION, doc_id])
     if df.empty:
         return None
     # a NULL comes out of a DataFrame row as NaN/NaT, which is truthy and prints as "nan"
@@ -198,7 +216,7 @@ def target_points(con, f: Filters, canonical: str) -> pd.DataFrame:
         p,
     )
     at = pc.index_in(points["doc_id"], value_set=docs["doc_id"])
-    if not f.is_empty:  # the rows of the documents the filter keeps
+    if not f.keeps_all:  # the rows of the documents the filter keeps
         keep = pc.is_valid(at)
         points, at = points.filter(keep), at.filter(keep)
     for name in docs.column_names[1:]:
@@ -229,7 +247,7 @@ def indicator_counts(con, f: Filters) -> pd.DataFrame:
     them ``n_target`` targets in ``n_target_docs`` documents (the unclassified ones, 92 % of all
     numbers, are skipped). From the ``target_stats`` rollup unless a speaker or text search is set."""
     if _use_rollups(con, f, "target_stats"):
-        w, p = f.where_sql("r")
+        w, p = _rollup_where(f)
         return q(
             con,
             f"""SELECT canonical, sum(n)::BIGINT AS n, sum(n_docs)::BIGINT AS n_docs,
@@ -255,7 +273,7 @@ def target_kinds(con, f: Filters) -> dict[str, int]:
     """Classified (indicator known) numbers per kind, plus ``<kind>_all`` counts
     including the unclassified ones (kinds without numbers are left out)."""
     if _use_rollups(con, f, "target_stats"):
-        w, p = f.where_sql("r")
+        w, p = _rollup_where(f)
         sums = ", ".join(f"sum(n_{k}) FILTER (WHERE r.canonical <> 'other') AS {k}, sum(n_{k}) AS {k}_all"
                          for k in TARGET_KINDS)
         row = q(con, f"SELECT {sums} FROM target_stats r WHERE {w}", p).iloc[0]
@@ -345,7 +363,7 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
 
     Read from the ``slogan_stats`` rollup unless a speaker or text search is set."""
     if _use_rollups(con, f, "slogan_stats"):
-        w, p = f.where_sql("r")
+        w, p = _rollup_where(f)
         return q(
             con,
             f"""SELECT r.text, r.year, r.region, r.province, sum(r.count)::BIGINT AS count, sum(r.n_docs)::BIGINT AS n_docs
@@ -374,7 +392,7 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     rank every phrase by documents and hits, then gather regions for the winners only."""
     known = list(dictionary_forms())  # phrases already in the dictionary are not new
     if _use_rollups(con, f, "phrase_stats", filters=("year_from", "year_to", "doc_type")):
-        w, p = f.where_sql("r")
+        w, p = _rollup_where(f)
         return q(
             con,
             f"""WITH g AS (
@@ -469,7 +487,7 @@ def keyword_groups(con, f: Filters) -> pd.DataFrame:
     keywords; ``mean_weight``: the mean weight over all the filtered keywords. From the
     ``keyword_stats`` and ``keyword_docs`` rollups unless a speaker or text search is set."""
     if _use_rollups(con, f, "keyword_stats", "keyword_docs"):
-        w, p = f.where_sql("r")
+        w, p = _rollup_where(f)
         return q(
             con,
             f"""WITH k AS (SELECT r.word, r.region, sum(r.weight) AS weight, sum(r.n_docs)::BIGINT AS n_docs
@@ -583,6 +601,20 @@ def declared_stats(con, f: Filters) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- one document
+def doc_twins(con, doc_id: str) -> pd.DataFrame:
+    """The document's near-duplicates (metrics/dedup.py): the other members of its group, the kept
+    one first (``kept``), with each one's similarity to the kept document."""
+    return q(
+        con,
+        """WITH me AS (SELECT coalesce(duplicate_of, doc_id) AS kept FROM documents WHERE doc_id = ?)
+           SELECT d.doc_id, d.file_name, d.source, d.title, d.n_chars, d.doc_id = me.kept AS kept, d.dup_similarity
+           FROM documents d, me
+           WHERE (d.doc_id = me.kept OR d.duplicate_of = me.kept) AND d.doc_id <> ?
+           ORDER BY kept DESC, d.source""",
+        [doc_id, doc_id],
+    )
+
+
 def doc_targets(con, doc_id: str) -> pd.DataFrame:
     return q(
         con,
