@@ -431,7 +431,7 @@ def mark_near_duplicates(con: duckdb.DuckDBPyConnection, added: set[str] | None 
         con.register("_added", pa.table({"doc_id": sorted(added)}))
         scope = "AND (_year, _region) IN (SELECT _year, _region FROM b WHERE doc_id IN (SELECT doc_id FROM _added))"
     try:
-        rows = con.execute(f"""
+        rows = con.sql(f"""
             WITH b AS (SELECT doc_id, {_BLOCK_SQL}, file_format, source, sketch, duplicate_of, dup_similarity
                        FROM documents WHERE len(sketch) > 0)
             SELECT * FROM b WHERE (_year, _region) IN (SELECT _year, _region FROM b GROUP BY ALL HAVING count(*) > 1)

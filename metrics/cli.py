@@ -97,6 +97,9 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
         click.echo(f"{report.added} documents added to {db} in {report.seconds:.1f} s "
                    f"({mb:.1f} MB, {mb / max(report.seconds, 1e-9):.1f} MB/s); "
                    f"{len(report.failures)} failed, {len(report.duplicates)} duplicates", err=True)
+        if report.near_duplicates:
+            click.echo(f"{report.near_duplicates} documents in the database are near-duplicates of another "
+                       "(left out of counts unless --with-duplicates / 包括近似重复的文档)", err=True)
     sys.exit(0 if report.ok else 1)
 
 
@@ -129,7 +132,8 @@ def extract(files, max_file_mb, pretty):
     sys.exit(1 if failed else 0)
 
 
-_FILTER_FIELDS = ("province", "city", "district", "town", "level", "doc_type", "year_from", "year_to", "speaker", "text")
+_FILTER_FIELDS = ("province", "city", "district", "town", "level", "doc_type", "year_from", "year_to", "speaker", "text",
+                  "duplicates")
 
 
 def filter_options(command):
@@ -150,6 +154,9 @@ def filter_options(command):
         click.option("--doc-type", type=click.Choice(tuple(DOC_TYPE_LABELS)), multiple=True),
         click.option("--speaker", default=None, help="Speaker's name contains this."),
         click.option("--text", default=None, help="Full text contains this."),
+        click.option("--with-duplicates/--without-duplicates", "duplicates", default=None,
+                     help="Include near-duplicates (another file of the same document; left out by default, "
+                          "as on the dashboard)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -179,10 +186,17 @@ def _filters(url: str | None, **given):
 def _open_db(db: Path):
     import duckdb
 
+    from .ui.queries import schema_problem
+
     try:
-        return duckdb.connect(str(db), read_only=True)
+        con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as exc:
         raise click.ClickException(f"{db}: cannot open the database ({exc})") from exc
+    problem = schema_problem(con)
+    if problem:
+        con.close()
+        raise click.ClickException(f"{db}: {problem}")
+    return con
 
 
 @main.command()

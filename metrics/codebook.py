@@ -51,6 +51,8 @@ MEANINGS = {
     "outline_level": "提纲层级（1 = 最高）", "ordinal": "序号的数值（(三) = 3）", "parent_idx": "上一级条目的 idx",
     "style": "序号样式", "rank": "本文档内的排名（1 = 权重最高）", "category": "提法类别", "text": "提法（规范写法）",
     "doc_type": "文档类型", "qualifier": "限定词", "direction": "方向", "kind": "类型",
+    "duplicate_of": "近似重复：保留的那份文档的 ID（空 = 不是近似重复；近似重复默认不计入）",
+    "dup_similarity": "与保留文档的文字相似度（0.8–1，5 字片段的 Jaccard 估计）",
 }
 
 

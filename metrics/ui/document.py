@@ -75,6 +75,19 @@ def render() -> None:
         f"{_s(doc.get('year'))}年（{year_source_label(doc.get('year_source'))}）" if doc.get("year") else "年份未知",
         " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x),
         f"{_s(doc.get('n_chars'))} 字", f"文件 {doc.get('file_name') or ''}"] if x))))
+    twins = data.query("doc_twins", doc_id)
+    twin_note = ""
+    if not twins.empty:
+        named = [f"[{md_escape(r.file_name)}]({charts.doc_link(r.doc_id)})" for r in twins.itertuples(index=False)]
+        if doc.get("duplicate_of"):
+            twin_note = f"是 {twins['file_name'].iloc[0]} 的近似重复（相似度 {doc.get('dup_similarity'):.2f}）"
+            st.info(f"本文是 {named[0]} 的近似重复（文字相似度 {doc.get('dup_similarity'):.2f}，同年同地区），"
+                    "默认不计入统计、图表和下载；在左侧勾选「包括近似重复的文档」可计入。"
+                    + (f"同组另有：{'、'.join(named[1:])}。" if len(named) > 1 else ""))
+        else:
+            twin_note = f"计入；近似重复 {'、'.join(twins['file_name'])} 不计入"
+            st.info(f"本文有 {len(named)} 份近似重复（同一文档的另一份文件）：{'、'.join(named)}。"
+                    "统计和图表只计本篇；在左侧勾选「包括近似重复的文档」可全部计入。")
     meta = pd.DataFrame([
         ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
@@ -83,8 +96,8 @@ def render() -> None:
         ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')} / {doc.get('encoding')}"),
         ("字数", _s(doc.get("n_chars"))), ("一级部分 / 列举事项",
                                           f"{doc.get('top_level_sections')} / {doc.get('enumerated_items')}"),
-        ("声明不符", _s(doc.get("declared_mismatches"))), ("规则版本", doc.get("rules_version")),
-        ("文档ID", doc_id),
+        ("声明不符", _s(doc.get("declared_mismatches"))), ("近似重复", twin_note or "无"),
+        ("规则版本", doc.get("rules_version")), ("文档ID", doc_id),
     ], columns=["字段", "值"]).astype({"值": "str"})
 
     tg = data.query("doc_targets", doc_id)

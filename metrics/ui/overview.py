@@ -8,7 +8,7 @@ import streamlit as st
 from metrics import charts
 from metrics.filters import doc_type_label, failure_label, level_label, year_source_label
 from metrics.ui import data
-from metrics.ui.widgets import PageContext, chart_card, dataset_download, page_context, table_card
+from metrics.ui.widgets import PageContext, chart_card, dataset_download, open_link, page_context, table_card
 
 _REGION_GROUPS = {"地区（完整）": "region", "省份": "province"}
 
@@ -68,7 +68,10 @@ def quality(ctx: PageContext, docs) -> None:
     c[0].metric("年份未知", int(docs.loc[docs["year"].isna(), "n_docs"].sum()))
     c[1].metric("地区未知", int(docs.loc[docs["unknown_region"], "n_docs"].sum()))
     c[2].metric("读取失败", len(failures), help="全库：不受左侧筛选影响")
-    c[3].metric("重复文件", len(dups), help="全库：不受左侧筛选影响")
+    n_near = data.query("count_near_duplicates_in", ctx.filters)
+    c[3].metric("重复文件", len(dups) + n_near,
+                help=f"内容完全相同、未入库的文件 {len(dups):,} 个（全库），加上筛选范围内的近似重复 {n_near:,} 篇"
+                     "（同一文档的另一份文件，入库但默认不计入）")
     c[4].metric("声明数量不符", len(mism))
 
     cols = ["title", "source", "region", "year", "level", "doc_type", "year_source"]
@@ -92,6 +95,18 @@ def quality(ctx: PageContext, docs) -> None:
     table_card("dq_dups", "内容重复的文件（全库）", ctx,
                lambda p: dups.rename(columns={"duplicate_source": "重复文件", "kept_source": "保留文件", "doc_id": "文档ID"}),
                empty_msg="没有内容重复的文件。")
+    def near(_p: dict, limit: int | None = 1000):
+        rows = data.query("near_duplicates", ctx.filters, limit)
+        return pd.DataFrame({
+            "地区": rows["region"], "年份": rows["year"], "近似重复（不计入）": rows["duplicate_source"],
+            "保留（计入）": rows["kept_source"], "相似度": rows["dup_similarity"].round(2),
+            "重复文件": rows["doc_id"].map(charts.doc_link), "保留文件": rows["kept_doc_id"].map(charts.doc_link)})
+
+    table_card("dq_near", "近似重复的文档", ctx, near, total=n_near, full=lambda p: near(p, None),
+               caption="同年同地区、文字相似度 0.8 以上的文档视为同一文档（如 .docx 原件和网上抓取的 .txt），"
+                       "只计保留的一份：先原始格式（.docx、.html、.txt），再文件路径。左侧勾选「包括近似重复的文档」可全部计入。",
+               column_config={"重复文件": open_link("重复文件"), "保留文件": open_link("保留文件")},
+               empty_msg="筛选范围内没有近似重复的文档。")
     table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
                lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].assign(
                    title=mism["title"].fillna("—")).rename(

@@ -31,7 +31,7 @@ DOC_COLUMNS = f"""
     d.district, d.town, d.region_code,
     {REGION_SQL} AS region,
     d.n_chars, d.top_level_sections, d.enumerated_items, d.declared_mismatches,
-    d.n_targets, d.n_slogans, d.rules_version
+    d.n_targets, d.n_slogans, d.rules_version, d.duplicate_of, d.dup_similarity
 """
 
 
@@ -123,6 +123,11 @@ def facet_values(con) -> dict[str, list[Any]]:
     lo, hi = yr.iloc[0]["lo"], yr.iloc[0]["hi"]
     out["years"] = [] if pd.isna(lo) else [int(lo), int(hi)]
     return out
+
+
+def count_near_duplicates(con) -> int:
+    """Documents marked as a near-duplicate of another (all, whatever the filter)."""
+    return int(q(con, "SELECT count(*) AS n FROM documents WHERE duplicate_of IS NOT NULL")["n"].iloc[0])
 
 
 def count_docs(con, f: Filters) -> int:
@@ -539,6 +544,26 @@ def duplicates(con) -> pd.DataFrame:
         """SELECT u.source AS duplicate_source, u.doc_id, d.source AS kept_source
            FROM duplicates u LEFT JOIN documents d ON d.doc_id = u.doc_id ORDER BY u.source""",
     )
+
+
+def near_duplicates(con, f: Filters, limit: int | None = 1000) -> pd.DataFrame:
+    """Near-duplicates among the filtered documents (``f.duplicates`` aside), each with its kept
+    twin, by region, year and file; at most ``limit`` rows (None: all)."""
+    w, p = f.replace(duplicates=True).where_sql("d")
+    return q(
+        con,
+        f"""SELECT {REGION_SQL} AS region, d.year, d.source AS duplicate_source, k.source AS kept_source,
+                   d.dup_similarity, d.doc_id, k.doc_id AS kept_doc_id
+            FROM documents d JOIN documents k ON k.doc_id = d.duplicate_of
+            WHERE {w} ORDER BY region, d.year NULLS LAST, d.source {'' if limit is None else 'LIMIT ?'}""",
+        [*p, *([] if limit is None else [limit])],
+    )
+
+
+def count_near_duplicates_in(con, f: Filters) -> int:
+    """Near-duplicates among the filtered documents (``f.duplicates`` aside)."""
+    w, p = f.replace(duplicates=True).where_sql("d")
+    return int(q(con, f"SELECT count(*) AS n FROM documents d WHERE {w} AND d.duplicate_of IS NOT NULL", p)["n"].iloc[0])
 
 
 def doc_groups(con, f: Filters) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import export
+from metrics import DB_SCHEMA_VERSION, export
 from metrics.charts import PLOT_CONFIG, display_safe
 from metrics.filters import Filters, doc_type_label, level_label
 from metrics.ui import data
@@ -92,6 +92,11 @@ def require_db() -> bool:
         st.code(data.BUILD_COMMAND, language="bash")
         st.caption(f"DuckDB: {type(exc).__name__}")
         return False
+    if data.query("schema_problem"):
+        st.error(f"数据库由旧版本构建（结构版本 {data.query('build_info').get('schema_version')}，"
+                 f"本版本为 {DB_SCHEMA_VERSION}，新增了近似重复文档的标记）。请从原文件重新构建：")
+        st.code(data.BUILD_COMMAND, language="bash")
+        return False
     return True
 
 
@@ -157,7 +162,9 @@ def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
     f = sidebar_filters(keep)
     n = data.query("count_docs", f)
     ctx = PageContext(f, n, data.rules_version())
-    st.caption(f"筛选：{md_escape(f.describe(n))} · 规则版本 {md_escape(ctx.rules_version)}")
+    left_out = 0 if f.duplicates else data.query("count_docs", f.replace(duplicates=True)) - n
+    twins = f" · 另有 {left_out:,} 篇近似重复未计入" if left_out else ""
+    st.caption(f"筛选：{md_escape(f.describe(n))}{twins} · 规则版本 {md_escape(ctx.rules_version)}")
     total = data.query("count_docs", Filters())
     if total == 0:
         st.info(f"数据库中还没有文档。请运行 `{data.BUILD_COMMAND}` 或在「添加文档」页上传。")
@@ -172,6 +179,7 @@ def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
 _KEYS = {
     "province": "f_province", "city": "f_city", "district": "f_district", "town": "f_town",
     "level": "f_level", "doc_type": "f_doc_type", "years": "f_years", "speaker": "f_speaker", "text": "f_text",
+    "duplicates": "f_duplicates",
 }
 _INIT = "_sm_filters_init"
 _LAST = "_sm_filters_last"
@@ -183,6 +191,8 @@ def _reset_filters() -> None:
     for name, key in _KEYS.items():
         if name in ("speaker", "text"):
             st.session_state[key] = ""
+        elif name == "duplicates":
+            st.session_state[key] = False
         elif name == "years":
             st.session_state.pop(key, None)
         else:
@@ -259,11 +269,20 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
                 ss[_KEYS[name]] = ss[_KEYS[name]]
         speaker = st.text_input("讲话人", key=_KEYS["speaker"], placeholder="姓名片段", max_chars=50)
         text = st.text_input("全文检索", key=_KEYS["text"], placeholder="标题或正文包含…", max_chars=100)
+        twins = data.query("count_near_duplicates")
+        duplicates = False
+        if twins:
+            key = _KEYS["duplicates"]
+            ss[key] = seed.duplicates if _INIT not in ss or key not in ss else ss[key]
+            duplicates = st.checkbox(
+                f"包括近似重复的文档（{twins:,} 篇）", key=key,
+                help="同一篇文档的另一份文件（如 .docx 原件和网上抓取的 .txt，或两个网站转载的同一篇），"
+                     "默认只计一次：同年同地区、文字相似度在 0.8 以上的文档，保留原始格式的一份。勾选后全部计入。")
         st.button("清除筛选", on_click=_reset_filters, width="stretch", key="f_reset")
     ss[_INIT] = True
     f = Filters(province=tuple(prov), city=tuple(city), district=tuple(dist), town=tuple(town),
                 level=tuple(level), doc_type=tuple(dtype), year_from=year_from, year_to=year_to,
-                speaker=speaker or "", text=text or "")
+                speaker=speaker or "", text=text or "", duplicates=duplicates)
     ss[_LAST] = f
     sync_url(f)
     for k in PAGE_PARAMS:
