@@ -272,7 +272,7 @@ def _child_main(spec_path: str) -> None:
     ch = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "added": report.added, "failures": len(report.failures), "duplicates": len(report.duplicates),
-        "failure_examples": report.failures[:3], "bytes_read": report.bytes_read, "seconds": report.seconds,
+        "near_duplicates": report.near_duplicates, "failure_examples": report.failures[:3], "bytes_read": report.bytes_read, "seconds": report.seconds,
         "stage_seconds": report.stage_seconds,
         "cpu_self": (me.ru_utime - before.ru_utime) + (me.ru_stime - before.ru_stime),
         "cpu_children": ch.ru_utime + ch.ru_stime,
@@ -305,6 +305,10 @@ def run_build_child(mode: str, paths: list[Path], db: Path, workers: int, label:
     return res
 
 
+#: stages the builder's main process runs after the analysis (not analysis time)
+MAIN_PROCESS_STAGES = ("near_duplicates", "insert_final")
+
+
 def summarise_build(res: dict, n_bytes: int, workers: int, db: Path) -> dict:
     s = res["seconds"]
     cores = max(1, min(workers, os.cpu_count() or 1))
@@ -316,7 +320,8 @@ def summarise_build(res: dict, n_bytes: int, workers: int, db: Path) -> dict:
     share = {k: (v / busy if busy else 0.0) for k, v in stages.items()}
     return {
         "workers": workers, "cores_used": cores, "docs": res["added"], "failures": res["failures"],
-        "duplicates": res["duplicates"], "failure_examples": res["failure_examples"], "mb": mb,
+        "duplicates": res["duplicates"], "near_duplicates": res.get("near_duplicates", 0),
+        "failure_examples": res["failure_examples"], "mb": mb,
         "wall_s": s, "process_wall_s": res["process_wall_s"],
         "mb_s": mb / s if s else 0.0, "docs_s": res["added"] / s if s else 0.0,
         "mb_s_per_core": mb / s / cores if s else 0.0,
@@ -327,7 +332,7 @@ def summarise_build(res: dict, n_bytes: int, workers: int, db: Path) -> dict:
         "maxrss_children_mb": res["maxrss_children_kb"] * 1024 / MB,
         "db_mb": db.stat().st_size / MB if db.exists() else 0.0,
         "stage_seconds": stages, "stage_share": share, "stage_seconds_total": busy,
-        "analysis_seconds": sum(v for k, v in stages.items() if k != "insert_final"),
+        "analysis_seconds": sum(v for k, v in stages.items() if k not in MAIN_PROCESS_STAGES),
         "main_process_cpu_s": res["cpu_self"], "workers_cpu_s": res["cpu_children"],
         "loadavg_before": res.get("loadavg_before"), "loadavg_after": res.get("loadavg_after"),
     }
@@ -498,7 +503,8 @@ def _f(x, nd: int = 1) -> str:
     return f"{x:,}" if isinstance(x, int) else str(x)
 
 
-STAGES = ("normalise", "meta", "tasks", "targets", "slogans", "keywords", "insert_final")
+STAGES = ("normalise", "fingerprint", "meta", "tasks", "targets", "slogans", "keywords", "near_duplicates",
+          "insert_final")
 
 
 def render_markdown(r: dict) -> str:
@@ -518,8 +524,9 @@ def render_markdown(r: dict) -> str:
         L.append(f"| {label} | " + " | ".join(fn(r["sizes"][s]) for s in sizes) + " |")
 
     row("corpus MB (files; GBK files)", lambda x: f"{x['corpus']['mb']:.1f} ({x['corpus']['docs']:,}; {x['corpus']['gbk_files']:,})")
-    row("documents added / failures / duplicates",
-        lambda x: f"{x['build']['docs']:,} / {x['build']['failures']} / {x['build']['duplicates']}")
+    row("documents added / failures / duplicates / near-duplicates marked",
+        lambda x: f"{x['build']['docs']:,} / {x['build']['failures']} / {x['build']['duplicates']} / "
+                  f"{x['build'].get('near_duplicates', 0):,}")
     row("build wall time, s", lambda x: _f(x["build"]["wall_s"]))
     row("MB/s", lambda x: _f(x["build"]["mb_s"], 2))
     row("documents/s", lambda x: _f(x["build"]["docs_s"], 1))
@@ -539,7 +546,8 @@ def render_markdown(r: dict) -> str:
     L.append("")
     L.append("`report.stage_seconds`: wall-clock time inside the analysis stages, summed over all workers "
              "(≈ CPU time when the machine is otherwise idle), shown as seconds and share of their total. "
-             "*insert_final* is the builder's final insert/checkpoint. Outside the stages: the builder's main "
+             "*near_duplicates* is the builder's comparison of sketches after the inserts, "
+             "*insert_final* its final insert/checkpoint. Outside the stages: the builder's main "
              "process CPU (unpickling results, Arrow batches, DuckDB inserts; with 1 worker it also runs the "
              "analysis) and reading/decoding, measured on its own in a separate pass.")
     L.append("")

@@ -1,0 +1,218 @@
+"""Near-duplicates (metrics/dedup.py): sketches on real texts, the kept twin, builds and adds,
+filters and the command line."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import duckdb
+import numpy as np
+import pytest
+
+from metrics import dedup
+from metrics.build import add_documents, build_database
+from metrics.filters import Filters
+from metrics.normalize import fold, rejoin_wraps
+from metrics.reader import read_document
+from metrics.ui import queries as Q
+
+from tests.conftest import DATA, run_cli
+
+REPORTS = DATA / "city-reports-2024"
+TWINS = {"北京", "成都", "深圳"}  # data/docx holds the originals of these scraped reports
+
+
+def _sketch(path):
+    return dedup.sketch(rejoin_wraps(fold(read_document(path).text)))
+
+
+@pytest.fixture(scope="module")
+def sketches():
+    return {p.name: _sketch(p) for p in sorted(REPORTS.glob("*.txt"))[:40]} | {
+        p.name: _sketch(p) for p in sorted((DATA / "docx").glob("*.docx"))}
+
+
+def test_a_docx_and_its_scraped_copy_are_twins_and_other_reports_are_far_apart(sketches):
+    for city in TWINS:
+        assert dedup.similarity(_sketch(REPORTS / f"{city}.txt"), sketches[f"{city}.docx"]) >= 0.95
+    names = [n for n in sketches if n.endswith(".txt") and n[:-4] not in TWINS]
+    worst = max(dedup.similarity(sketches[a], sketches[b]) for i, a in enumerate(names) for b in names[i + 1:])
+    assert worst < 0.3  # distinct reports of one year share boilerplate, far below THRESHOLD
+
+
+def test_wraps_punctuation_and_scraped_cruft_do_not_matter_but_other_text_does():
+    text = read_document(REPORTS / "成都.txt").text
+    body = text[:8000]
+    rewrapped = "\n".join(body[i:i + 37] for i in range(0, len(body), 37))  # broken line wraps
+    punct = body.replace("，", ",").replace("。", ". ")
+    cruft = "来源：某某新闻网 时间：2024-01-20 10:31 责任编辑：小王\n【打印本页】【关闭窗口】\n" + body + "\n上一篇 下一篇 分享到"
+    base = dedup.sketch(body)
+    for variant in (rewrapped, punct, cruft):
+        assert dedup.similarity(base, dedup.sketch(variant)) >= 0.9
+    half = dedup.sketch(body[:4000])  # an excerpt is not the document
+    assert dedup.similarity(base, half) < dedup.THRESHOLD
+    other = dedup.sketch(read_document(REPORTS / "南京.txt").text[:8000])
+    assert dedup.similarity(base, other) < 0.2
+
+
+def test_short_and_empty_texts_have_small_or_no_sketches():
+    assert len(dedup.sketch("")) == 0 and len(dedup.sketch("。。，，  \n")) == 0
+    assert len(dedup.sketch("一二三四五")) == 1
+    assert dedup.similarity(dedup.sketch(""), dedup.sketch("一二三四五")) == 0.0
+    s = dedup.sketch(read_document(REPORTS / "南京.txt").text)
+    assert len(s) == dedup.K and np.all(np.diff(s.astype(np.float64)) > 0)
+
+
+def _candidate(doc_id, fmt, source, sk, block=(2024, "510100")):
+    return dedup.Candidate(doc_id, block, fmt, source, sk)
+
+
+def test_the_original_format_is_kept_and_the_choice_does_not_depend_on_order():
+    text = read_document(REPORTS / "成都.txt").text
+    a, b, c = dedup.sketch(text), dedup.sketch(text + "\n来源：成都日报"), dedup.sketch("转载：" + text)
+    cands = [_candidate("t1", "txt", "b/成都.txt", a), _candidate("d1", "docx", "z/成都.docx", b),
+             _candidate("t2", "txt", "a/成都（转载）.txt", c),
+             _candidate("other", "txt", "a/南京.txt", dedup.sketch(read_document(REPORTS / "南京.txt").text))]
+    want = dedup.find_twins(cands)
+    assert [(t.doc_id, t.duplicate_of) for t in want] == [("t1", "d1"), ("t2", "d1")]
+    assert all(t.similarity >= 0.95 for t in want)
+    for seed in range(5):
+        shuffled = cands[:]
+        random.Random(seed).shuffle(shuffled)
+        assert dedup.find_twins(shuffled) == want
+    # without the .docx, the first path of the .txt copies is kept
+    assert [(t.doc_id, t.duplicate_of) for t in dedup.find_twins(cands[::2] + cands[3:])] == [("t1", "t2")]
+
+
+def test_the_same_text_in_another_year_or_region_is_not_a_twin():
+    sk = dedup.sketch(read_document(REPORTS / "成都.txt").text)
+    assert dedup.find_twins([_candidate("a", "txt", "a", sk), _candidate("b", "txt", "b", sk, (2023, "510100")),
+                             _candidate("c", "txt", "c", sk, (2024, "320100"))]) == []
+
+
+def test_the_sample_corpus_has_its_three_twins_marked(built_db):
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        rows = con.execute("""SELECT d.file_name, k.file_name, d.dup_similarity FROM documents d
+                              JOIN documents k ON k.doc_id = d.duplicate_of ORDER BY 1""").fetchall()
+        n_all = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
+        assert Q.count_docs(con, Filters()) == n_all - 3
+        assert Q.count_docs(con, Filters(duplicates=True)) == n_all
+        assert Q.count_near_duplicates(con) == 3
+        near = Q.near_duplicates(con, Filters(province=("四川省",)))
+        assert [[s.split("data/")[-1] for s in row] for row in near[["duplicate_source", "kept_source"]].values] == [
+            ["city-reports-2024/成都.txt", "docx/成都.docx"]]
+        kept = con.execute("SELECT doc_id FROM documents WHERE file_name = '成都.docx'").fetchall()[0][0]
+        twin = con.execute("SELECT doc_id FROM documents WHERE file_name = '成都.txt'").fetchall()[0][0]
+        assert Q.doc_twins(con, kept)["file_name"].tolist() == ["成都.txt"]
+        assert Q.doc_twins(con, twin)[["file_name", "kept"]].values.tolist() == [["成都.docx", True]]
+    finally:
+        con.close()
+    assert [(a, b) for a, b, _ in rows] == [(f"{c}.txt", f"{c}.docx") for c in sorted(TWINS)]
+    assert all(s >= 0.95 for _, _, s in rows)
+
+
+def _marks(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        marks = con.execute("""SELECT d.file_name, k.file_name FROM documents d
+                               LEFT JOIN documents k ON k.doc_id = d.duplicate_of ORDER BY 1""").fetchall()
+        stats = con.execute("SELECT sum(count) FROM slogan_stats WHERE city = '成都市'").fetchall()[0][0]
+    finally:
+        con.close()
+    return marks, stats
+
+
+def test_adding_the_original_later_gives_what_a_full_build_gives(tmp_path):
+    files = tmp_path / "files"
+    files.mkdir()
+    for name in ("成都.txt", "南京.txt", "乐山.txt"):
+        shutil.copy(REPORTS / name, files / name)
+    db = tmp_path / "add.duckdb"
+    build_database([files], db, workers=1)
+    marks, before = _marks(db)
+    assert all(k is None for _, k in marks)
+    shutil.copy(DATA / "docx" / "成都.docx", files / "成都.docx")
+    report = add_documents(db, [files / "成都.docx"], workers=1)
+    assert report.added == 1 and report.near_duplicates == 1
+    full = tmp_path / "full.duckdb"
+    build_database([files], full, workers=1)
+    assert _marks(db) == _marks(full)
+    marks, after = _marks(db)
+    assert ("成都.txt", "成都.docx") in marks
+    # 成都's slogans count once in the rollups: the .txt left them, the .docx came in
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        raw = con.execute("""SELECT sum(s.count) FROM slogans s JOIN documents d USING (doc_id)
+                             WHERE d.city = '成都市' AND s.kind = 'dictionary' AND d.duplicate_of IS NULL""").fetchall()[0][0]
+    finally:
+        con.close()
+    assert after == raw and before > 0
+
+
+def test_an_older_database_is_refused_with_a_clear_message(tmp_path):
+    db = tmp_path / "old.duckdb"
+    build_database([REPORTS / "南京.txt"], db, workers=1)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE build_info SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    proc = run_cli("build", "--add", REPORTS / "乐山.txt", "--db", db)
+    assert proc.returncode != 0 and "older version" in proc.stderr and "schema 1" in proc.stderr
+    proc = run_cli("count", "强省会", "--db", db)
+    assert proc.returncode != 0 and "build it again" in proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchall() == [(1,)]  # nothing was changed
+    con.close()
+
+
+def test_the_filter_round_trips_through_the_url_and_describes_itself():
+    f = Filters(province=("四川省",), duplicates=True)
+    assert f.to_query_params() == {"province": ["四川省"], "dup": "1"}
+    assert Filters.from_query_params(f.to_query_params()) == f
+    assert Filters.from_query_params({"dup": "yes"}) == Filters()
+    assert f.describe(3) == "四川省 · 含近似重复 · 3 篇"
+    assert Filters(duplicates=True).keeps_all and not Filters().keeps_all
+
+
+def test_export_with_duplicates_has_the_marked_rows(built_db, tmp_path):
+    out = tmp_path / "docs.csv"
+    for flag, n_twins in (("--without-duplicates", 0), ("--with-duplicates", 1)):
+        proc = run_cli("export", out, "--table", "documents", "--db", built_db, "--city", "成都市", flag)
+        assert proc.returncode == 0, proc.stderr
+        text = out.read_text(encoding="utf-8-sig")
+        assert text.count(",成都.docx,") == 1 and text.count(",成都.txt,") == n_twins
+        assert "duplicate_of" in text.splitlines()[[i for i, line in enumerate(text.splitlines())
+                                                     if not line.startswith("#")][0]]
+
+
+def test_the_dashboard_leaves_twins_out_until_asked(built_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_dashboard_app import APP, no_errors
+
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["city"] = "成都市"
+    at.run()
+    no_errors(at)
+    assert {m.label: m.value for m in at.metric}["文档"] == "1"
+    assert any("另有 1 篇近似重复未计入" in c.value for c in at.caption)
+    box = at.checkbox(key="f_duplicates")
+    assert box.label == "包括近似重复的文档（3 篇）" and box.value is False
+    box.check().run()
+    no_errors(at)
+    assert {m.label: m.value for m in at.metric}["文档"] == "2" and at.query_params["dup"] == "1"
+    assert not any("近似重复未计入" in c.value for c in at.caption)
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    twin = con.execute("SELECT doc_id FROM documents WHERE file_name = '成都.txt'").fetchall()[0][0]
+    con.close()
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page("metrics/ui/document.py")
+    at.query_params["doc"] = twin
+    at.run()
+    no_errors(at)
+    [note] = [i.value for i in at.info if "近似重复" in i.value]
+    assert note.startswith("本文是 [成都\\.docx](document?doc=") and "不计入" in note
