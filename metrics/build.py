@@ -477,6 +477,7 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, added: set[str] | None = Non
     for table, (source, keys, values, which) in ROLLUPS.items():
         alias = source.split()[-1]
         cols = ", ".join(f"{expr} AS {name}" for name, expr in keys.items())
+        touched = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id WHERE {which}"
         rows = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id {{semi}} WHERE {which} AND d.duplicate_of IS NULL"
         if added is None or table not in done:
             con.execute(f"DELETE FROM {table}")
@@ -486,7 +487,9 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, added: set[str] | None = Non
             continue
         con.register("_added", pa.table({"doc_id": sorted(added)}))
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cols} {rows.format(semi='')} "
+            # the groups of the added (and re-marked) documents, near-duplicates among them: a document
+            # that has just become one leaves its group
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cols} {touched} "
                         f"AND {alias}.doc_id IN (SELECT doc_id FROM _added)")
             match = " AND ".join(f"k.{name} IS NOT DISTINCT FROM {{t}}{name}" for name in keys)
             con.execute(f"DELETE FROM {table} p WHERE EXISTS (SELECT 1 FROM _keys k WHERE {match.format(t='p.')})")

@@ -119,9 +119,11 @@ def _marks(db):
         marks = con.execute("""SELECT d.file_name, k.file_name FROM documents d
                                LEFT JOIN documents k ON k.doc_id = d.duplicate_of ORDER BY 1""").fetchall()
         stats = con.execute("SELECT sum(count) FROM slogan_stats WHERE city = '成都市'").fetchall()[0][0]
+        rollups = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall()))
+                   for t in ("phrase_stats", "slogan_stats", "target_stats", "keyword_stats", "keyword_docs")}
     finally:
         con.close()
-    return marks, stats
+    return marks, stats, rollups
 
 
 def test_adding_the_original_later_gives_what_a_full_build_gives(tmp_path):
@@ -129,9 +131,11 @@ def test_adding_the_original_later_gives_what_a_full_build_gives(tmp_path):
     files.mkdir()
     for name in ("成都.txt", "南京.txt", "乐山.txt"):
         shutil.copy(REPORTS / name, files / name)
+    # the copy is filed as a speech: it sits in other rollup groups than the original will
+    (files / "成都.txt.meta.toml").write_text('doc_type = "speech"\n', encoding="utf-8")
     db = tmp_path / "add.duckdb"
     build_database([files], db, workers=1)
-    marks, before = _marks(db)
+    marks, before, _ = _marks(db)
     assert all(k is None for _, k in marks)
     shutil.copy(DATA / "docx" / "成都.docx", files / "成都.docx")
     report = add_documents(db, [files / "成都.docx"], workers=1)
@@ -139,7 +143,8 @@ def test_adding_the_original_later_gives_what_a_full_build_gives(tmp_path):
     full = tmp_path / "full.duckdb"
     build_database([files], full, workers=1)
     assert _marks(db) == _marks(full)
-    marks, after = _marks(db)
+    marks, after, rollups = _marks(db)
+    assert not any("'speech'" in row for rows in rollups.values() for row in rows)  # the copy left its groups
     assert ("成都.txt", "成都.docx") in marks
     # 成都's slogans count once in the rollups: the .txt left them, the .docx came in
     con = duckdb.connect(str(db), read_only=True)
