@@ -233,6 +233,38 @@ def count(phrases, db, url, as_json, **given):
         click.echo("not found: " + ", ".join(missing), err=True)
 
 
+@main.command()
+@click.argument("document")
+@click.option("--db", "db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, envvar="SPEECH_METRICS_DB", help="Database to read.")
+@click.option("-n", "limit", type=click.IntRange(1, 100), default=10, show_default=True, help="How many documents.")
+def similar(document, db, limit):
+    """The documents whose text is most like DOCUMENT's (a doc_id, a source path or a file name), in
+    any region or year, as on 单篇文档's 相似文档: CSV of doc_id, title, region, year, doc_type,
+    near_duplicate and similarity (the estimated share of 5-character shingles in common, 0-1).
+    A region's report reuses the previous year's; a copied or templated text shows up from another
+    region; 0.8 or more in the same year and region is a near-duplicate."""
+    from . import export
+    from .ui.queries import similar_docs
+
+    con = _open_db(db)
+    try:
+        found = con.execute("SELECT doc_id FROM documents WHERE doc_id = ? OR source = ? OR file_name = ? "
+                            "ORDER BY doc_id <> ?, source <> ?", [document] * 5).fetchall()
+        if not found:
+            raise click.ClickException(f"{document}: no such document in {db} (give a doc_id, source or file name)")
+        names = {r[0] for r in found}
+        if len(names) > 1 and found[0][0] != document:
+            click.echo(f"warning: {len(names)} documents are named {document}; using {found[0][0]}", err=True)
+        df = similar_docs(con, found[0][0], limit)
+    finally:
+        con.close()
+    df = df.assign(near_duplicate=df["duplicate_of"].notna())
+    df = df[["doc_id", "title", "region", "year", "doc_type", "near_duplicate", "similarity"]]
+    click.get_text_stream("stdout", encoding="utf-8").write(
+        export.neutralise_frame(df).to_csv(index=False, lineterminator="\n"))
+
+
 EXPORT_TABLES = ("documents", "targets", "outline", "declared_counts", "slogans", "keywords", "codebook")
 _EXPORT_FORMATS = (".xlsx", ".json", ".zip", ".csv")
 #: rows of the whole dataset above which .xlsx / .json (built in memory) are refused; .zip and

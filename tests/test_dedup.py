@@ -221,3 +221,30 @@ def test_the_dashboard_leaves_twins_out_until_asked(built_db, monkeypatch):
     no_errors(at)
     [note] = [i.value for i in at.info if "近似重复" in i.value]
     assert note.startswith("本文是 [成都\\.docx](document?doc=") and "不计入" in note
+    [similar] = [e for e in at.expander if e.label.startswith("相似文档")]
+    assert similar.label == "相似文档（1 篇）"  # the .docx; other cities' reports share < 0.05
+
+
+def test_similar_documents_rank_last_years_report_and_the_twin_first(built_db):
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        ids = dict(con.execute("SELECT source, doc_id FROM documents").fetchall())
+        by_end = {s.split("data/")[-1]: d for s, d in ids.items()}
+        hailar = Q.similar_docs(con, by_end["hailar-district-reports/2015.txt"])
+        chengdu = Q.similar_docs(con, by_end["city-reports-2024/成都.txt"])
+    finally:
+        con.close()
+    # the district's report of the year before reuses a tenth of this one; other cities' far less
+    assert hailar["region"].iloc[0].endswith("海拉尔区") and hailar["year"].iloc[0] == 2014
+    assert 0.05 < hailar["similarity"].iloc[0] < 0.5
+    assert (hailar.loc[~hailar["region"].str.endswith("海拉尔区"), "similarity"] < 0.05).all()
+    assert hailar["similarity"].is_monotonic_decreasing and len(hailar) == 10
+    assert by_end["hailar-district-reports/2015.txt"] not in set(hailar["doc_id"])
+    assert chengdu["doc_id"].iloc[0] == by_end["docx/成都.docx"] and chengdu["similarity"].iloc[0] == 1.0
+    assert chengdu["similarity"].iloc[1] < 0.05
+    proc = run_cli("similar", "2015.txt", "--db", built_db, "-n", "2")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "doc_id,title,region,year,doc_type,near_duplicate,similarity" and len(lines) == 3
+    assert lines[1].startswith(hailar["doc_id"].iloc[0]) and ",2014,work_report,False," in lines[1]
+    assert run_cli("similar", "没有这个文件.txt", "--db", built_db).returncode == 1

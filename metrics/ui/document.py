@@ -11,7 +11,7 @@ from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
 from metrics.codebook import codebook
-from metrics.ui.widgets import download_row, link_value, md_escape, page_context, set_link
+from metrics.ui.widgets import download_row, link_value, md_escape, open_link, page_context, set_link
 
 SEL = "doc_sel"
 VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS,
@@ -142,6 +142,22 @@ def render() -> None:
     with st.expander(f"全部元数据（{len(meta)} 项）"):
         st.dataframe(meta, hide_index=True, width="stretch", height=(len(meta) + 1) * 35 + 3,
                      column_config={"字段": st.column_config.TextColumn(width="small")})
+    similar = data.query("similar_docs", doc_id)
+    similar = similar[similar["similarity"] >= SIMILAR_MIN]
+    with st.expander(f"相似文档（{len(similar)} 篇）"):
+        st.caption("全库中与本文文字最相近的文档（任何地区、年份）。相似度：两文 5 字片段的重合比例（Jaccard 估计），"
+                   f"只列 {SIMILAR_MIN} 以上的前 10 篇。同一地区历年的报告常有 0.05–0.3 的重合（沿用的段落）；"
+                   "另一地区的高相似度可能是套用模板或抄袭；0.8 以上且同年同地区的视为同一文档的近似重复。")
+        if similar.empty:
+            st.info(f"没有相似度在 {SIMILAR_MIN} 以上的文档。")
+        else:
+            view = pd.DataFrame({
+                "地区": similar["region"], "年份": similar["year"], "类型": similar["doc_type"].map(doc_type_label),
+                "标题": similar["title"], "相似度": similar["similarity"],
+                "近似重复": similar["duplicate_of"].notna().map({True: "是（不计入）", False: ""}),
+                "原文": similar["doc_id"].map(charts.doc_link)})
+            st.dataframe(view, hide_index=True, width="stretch", column_config={
+                "原文": open_link("原文"), "相似度": st.column_config.NumberColumn(format="%.2f")})
     left, right = st.columns([1, 1], gap="medium")
     with left:
         tabs = st.tabs([f"{TABLES[k][0]} {len(frames[k])}" for k in TABLES])
@@ -189,6 +205,9 @@ def render() -> None:
         else:
             st.html(body)
 
+
+#: 相似文档 lists documents from this similarity on (below it, shared boilerplate phrases)
+SIMILAR_MIN = 0.05
 
 #: longest phrase to mark: 原文证据's links (数字目标) mark a whole sentence (its start, if longer)
 HL_MAX = 200

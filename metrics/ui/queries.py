@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,6 +18,7 @@ import pyarrow.compute as pc
 from metrics import DB_SCHEMA_VERSION
 from metrics import phrases as phrases_mod
 from metrics.codebook import codebook
+from metrics.dedup import similarity as dedup_similarity
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.slogans import dictionary_forms
 from metrics.targets import KINDS as TARGET_KINDS
@@ -638,6 +640,37 @@ def doc_twins(con, doc_id: str) -> pd.DataFrame:
            ORDER BY kept DESC, d.source""",
         [doc_id, doc_id],
     )
+
+
+#: 相似文档: candidates fetched by shared sketch values, then ranked by the similarity estimate
+SIMILAR_CANDIDATES = 30
+
+
+def similar_docs(con, doc_id: str, limit: int = 10) -> pd.DataFrame:
+    """The documents whose text is most like this one's, in any region or year (its near-duplicates
+    among them): ``similarity`` is :func:`metrics.dedup.similarity`, the estimated share of 5-character
+    shingles the two texts have in common. Documents with nothing in common are left out.
+
+    A region's report reuses much of the previous year's; a copied or templated speech shows up
+    here from another region. One scan of the sketches (128 numbers a document)."""
+    rows = _arrow(
+        con,
+        f"""SELECT o.doc_id, coalesce(o.title, o.file_name) AS title, o.file_name, {REGION_SQL.replace('d.', 'o.')} AS region,
+                   o.year, o.doc_type, o.duplicate_of, o.sketch, me.sketch AS mine,
+                   len(list_intersect(o.sketch, me.sketch)) AS shared
+            FROM documents o, (SELECT sketch FROM documents WHERE doc_id = ?) me
+            WHERE o.doc_id <> ? AND len(list_intersect(o.sketch, me.sketch)) > 0
+            ORDER BY shared DESC, o.doc_id LIMIT ?""",
+        [doc_id, doc_id, SIMILAR_CANDIDATES],
+    )
+    df = arrow_frame(rows.drop_columns(["sketch", "mine"]))
+    if not len(df):
+        return df.drop(columns=["shared"]).assign(similarity=pd.Series(dtype="float64"))
+    mine = np.asarray(rows["mine"][0].as_py(), dtype=np.int64).view(np.uint64)
+    df["similarity"] = [round(dedup_similarity(np.asarray(s, dtype=np.int64).view(np.uint64), mine), 3)
+                        for s in rows["sketch"].to_pylist()]
+    df = df[df["similarity"] > 0].sort_values(["similarity", "doc_id"], ascending=[False, True])
+    return df.drop(columns=["shared"]).head(limit).reset_index(drop=True)
 
 
 def doc_targets(con, doc_id: str) -> pd.DataFrame:
