@@ -309,9 +309,10 @@ def export_command(out, db, url, tables, **given):
     con = _open_db(db)
     try:
         n_docs = count_docs(con, f)
+        left_out = 0 if f.duplicates else count_docs(con, f.replace(duplicates=True)) - n_docs
         rules = build_info(con).get("rules_version", "unknown")
         meta = export.ExportMeta(title="筛选后的完整数据" if len(names) > 1 else f"表 {names[0]}",
-                                 filters=f.describe(n_docs), rules_version=rules, query=f.to_query_params())
+                                 filters=f.describe(n_docs, left_out), rules_version=rules, query=f.to_query_params())
         with tempfile.TemporaryDirectory(prefix=".export-", dir=here) as tmp:
             part = os.path.join(tmp, "out")
             # DuckDB sorts each table for the file: within 1 GB, spilling to the export's folder
@@ -359,7 +360,7 @@ def export_command(out, db, url, tables, **given):
     finally:
         con.close()
     rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
-    click.echo(f"{out}: {n_docs:,} documents ({f.describe(n_docs)}); rows: {rows}", err=True)
+    click.echo(f"{out}: {n_docs:,} documents ({f.describe(n_docs, left_out)}); rows: {rows}", err=True)
 
 
 @main.command()

@@ -379,8 +379,13 @@ class Filters:
                 return values
         return ()
 
-    def describe(self, n_docs: int | None = None) -> str:
-        """One human-readable line, e.g. ``2018–2020 · 北京市 · 区级 · 12 篇``."""
+    def describe(self, n_docs: int | None = None, left_out: int = 0) -> str:
+        """One human-readable line, e.g. ``2018–2020 · 北京市 · 区级 · 12 篇``; ``left_out``: the
+        near-duplicates the filter leaves out, said when there are any.
+
+        >>> Filters(city=("成都市",)).describe(1, left_out=1)
+        '成都市 · 1 篇 · 另有 1 篇近似重复未计入'
+        """
         parts: list[str] = []
         yf, yt = self.year_from, self.year_to
         if yf is not None and yt is not None:
@@ -409,6 +414,8 @@ class Filters:
             parts.append("含近似重复")
         if n_docs is not None:
             parts.append(f"{n_docs} 篇")
+        if left_out and not self.duplicates:
+            parts.append(f"另有 {left_out:,} 篇近似重复未计入")
         return " · ".join(parts)
 
     def replace(self, **changes: Any) -> Filters:

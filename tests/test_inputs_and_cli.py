@@ -679,7 +679,7 @@ def test_export_writes_the_filtered_dataset_as_xlsx(built_db, tmp_path):
     con.close()
     assert len(rows) == n and sum(1 for _ in wb["targets"].iter_rows()) - 1 == t
     about = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True)}
-    assert about["筛选"] == f"2024 · 四川省 · {n} 篇"
+    assert about["筛选"] == f"2024 · 四川省 · {n} 篇 · 另有 1 篇近似重复未计入"
     assert f"{n:,} documents" in proc.stderr and f"targets {t:,}" in proc.stderr
 
 

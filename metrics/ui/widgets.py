@@ -57,6 +57,7 @@ class PageContext:
     filters: Filters
     n_docs: int
     rules_version: str
+    left_out: int = 0  # near-duplicates the filter leaves out
 
     def meta(self, title: str) -> export.ExportMeta:
         # the page's own choices (indicator, type, unit, phrases, document …) belong to what was
@@ -64,7 +65,7 @@ class PageContext:
         page = {k: st.query_params.get_all(k) for k in PAGE_PARAMS if k in st.query_params}
         return export.ExportMeta(
             title=title,
-            filters=self.filters.describe(self.n_docs),
+            filters=self.filters.describe(self.n_docs, self.left_out),
             rules_version=self.rules_version,
             query={**self.filters.to_query_params(), **{k: v[0] if len(v) == 1 else v for k, v in page.items()}},
         )
@@ -161,10 +162,9 @@ def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
         return None
     f = sidebar_filters(keep)
     n = data.query("count_docs", f)
-    ctx = PageContext(f, n, data.rules_version())
     left_out = 0 if f.duplicates else data.query("count_docs", f.replace(duplicates=True)) - n
-    twins = f" · 另有 {left_out:,} 篇近似重复未计入" if left_out else ""
-    st.caption(f"筛选：{md_escape(f.describe(n))}{twins} · 规则版本 {md_escape(ctx.rules_version)}")
+    ctx = PageContext(f, n, data.rules_version(), left_out)
+    st.caption(f"筛选：{md_escape(f.describe(n, left_out))} · 规则版本 {md_escape(ctx.rules_version)}")
     total = data.query("count_docs", Filters())
     if total == 0:
         st.info(f"数据库中还没有文档。请运行 `{data.BUILD_COMMAND}` 或在「添加文档」页上传。")
