@@ -248,3 +248,25 @@ def test_similar_documents_rank_last_years_report_and_the_twin_first(built_db):
     assert lines[0] == "doc_id,title,region,year,doc_type,near_duplicate,similarity" and len(lines) == 3
     assert lines[1].startswith(hailar["doc_id"].iloc[0]) and ",2014,work_report,False," in lines[1]
     assert run_cli("similar", "没有这个文件.txt", "--db", built_db).returncode == 1
+
+
+def test_batch_similarities_equal_the_definition_on_long_short_and_empty_sketches():
+    """similarities (many pairs at once, on padded rows) against the bottom-k estimator written
+    out with Python sets: of the K smallest hashes of both texts, the share both texts hold."""
+    rng = np.random.default_rng(18)
+    texts = [read_document(p).text for p in sorted(REPORTS.glob("*.txt"))[:6]]
+    sketches = [dedup.sketch(t) for t in texts] + [dedup.sketch(texts[0][:3000] + texts[1][:3000]),
+                                                   dedup.sketch("一二三四五六七八九十"), dedup.sketch("")]
+    for _ in range(3):  # hashes drawn at random, overlapping at random
+        pool = rng.integers(0, 2**63, 400, dtype=np.int64).astype(np.uint64)
+        sketches.append(np.unique(rng.choice(pool, 300))[:dedup.K])
+    pairs = [(a, b) for a in range(len(sketches)) for b in range(len(sketches))]
+
+    def by_definition(a, b):
+        union = sorted(set(a.tolist()) | set(b.tolist()))[:dedup.K]
+        return len(set(union) & set(a.tolist()) & set(b.tolist())) / len(union) if union else 0.0
+
+    got = dedup.similarities(dedup._padded([sketches[a] for a, _ in pairs]), dedup._padded([sketches[b] for _, b in pairs]))
+    assert got.tolist() == pytest.approx([by_definition(sketches[a], sketches[b]) for a, b in pairs])
+    # half of a text shared: J = 3,000 / 9,000
+    assert 0.2 < dedup.similarity(dedup.sketch(texts[0][:6000]), sketches[6]) < 0.5
