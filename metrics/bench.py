@@ -351,7 +351,7 @@ def view_calls(f, did: str, ind: str) -> dict[str, list[tuple[str, tuple]]]:
         "tasks": [("task_docs", (f,)), ("outline_counts", (f,)), ("declared_stats", (f,)), ("declared", (f, True))],
         "slogans": [("doc_groups", (f,)), ("slogan_groups", (f,)), ("discovered", (f,)), ("keyword_groups", (f,))],
         "document": [("document", (did,)), ("doc_targets", (did,)), ("doc_outline", (did,)),
-                     ("doc_mentions", (did,)), ("doc_declared", (did,))],
+                     ("doc_mentions", (did,)), ("doc_declared", (did,)), ("doc_twins", (did,)), ("similar_docs", (did,))],
         # the 提法 page's 自定义提法, on demand: a scan of the filtered texts, one per phrase
         "custom_phrases": [("phrase_docs", (f, ("高质量发展", "强首府")))],
     }

@@ -154,6 +154,15 @@ def test_adding_the_original_later_gives_what_a_full_build_gives(tmp_path):
     finally:
         con.close()
     assert after == raw and before > 0
+    # the added document is numbered after the others, and its sketch values are rows for 相似文档
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT list(doc_no ORDER BY doc_no) FROM documents").fetchall() == [([1, 2, 3, 4],)]
+        assert con.execute("SELECT doc_no FROM documents WHERE file_name = '成都.docx'").fetchall() == [(4,)]
+        assert con.execute("""SELECT count(*) FROM documents d WHERE d.sketch IS DISTINCT FROM
+                              (SELECT list(v ORDER BY v) FROM sketch_values s WHERE s.doc_no = d.doc_no)""").fetchall() == [(0,)]
+    finally:
+        con.close()
 
 
 def test_an_older_database_is_refused_with_a_clear_message(tmp_path):

@@ -553,6 +553,7 @@ def test_the_writer_bounds_what_waits_in_memory_and_inserts_every_row_in_order()
     files = sorted((DATA / "city-reports-2024").glob("*.txt"))[:24]
     jobs = [(str(p), p.name, {}, Limits()) for p in files]
     chunks = [build.process_chunk((jobs[i:i + 4], dt.datetime(2026, 1, 1)))[1] for i in range(0, len(jobs), 4)]
+    chunks = [build.number_documents(tables, 1 + 4 * i) for i, tables in enumerate(chunks)]  # as the builder does
     con = duckdb.connect()
     con.execute(build.schema_sql())
     writer = build._Writer(con, batch_bytes=64 << 10, max_bytes=160 << 10, table_bytes={})  # documents too
@@ -563,7 +564,7 @@ def test_the_writer_bounds_what_waits_in_memory_and_inserts_every_row_in_order()
         inserted_early |= con.execute("SELECT count(*) FROM targets").fetchall()[0][0] > 0
     writer.flush()
     assert inserted_early and not any(writer.size.values())
-    for table in ("documents", "targets", "slogans", "keywords"):
+    for table in ("documents", "targets", "slogans", "keywords", "sketch_values"):
         sent = [row for tables in chunks if table in tables for row in tables[table].to_pylist()]
         cols = ", ".join(f'"{c}"' for c in build.TABLE_COLUMNS[table])
         got = con.sql(f"SELECT {cols} FROM {table}").to_arrow_table().to_pylist()

@@ -280,12 +280,12 @@ def _insert(con, doc: Doc) -> None:
     for rank, (c, w) in enumerate(counts, start=1):
         kw_rows.append([did, rank, w, round(c / len(text) * 1000, 4), RULES_VERSION])
     con.execute(
-        "INSERT INTO documents VALUES (" + ", ".join("?" * 32) + ")",
+        "INSERT INTO documents VALUES (" + ", ".join("?" * 33) + ")",
         [did, f"data/{doc.name}", doc.name.split("/")[-1], "txt", "utf-8", len(text), doc.title, doc.doc_type,
          doc.speaker, doc.speaker_role, doc.date, doc.year, "header" if doc.year else None, doc.level,
          doc.province, doc.city, doc.district, doc.town, None, doc.region, None, top, enumerated,
          sum(1 for r in declared_rows if r[5]), len(target_rows), sum(r[4] for r in slogan_rows if r[2] == "dictionary"),
-         text, RULES_VERSION, BUILT_AT, None, None, None],
+         text, RULES_VERSION, BUILT_AT, None, None, None, None],
     )
     if target_rows:
         con.executemany("INSERT INTO targets VALUES (" + ", ".join("?" * 17) + ")", target_rows)
