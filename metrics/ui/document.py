@@ -50,7 +50,9 @@ def render() -> None:
     if shown and shown not in options and (extra := data.query("document", shown)) is not None:
         # a link to a document outside the current filters: offered as well
         options = [shown, *options]
-        label_of[shown] = f"{extra.get('region_label')} {extra.get('year') or ''} · {extra.get('title') or ''}"
+        twin = " · 近似重复（不计入）" if extra.get("duplicate_of") else ""
+        label_of[shown] = (f"{extra.get('region_label')} {extra.get('year') or ''} · "
+                           f"{extra.get('title') or extra.get('file_name') or ''}{twin}")
     ss = st.session_state
     wanted = link_value("doc", "doc_pick")
     if wanted and wanted not in options:
@@ -151,11 +153,10 @@ def render() -> None:
         if similar.empty:
             st.info(f"没有相似度在 {SIMILAR_MIN} 以上的文档。")
         else:
-            view = pd.DataFrame({
-                "地区": similar["region"], "年份": similar["year"], "类型": similar["doc_type"].map(doc_type_label),
-                "标题": similar["title"], "相似度": similar["similarity"],
-                "近似重复": similar["duplicate_of"].notna().map({True: "是（不计入）", False: ""}),
-                "原文": similar["doc_id"].map(charts.doc_link)})
+            view = pd.DataFrame({  # the link third: in view on a narrow screen
+                "地区": similar["region"], "年份": similar["year"], "原文": similar["doc_id"].map(charts.doc_link),
+                "相似度": similar["similarity"], "类型": similar["doc_type"].map(doc_type_label),
+                "标题": similar["title"], "近似重复": similar["duplicate_of"].notna().map({True: "是（不计入）", False: ""})})
             st.dataframe(view, hide_index=True, width="stretch", column_config={
                 "原文": open_link("原文"), "相似度": st.column_config.NumberColumn(format="%.2f")})
     left, right = st.columns([1, 1], gap="medium")

@@ -105,7 +105,8 @@ def quality(ctx: PageContext, docs) -> None:
     table_card("dq_near", "近似重复的文档", ctx, near, total=n_near, full=lambda p: near(p, None),
                caption="同年同地区、文字相似度 0.8 以上的文档视为同一文档（如 .docx 原件和网上抓取的 .txt），"
                        "只计保留的一份：先原始格式（.docx、.html、.txt），再文件路径。左侧勾选「包括近似重复的文档」可全部计入。",
-               column_config={"重复文件": open_link("重复文件"), "保留文件": open_link("保留文件")},
+               column_config={"重复文件": open_link("重复文件"), "保留文件": open_link("保留文件"),
+                              "相似度": st.column_config.NumberColumn(format="%.2f")},
                empty_msg="筛选范围内没有近似重复的文档。")
     table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
                lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].assign(
