@@ -97,16 +97,18 @@ def quality(ctx: PageContext, docs) -> None:
                empty_msg="没有内容重复的文件。")
     def near(_p: dict, limit: int | None = 1000):
         rows = data.query("near_duplicates", ctx.filters, limit)
-        return pd.DataFrame({
-            "地区": rows["region"], "年份": rows["year"], "近似重复（不计入）": rows["duplicate_source"],
-            "保留（计入）": rows["kept_source"], "相似度": rows["dup_similarity"].round(2),
-            "重复文件": rows["doc_id"].map(charts.doc_link), "保留文件": rows["kept_doc_id"].map(charts.doc_link)})
+        return pd.DataFrame({  # each file's link beside it (in view at 1024 px)
+            "地区": rows["region"], "年份": rows["year"], "相似度": rows["dup_similarity"].round(2),
+            "近似重复（不计入）": rows["duplicate_source"], "重复文件": rows["doc_id"].map(charts.doc_link),
+            "保留（计入）": rows["kept_source"], "保留文件": rows["kept_doc_id"].map(charts.doc_link)})
 
     table_card("dq_near", "近似重复的文档", ctx, near, total=n_near, full=lambda p: near(p, None),
                caption="同年同地区、文字相似度 0.8 以上的文档视为同一文档（如 .docx 原件和网上抓取的 .txt），"
                        "只计保留的一份：先原始格式（.docx、.html、.txt），再文件路径。左侧勾选「包括近似重复的文档」可全部计入。",
                column_config={"重复文件": open_link("重复文件"), "保留文件": open_link("保留文件"),
-                              "相似度": st.column_config.NumberColumn(format="%.2f")},
+                              "相似度": st.column_config.NumberColumn(format="%.2f"),
+                              "近似重复（不计入）": st.column_config.TextColumn(width="medium"),
+                              "保留（计入）": st.column_config.TextColumn(width="medium")},
                empty_msg="筛选范围内没有近似重复的文档。")
     table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
                lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].assign(
