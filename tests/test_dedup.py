@@ -239,8 +239,9 @@ def test_similar_documents_rank_last_years_report_and_the_twin_first(built_db):
     try:
         ids = dict(con.execute("SELECT source, doc_id FROM documents").fetchall())
         by_end = {s.split("data/")[-1]: d for s, d in ids.items()}
-        hailar = Q.similar_docs(con, by_end["hailar-district-reports/2015.txt"])
-        chengdu = Q.similar_docs(con, by_end["city-reports-2024/成都.txt"])
+        hailar = Q.similar_docs(con, by_end["hailar-district-reports/2015.txt"], min_similarity=0)
+        chengdu = Q.similar_docs(con, by_end["city-reports-2024/成都.txt"], min_similarity=0)
+        shown = Q.similar_docs(con, by_end["hailar-district-reports/2015.txt"])  # from SIMILAR_MIN on
     finally:
         con.close()
     # the district's report of the year before reuses a tenth of this one; other cities' far less
@@ -251,12 +252,16 @@ def test_similar_documents_rank_last_years_report_and_the_twin_first(built_db):
     assert by_end["hailar-district-reports/2015.txt"] not in set(hailar["doc_id"])
     assert chengdu["doc_id"].iloc[0] == by_end["docx/成都.docx"] and chengdu["similarity"].iloc[0] == 1.0
     assert chengdu["similarity"].iloc[1] < 0.05
+    assert shown["doc_id"].tolist() == hailar["doc_id"].tolist()[:len(shown)] and len(shown) == 3
+    assert (shown["similarity"] >= Q.SIMILAR_MIN).all()
     proc = run_cli("similar", "2015.txt", "--db", built_db, "-n", "2")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "doc_id,title,region,year,doc_type,near_duplicate,similarity" and len(lines) == 3
     assert lines[1].startswith(hailar["doc_id"].iloc[0]) and ",2014,work_report,False," in lines[1]
     assert run_cli("similar", "没有这个文件.txt", "--db", built_db).returncode == 1
+    assert len(run_cli("similar", "成都.txt", "--db", built_db).stdout.splitlines()) == 2  # the .docx only
+    assert len(run_cli("similar", "成都.txt", "--db", built_db, "--min", "0").stdout.splitlines()) == 11
 
 
 def test_batch_similarities_equal_the_definition_on_long_short_and_empty_sketches():

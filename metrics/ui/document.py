@@ -9,6 +9,7 @@ import streamlit as st
 from metrics import charts, phrases
 from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
+from metrics.ui.queries import SIMILAR_MIN
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
 from metrics.codebook import codebook
 from metrics.ui.widgets import download_row, link_value, md_escape, open_link, page_context, set_link
@@ -81,15 +82,18 @@ def render() -> None:
     twin_note = ""
     if not twins.empty:
         named = [f"[{md_escape(r.file_name)}]({charts.doc_link(r.doc_id)})" for r in twins.itertuples(index=False)]
+        ticked = ctx.filters.duplicates
         if doc.get("duplicate_of"):
             twin_note = f"是 {twins['file_name'].iloc[0]} 的近似重复（相似度 {doc.get('dup_similarity'):.2f}）"
             st.info(f"本文是 {named[0]} 的近似重复（文字相似度 {doc.get('dup_similarity'):.2f}，同年同地区），"
-                    "默认不计入统计、图表和下载；在左侧勾选「包括近似重复的文档」可计入。"
+                    + ("当前已勾选「包括近似重复的文档」，本文计入统计和图表。" if ticked else
+                       "默认不计入统计、图表和下载；在左侧勾选「包括近似重复的文档」可计入。")
                     + (f"同组另有：{'、'.join(named[1:])}。" if len(named) > 1 else ""))
         else:
-            twin_note = f"计入；近似重复 {'、'.join(twins['file_name'])} 不计入"
+            twin_note = f"计入；近似重复 {'、'.join(twins['file_name'])} 默认不计入"
             st.info(f"本文有 {len(named)} 份近似重复（同一文档的另一份文件）：{'、'.join(named)}。"
-                    "统计和图表只计本篇；在左侧勾选「包括近似重复的文档」可全部计入。")
+                    + ("当前已勾选「包括近似重复的文档」，它们也计入。" if ticked else
+                       "统计和图表只计本篇；在左侧勾选「包括近似重复的文档」可全部计入。"))
     meta = pd.DataFrame([
         ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
@@ -145,7 +149,6 @@ def render() -> None:
         st.dataframe(meta, hide_index=True, width="stretch", height=(len(meta) + 1) * 35 + 3,
                      column_config={"字段": st.column_config.TextColumn(width="small")})
     similar = data.query("similar_docs", doc_id)
-    similar = similar[similar["similarity"] >= SIMILAR_MIN]
     with st.expander(f"相似文档（{len(similar)} 篇）"):
         st.caption("全库中与本文文字最相近的文档（任何地区、年份）。相似度：两文 5 字片段的重合比例（Jaccard 估计），"
                    f"只列 {SIMILAR_MIN} 以上的前 10 篇。同一地区历年的报告常有 0.05–0.3 的重合（沿用的段落）；"
@@ -206,9 +209,6 @@ def render() -> None:
         else:
             st.html(body)
 
-
-#: 相似文档 lists documents from this similarity on (below it, shared boilerplate phrases)
-SIMILAR_MIN = 0.05
 
 #: longest phrase to mark: 原文证据's links (数字目标) mark a whole sentence (its start, if longer)
 HL_MAX = 200

@@ -99,16 +99,18 @@ def quality(ctx: PageContext, docs) -> None:
         rows = data.query("near_duplicates", ctx.filters, limit)
         return pd.DataFrame({  # each file's link beside it (in view at 1024 px)
             "地区": rows["region"], "年份": rows["year"], "相似度": rows["dup_similarity"].round(2),
-            "近似重复（不计入）": rows["duplicate_source"], "重复文件": rows["doc_id"].map(charts.doc_link),
-            "保留（计入）": rows["kept_source"], "保留文件": rows["kept_doc_id"].map(charts.doc_link)})
+            "近似重复": rows["duplicate_source"], "重复文件": rows["doc_id"].map(charts.doc_link),
+            "保留": rows["kept_source"], "保留文件": rows["kept_doc_id"].map(charts.doc_link)})
 
+    counted = ("当前已勾选「包括近似重复的文档」：两份都计入。" if ctx.filters.duplicates
+               else "默认只计保留的一份；左侧勾选「包括近似重复的文档」可全部计入。")
     table_card("dq_near", "近似重复的文档", ctx, near, total=n_near, full=lambda p: near(p, None),
                caption="同年同地区、文字相似度 0.8 以上的文档视为同一文档（如 .docx 原件和网上抓取的 .txt），"
-                       "只计保留的一份：先原始格式（.docx、.html、.txt），再文件路径。左侧勾选「包括近似重复的文档」可全部计入。",
+                       "保留一份：先原始格式（.docx、.html、.txt），再文件路径。" + counted,
                column_config={"重复文件": open_link("重复文件"), "保留文件": open_link("保留文件"),
                               "相似度": st.column_config.NumberColumn(format="%.2f"),
-                              "近似重复（不计入）": st.column_config.TextColumn(width="medium"),
-                              "保留（计入）": st.column_config.TextColumn(width="medium")},
+                              "近似重复": st.column_config.TextColumn(width="medium"),
+                              "保留": st.column_config.TextColumn(width="medium")},
                empty_msg="筛选范围内没有近似重复的文档。")
     table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
                lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].assign(

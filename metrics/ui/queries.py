@@ -139,7 +139,9 @@ def count_docs(con, f: Filters) -> int:
 
 def _documents_sql(f: Filters) -> tuple[str, list[Any]]:
     w, p = _where(f)
-    return f"SELECT {DOC_COLUMNS} FROM documents d WHERE {w} ORDER BY region, year NULLS LAST, d.title", p
+    # a kept document before its near-duplicates (the 单篇文档 picker opens the first)
+    return (f"SELECT {DOC_COLUMNS} FROM documents d WHERE {w} "
+            "ORDER BY region, year NULLS LAST, d.duplicate_of IS NOT NULL, d.title", p)
 
 
 def documents(con, f: Filters) -> pd.DataFrame:
@@ -644,12 +646,14 @@ def doc_twins(con, doc_id: str) -> pd.DataFrame:
 
 #: 相似文档: candidates fetched by shared sketch values, then ranked by the similarity estimate
 SIMILAR_CANDIDATES = 30
+#: 相似文档 lists documents from this similarity on (below it, shared boilerplate phrases)
+SIMILAR_MIN = 0.05
 
 
-def similar_docs(con, doc_id: str, limit: int = 10) -> pd.DataFrame:
+def similar_docs(con, doc_id: str, limit: int = 10, min_similarity: float = SIMILAR_MIN) -> pd.DataFrame:
     """The documents whose text is most like this one's, in any region or year (its near-duplicates
     among them): ``similarity`` is :func:`metrics.dedup.similarity`, the estimated share of 5-character
-    shingles the two texts have in common. Documents with nothing in common are left out.
+    shingles the two texts have in common; those below ``min_similarity`` are left out.
 
     A region's report reuses much of the previous year's; a copied or templated speech shows up
     here from another region. One join on ``sketch_values`` (128 rows a document)."""
@@ -675,7 +679,8 @@ def similar_docs(con, doc_id: str, limit: int = 10) -> pd.DataFrame:
     mine = np.asarray(rows["mine"][0].as_py(), dtype=np.int64).view(np.uint64)
     df["similarity"] = [round(dedup_similarity(np.asarray(s, dtype=np.int64).view(np.uint64), mine), 3)
                         for s in rows["sketch"].to_pylist()]
-    df = df[df["similarity"] > 0].sort_values(["similarity", "doc_id"], ascending=[False, True])
+    df = df[(df["similarity"] > 0) & (df["similarity"] >= min_similarity)]
+    df = df.sort_values(["similarity", "doc_id"], ascending=[False, True])
     return df.drop(columns=["shared"]).head(limit).reset_index(drop=True)
 
 

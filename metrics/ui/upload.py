@@ -78,7 +78,7 @@ def render() -> None:
     limit = max_file_mb()
     st.markdown(
         f"上传讲话或政府工作报告（.txt / .docx / .html），每次最多 **{MAX_FILES}** 个文件，单个文件不超过 "
-        f"**{limit} MB**。文本会被解析后加入数据库 {md_escape(data.db_path().name)}；内容完全相同的文件只保留一份。"
+        f"**{limit} MB**。文本会被解析后加入数据库 {md_escape(data.db_path().name)}；内容完全相同的文件只保留一份，同一文档的不同文件（如 .docx 原件和网上抓取的 .txt）只计一份。"
     )
     st.html(UPLOADER_CSS)
     files = st.file_uploader("选择文件", type=list(ALLOWED), accept_multiple_files=True, key="up_files")
@@ -140,6 +140,19 @@ def render() -> None:
     if report.added_docs:
         st.dataframe(pd.DataFrame([(Path(src).name, doc_link(did)) for did, src in report.added_docs],
                                   columns=["文件", "单篇文档"]),
+                     hide_index=True, width="stretch", column_config={"单篇文档": link})
+    twins = []  # added files that are, or that made, a near-duplicate (metrics/dedup.py)
+    for did, src in report.added_docs:
+        doc = data.query("document", did) or {}
+        for r in data.query("doc_twins", did).itertuples(index=False):
+            if doc.get("duplicate_of") == r.doc_id:
+                twins.append((Path(src).name, "本文件是它的近似重复，默认不计入", r.file_name, r.source, doc_link(r.doc_id)))
+            elif doc.get("duplicate_of") is None:
+                twins.append((Path(src).name, "它成为本文件的近似重复，改计本文件", r.file_name, r.source, doc_link(r.doc_id)))
+    if twins:
+        st.warning(f"{len(twins)} 个新文件与已有文档是同一文档的不同文件（同年同地区、文字相似度 0.8 以上）："
+                   "每组只计一份（先原始格式 .docx、.html、.txt）。左侧勾选「包括近似重复的文档」可全部计入。")
+        st.dataframe(pd.DataFrame(twins, columns=["文件", "关系", "已有文档", "已有文档的来源", "单篇文档"]),
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
     if report.duplicates:
         st.warning(f"{len(report.duplicates)} 个文件与已有文档内容相同，未重复添加：")
