@@ -165,7 +165,7 @@ def test_adding_the_original_later_gives_what_a_full_build_gives(tmp_path):
         con.close()
 
 
-def test_an_older_database_is_refused_with_a_clear_message(tmp_path):
+def test_an_older_database_is_refused_with_a_clear_message(tmp_path, monkeypatch):
     db = tmp_path / "old.duckdb"
     build_database([REPORTS / "南京.txt"], db, workers=1)
     con = duckdb.connect(str(db))
@@ -178,6 +178,17 @@ def test_an_older_database_is_refused_with_a_clear_message(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchall() == [(1,)]  # nothing was changed
     con.close()
+    assert "build it again" in run_cli("similar", "南京.txt", "--db", db).stderr
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_dashboard_app import APP
+
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("数据库由旧版本构建（结构版本 1，本版本为 2") and "重新构建" in error
 
 
 def test_the_filter_round_trips_through_the_url_and_describes_itself():
