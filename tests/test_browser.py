@@ -358,6 +358,40 @@ def test_upload_txt(page, server, tmp_path):
     page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=10_000)
 
 
+def test_an_upload_that_is_a_near_duplicate_is_named(page, tmp_path):
+    """成都.txt uploaded next to its .docx original: added, but named as the original's
+    near-duplicate (not counted by default), with the kept file."""
+    from metrics.build import build_database
+
+    data = REPO / "data"
+    db = tmp_path / "twins.duckdb"
+    build_database([data / "docx" / "成都.docx", data / "city-reports-2024" / "乐山.txt"], db, workers=1)
+    srv = Server(db, SHOTS.parent / "streamlit-server-twins.log")
+    try:
+        open_view(page, srv.url, "upload")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            str(data / "city-reports-2024" / "成都.txt"))
+        page.get_by_role("button", name="添加 1 个文件到数据库").click(timeout=20_000)
+        page.wait_for_selector("text=已添加 1 篇文档", timeout=60_000)
+        page.wait_for_selector("text=1 个新文件与已有文档是同一文档的不同文件", timeout=10_000)
+        no_exception(page)
+        page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=10_000)  # the files (a canvas)
+        shot(page, "upload-near-duplicate")
+        open_view(page, srv.url, "overview")
+        caption = page.locator('[data-testid="stCaptionContainer"]', has_text="筛选").first.inner_text()
+        assert "2 篇" in caption and "另有 1 篇近似重复未计入" in caption
+    finally:
+        srv.stop()
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("""SELECT d.source, k.file_name FROM documents d JOIN documents k ON k.doc_id = d.duplicate_of
+                              """).fetchall() == [("upload/成都.txt", "成都.docx")]
+    finally:
+        con.close()
+
+
 @pytest.mark.skipif(not os.environ.get("SM_BROWSER_REAL_DB"), reason="SM_BROWSER_REAL_DB not set")
 def test_real_database_views(browser, tmp_path):
     src = Path(os.environ["SM_BROWSER_REAL_DB"])
