@@ -502,8 +502,9 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, added: set[str] | None = Non
     for table, (source, keys, values, which) in ROLLUPS.items():
         alias = source.split()[-1]
         cols = ", ".join(f"{expr} AS {name}" for name, expr in keys.items())
-        touched = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id WHERE {which}"
-        rows = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id {{semi}} WHERE {which} AND d.duplicate_of IS NULL"
+        joined = f"FROM {source} JOIN documents d ON d.doc_id = {alias}.doc_id"
+        touched = f"{joined} WHERE {which}"
+        rows = f"{joined} {{semi}} WHERE {which} AND d.duplicate_of IS NULL"
         if added is None or table not in done:
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} SELECT {cols}, {values} {rows.format(semi='')} GROUP BY ALL")
@@ -768,6 +769,8 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 t_dup = time.perf_counter()
                 remarked = mark_near_duplicates(con, None if not incremental else known - before)
                 report.stage_seconds["near_duplicates"] = time.perf_counter() - t_dup
+                # on this connection, not queries.count_near_duplicates (a cursor of its own would not
+                # see the add's open transaction)
                 report.near_duplicates = con.execute(
                     "SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL").fetchall()[0][0]
                 refresh_rollups(con, None if not incremental else (known - before) | remarked)

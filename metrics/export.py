@@ -185,6 +185,11 @@ def _sql_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: :data:`FORMULA_PREFIXES` as a regular expression for DuckDB (the class's "-" last, tab and CR escaped)
+_FORMULA_SQL_PATTERN = "^[" + "".join({"\t": "\\t", "\r": "\\r"}.get(c, c)
+                                      for c in sorted(FORMULA_PREFIXES, key=lambda c: c == "-")) + "]"
+
+
 def _csv_expr(name: str, sql_type: str) -> str:
     """One column of :func:`query_to_csv` as :func:`_csv_text` writes it: text that a spreadsheet
     would run is prefixed with an apostrophe, a whole float has no ".0", NaN is empty."""
@@ -192,7 +197,7 @@ def _csv_expr(name: str, sql_type: str) -> str:
     t = sql_type.upper()
     if t == "VARCHAR":
         # an empty text is an empty field, as csv.writer writes it (DuckDB would write "")
-        expr = f"CASE WHEN regexp_matches({col}, '^[=+@\\t\\r-]') THEN chr(39) || {col} ELSE nullif({col}, '') END"
+        expr = f"CASE WHEN regexp_matches({col}, '{_FORMULA_SQL_PATTERN}') THEN chr(39) || {col} ELSE nullif({col}, '') END"
     elif t in ("DOUBLE", "FLOAT", "REAL") or t.startswith("DECIMAL"):
         x = f"CAST({col} AS DOUBLE)"
         expr = (f"CASE WHEN isnan({x}) THEN NULL WHEN isfinite({x}) AND {x} = trunc({x}) AND abs({x}) < 1e15 "

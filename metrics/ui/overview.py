@@ -68,7 +68,7 @@ def quality(ctx: PageContext, docs) -> None:
     c[0].metric("年份未知", int(docs.loc[docs["year"].isna(), "n_docs"].sum()))
     c[1].metric("地区未知", int(docs.loc[docs["unknown_region"], "n_docs"].sum()))
     c[2].metric("读取失败", len(failures), help="全库：不受左侧筛选影响")
-    n_near = data.query("count_near_duplicates_in", ctx.filters)
+    n_near = ctx.near_duplicates
     c[3].metric("重复文件", len(dups) + n_near,
                 help=f"内容完全相同、未入库的文件 {len(dups):,} 个（全库），加上筛选范围内的近似重复 {n_near:,} 篇"
                      "（同一文档的另一份文件，入库但默认不计入）")

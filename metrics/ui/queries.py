@@ -564,12 +564,6 @@ def near_duplicates(con, f: Filters, limit: int | None = 1000) -> pd.DataFrame:
     )
 
 
-def count_near_duplicates_in(con, f: Filters) -> int:
-    """Near-duplicates among the filtered documents (``f.duplicates`` aside)."""
-    w, p = f.replace(duplicates=True).where_sql("d")
-    return int(q(con, f"SELECT count(*) AS n FROM documents d WHERE {w} AND d.duplicate_of IS NOT NULL", p)["n"].iloc[0])
-
-
 def doc_groups(con, f: Filters) -> pd.DataFrame:
     """The filtered documents summed per region, year, tier and type: ``n_docs`` documents and
     the sums of their characters, numbers and outline counts. The overview and 提法 pages chart

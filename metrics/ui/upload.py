@@ -143,12 +143,11 @@ def render() -> None:
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
     twins = []  # added files that are, or that made, a near-duplicate (metrics/dedup.py)
     for did, src in report.added_docs:
-        doc = data.query("document", did) or {}
-        for r in data.query("doc_twins", did).itertuples(index=False):
-            if doc.get("duplicate_of") == r.doc_id:
-                twins.append((Path(src).name, "本文件是它的近似重复，默认不计入", r.file_name, r.source, doc_link(r.doc_id)))
-            elif doc.get("duplicate_of") is None:
-                twins.append((Path(src).name, "它成为本文件的近似重复，改计本文件", r.file_name, r.source, doc_link(r.doc_id)))
+        group = data.query("doc_twins", did)
+        kept = group[group["kept"]]  # the kept one when the file is a near-duplicate, else none
+        relation = "本文件是它的近似重复，默认不计入" if len(kept) else "它成为本文件的近似重复，改计本文件"
+        twins += [(Path(src).name, relation, r.file_name, r.source, doc_link(r.doc_id))
+                  for r in (kept if len(kept) else group).itertuples(index=False)]
     if twins:
         st.warning(f"{len(twins)} 个新文件与已有文档是同一文档的不同文件（同年同地区、文字相似度 0.8 以上）："
                    "每组只计一份（先原始格式 .docx、.html、.txt）。左侧勾选「包括近似重复的文档」可全部计入。")

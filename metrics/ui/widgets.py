@@ -57,7 +57,12 @@ class PageContext:
     filters: Filters
     n_docs: int
     rules_version: str
-    left_out: int = 0  # near-duplicates the filter leaves out
+    near_duplicates: int = 0  # among the filtered documents, whether or not the filter counts them
+
+    @property
+    def left_out(self) -> int:
+        """Near-duplicates the filter leaves out (none when it includes them)."""
+        return 0 if self.filters.duplicates else self.near_duplicates
 
     def meta(self, title: str) -> export.ExportMeta:
         # the page's own choices (indicator, type, unit, phrases, document …) belong to what was
@@ -162,9 +167,9 @@ def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
         return None
     f = sidebar_filters(keep)
     n = data.query("count_docs", f)
-    left_out = 0 if f.duplicates else data.query("count_docs", f.replace(duplicates=True)) - n
-    ctx = PageContext(f, n, data.rules_version(), left_out)
-    st.caption(f"筛选：{md_escape(f.describe(n, left_out))} · 规则版本 {md_escape(ctx.rules_version)}")
+    near = data.query("count_docs", f.replace(duplicates=True)) - data.query("count_docs", f.replace(duplicates=False))
+    ctx = PageContext(f, n, data.rules_version(), near)
+    st.caption(f"筛选：{md_escape(f.describe(n, ctx.left_out))} · 规则版本 {md_escape(ctx.rules_version)}")
     total = data.query("count_docs", Filters())
     if total == 0:
         st.info(f"数据库中还没有文档。请运行 `{data.BUILD_COMMAND}` 或在「添加文档」页上传。")
