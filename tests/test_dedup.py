@@ -295,3 +295,53 @@ def test_batch_similarities_equal_the_definition_on_long_short_and_empty_sketche
     assert got.tolist() == pytest.approx([by_definition(sketches[a], sketches[b]) for a, b in pairs])
     # half of a text shared: J = 3,000 / 9,000
     assert 0.2 < dedup.similarity(dedup.sketch(texts[0][:6000]), sketches[6]) < 0.5
+
+
+def _variants(n_texts=12, per_text=8, seed=5):
+    """Edited copies of real reports: cut, rewrapped, with a header, a paragraph dropped or added."""
+    rng = random.Random(seed)
+    texts = [read_document(p).text[:12000] for p in sorted(REPORTS.glob("*.txt"))[:n_texts]]
+    out = []
+    for t, text in enumerate(texts):
+        for v in range(per_text):
+            cut = rng.randrange(0, 2500)
+            body = text[cut:] if v % 2 else text[:len(text) - cut]
+            if v % 3 == 0:
+                body = "来源：某某网 " + str(rng.randrange(10**6)) + "\n" + body
+            if v % 4 == 1:
+                body += texts[(t + 1) % n_texts][:rng.randrange(500, 4000)]  # another report's passage
+            out.append(_candidate(f"{t}-{v}", rng.choice(["txt", "docx", "html"]), f"{t}/{v}.txt", dedup.sketch(body),
+                                  block=(None, "")))
+    return out
+
+
+def test_large_blocks_by_prefix_filtering_give_exactly_the_pairs_of_the_dense_count():
+    block = _variants()
+    matrix = dedup._padded([c.sketch for c in block])
+    dense = dedup._pairs(block, matrix)
+    assert 30 < len(dense[0]) < len(block) ** 2 / 4  # twins, and pairs that fall short of the screen
+    for chunk in (dedup._CHUNK, 7):  # bounded chunks, down to a few pairs at a time
+        old, dedup._CHUNK = dedup._CHUNK, chunk
+        try:
+            prefix = dedup._pairs(block, matrix, dense_max=0)
+        finally:
+            dedup._CHUNK = old
+        assert [x.tolist() for x in prefix] == [x.tolist() for x in dense]
+
+
+def test_a_block_of_twenty_thousand_documents_without_year_or_region_is_compared(monkeypatch):
+    """Far beyond DENSE_MAX (a dense count would take 3.2 GB): the planted twins are found, each
+    group keeps its original format, and documents merely alike are not marked."""
+    rng = np.random.default_rng(20)
+    # 20,000 unrelated documents' sketches (random hashes), each sharing a fifth of its values with
+    # a neighbour: alike, far below the threshold
+    pool = rng.integers(0, 2**63, 20_000 * 100, dtype=np.int64).astype(np.uint64).reshape(20_000, 100)
+    shared = np.roll(pool[:, :25], 1, axis=0)
+    cands = [_candidate(f"u{i:05}", "txt", f"u/{i}.txt", np.unique(np.r_[pool[i], shared[i]])[:dedup.K], block=(None, ""))
+             for i in range(len(pool))]
+    planted = _variants(n_texts=3, per_text=4)
+    twins = dedup.find_twins(cands + planted)
+    assert len(cands) + len(planted) > dedup.DENSE_MAX * 6
+    assert {t.doc_id.split("-")[0] for t in twins} <= {"0", "1", "2"} and len(twins) >= 6
+    want = dedup.find_twins(planted)  # the same planted documents on their own, by the dense count
+    assert twins == want
