@@ -227,15 +227,22 @@ def _prefix_pairs(block: list[Candidate], matrix: np.ndarray) -> tuple[np.ndarra
     exactly."""
     n = len(block)
     sizes = np.array([len(c.sketch) for c in block], dtype=np.int64)
-    ids = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    vals = np.concatenate([c.sketch for c in block])
-    _, inverse, counts = np.unique(vals, return_inverse=True, return_counts=True)
-    order = np.lexsort((vals, counts[inverse], ids))  # per document: rarest values first
-    rank = np.empty(len(vals), dtype=np.int64)
-    starts_of = np.r_[0, np.cumsum(sizes)[:-1]]
-    rank[order] = np.arange(len(vals)) - np.repeat(starts_of, sizes)
-    keep = rank < np.repeat(_prefix_length(sizes), sizes)
-    ids, key = ids[keep], inverse[keep]
+    values = np.sort(np.concatenate([c.sketch for c in block]))
+    distinct = np.r_[True, values[1:] != values[:-1]]
+    counts = np.diff(np.r_[np.flatnonzero(distinct), len(values)]).astype(np.int64)
+    values = values[distinct]
+    del distinct
+    counts = np.r_[counts, n + 1]  # padding (_EMPTY, never a value) sorts last
+    keys, owners = [], []
+    for lo in range(0, n, 4096):  # rows at a time: each row's values, rarest in the block first
+        key = np.searchsorted(values, matrix[lo:lo + 4096])
+        key[matrix[lo:lo + 4096] == _EMPTY] = len(values)
+        ranked = np.sort(counts[key] * (len(values) + 1) + key, axis=1) % (len(values) + 1)
+        keep = np.arange(K)[None, :] < _prefix_length(sizes[lo:lo + 4096])[:, None]
+        keys.append(ranked[keep])
+        owners.append(np.nonzero(keep)[0] + lo)
+    del values, counts
+    ids, key = np.concatenate(owners), np.concatenate(keys)
     order = np.lexsort((ids, key))
     ids, key = ids[order], key[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
