@@ -238,16 +238,17 @@ def count(phrases, db, url, as_json, **given):
 @click.option("--db", "db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, envvar="SPEECH_METRICS_DB", help="Database to read.")
 @click.option("-n", "limit", type=click.IntRange(1, 100), default=10, show_default=True, help="How many documents.")
-@click.option("--min", "min_similarity", type=click.FloatRange(0, 1), default=0.05, show_default=True,
-              help="Leave out documents less similar than this (below 0.05: shared boilerplate phrases).")
+@click.option("--min", "min_similarity", type=click.FloatRange(0, 1), default=None,
+              help="Leave out documents less similar than this (below it: shared boilerplate phrases). [default: similar_min of metrics/data/near_duplicates.toml, 0.05 as shipped]")
 def similar(document, db, limit, min_similarity):
     """The documents whose text is most like DOCUMENT's (a doc_id, a source path or a file name), in
     any region or year, as on 单篇文档's 相似文档: CSV of doc_id, title, region, year, doc_type,
     near_duplicate and similarity (the estimated share of 5-character shingles in common, 0-1).
     A region's report reuses the previous year's; a copied or templated text shows up from another
-    region; 0.8 or more in the same year and region is a near-duplicate."""
+    region; from the threshold of metrics/data/near_duplicates.toml on (0.8 as shipped), in the
+    same year and region, it is a near-duplicate."""
     from . import export
-    from .ui.queries import similar_docs
+    from .ui.queries import SIMILAR_MIN, similar_docs
 
     con = _open_db(db)
     try:
@@ -258,7 +259,7 @@ def similar(document, db, limit, min_similarity):
         names = {r[0] for r in found}
         if len(names) > 1 and found[0][0] != document:
             click.echo(f"warning: {len(names)} documents are named {document}; using {found[0][0]}", err=True)
-        df = similar_docs(con, found[0][0], limit, min_similarity)
+        df = similar_docs(con, found[0][0], limit, SIMILAR_MIN if min_similarity is None else min_similarity)
     finally:
         con.close()
     df = df.assign(near_duplicate=df["duplicate_of"].notna())

@@ -19,7 +19,9 @@ transitively) one document is kept — the original format first (.docx, then .h
 .txt), then the first source path — and the others name it in ``documents.duplicate_of``.
 The choice depends only on the group, so adding files gives what a full build gives.
 
-Pure functions here; the builder stores sketches and marks (metrics/build.py).
+The settings (sketch size, shingle length, threshold, which format is kept, 相似文档's cut-off)
+are a rule file, ``metrics/data/near_duplicates.toml``. Pure functions here; the builder stores
+sketches and marks (metrics/build.py).
 
 >>> a = sketch("力争地区生产总值增长6%左右，城镇调查失业率控制在5.5%以内。" * 3)
 >>> b = sketch("力争地区生产总值增长6%左右,\\n城镇调查失业率控制在5.5%以内。" * 3)
@@ -34,16 +36,44 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import tomllib
+
 import numpy as np
 
+from .lexicon import data_path
+
+
+def _settings() -> dict:
+    """The rule file ``metrics/data/near_duplicates.toml``, checked."""
+    with data_path(SETTINGS).open("rb") as fh:
+        s = tomllib.load(fh)
+    checks = {"sketch_size": lambda v: isinstance(v, int) and 8 <= v <= 4096,
+              "shingle": lambda v: isinstance(v, int) and 1 <= v <= 20,
+              "threshold": lambda v: isinstance(v, (int, float)) and 0 < v <= 1,
+              "keep_formats": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+              "similar_min": lambda v: isinstance(v, (int, float)) and 0 <= v <= 1}
+    bad = [k for k, ok in checks.items() if k not in s or not ok(s[k])]
+    if bad:
+        raise ValueError(f"{SETTINGS}: missing or invalid {', '.join(bad)}")
+    return s
+
+
+#: the rule file of this module
+SETTINGS = "near_duplicates.toml"
+_S = _settings()
 #: hashes kept per document
-K = 128
+K: int = _S["sketch_size"]
 #: characters per shingle
-SHINGLE = 5
+SHINGLE: int = _S["shingle"]
 #: the similarity from which two documents of one block are twins
-THRESHOLD = 0.8
+THRESHOLD: float = float(_S["threshold"])
 #: a format's rank when choosing which twin to keep (lower first; others after these)
-FORMAT_RANK = {"docx": 0, "html": 1, "txt": 2}
+FORMAT_RANK = {fmt: rank for rank, fmt in enumerate(_S["keep_formats"])}
+#: 相似文档 lists documents from this similarity on
+SIMILAR_MIN: float = float(_S["similar_min"])
+#: the rule and the choice as the dashboard states them
+RULE_ZH = f"同年同地区、文字相似度 {THRESHOLD:g} 以上"
+KEEP_ZH = "、".join(f".{fmt}" for fmt in FORMAT_RANK)
 
 _P = np.uint64(0x100000001B3)  # FNV prime: combines a shingle's code points
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64's finaliser

@@ -14,7 +14,7 @@ from importlib import resources
 
 from . import __version__
 
-RULE_FILES = ("indicators.csv", "alias_context.csv", "slogans.csv", "stopwords.txt")
+RULE_FILES = ("indicators.csv", "alias_context.csv", "slogans.csv", "stopwords.txt", "near_duplicates.toml")
 
 
 def data_path(name: str):

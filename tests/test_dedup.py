@@ -345,3 +345,23 @@ def test_a_block_of_twenty_thousand_documents_without_year_or_region_is_compared
     assert {t.doc_id.split("-")[0] for t in twins} <= {"0", "1", "2"} and len(twins) >= 6
     want = dedup.find_twins(planted)  # the same planted documents on their own, by the dense count
     assert twins == want
+
+
+def test_the_settings_are_a_checked_rule_file(tmp_path, monkeypatch):
+    import tomllib
+
+    from metrics.lexicon import RULE_FILES, data_path
+    from metrics.ui import queries
+
+    shipped = tomllib.loads(data_path(dedup.SETTINGS).read_text(encoding="utf-8"))
+    assert (dedup.K, dedup.SHINGLE, dedup.THRESHOLD, dedup.SIMILAR_MIN) == (
+        shipped["sketch_size"], shipped["shingle"], shipped["threshold"], shipped["similar_min"])
+    assert list(dedup.FORMAT_RANK) == shipped["keep_formats"] and queries.SIMILAR_MIN == dedup.SIMILAR_MIN
+    assert dedup.SETTINGS in RULE_FILES  # a change of settings is a change of rules version
+    assert dedup.RULE_ZH == f"同年同地区、文字相似度 {shipped['threshold']:g} 以上"
+    bad = tmp_path / dedup.SETTINGS
+    bad.write_text(data_path(dedup.SETTINGS).read_text(encoding="utf-8").replace(
+        f"threshold = {shipped['threshold']}", "threshold = 1.5"), encoding="utf-8")
+    monkeypatch.setattr(dedup, "data_path", lambda name: tmp_path / name)
+    with pytest.raises(ValueError, match=r"near_duplicates.toml: missing or invalid threshold"):
+        dedup._settings()

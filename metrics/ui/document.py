@@ -9,6 +9,7 @@ import streamlit as st
 from metrics import charts, phrases
 from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
+from metrics.dedup import RULE_ZH
 from metrics.ui.queries import SIMILAR_MIN
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
 from metrics.codebook import codebook
@@ -152,7 +153,7 @@ def render() -> None:
     with st.expander(f"相似文档（{len(similar)} 篇）"):
         st.caption("全库中与本文文字最相近的文档（任何地区、年份）。相似度：两文 5 字片段的重合比例（Jaccard 估计），"
                    f"只列 {SIMILAR_MIN} 以上的前 10 篇。同一地区历年的报告常有 0.05–0.3 的重合（沿用的段落）；"
-                   "另一地区的高相似度可能是套用模板或抄袭；0.8 以上且同年同地区的视为同一文档的近似重复。")
+                   f"另一地区的高相似度可能是套用模板或抄袭；{RULE_ZH}的视为同一文档的近似重复。")
         if similar.empty:
             st.info(f"没有相似度在 {SIMILAR_MIN} 以上的文档。")
         else:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
+from metrics.dedup import KEEP_ZH, RULE_ZH
 from metrics.filters import doc_type_label, failure_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.ui.widgets import PageContext, chart_card, dataset_download, open_link, page_context, table_card
@@ -105,8 +106,8 @@ def quality(ctx: PageContext, docs) -> None:
     counted = ("当前已勾选「包括近似重复的文档」：两份都计入。" if ctx.filters.duplicates
                else "默认只计保留的一份；左侧勾选「包括近似重复的文档」可全部计入。")
     table_card("dq_near", "近似重复的文档", ctx, near, total=n_near, full=lambda p: near(p, None),
-               caption="同年同地区、文字相似度 0.8 以上的文档视为同一文档（如 .docx 原件和网上抓取的 .txt），"
-                       "保留一份：先原始格式（.docx、.html、.txt），再文件路径。" + counted,
+               caption=f"{RULE_ZH}的文档视为同一文档（如 .docx 原件和网上抓取的 .txt），"
+                       f"保留一份：先原始格式（{KEEP_ZH}），再文件路径。" + counted,
                column_config={"重复文件": open_link("重复文件"), "保留文件": open_link("保留文件"),
                               "相似度": st.column_config.NumberColumn(format="%.2f"),
                               "近似重复": st.column_config.TextColumn(width="medium"),

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from metrics import DB_SCHEMA_VERSION
 from metrics import phrases as phrases_mod
 from metrics.codebook import codebook
-from metrics.dedup import similarity as dedup_similarity
+from metrics.dedup import SIMILAR_MIN as _SIMILAR_MIN, similarity as dedup_similarity
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.slogans import dictionary_forms
 from metrics.targets import KINDS as TARGET_KINDS
@@ -640,8 +640,9 @@ def doc_twins(con, doc_id: str) -> pd.DataFrame:
 
 #: 相似文档: candidates fetched by shared sketch values, then ranked by the similarity estimate
 SIMILAR_CANDIDATES = 30
-#: 相似文档 lists documents from this similarity on (below it, shared boilerplate phrases)
-SIMILAR_MIN = 0.05
+#: 相似文档 lists documents from this similarity on (below it, shared boilerplate phrases; the
+#: rule file metrics/data/near_duplicates.toml)
+SIMILAR_MIN = _SIMILAR_MIN
 
 
 def similar_docs(con, doc_id: str, limit: int = 10, min_similarity: float = SIMILAR_MIN) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.charts import doc_link
+from metrics.dedup import KEEP_ZH, RULE_ZH
 from metrics.filters import failure_label, warning_label
 from metrics.ui import data
 from metrics.ui.widgets import md_escape, open_link, sidebar_filters
@@ -149,8 +150,8 @@ def render() -> None:
         twins += [(Path(src).name, relation, r.file_name, r.source, doc_link(r.doc_id))
                   for r in (kept if len(kept) else group).itertuples(index=False)]
     if twins:
-        st.warning(f"{len(twins)} 个新文件与已有文档是同一文档的不同文件（同年同地区、文字相似度 0.8 以上）："
-                   "每组只计一份（先原始格式 .docx、.html、.txt）。左侧勾选「包括近似重复的文档」可全部计入。")
+        st.warning(f"{len(twins)} 个新文件与已有文档是同一文档的不同文件（{RULE_ZH}）："
+                   f"每组只计一份（先原始格式 {KEEP_ZH}）。左侧勾选「包括近似重复的文档」可全部计入。")
         st.dataframe(pd.DataFrame(twins, columns=["文件", "关系", "已有文档", "已有文档的来源", "单篇文档"]),
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
     if report.duplicates:

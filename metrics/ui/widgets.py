@@ -17,6 +17,7 @@ import streamlit as st
 
 from metrics import DB_SCHEMA_VERSION, export
 from metrics.charts import PLOT_CONFIG, display_safe
+from metrics.dedup import RULE_ZH
 from metrics.filters import Filters, doc_type_label, level_label
 from metrics.ui import data
 
@@ -282,7 +283,7 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
             duplicates = st.checkbox(
                 f"包括近似重复的文档（{twins:,} 篇）", key=key,
                 help="同一篇文档的另一份文件（如 .docx 原件和网上抓取的 .txt，或两个网站转载的同一篇），"
-                     "默认只计一次：同年同地区、文字相似度在 0.8 以上的文档，保留原始格式的一份。勾选后全部计入。")
+                     f"默认只计一次：{RULE_ZH}的文档，保留原始格式的一份。勾选后全部计入。")
         st.button("清除筛选", on_click=_reset_filters, width="stretch", key="f_reset")
     ss[_INIT] = True
     f = Filters(province=tuple(prov), city=tuple(city), district=tuple(dist), town=tuple(town),
