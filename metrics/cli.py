@@ -252,20 +252,54 @@ def similar(document, db, limit, min_similarity):
 
     con = _open_db(db)
     try:
-        found = con.execute("SELECT doc_id FROM documents WHERE doc_id = ? OR source = ? OR file_name = ? "
-                            "ORDER BY doc_id <> ?, source <> ?", [document] * 5).fetchall()
-        if not found:
-            raise click.ClickException(f"{document}: no such document in {db} (give a doc_id, source or file name)")
-        names = {r[0] for r in found}
-        if len(names) > 1 and found[0][0] != document:
-            click.echo(f"warning: {len(names)} documents are named {document}; using {found[0][0]}", err=True)
-        df = similar_docs(con, found[0][0], limit, SIMILAR_MIN if min_similarity is None else min_similarity)
+        df = similar_docs(con, _document_id(con, document, db), limit,
+                          SIMILAR_MIN if min_similarity is None else min_similarity)
     finally:
         con.close()
     df = df.assign(near_duplicate=df["duplicate_of"].notna())
     df = df[["doc_id", "title", "region", "year", "doc_type", "near_duplicate", "similarity"]]
     click.get_text_stream("stdout", encoding="utf-8").write(
         export.neutralise_frame(df).to_csv(index=False, lineterminator="\n"))
+
+
+def _document_id(con, document: str, db: Path) -> str:
+    """The doc_id of DOCUMENT given as a doc_id, a source path or a file name (the first, with a
+    warning, when several documents have that name)."""
+    found = con.execute("SELECT doc_id FROM documents WHERE doc_id = ? OR source = ? OR file_name = ? "
+                        "ORDER BY doc_id <> ?, source <> ?, source", [document] * 5).fetchall()
+    if not found:
+        raise click.ClickException(f"{document}: no such document in {db} (give a doc_id, source or file name)")
+    names = {r[0] for r in found}
+    if len(names) > 1 and found[0][0] != document:
+        click.echo(f"warning: {len(names)} documents are named {document}; using {found[0][0]}", err=True)
+    return found[0][0]
+
+
+@main.command()
+@click.argument("document")
+@click.argument("other")
+@click.option("--db", "db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, envvar="SPEECH_METRICS_DB", help="Database to read.")
+def shared(document, other, db):
+    """The passages of DOCUMENT whose wording OTHER repeats (each a doc_id, a source path or a file
+    name), as on 单篇文档's 共同段落: CSV of start, end and text in DOCUMENT, other_start, other_end
+    and other_text in OTHER, and chars (characters shared; only CJK characters, digits and letters
+    count, runs of 8 alike, passages of 20 or more). The shares of each text found in the other go
+    to stderr."""
+    from . import export
+    from .ui.queries import shared_passages
+
+    con = _open_db(db)
+    try:
+        a, b = _document_id(con, document, db), _document_id(con, other, db)
+        found = shared_passages(con, a, b)
+    finally:
+        con.close()
+    click.echo(f"{document}: {found['share']:.1%} of {found['counted']:,} characters found in {other}; "
+               f"{other}: {found['other_share']:.1%} of {found['other_counted']:,} found in {document}; "
+               f"{len(found['passages'])} passages", err=True)
+    click.get_text_stream("stdout", encoding="utf-8").write(
+        export.neutralise_frame(found["passages"]).to_csv(index=False, lineterminator="\n"))
 
 
 EXPORT_TABLES = ("documents", "targets", "outline", "declared_counts", "slogans", "keywords", "codebook")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, phrases
+from metrics import charts, passages, phrases
 from metrics.filters import doc_type_label, level_label, year_source_label
 from metrics.ui import data
 from metrics.dedup import RULE_ZH
@@ -163,6 +163,7 @@ def render() -> None:
                 "标题": similar["title"], "近似重复": similar["duplicate_of"].notna().map({True: "是（不计入）", False: ""})})
             st.dataframe(view, hide_index=True, width="stretch", column_config={
                 "原文": open_link("原文"), "相似度": st.column_config.NumberColumn(format="%.2f")})
+            selected = _shared_passages(ctx, doc_id, similar, spans, selected)
     left, right = st.columns([1, 1], gap="medium")
     with left:
         tabs = st.tabs([f"{TABLES[k][0]} {len(frames[k])}" for k in TABLES])
@@ -198,7 +199,7 @@ def render() -> None:
                          "doc_dl", f"document-{doc_id}")
     with right:
         counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn),
-                  "phrase": sum(sp.kind == "phrase" for sp in spans)}
+                  "phrase": sum(sp.kind == "phrase" for sp in spans), "shared": sum(sp.kind == "shared" for sp in spans)}
         if selected:
             st.html(css() + _excerpt_html(text, spans, selected))
         body = css() + legend_html(counts) + highlight_html(text, spans, selected)
@@ -209,6 +210,51 @@ def render() -> None:
             st.html(body + SCROLL_SCRIPT, unsafe_allow_javascript=True)
         else:
             st.html(body)
+
+
+SHARED_TABLE = "doc_shared"
+
+
+def _shared_passages(ctx, doc_id: str, similar: pd.DataFrame, spans: list[Span], selected: str | None) -> str | None:
+    """共同段落: the passages this document shares with one of its similar documents, listed,
+    downloadable and marked in the full text (spans added); a picked row is the selected item."""
+    st.markdown("**共同段落**")
+    labels = {r.doc_id: f"{r.region} {'' if pd.isna(r.year) else int(r.year)} · {r.title}（相似度 {r.similarity:.2f}）"
+              for r in similar.itertuples(index=False)}
+    other = st.selectbox("与哪一篇比较", list(labels), format_func=labels.get, key=f"doc_shared_with_{doc_id}")
+    if st.session_state.get("_shared_last") != other:  # another document → forget the picked passage
+        if _picked_shared() is not None:
+            st.session_state[SEL] = None
+            selected = None
+        st.session_state["_shared_last"] = other
+    shared = data.query("shared_passages", doc_id, other)
+    if shared is None:
+        st.warning("所选文档已不在数据库中。")
+        return selected
+    found = shared["passages"]
+    st.caption(f"本文 {shared['share']:.0%} 的文字（{shared['shared']:,} / {shared['counted']:,} 字）见于所选文档，"
+               f"所选文档 {shared['other_share']:.0%}（{shared['other_shared']:,} / {shared['other_counted']:,} 字）见于本文"
+               f"（只计汉字、数字和字母；连续 {passages.SHINGLE} 字相同算作相同）。下表列出 {len(found)} 段"
+               f"共有 {passages.MIN_CHARS} 字以上的段落，段内个别数字或字词可以不同；选中一行，右侧全文标出并滚动到该段。")
+    if found.empty:
+        st.info(f"两篇没有 {passages.MIN_CHARS} 字以上的共同段落。")
+        return selected
+    mark = st.toggle("在右侧全文中标出全部共同段落", key="doc_shared_mark")
+    for i, r in enumerate(found.itertuples(index=False)):
+        if mark or _picked_shared() == i:
+            spans.append(Span(int(r.start), int(r.end), "shared", f"shared:{i}", f"共同段落 {i + 1}（{r.chars} 字）"))
+    view = pd.DataFrame({"位置": found["start"], "共同字数": found["chars"], "本文": found["text"],
+                         "所选文档": found["other_text"]})
+    st.dataframe(view, hide_index=True, width="stretch", key=SHARED_TABLE, height=min(320, (len(view) + 1) * 35 + 3),
+                 on_select=lambda: _on_select(SHARED_TABLE), selection_mode="single-row")
+    download_row(found.assign(other_doc_id=other), ctx, "doc_shared_dl", f"shared-{doc_id}-{other}")
+    row = _picked_shared()
+    return f"shared:{row}" if row is not None and row < len(found) else selected
+
+
+def _picked_shared() -> int | None:
+    sel = st.session_state.get(SEL)
+    return sel[1] if sel and sel[0] == SHARED_TABLE else None
 
 
 #: longest phrase to mark: 原文证据's links (数字目标) mark a whole sentence (its start, if longer)

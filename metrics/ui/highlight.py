@@ -18,9 +18,12 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "declared": ("声明数量", "#e8daef", "#7d3c98"),
     "slogan": ("提法", "#d5f5e3", "#229954"),
     "phrase": ("检索短语", "#fff59d", "#b7950b"),
+    "shared": ("共同段落", "#e5e8e8", "#5d6d7e"),
 }
 # later kinds are drawn on top (class order in CSS)
-PRIORITY = ["target", "task", "declared", "slogan", "value", "phrase"]
+PRIORITY = ["shared", "target", "task", "declared", "slogan", "value", "phrase"]
+#: kinds in the legend only while the page shows some (a searched phrase, a compared document)
+OPTIONAL = ("phrase", "shared")
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,9 @@ def css() -> str:
 
 def legend_html(counts: dict[str, int] | None = None) -> str:
     parts = []
-    for kind in ["target", "value", "task", "declared", "slogan", "phrase"]:
-        if kind == "phrase" and not (counts or {}).get(kind):
-            continue  # shown only while a phrase is searched
+    for kind in ["target", "value", "task", "declared", "slogan", "phrase", "shared"]:
+        if kind in OPTIONAL and not (counts or {}).get(kind):
+            continue
         label, bg, border = STYLES[kind]
         n = "" if counts is None else f" {counts.get(kind, 0)}"
         parts.append(f'<span style="background:{bg};border-bottom:2px solid {border}">{html.escape(label)}{n}</span>')

@@ -7,6 +7,7 @@ passes user-controlled values as ``?`` parameters only. Filter SQL comes from
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from typing import Any
 
 import duckdb
@@ -19,6 +20,7 @@ from metrics import DB_SCHEMA_VERSION
 from metrics import phrases as phrases_mod
 from metrics.codebook import codebook
 from metrics.dedup import SIMILAR_MIN as _SIMILAR_MIN, similarity as dedup_similarity
+from metrics.passages import Passage, compare as compare_passages
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.slogans import dictionary_forms
 from metrics.targets import KINDS as TARGET_KINDS
@@ -643,6 +645,8 @@ SIMILAR_CANDIDATES = 30
 #: 相似文档 lists documents from this similarity on (below it, shared boilerplate phrases; the
 #: rule file metrics/data/near_duplicates.toml)
 SIMILAR_MIN = _SIMILAR_MIN
+#: a shared passage's columns, in order
+PASSAGE_COLUMNS = [f.name for f in fields(Passage)]
 
 
 def similar_docs(con, doc_id: str, limit: int = 10, min_similarity: float = SIMILAR_MIN) -> pd.DataFrame:
@@ -677,6 +681,22 @@ def similar_docs(con, doc_id: str, limit: int = 10, min_similarity: float = SIMI
     df = df[(df["similarity"] > 0) & (df["similarity"] >= min_similarity)]
     df = df.sort_values(["similarity", "doc_id"], ascending=[False, True])
     return df.drop(columns=["shared"]).head(limit).reset_index(drop=True)
+
+
+def shared_passages(con, doc_id: str, other_id: str) -> dict[str, Any] | None:
+    """Where two documents have the same wording (:func:`metrics.passages.compare`): ``passages``
+    (start, end, text in this document; other_start, other_end, other_text in the other; chars
+    shared), ``share``/``other_share`` (of each text found in the other) and the counts behind
+    them. None when either document is missing."""
+    rows = con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (?, ?)", [doc_id, other_id]).fetchall()
+    texts = dict(rows)
+    if doc_id not in texts or other_id not in texts:
+        return None
+    c = compare_passages(texts[doc_id] or "", texts[other_id] or "")
+    df = pd.DataFrame([asdict(x) for x in c.passages], columns=PASSAGE_COLUMNS)
+    return {"passages": df.astype({k: "int64" for k in PASSAGE_COLUMNS if k not in ("text", "other_text")}),
+            "share": c.share, "other_share": c.other_share, "counted": c.counted, "shared": c.shared,
+            "other_counted": c.other_counted, "other_shared": c.other_shared}
 
 
 def doc_targets(con, doc_id: str) -> pd.DataFrame:
