@@ -3,6 +3,7 @@ copy and its original, two cities' reports; the query, the command line and 单�
 
 from __future__ import annotations
 
+import html
 import re
 
 import duckdb
@@ -143,6 +144,9 @@ def test_the_document_page_lists_marks_and_selects_shared_passages(built_db, mon
     htmls = [e.proto.body for e in at.get("html")]
     assert any("已选条目" in h and re.search(r'class="[^"]*hl-shared[^"]*hl-sel', h) for h in htmls)
     assert any('id="sm-sel"' in h and "共同段落 3" in h for h in htmls)
+    third = [d for d in at.dataframe if "共同字数" in d.value.columns][0].value["所选文档"].iloc[2]
+    counterpart = [h for h in htmls if "所选文档中的对应段落" in h]  # in full, escaped, with a link
+    assert len(counterpart) == 1 and html.escape(third) in counterpart[0] and f"document?doc={last_year}" in counterpart[0]
     # another document to compare with: the pick is forgotten
     assert len(pick.options) >= 2
     at.selectbox(key=f"doc_shared_with_{doc}").set_value(ids["hailar-district-reports/2014.txt"]).run()

@@ -3,6 +3,8 @@ slogan highlighted. Picking a row in a table marks and scrolls to it."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -247,8 +249,14 @@ def _shared_passages(ctx, doc_id: str, similar: pd.DataFrame, spans: list[Span],
                          "所选文档": found["other_text"]})
     st.dataframe(view, hide_index=True, width="stretch", key=SHARED_TABLE, height=min(320, (len(view) + 1) * 35 + 3),
                  on_select=lambda: _on_select(SHARED_TABLE), selection_mode="single-row")
-    download_row(found.assign(other_doc_id=other), ctx, "doc_shared_dl", f"shared-{doc_id}-{other}")
     row = _picked_shared()
+    if row is not None and row < len(found):
+        r = found.iloc[row]
+        st.html(css() + f'<div style="font-size:13px;color:#666;margin:0 0 4px">所选文档中的对应段落（第 {int(r.other_start)} 字处，'
+                f'<a href="{html.escape(charts.doc_link(other), quote=True)}" target="_self">打开所选文档</a>）</div>'
+                + highlight_html(r.other_text, [Span(0, len(r.other_text), "shared", "shared:other")]).replace(
+                    '<div class="sm-doc">', '<div class="sm-doc sm-excerpt" style="max-height:12em">', 1))
+    download_row(found.assign(other_doc_id=other), ctx, "doc_shared_dl", f"shared-{doc_id}-{other}")
     return f"shared:{row}" if row is not None and row < len(found) else selected
 
 
