@@ -20,7 +20,9 @@ st.set_page_config(page_title="讲话指标看板", page_icon=str(UI / "icon.png
 
 PAGES = {
     "看板": [
-        st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+        # the default page is served at /; /overview, the path a reader would guess, is the same page
+        st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview-default", default=True),
+        st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", visibility="hidden"),
         st.Page(UI / "targets.py", title="数字目标", icon=":material/target:", url_path="targets"),
         st.Page(UI / "tasks.py", title="任务结构", icon=":material/format_list_numbered:", url_path="tasks"),
         st.Page(UI / "slogans.py", title="提法", icon=":material/campaign:", url_path="slogans"),

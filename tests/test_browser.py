@@ -176,6 +176,19 @@ def test_every_view_loads_and_screenshot(page, server):
     assert outside == []
 
 
+def test_overview_is_also_served_at_the_path_a_reader_would_type(page, server):
+    """The default page lives at /; /overview (and a shared link to it) shows 总览 with its
+    filters, not "Page not found"."""
+    page.goto(f"{server.url}/overview?province=四川省")
+    settle(page)
+    page.wait_for_selector("h1", timeout=20_000)
+    settle(page)
+    no_exception(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").first.inner_text() == "讲话指标看板 · 总览"
+    assert "四川省 ·" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+
+
 def test_filter_change_changes_chart_and_url_round_trip(page, server):
     open_view(page, server.url, "overview")
     before = chart_data(page, "ov_year")

@@ -62,6 +62,9 @@ def test_every_page_loads(app, page):
     # the shared sidebar is on every page
     assert at.multiselect(key="f_province") is not None
     assert at.text_input(key="f_text") is not None
+    # no multiselect offers Streamlit's English "Select all" (0: never shown)
+    assert [m.key for m in at.multiselect if m.proto.select_all != 0] == []
+
 
 
 def test_overview_metrics_and_quality(app):

@@ -41,7 +41,7 @@ def render() -> None:
         ss[key] = [v for v in ss[key] if v in label_of]  # the filters may have removed some
     else:
         ss[key] = options[:2]
-    picked = st.multiselect("选择 2–4 个", options, key=key, format_func=lambda v: label_of.get(v, v))
+    picked = st.multiselect("选择 2–4 个", options, key=key, format_func=lambda v: label_of.get(v, v), select_all=False)
     if len(picked) > 4:
         st.warning(f"最多对比 4 个，已选 {len(picked)} 个：只对比前 4 个。")
         picked = picked[:4]

@@ -47,7 +47,8 @@ def render() -> None:
 
     def trend_controls() -> dict:
         c1, c2 = st.columns([3, 1])
-        chosen = c1.multiselect("提法", ranking, default=ranking[:5], key="sl_trend_pick", max_selections=10)
+        chosen = c1.multiselect("提法", ranking, default=ranking[:5], key="sl_trend_pick", max_selections=10,
+                                select_all=False)
         metric = c2.radio("度量", list(METRICS), format_func=METRICS.get, key="sl_trend_metric")
         return {"chosen": chosen, "metric": metric}
 
@@ -58,7 +59,7 @@ def render() -> None:
     table_card("sl_flags", "首次出现 / 激增 / 消失", ctx, lambda p: _flags(sl, docs, p),
                controls=lambda: {"kind": st.multiselect(
                    "标记", list(charts.FLAG_LABELS.values()), default=list(charts.FLAG_LABELS.values()),
-                   key="sl_flag_kinds")},
+                   key="sl_flag_kinds", select_all=False)},
                caption="同一地区按年份比较：首次出现 = 此前各年均未出现；激增 = 每万字 ≥ 此前均值 2 倍且 ≥ 3 次；"
                        "消失 = 上一年出现、本年未出现。",
                empty_msg="没有标记（需要同一地区至少两个年份的文档）。")
@@ -68,7 +69,7 @@ def render() -> None:
                controls=lambda: {
                    "kinds": st.multiselect("类别", ["formula", "quoted"], default=["formula", "quoted"],
                                            format_func={"formula": "数字提法（如“三个聚焦”）",
-                                                        "quoted": "引号短语"}.get, key="sl_found_kinds"),
+                                                        "quoted": "引号短语"}.get, key="sl_found_kinds", select_all=False),
                    "top": st.slider("条数", 10, 60, 25, step=5, key="sl_found_top")}, deps=f,
                empty_msg="没有发现词典外的提法。")
 

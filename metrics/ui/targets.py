@@ -101,7 +101,7 @@ def render() -> None:
         k = f"tg_year_regions_{ind}_{unit}"
         kept = [r for r in st.session_state.get(k, []) if r in regions]
         st.session_state[k] = kept or default
-        chosen = st.multiselect("地区", regions, key=k, max_selections=8, placeholder="选择地区")
+        chosen = st.multiselect("地区", regions, key=k, max_selections=8, placeholder="选择地区", select_all=False)
         return {"regions": chosen}
 
     chart_card("tg_years", f"历年变化 · {label} · {KINDS[kind]}", ctx,

@@ -235,7 +235,8 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
             ss[key] = [v for v in getattr(seed, name) if v in options]
         else:
             ss[key] = [v for v in ss[key] if v in options]
-        return st.multiselect(label, options, key=key, placeholder="全部", **kw)
+        # no "Select all" (English, and all of them is what no choice means)
+        return st.multiselect(label, options, key=key, placeholder="全部", select_all=False, **kw)
 
     with st.sidebar:
         st.markdown("### 筛选")
