@@ -9,6 +9,7 @@ an ``st.info`` instead of the figure in that case.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -1045,6 +1046,19 @@ def value_text(low, high, unit) -> str:
     if not lo and not hi:
         return ""
     return (lo if lo == hi or not hi else f"{lo}–{hi}") + (unit if isinstance(unit, str) else "")
+
+
+def short_path(path: str | None) -> str:
+    """A source path's folder and file name, for a narrow table.
+
+    >>> short_path("/home/u/data/city-reports-2024/成都.txt"), short_path("成都.txt"), short_path(None)
+    ('city-reports-2024/成都.txt', '成都.txt', '')
+    >>> short_path(r"D:\\语料\\2024\\成都.docx")
+    '2024/成都.docx'
+    """
+    if not path:
+        return ""
+    return "/".join([p for p in re.split(r"[\\/]", str(path)) if p][-2:])
 
 
 def doc_link(doc_id: str, phrase: str | None = None) -> str:

@@ -223,6 +223,8 @@ def test_the_dashboard_leaves_twins_out_until_asked(built_db, monkeypatch):
     no_errors(at)
     assert {m.label: m.value for m in at.metric}["文档"] == "1"
     assert any("另有 1 篇近似重复未计入" in c.value for c in at.caption)
+    [near] = [d.value for d in at.dataframe if "近似重复" in d.value.columns]  # 数据质量 · 近似重复的文档
+    assert near[["近似重复", "保留"]].values.tolist() == [["city-reports-2024/成都.txt", "docx/成都.docx"]]
     box = at.checkbox(key="f_duplicates")
     assert box.label == "包括近似重复的文档（3 篇）" and box.value is False
     box.check().run()

@@ -98,10 +98,13 @@ def quality(ctx: PageContext, docs) -> None:
                empty_msg="没有内容重复的文件。")
     def near(_p: dict, limit: int | None = 1000):
         rows = data.query("near_duplicates", ctx.filters, limit)
-        return pd.DataFrame({  # each file's link beside it (in view at 1024 px)
+        # on screen a file's folder and name, so that both links are in view at 1024 px; the whole
+        # path in the download
+        short = (lambda col: rows[col].map(charts.short_path)) if limit is not None else (lambda col: rows[col])
+        return pd.DataFrame({  # each file's link beside it
             "地区": rows["region"], "年份": rows["year"], "相似度": rows["dup_similarity"].round(2),
-            "近似重复": rows["duplicate_source"], "重复文件": rows["doc_id"].map(charts.doc_link),
-            "保留": rows["kept_source"], "保留文件": rows["kept_doc_id"].map(charts.doc_link)})
+            "近似重复": short("duplicate_source"), "重复文件": rows["doc_id"].map(charts.doc_link),
+            "保留": short("kept_source"), "保留文件": rows["kept_doc_id"].map(charts.doc_link)})
 
     counted = ("当前已勾选「包括近似重复的文档」：两份都计入。" if ctx.filters.duplicates
                else "默认只计保留的一份；左侧勾选「包括近似重复的文档」可全部计入。")
@@ -109,9 +112,7 @@ def quality(ctx: PageContext, docs) -> None:
                caption=f"{RULE_ZH}的文档视为同一文档（如 .docx 原件和网上抓取的 .txt），"
                        f"保留一份：先原始格式（{KEEP_ZH}），再文件路径。" + counted,
                column_config={"重复文件": open_link("重复文件"), "保留文件": open_link("保留文件"),
-                              "相似度": st.column_config.NumberColumn(format="%.2f"),
-                              "近似重复": st.column_config.TextColumn(width="medium"),
-                              "保留": st.column_config.TextColumn(width="medium")},
+                              "相似度": st.column_config.NumberColumn(format="%.2f")},
                empty_msg="筛选范围内没有近似重复的文档。")
     table_card("dq_mismatch", "声明数量与实际列举不符", ctx,
                lambda p: mism[["region", "year", "title", "phrase", "n", "found"]].assign(
