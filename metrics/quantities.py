@@ -86,8 +86,10 @@ QUANTITY_RE = re.compile(
 )
 _ANON_BEFORE = re.compile(r"[xX×*＊]$")
 #: a cue written just before a number, and the qualifier it gives (at most three characters)
-PRE_CUES = {"不低于": "at_least", "不少于": "at_least", "超过": "at_least", "突破": "at_least",
-            "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "约": "about", "近": "about"}
+PRE_CUES = {"不低于": "at_least", "不少于": "at_least", "超过": "at_least", "突破": "at_least", "至少": "at_least",
+            "超": "at_least", "逾": "at_least", "高于": "at_least",
+            "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "不足": "at_most", "不到": "at_most",
+            "约": "about", "近": "about"}
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,7 @@ NOT_THE_INDICATOR = [
     ("地区生产总值确保增长6.5%、力争7%以上。", [("地区生产总值", "gdp_growth", 6.5)]),  # 攀枝花: 7 is the 力争 value
     # a part of the indicator is not the indicator: a trade channel or partner group, an
     # industry's tax, non-tax revenue, the marine economy, a quarter, exports alone
-    ("跨境电商进出口增长75.2%、总额超3000亿元。", [("跨境电商进出口", "other", 75.2), ("总额超", "other", 3000)]),  # 深圳
+    ("跨境电商进出口增长75.2%、总额超3000亿元。", [("跨境电商进出口", "other", 75.2), ("总额", "other", 3000)]),  # 深圳
     ("服务贸易进出口增长20.0%。", [("服务贸易进出口", "other", 20.0)]),  # 深圳
     ("民营企业进出口增长17.3%。", [("民营企业进出口", "other", 17.3)]),  # 苏州
     ("对共建“一带一路”国家进出口增长9.3%。", [("对共建“一带一路”国家进出口", "other", 9.3)]),  # 深圳
@@ -252,6 +252,27 @@ def test_review_and_plan_parts_of_a_work_report(text, expected):
 def test_chinese_numerals_that_are_not_amounts(sentence, expected):
     from metrics.quantities import find_quantities
     assert [(q.low, q.unit, q.qualifier) for q in find_quantities(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # a cue right before the number bounds it, and is not part of the indicator's name
+    ("力争进出口总额超130亿元。", ("进出口总额", 130.0, "at_least")),  # 南充
+    ("确保农村生活污水治理率超90%。", ("农村生活污水治理率", 90.0, "at_least")),  # 中山
+    ("直接拉动消费逾20亿元。", ("直接拉动消费", 20.0, "at_least")),  # 凉山
+    ("引进具有行业领先水准的研发平台至少1个。", ("引进具有行业领先水准的研发平台", 1.0, "at_least")),  # 亳州
+    ("实现城市生活垃圾回收利用率高于35%。", ("城市生活垃圾回收利用率", 35.0, "at_least")),  # 中山
+    ("城镇登记失业率不足3%。", ("城镇登记失业率", 3.0, "at_most")),
+    ("耕地保有量不低于3.2万亩。", ("耕地保有量", 3.2, "at_least")),
+    ("单位地区生产总值能耗下降不超过2%。", (None, 2.0, "at_most")),
+    ("新增城镇就业6万人以上。", ("新增城镇就业", 6.0, "at_least")),
+    ("新增城镇就业6万人。", ("新增城镇就业", 6.0, "exact")),
+], ids=["超", "率超", "逾", "至少", "高于", "不足", "不低于", "不超过", "以上", "确数"])
+def test_a_bound_written_before_the_number_is_the_qualifier(sentence, expected):
+    [t] = run(sentence)
+    name, low, qualifier = expected
+    assert (t[2], t[5]) == (low, qualifier)
+    if name is not None:
+        assert t[0] == name
 
 
 def test_a_number_split_by_a_line_break_is_read_whole():
