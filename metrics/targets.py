@@ -254,6 +254,10 @@ _PART_OF_YEAR = re.compile(r"\s*(一季度|二季度|三季度|四季度|上半�
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit
 _HAS_NUMBER = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?(?:亩|万亩|公顷|万元|亿元|元|万人|人|户|万户|公里|吨|万吨|平方米|万平方米|个百分点)")
+#: a clause that is only a part of the year ("1-11月，…", "前三季度，…"): the figures after it in the
+#: sentence are that part's, not the year's (1-12月 is the year)
+_PERIOD_CLAUSE = re.compile(r"\s*(?:今年|去年|上年|\d{4}年)?(一季度|二季度|三季度|四季度|上半年|下半年|前三季度|"
+                            r"1[-—至~～](?:[1-9]|1[01])月(?:份)?)(?:以来)?\s*$")
 SENTENCE_RE = re.compile(r"[^。!！?？\n]+")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+")
 _PAREN_RE = re.compile(r"\([^()]*\)")
@@ -289,9 +293,14 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
         cues = _sentence_cues(sentence)
         prev_alias: tuple | None = None
         prev_pair = False
+        period, period_from = None, 0
         for cm in CLAUSE_RE.finditer(masked):
             clause = cm.group()
             cstart = sm.start() + cm.start()
+            if (p := _PERIOD_CLAUSE.match(clause)) is not None:
+                # "1-11月，规模以上工业增加值增长14.1%；…": the rest of the sentence is that part of the year
+                period, period_from = p.group(1), len(out)
+                continue
             aliases = _alias_spans(clause)
             has_number = _HAS_NUMBER.search(clause)
             qs = find_quantities(clause) if has_number else []
@@ -342,6 +351,10 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             new = [_zone_earlier(t, text, sm.start()) for t in new]
             out.extend(new)
             prev = new or prev
+        if period:
+            out[period_from:] = [t if t.canonical == "other" else
+                                 replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
+                                 for t in out[period_from:]]
     return out
 
 
