@@ -92,6 +92,15 @@ PRE_CUES = {"不低于": "at_least", "不少于": "at_least", "超过": "at_leas
             "约": "about", "近": "about"}
 
 
+#: after "<n>个": the group a rank is taken in ("168个城市排第15", "100个大中城市中排第15位",
+#: "86个同类城市第4位"); not "3个片区入选第二批", "12个村列入第六批" (a count of things, then an ordinal)
+_RANK_NO = r"[\d一二三四五六七八九十]"
+_RANKED = re.compile(r"第|前|排|位次")
+_PEER_GROUP = re.compile(
+    rf"[\u4e00-\u9fff]{{0,8}}?(?:中|里)?(?:(?:排名|排|居|位列|名列|位居)[\u4e00-\u9fff]{{0,4}}?(?:第|前){_RANK_NO}"
+    rf"|第{_RANK_NO}{{1,3}}(?:位|名)|排名|排位|位次)")
+
+
 @dataclass(frozen=True)
 class Quantity:
     low: float
@@ -158,6 +167,10 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         if unit in CLASSIFIERS and 1900 <= low <= 2100 and low == int(low) and (high != low or after in "批次届"):
             continue  # "2018—2020批次": years, not a quantity
+        if unit in CLASSIFIERS and unit != "位" and _RANKED.search(text, end, end + 16) and _PEER_GROUP.match(text, end):
+            continue  # "在全国168个城市排第15": the size of the group ranked in, not a figure
+        if unit == "位" and before == "前":
+            continue  # "10项居前3位": a rank
         if high < low:
             low, high = high, low
         qualifier = "exact"

@@ -220,6 +220,7 @@ _LEAD_TRIM = re.compile(r"^(?:其中|同时|全年|今年|年内|力争|确保|�
 _TAIL_TRIM = fastre.compile(r"(?:不超过|不低于|不少于|不高于|达到|达|增长|下降|降低|提高到|提高|提升至|提升到|提升|控制在|保持在|为|超过|超|逾|至少|高于|低于|不足|不到|突破|实现|完成|增加|减少|了|较去年|较上年|比上年|同比|以上|分别|均|约)+$")
 
 
+_RANK_MOVE = re.compile(r"(?:排名|排位|位次|名次)(?:提升|上升|前移|跃升|提高|进|下降|后移|下滑)$")
 _AFTER_NOUN = re.compile(r"[0-9A-Za-z]{0,3}[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{0,9}")
 _BUILD_VERB = re.compile(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$")
 _NOUN_TAIL = re.compile(r"(的|和|及|等)$")
@@ -232,6 +233,8 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
         before = before.rsplit("、", 1)[-1]
     after = _AFTER_NOUN.match(clause, qend)
     before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", before.strip()))
+    if unit == "位" and before_t and _RANK_MOVE.search(before.strip()):
+        return before_t[-20:]  # "排名提升5位至第24位": the ranking moved, named before the number
     if unit in CLASSIFIERS and after:
         verb = _BUILD_VERB.search(before.strip())
         noun = _NOUN_TAIL.sub("", after.group(0))

@@ -287,6 +287,19 @@ def test_a_part_of_the_year_opening_a_sentence_makes_its_figures_that_parts(sent
     assert got[:len(expected)] == expected
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("空气质量综合指数在全国168个城市排第15。", []),  # 中山: the group ranked in
+    ("消费者满意度在全国100个大中城市中排第15位、27个省会城市中排第3位。", []),  # 南宁
+    ("城市公共服务质量位居全国120个监测城市第19位。", []),  # 芜湖
+    ("10项居前3位。", []),  # 亳州: a rank
+    ("全球创新指数排名提升5位至第24位。", [("全球创新指数排名", 5.0, "位")]),  # 成都: was named 至第
+    ("12个村成功列入第六批中国传统村落名录。", [("村成功列入第六批中国", 12.0, "个")]),  # 阿坝: a count
+    ("3个片区入选第二批乡村振兴齐鲁样板省级示范区。", [("片区入选第二批乡村振", 3.0, "个")]),  # 东营
+], ids=["排第", "中排第", "第19位", "居前", "排名提升", "列入第六批", "入选第二批"])
+def test_ranks_and_the_groups_they_are_taken_in_are_not_figures(sentence, expected):
+    assert [(t[0], t[2], t[4]) for t in run(sentence, part=REVIEW)] == expected
+
+
 def test_a_number_split_by_a_line_break_is_read_whole():
     """承德's report (data/city-reports-2024) was extracted from a PDF with its line ends kept:
     "增长6%左⏎⏎右", "4.3⏎⏎万人"."""
