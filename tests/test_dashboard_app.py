@@ -492,3 +492,27 @@ def test_more_phrases_than_counted_are_named(app):
     at = app("slogans", {"ph": raw})
     no_errors(at)
     assert any("每次最多 8 个" in c.value and "短语8" in c.value and "短语9" in c.value for c in at.caption)
+
+
+def test_a_declaration_with_no_list_after_it_shows_a_dash(built_db, monkeypatch):
+    """东营's "认真落实月度经济运行分析、季度企业家恳谈两项(机制)" declares two items and no list follows:
+    its 实际 reads "—", not Streamlit's grey "None"."""
+    import duckdb
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        did = con.execute("SELECT doc_id FROM documents WHERE file_name = '东营.txt'").fetchall()[0][0]
+        n_missing = con.execute("SELECT count(*) FROM declared_counts WHERE doc_id = ? AND found IS NULL",
+                                [did]).fetchall()[0][0]
+    finally:
+        con.close()
+    assert n_missing >= 1
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page(PAGES["document"][0])
+    at.query_params.update({"doc": did})
+    at.run()
+    no_errors(at)
+    [declared] = [d.value for d in at.dataframe if "声明" in d.value.columns and "实际" in d.value.columns]
+    assert (declared["实际"] == "—").sum() == n_missing and declared["实际"].notna().all()

@@ -184,12 +184,15 @@ def render() -> None:
                 if key == "doc_t_targets":  # one 数值 column ("8.2–8.5%"): the sentence stays in view
                     frame = frame.assign(value=[charts.value_text(lo, hi, u) for lo, hi, u in
                                                 zip(frame["low"], frame["high"], frame["unit"])])
+                if key == "doc_t_declared":  # no list found after it: "—", not Streamlit's grey "None"
+                    frame = frame.assign(found=[("—" if pd.isna(v) else str(int(v))) for v in frame["found"]])
                 view = frame[show[key]].rename(columns=COLUMN_NAMES)
                 for col in ("限定", "类型"):
                     if col in view:
                         view[col] = view[col].map(lambda v: VALUE_LABELS.get(v, v))
                 st.dataframe(view, hide_index=True, width="stretch", key=key,
-                             on_select=lambda k=key: _on_select(k), selection_mode="single-row", height=320)
+                             on_select=lambda k=key: _on_select(k), selection_mode="single-row", height=320,
+                             column_config={"原文": st.column_config.TextColumn(width="medium")})
         st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
         with st.container(key="card-doc-facts"):
             # every column and code explained, as in the full dataset (sheet names as on the tabs)
