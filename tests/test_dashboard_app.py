@@ -52,6 +52,18 @@ def no_errors(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def open_document(db: Path, doc_id: str, monkeypatch) -> AppTest:
+    """单篇文档 of ``doc_id`` on database ``db``, run without errors."""
+    monkeypatch.setenv("SPEECH_METRICS_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page(PAGES["document"][0])
+    at.query_params.update({"doc": doc_id})
+    at.run()
+    no_errors(at)
+    return at
+
+
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_loads(app, page):
     at = app(page)
@@ -444,13 +456,7 @@ def test_a_document_without_a_title_is_headed_by_its_file_name(built_db, monkeyp
     finally:
         con.close()
     assert doc["title"] is None and doc["speaker"] is None and doc["file_name"] == name
-    monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    at.switch_page(PAGES["document"][0])
-    at.query_params.update({"doc": did})
-    at.run()
-    no_errors(at)
+    at = open_document(built_db, did, monkeypatch)
     headings = [m.value for m in at.markdown if m.value.startswith("### ")]
     assert headings[0] == f"### {md_escape(name)}" and "### nan" not in headings
 
@@ -507,12 +513,6 @@ def test_a_declaration_with_no_list_after_it_shows_a_dash(built_db, monkeypatch)
     finally:
         con.close()
     assert n_missing >= 1
-    monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    at.switch_page(PAGES["document"][0])
-    at.query_params.update({"doc": did})
-    at.run()
-    no_errors(at)
+    at = open_document(built_db, did, monkeypatch)
     [declared] = [d.value for d in at.dataframe if "声明" in d.value.columns and "实际" in d.value.columns]
     assert (declared["实际"] == "—").sum() == n_missing and declared["实际"].notna().all()

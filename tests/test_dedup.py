@@ -214,7 +214,7 @@ def test_export_with_duplicates_has_the_marked_rows(built_db, tmp_path):
 def test_the_dashboard_leaves_twins_out_until_asked(built_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_dashboard_app import APP, no_errors
+    from tests.test_dashboard_app import APP, no_errors, open_document
 
     monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
     at = AppTest.from_file(str(APP), default_timeout=60)
@@ -235,12 +235,7 @@ def test_the_dashboard_leaves_twins_out_until_asked(built_db, monkeypatch):
     con = duckdb.connect(str(built_db), read_only=True)
     twin = con.execute("SELECT doc_id FROM documents WHERE file_name = '成都.txt'").fetchall()[0][0]
     con.close()
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page("metrics/ui/document.py")
-    at.query_params["doc"] = twin
-    at.run()
-    no_errors(at)
+    at = open_document(built_db, twin, monkeypatch)
     [note] = [i.value for i in at.info if "近似重复" in i.value]
     assert note.startswith("本文是 [成都\\.docx](document?doc=") and "不计入" in note
     [similar] = [e for e in at.expander if e.label.startswith("相似文档")]

@@ -8,7 +8,6 @@ import re
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from metrics import passages
 from metrics.dedup import counted
@@ -16,6 +15,7 @@ from metrics.reader import read_document
 from metrics.ui import queries as Q
 
 from tests.conftest import DATA, run_cli
+from tests.test_dashboard_app import open_document
 
 HAILAR = DATA / "hailar-district-reports"
 REPORTS = DATA / "city-reports-2024"
@@ -120,13 +120,7 @@ def test_the_document_page_lists_marks_and_selects_shared_passages(built_db, mon
     finally:
         con.close()
     doc, last_year = ids["hailar-district-reports/2016.txt"], ids["hailar-district-reports/2015.txt"]
-    monkeypatch.setenv("SPEECH_METRICS_DB", str(built_db))
-    at = AppTest.from_file(str(DATA.parent / "dashboard.py"), default_timeout=120)
-    at.run()
-    at.switch_page("metrics/ui/document.py")
-    at.query_params.update({"doc": doc})
-    at.run()
-    assert not at.exception and not at.error
+    at = open_document(built_db, doc, monkeypatch)
     pick = at.selectbox(key=f"doc_shared_with_{doc}")
     assert pick.value == last_year  # the most similar first
     table = [d for d in at.dataframe if "共同字数" in d.value.columns][0].value
