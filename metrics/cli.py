@@ -284,7 +284,8 @@ def shared(document, other, db):
     """The passages of DOCUMENT whose wording OTHER repeats (each a doc_id, a source path or a file
     name), as on 单篇文档's 共同段落: CSV of start, end and text in DOCUMENT, other_start, other_end
     and other_text in OTHER, and chars (characters shared; only CJK characters, digits and letters
-    count, runs of 8 alike, passages of 20 or more). The shares of each text found in the other go
+    count, runs of 8 alike, passages of 20 or more, as set in
+    metrics/data/near_duplicates.toml). The shares of each text found in the other go
     to stderr."""
     from . import export
     from .ui.queries import shared_passages

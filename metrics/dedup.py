@@ -44,15 +44,20 @@ from .lexicon import data_path
 
 
 def _settings() -> dict:
-    """The rule file ``metrics/data/near_duplicates.toml``, checked."""
+    """The rule file ``metrics/data/near_duplicates.toml``, checked (its ``[passages]`` table is
+    :mod:`metrics.passages`')."""
     with data_path(SETTINGS).open("rb") as fh:
         s = tomllib.load(fh)
-    checks = {"sketch_size": lambda v: isinstance(v, int) and 8 <= v <= 4096,
-              "shingle": lambda v: isinstance(v, int) and 1 <= v <= 20,
-              "threshold": lambda v: isinstance(v, (int, float)) and 0 < v <= 1,
+    count = lambda lo, hi: lambda v: isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi  # noqa: E731
+    share = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1  # noqa: E731
+    checks = {"sketch_size": count(8, 4096), "shingle": count(1, 20), "threshold": lambda v: share(v) and v > 0,
               "keep_formats": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-              "similar_min": lambda v: isinstance(v, (int, float)) and 0 <= v <= 1}
+              "similar_min": share, "passages": lambda v: isinstance(v, dict)}
     bad = [k for k, ok in checks.items() if k not in s or not ok(s[k])]
+    passages = s.get("passages") if isinstance(s.get("passages"), dict) else {}
+    bad += [f"passages.{k}" for k, ok in {"shingle": count(2, 50), "gap": count(0, 200),
+                                          "min_chars": count(1, 10_000)}.items()
+            if k not in passages or not ok(passages[k])]
     if bad:
         raise ValueError(f"{SETTINGS}: missing or invalid {', '.join(bad)}")
     return s
@@ -60,17 +65,19 @@ def _settings() -> dict:
 
 #: the rule file of this module
 SETTINGS = "near_duplicates.toml"
-_S = _settings()
+#: its settings, checked
+RULES = _settings()
+
 #: hashes kept per document
-K: int = _S["sketch_size"]
+K: int = RULES["sketch_size"]
 #: characters per shingle
-SHINGLE: int = _S["shingle"]
+SHINGLE: int = RULES["shingle"]
 #: the similarity from which two documents of one block are twins
-THRESHOLD: float = float(_S["threshold"])
+THRESHOLD: float = float(RULES["threshold"])
 #: a format's rank when choosing which twin to keep (lower first; others after these)
-FORMAT_RANK = {fmt: rank for rank, fmt in enumerate(_S["keep_formats"])}
+FORMAT_RANK = {fmt: rank for rank, fmt in enumerate(RULES["keep_formats"])}
 #: 相似文档 lists documents from this similarity on
-SIMILAR_MIN: float = float(_S["similar_min"])
+SIMILAR_MIN: float = float(RULES["similar_min"])
 #: the rule and the choice as the dashboard states them
 RULE_ZH = f"同年同地区、文字相似度 {THRESHOLD:g} 以上"
 KEEP_ZH = "、".join(f".{fmt}" for fmt in FORMAT_RANK)

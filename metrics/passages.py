@@ -27,14 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dedup import counted, shingle_hashes
+from .dedup import RULES, counted, shingle_hashes
 
+# the [passages] table of the rule file metrics/data/near_duplicates.toml
 #: characters in a run that both texts must hold (longer than a word, shorter than a clause)
-SHINGLE = 8
+SHINGLE: int = RULES["passages"]["shingle"]
 #: shared runs closer than this many characters are one passage (a figure or a word changed)
-GAP = 8
+GAP: int = RULES["passages"]["gap"]
 #: the fewest shared characters of a listed passage
-MIN_CHARS = 20
+MIN_CHARS: int = RULES["passages"]["min_chars"]
 #: signs kept with the characters they follow or precede at a passage's edges
 _TRAILING, _LEADING = set("%％‰℃”’」』）)】》"), set("“‘「『（(【《")
 

@@ -360,5 +360,12 @@ def test_the_settings_are_a_checked_rule_file(tmp_path, monkeypatch):
     bad.write_text(data_path(dedup.SETTINGS).read_text(encoding="utf-8").replace(
         f"threshold = {shipped['threshold']}", "threshold = 1.5"), encoding="utf-8")
     monkeypatch.setattr(dedup, "data_path", lambda name: tmp_path / name)
-    with pytest.raises(ValueError, match=r"near_duplicates.toml: missing or invalid threshold"):
+    with pytest.raises(ValueError, match=r"near_duplicates.toml: missing or invalid threshold$"):
         dedup._settings()
+    bad.write_text(data_path(dedup.SETTINGS).read_text(encoding="utf-8").replace("min_chars = ", "min_chars = -"),
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match=r"near_duplicates.toml: missing or invalid passages.min_chars$"):
+        dedup._settings()
+    from metrics import passages
+    assert (passages.SHINGLE, passages.GAP, passages.MIN_CHARS) == tuple(
+        shipped["passages"][k] for k in ("shingle", "gap", "min_chars"))
