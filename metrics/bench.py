@@ -340,9 +340,17 @@ def summarise_build(res: dict, n_bytes: int, workers: int, db: Path) -> dict:
 
 # ---------------------------------------------------------------- dashboard queries
 
-# Each view's data, exactly as the dashboard page loads it: (metrics.ui.queries function, args).
-# ``f`` is a year-range filter drawn per run; ``did`` a random document; ``ind`` the most
-# frequent registry indicator.
+def _most_similar(done: dict):
+    """An argument taken from an earlier call of the page: 共同段落 compares a document with the
+    first of its 相似文档 (None: the page lists none, and makes no such call)."""
+    similar = done.get("similar_docs")
+    return None if similar is None or not len(similar) else similar["doc_id"].iloc[0]
+
+
+# Each view's data, exactly as the dashboard page loads it: (metrics.ui.queries function, args;
+# a callable argument is worked out from the results of the page's earlier calls). ``f`` is a
+# year-range filter drawn per run; ``did`` a random document; ``ind`` the most frequent registry
+# indicator.
 def view_calls(f, did: str, ind: str) -> dict[str, list[tuple[str, tuple]]]:
     return {
         "overview": [("count_docs", (f,)), ("doc_groups", (f,)), ("target_kinds", (f,)), ("declared", (f, True)),
@@ -351,7 +359,8 @@ def view_calls(f, did: str, ind: str) -> dict[str, list[tuple[str, tuple]]]:
         "tasks": [("task_docs", (f,)), ("outline_counts", (f,)), ("declared_stats", (f,)), ("declared", (f, True))],
         "slogans": [("doc_groups", (f,)), ("slogan_groups", (f,)), ("discovered", (f,)), ("keyword_groups", (f,))],
         "document": [("document", (did,)), ("doc_targets", (did,)), ("doc_outline", (did,)),
-                     ("doc_mentions", (did,)), ("doc_declared", (did,)), ("doc_twins", (did,)), ("similar_docs", (did,))],
+                     ("doc_mentions", (did,)), ("doc_declared", (did,)), ("doc_twins", (did,)), ("similar_docs", (did,)),
+                     ("shared_passages", (did, _most_similar))],
         # the 提法 page's 自定义提法, on demand: a scan of the filtered texts, one per phrase
         "custom_phrases": [("phrase_docs", (f, ("高质量发展", "强首府")))],
     }
@@ -402,11 +411,16 @@ def time_queries(db: Path, runs: int = QUERY_RUNS, seed: int = SEED) -> dict:
             for i in range(runs + 1):  # the first run is reported separately (cold)
                 todo = calls(view)
                 total = 0.0
+                done: dict = {}
                 for k, (name, args) in enumerate(todo):
+                    args = tuple(a(done) if callable(a) else a for a in args)
+                    if any(a is None for a in args):
+                        continue  # the page makes no such call for this document
                     t0 = time.perf_counter()
                     res = getattr(queries, name)(con, *args)
                     dt_ = time.perf_counter() - t0
                     total += dt_
+                    done[name] = res
                     if i:  # per query, named by function (and position when a view calls one twice)
                         same = sum(n == name for n, _ in todo) > 1
                         each.setdefault(f"{name}#{k}" if same else name, []).append(dt_)
