@@ -305,6 +305,8 @@ def test_document_highlight_and_escaping(page, server):
     settle(page)
     page.wait_for_selector("#sm-sel", timeout=10_000)
     assert "11" in page.locator("#sm-sel").inner_text() or "地区生产总值" in page.locator("#sm-sel").inner_text()
+    # the scroll script ran (Streamlit's sanitiser once dropped it whole): the full text is scrolled to it
+    page.wait_for_selector(".sm-doc[data-scrolled='1'] #sm-sel", timeout=10_000)
     shot(page, "document-selected")
     # untrusted text shows as text, nothing executes
     evil = next(d for d in docs if d.name == "upload/evil.txt").doc_id

@@ -101,9 +101,10 @@ def highlight_html(text: str, spans: list[Span], selected: str | None = None) ->
     return "".join(out)
 
 
+# "n++<30" was dropped whole by Streamlit's HTML sanitiser ("<3" read as markup): a spaced "<" is kept
 SCROLL_SCRIPT = (
     "<script>(function(){var n=0;function go(){var el=document.getElementById('sm-sel');"
     "var box=el&&el.closest('.sm-doc');"
     "if(el&&box){box.scrollTop+=el.getBoundingClientRect().top-box.getBoundingClientRect().top-box.clientHeight/3;"
-    "box.setAttribute('data-scrolled','1');}else if(n++<30){setTimeout(go,100);}}setTimeout(go,50);})();</script>"
+    "box.setAttribute('data-scrolled','1');}else if(n < 30){n+=1;setTimeout(go,100);}}setTimeout(go,50);})();</script>"
 )
