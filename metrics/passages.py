@@ -16,7 +16,7 @@ make one passage; passages shorter than :data:`MIN_CHARS` shared characters (sto
 >>> b = "今年的目标是：全区地区生产总值增长6.5%左右，一般公共预算收入增长5%。另外，抓好民生实事。"
 >>> c = compare(a, b, min_chars=10)
 >>> [(p.text, p.other_text) for p in c.passages]
-[('全区地区生产总值增长6%左右，一般公共预算收入增长5%', '全区地区生产总值增长6.5%左右，一般公共预算收入增长5%')]
+[('全区地区生产总值增长6%左右，一般公共预算收入增长5%。', '全区地区生产总值增长6.5%左右，一般公共预算收入增长5%。')]
 >>> c.passages[0].chars, c.counted, c.other_counted, round(c.share, 2)
 (24, 46, 39, 0.52)
 """
@@ -37,11 +37,11 @@ GAP: int = RULES["passages"]["gap"]
 #: the fewest shared characters of a listed passage
 MIN_CHARS: int = RULES["passages"]["min_chars"]
 #: signs kept with the characters they follow or precede at a passage's edges
-_TRAILING, _LEADING = set("%％‰℃”’」』）)】》"), set("“‘「『（(【《")
+_TRAILING, _LEADING = set("%％‰℃”’」』）)】》。！？!?"), set("“‘「『（(【《")
 
 
 def _edges(text: str, start: int, end: int) -> tuple[int, int]:
-    """``start``/``end`` widened over a unit or a closing (opening) bracket or quote."""
+    """``start``/``end`` widened over a unit, a sentence's end or a closing (opening) bracket or quote."""
     while end < len(text) and text[end] in _TRAILING:
         end += 1
     while start > 0 and text[start - 1] in _LEADING:
@@ -112,7 +112,7 @@ def compare(a: str, b: str, *, min_chars: int = MIN_CHARS) -> Comparison:
     ha, hb = shingle_hashes(cp_a, SHINGLE), shingle_hashes(cp_b, SHINGLE)
     in_b, in_a = np.isin(ha, hb), np.isin(hb, ha)
     cov_a, cov_b = _covered(in_b, len(cp_a)), _covered(in_a, len(cp_b))
-    # where each of b's shingles first starts: the counterpart of a's shingles
+    # b's shingles sorted, with where each starts: the counterparts of a's shingles
     order = np.argsort(hb, kind="stable")
     sorted_b = hb[order]
     passages = []
@@ -126,12 +126,19 @@ def compare(a: str, b: str, *, min_chars: int = MIN_CHARS) -> Comparison:
         if int(cov_a[start:end].sum()) < min_chars:
             continue
         first = np.flatnonzero(in_b[start:max(start, end - SHINGLE + 1)]) + start
-        at = order[np.searchsorted(sorted_b, ha[first])]  # b's shingle for each of a's
-        # the counterpart lies along the most common offset between the two texts; what b holds
-        # elsewhere (a stock phrase, a sentence moved) is left out of this pair
-        offset = at - first
-        values, counts = np.unique(offset, return_counts=True)
-        along = np.abs(offset - values[np.argmax(counts)]) <= GAP
+        lo = np.searchsorted(sorted_b, ha[first], "left")
+        hi = np.searchsorted(sorted_b, ha[first], "right")
+        at = order[lo]  # b's shingle for each of a's: its first place in b, for now
+        # the counterpart lies along the most common offset between the two texts (counted on the
+        # shingles b holds once); what b holds only elsewhere (a stock phrase, a sentence moved)
+        # is left out of this pair
+        once = hi - lo == 1
+        values, counts = np.unique((at - first)[once] if once.any() else at - first, return_counts=True)
+        diagonal = values[np.argmax(counts)]
+        for k in np.flatnonzero(~once):  # a shingle b holds several times: its place nearest the diagonal
+            places = order[lo[k]:hi[k]]
+            at[k] = places[np.argmin(np.abs(places - first[k] - diagonal))]
+        along = np.abs(at - first - diagonal) <= GAP
         first, at = first[along], at[along]
         chars = int(np.unique((first[:, None] + np.arange(SHINGLE)).ravel()).size)
         if chars < min_chars:
