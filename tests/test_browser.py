@@ -296,7 +296,7 @@ def test_document_highlight_and_escaping(page, server):
     assert doc.locator("span.hl-slogan").count() >= 1
     assert "11" in doc.locator("span.hl-value").nth(1).inner_text()
     # pick the 2nd target in the table (row marker column of the grid) → marked and scrolled to
-    grid = page.locator(".st-key-doc_t_targets [data-testid='stDataFrameResizable']")
+    grid = page.locator(f".st-key-doc_t_targets-{hailar} [data-testid='stDataFrameResizable']")
     grid.wait_for(timeout=10_000)
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(200)

@@ -33,12 +33,18 @@ TABLES = {  # key -> (tab label, item prefix); short labels: all four tabs in vi
 }
 
 
-def _on_select(table_key: str) -> None:
-    state = st.session_state.get(table_key)
+def _on_select(widget_key: str, table: str) -> None:
+    """A row picked in the table ``table`` (its widget ``widget_key``) becomes the selection."""
+    state = st.session_state.get(widget_key)
     rows = list(getattr(getattr(state, "selection", None), "rows", []) or []) if state is not None else []
     if not rows and isinstance(state, dict):
         rows = list(state.get("selection", {}).get("rows", []))
-    st.session_state[SEL] = (table_key, rows[0]) if rows else None
+    st.session_state[SEL] = (table, rows[0]) if rows else None
+
+
+def _table_key(*parts: str) -> str:
+    """A table widget's key per document (and compared document): another one starts unticked."""
+    return "-".join(parts)
 
 
 def render() -> None:
@@ -159,10 +165,11 @@ def render() -> None:
         if similar.empty:
             st.info(f"没有相似度在 {SIMILAR_MIN} 以上的文档。")
         else:
-            view = pd.DataFrame({  # the link third: in view on a narrow screen
-                "地区": similar["region"], "年份": similar["year"], "原文": similar["doc_id"].map(charts.doc_link),
+            view = pd.DataFrame({  # the link third and the title last: in view on a narrow screen
+                "地区": similar["region"], "年份": similar["year"].map(lambda v: "—" if pd.isna(v) else str(int(v))),
+                "原文": similar["doc_id"].map(charts.doc_link),
                 "相似度": similar["similarity"], "类型": similar["doc_type"].map(doc_type_label),
-                "标题": similar["title"], "近似重复": similar["duplicate_of"].notna().map({True: "是（不计入）", False: ""})})
+                "近似重复": similar["duplicate_of"].notna().map({True: "是（不计入）", False: ""}), "标题": similar["title"]})
             st.dataframe(view, hide_index=True, width="stretch", column_config={
                 "原文": open_link("原文"), "相似度": st.column_config.NumberColumn(format="%.2f")})
             selected = _shared_passages(ctx, doc_id, similar, spans, selected)
@@ -190,8 +197,9 @@ def render() -> None:
                 for col in ("限定", "类型"):
                     if col in view:
                         view[col] = view[col].map(lambda v: VALUE_LABELS.get(v, v))
-                st.dataframe(view, hide_index=True, width="stretch", key=key,
-                             on_select=lambda k=key: _on_select(k), selection_mode="single-row", height=320,
+                st.dataframe(view, hide_index=True, width="stretch", key=_table_key(key, doc_id),
+                             on_select=lambda k=key: _on_select(_table_key(k, doc_id), k), selection_mode="single-row",
+                             height=320,
                              column_config={"原文": st.column_config.TextColumn(width="medium")})
         st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
         with st.container(key="card-doc-facts"):
@@ -250,8 +258,13 @@ def _shared_passages(ctx, doc_id: str, similar: pd.DataFrame, spans: list[Span],
             spans.append(Span(int(r.start), int(r.end), "shared", f"shared:{i}", f"共同段落 {i + 1}（{r.chars} 字）"))
     view = pd.DataFrame({"位置": found["start"], "共同字数": found["chars"], "本文": found["text"],
                          "所选文档": found["other_text"]})
-    st.dataframe(view, hide_index=True, width="stretch", key=SHARED_TABLE, height=min(320, (len(view) + 1) * 35 + 3),
-                 on_select=lambda: _on_select(SHARED_TABLE), selection_mode="single-row")
+    widget = _table_key(SHARED_TABLE, doc_id, other)
+    st.dataframe(view, hide_index=True, width="stretch", key=widget, height=min(320, (len(view) + 1) * 35 + 3),
+                 on_select=lambda: _on_select(widget, SHARED_TABLE), selection_mode="single-row",
+                 column_config={"位置": st.column_config.NumberColumn(width="small"),  # all in view at 1024 px
+                                "共同字数": st.column_config.NumberColumn(width="small"),
+                                "本文": st.column_config.TextColumn(width=240),
+                                "所选文档": st.column_config.TextColumn(width=240)})
     row = _picked_shared()
     if row is not None and row < len(found):
         r = found.iloc[row]
@@ -259,7 +272,11 @@ def _shared_passages(ctx, doc_id: str, similar: pd.DataFrame, spans: list[Span],
                 f'<a href="{html.escape(charts.doc_link(other), quote=True)}" target="_self">打开所选文档</a>）</div>'
                 + highlight_html(r.other_text, [Span(0, len(r.other_text), "shared", "shared:other")]).replace(
                     '<div class="sm-doc">', '<div class="sm-doc sm-excerpt" style="max-height:12em">', 1))
-    download_row(found.assign(other_doc_id=other), ctx, "doc_shared_dl", f"shared-{doc_id}-{other}")
+    # the table as shown, with each passage's end and the other document's places and id
+    download_row(pd.DataFrame({
+        "位置": found["start"], "结束": found["end"], "共同字数": found["chars"], "本文": found["text"],
+        "所选文档位置": found["other_start"], "所选文档结束": found["other_end"], "所选文档": found["other_text"],
+        "所选文档ID": other}), ctx, "doc_shared_dl", f"shared-{doc_id}-{other}")
     return f"shared:{row}" if row is not None and row < len(found) else selected
 
 

@@ -42,7 +42,7 @@ def render() -> None:
                controls=group_controls("tk_levels_by"), deps=ctx.filters,
                empty_msg="当前筛选下没有识别出提纲。")
 
-    cols = ["region", "year", "title", "phrase", "n", "found", "mismatch", "doc_id"]
+    cols = ["region", "year", "n", "found", "mismatch", "phrase", "title", "doc_id"]  # the counts in view first
     names = {"region": "地区", "year": "年份", "title": "标题", "phrase": "原文", "n": "声明", "found": "实际列举",
              "mismatch": "不符", "doc_id": "文档ID"}
 
@@ -56,7 +56,7 @@ def render() -> None:
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,
                controls=lambda: {"only": st.toggle("只看不符", value=True, key="tk_only_mismatch")},
                column_config={"单篇文档": open_link("单篇文档")},
-               caption="实际列举为空表示无法核对（声明后没有可识别的列举）；“打开”在单篇文档页标出该声明。",
+               caption="实际列举为空（None）表示无法核对（声明后没有可识别的列举）；“打开”在单篇文档页标出该声明。",
                empty_msg="没有声明数量不符的文档。")
 
 
