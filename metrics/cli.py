@@ -262,13 +262,14 @@ def similar(document, db, limit, min_similarity):
         export.neutralise_frame(df).to_csv(index=False, lineterminator="\n"))
 
 
-def _document_id(con, document: str, db: Path) -> str:
+def _document_id(con, document: str, db: Path, param: str = "DOCUMENT") -> str:
     """The doc_id of DOCUMENT given as a doc_id, a source path or a file name (the first, with a
-    warning, when several documents have that name)."""
+    warning, when several documents have that name); none is a usage error (exit 2)."""
     found = con.execute("SELECT doc_id FROM documents WHERE doc_id = ? OR source = ? OR file_name = ? "
                         "ORDER BY doc_id <> ?, source <> ?, source", [document] * 5).fetchall()
     if not found:
-        raise click.ClickException(f"{document}: no such document in {db} (give a doc_id, source or file name)")
+        raise click.BadParameter(f"{document}: no such document in {db} (give a doc_id, source or file name)",
+                                 param_hint=param)
     names = {r[0] for r in found}
     if len(names) > 1 and found[0][0] != document:
         click.echo(f"warning: {len(names)} documents are named {document}; using {found[0][0]}", err=True)
@@ -292,13 +293,16 @@ def shared(document, other, db):
 
     con = _open_db(db)
     try:
-        a, b = _document_id(con, document, db), _document_id(con, other, db)
+        a, b = _document_id(con, document, db), _document_id(con, other, db, "OTHER")
+        if a == b:
+            raise click.UsageError(f"{document} and {other} are the same document ({a}): give two")
         found = shared_passages(con, a, b)
     finally:
         con.close()
+    n = len(found["passages"])
     click.echo(f"{document}: {found['share']:.1%} of {found['counted']:,} characters found in {other}; "
                f"{other}: {found['other_share']:.1%} of {found['other_counted']:,} found in {document}; "
-               f"{len(found['passages'])} passages", err=True)
+               f"{n} passage{'' if n == 1 else 's'}", err=True)
     click.get_text_stream("stdout", encoding="utf-8").write(
         export.neutralise_frame(found["passages"]).to_csv(index=False, lineterminator="\n"))
 
@@ -344,6 +348,8 @@ def export_command(out, db, url, tables, **given):
     f = _filters(url, **given)
     names = [t for t in EXPORT_TABLES if not tables or t in tables]
     here = out.parent if str(out) != "-" else None  # the temporary files sit beside OUT
+    if here is not None and not here.is_dir():
+        raise click.UsageError(f"{out}: no such folder {here}")
     con = _open_db(db)
     try:
         n_docs = count_docs(con, f)

@@ -267,7 +267,7 @@ def test_similar_documents_rank_last_years_report_and_the_twin_first(built_db):
     lines = proc.stdout.splitlines()
     assert lines[0] == "doc_id,title,region,year,doc_type,near_duplicate,similarity" and len(lines) == 3
     assert lines[1].startswith(hailar["doc_id"].iloc[0]) and ",2014,work_report,False," in lines[1]
-    assert run_cli("similar", "没有这个文件.txt", "--db", built_db).returncode == 1
+    assert run_cli("similar", "没有这个文件.txt", "--db", built_db).returncode == 2  # a usage error
     assert len(run_cli("similar", "成都.txt", "--db", built_db).stdout.splitlines()) == 2  # the .docx only
     assert len(run_cli("similar", "成都.txt", "--db", built_db, "--min", "0").stdout.splitlines()) == 11
 

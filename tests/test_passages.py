@@ -114,8 +114,12 @@ def test_the_query_and_the_command_line_give_the_passages(built_db):
     assert proc.stdout.splitlines()[0] == "start,end,other_start,other_end,chars,text,other_text"
     assert f"2016.txt: {want.share:.1%} of {want.counted:,} characters found in 2015.txt" in proc.stderr
     assert f"{len(want.passages)} passages" in proc.stderr
-    bad = run_cli("shared", "2016.txt", "没有这个文件.txt", "--db", built_db)
-    assert bad.returncode == 1 and "没有这个文件.txt: no such document" in bad.stderr
+    bad = run_cli("shared", "2016.txt", "没有这个文件.txt", "--db", built_db)  # a usage error, nothing failed
+    assert bad.returncode == 2 and "Invalid value for OTHER: 没有这个文件.txt: no such document" in bad.stderr
+    same = run_cli("shared", "2016.txt", a, "--db", built_db)  # by file name, then by doc_id
+    assert same.returncode == 2 and "are the same document" in same.stderr and same.stdout == ""
+    one = run_cli("shared", "成都.txt", "成都.docx", "--db", built_db)
+    assert one.returncode == 0 and one.stderr.rstrip().endswith("; 1 passage"), one.stderr
 
 
 def test_the_document_page_lists_marks_and_selects_shared_passages(built_db, monkeypatch):
