@@ -354,8 +354,8 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             new = [_zone_earlier(t, text, sm.start()) for t in new]
             out.extend(new)
             prev = new or prev
-        if period:
-            out[period_from:] = [t if t.canonical == "other" else
+        if period:  # every figure after it, named with the period (a registry one is no longer the year's)
+            out[period_from:] = [t if t.indicator.endswith(f"（{period}）") else
                                  replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
                                  for t in out[period_from:]]
     return out

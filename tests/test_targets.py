@@ -277,11 +277,13 @@ def test_a_bound_written_before_the_number_is_the_qualifier(sentence, expected):
 
 @pytest.mark.parametrize("sentence,expected", [
     ("1-11月，规模以上工业增加值增长14.1%、连续8个月全省第一；战略性新兴产业产值增长20.2%。",  # 池州
-     [("规模以上工业增加值（1-11月）", "other", 14.1), ("战略性新兴产业产值", "other", 20.2)]),
+     [("规模以上工业增加值（1-11月）", "other", 14.1), ("战略性新兴产业产值（1-11月）", "other", 20.2)]),
+    ("前三季度，全市实现地区生产总值1995.5亿元、增长5.3%，总量稳居全省第6位。",  # 泸州: the level too
+     [("地区生产总值（前三季度）", "other", 1995.5), ("地区生产总值（前三季度）", "other", 5.3)]),
     ("前三季度，GDP增长6.5%，连续9个季度高于全省。", [("GDP（前三季度）", "other", 6.5)]),  # 黄冈
     ("2023年1-12月，规模以上工业增加值增长7%。", [("规模以上工业增加值", "industrial_value_added_growth", 7.0)]),
     ("全年地区生产总值增长6%，1-11月规上工业增加值增长8%。", [("地区生产总值", "gdp_growth", 6.0)]),
-], ids=["1-11月", "前三季度", "1-12月是全年", "句中"])
+], ids=["1-11月", "前三季度的总量", "前三季度", "1-12月是全年", "句中"])
 def test_a_part_of_the_year_opening_a_sentence_makes_its_figures_that_parts(sentence, expected):
     got = [(t[0], t[1], t[2]) for t in run(sentence, part=REVIEW)]
     assert got[:len(expected)] == expected
