@@ -364,23 +364,32 @@ def _interval_traces(fig: go.Figure, tidy: pd.DataFrame, x_col: str, *, group_co
     """Points at the mid value with low–high error bars; marker symbol = qualifier.
     ``horizontal``: categories on the y axis, values along x."""
     groups = [(None, tidy)] if group_col is None else list(tidy.groupby(group_col, sort=True))
+    lines = "lines" in mode
     for gi, (gname, gpart) in enumerate(groups):
         color = _PALETTE[gi % len(_PALETTE)]
+        if lines:  # one line through a group's points, whatever their qualifiers (the markers say which)
+            ordered = gpart.sort_values(x_col)
+            xy = (list(ordered["中值"]), list(ordered[x_col]))
+            fig.add_scatter(**({"x": xy[0], "y": xy[1]} if horizontal else {"x": xy[1], "y": xy[0]}),
+                            mode="lines", name=str(gname), legendgroup=str(gname), line={"color": color},
+                            hoverinfo="skip", showlegend=gname is not None)
         for qual, part in gpart.groupby("限定", sort=False):
             symbol = {QUALIFIER_LABELS[k]: v for k, v in QUALIFIER_SYMBOLS.items()}.get(qual, "circle-open")
             name = f"{gname} · {qual}" if gname is not None else str(qual)
             err = {"type": "data", "symmetric": False, "array": list(part["上限"] - part["中值"]),
                    "arrayminus": list(part["中值"] - part["下限"]), "thickness": 2, "width": 5, "color": color}
             cats, vals = list(part[x_col]), list(part["中值"])
+            values = [value_text(lo, hi, u) for lo, hi, u in zip(part["下限"], part["上限"], part["单位"])]
             fig.add_scatter(
                 **({"y": cats, "x": vals, "error_x": err} if horizontal else {"x": cats, "y": vals, "error_y": err}),
-                mode=mode, name=name,
+                mode="markers" if lines else mode, name=name,
+                **({"legendgroup": str(gname), "showlegend": gname is None} if lines else {}),
                 marker={"symbol": symbol, "size": 9 if horizontal else 11, "color": color,
                         "line": {"width": 1, "color": "#333"}},
-                customdata=np.stack([part["地区"], part["年份"].astype(str), part["下限"], part["上限"],
-                                     part["单位"], part["原句"].str.slice(0, 80)], axis=-1),
-                hovertemplate=("%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}–%{customdata[3]}"
-                               " %{customdata[4]}<br>%{customdata[5]}<extra>" + str(qual) + "</extra>"),
+                customdata=np.stack([part["地区"], part["年份"].astype(str), values,
+                                     part["原句"].str.slice(0, 80)], axis=-1),
+                hovertemplate=("%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}"
+                               "<br>%{customdata[3]}<extra>" + str(qual) + "</extra>"),
             )
 
 
@@ -581,7 +590,8 @@ def escalation_figure(pairs: pd.DataFrame, unit: str | None, indicator_label: st
                                " − 上级(%{customdata[0]}) %{customdata[2]} = %{" + ("x" if horizontal else "y")
                                + "}<extra></extra>"))
     height = max(360, 20 * len(tidy) + 140) if horizontal else 400
-    base_layout(fig, f"{indicator_label}：逐级加码（下级 − 上级，{unit or '无单位'}{shown}）", height=height,
+    # short: the card names the chart and the indicator, and a plotly title does not wrap (1024 px)
+    base_layout(fig, f"下级 − 上级（{unit or '无单位'}{shown}）", height=height,
                 legend=False)
     diff_title = f"差值（{unit}）" if unit else "差值"
     # room on both sides for the value labels outside the bars: a negative bar's label would

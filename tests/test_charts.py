@@ -126,8 +126,14 @@ def test_target_years(con):
     df, fig = C.target_years(t, "GDP", [HAILAR])
     assert df["年份"].tolist() == [2014, 2015, 2016]
     assert df["中值"].tolist() == [11.0, 8.0, 7.5]
-    assert all(tr.mode == "lines+markers" for tr in fig.data)
-    assert fig.data[0].name.startswith("海拉尔区 · ")  # the region's last part names it in the legend
+    # one line per region through all its years, whatever the qualifier (确数 2014, 左右 2016 …);
+    # the markers say which, under the region's one legend entry
+    lines = [tr for tr in fig.data if tr.mode == "lines"]
+    assert len(lines) == 1 and lines[0].name == "海拉尔区" and list(lines[0].x) == [2014, 2015, 2016]
+    markers = [tr for tr in fig.data if tr.mode == "markers"]
+    assert markers and all(tr.legendgroup == "海拉尔区" and tr.showlegend is False for tr in markers)
+    assert sum(len(tr.x) for tr in markers) == 3 and all("–" not in v for tr in markers for v in tr.customdata[:, 2]
+                                                          if "左右" not in v)
     df, fig = C.target_years(t, "GDP", ["不存在"])
     assert df.empty
 

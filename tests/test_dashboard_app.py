@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,9 @@ def test_overview_metrics_and_quality(app):
     assert metrics["文档"] == "10" and metrics["年份未知"] == "1" and metrics["读取失败"] == "2"
     assert metrics["声明数量不符"] == "1"
     assert len(at.download_button) >= 3 * 4
+    assert re.fullmatch(r"\d{4}–\d{4}", metrics["年份"]), metrics["年份"]
+    one_year = {m.label: m.value for m in app("overview", {"from": "2024", "to": "2024"}).metric}
+    assert one_year["年份"] == "2024"  # not "2024–2024"
 
 
 def test_a_dataset_too_large_for_the_browser_points_to_the_command_line(app, monkeypatch):

@@ -104,7 +104,7 @@ def render() -> None:
                     + ("当前已勾选「包括近似重复的文档」，它们也计入。" if ticked else
                        "统计和图表只计本篇；在左侧勾选「包括近似重复的文档」可全部计入。"))
     meta = pd.DataFrame([
-        ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
+        ("标题", _s(doc.get("title")) or "—"), ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
         ("年份来源", year_source_label(doc.get("year_source"))), ("日期", _s(doc.get("date"))[:10]),
         ("讲话人", " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x)),
@@ -123,7 +123,7 @@ def render() -> None:
 
     spans: list[Span] = []
     for r in tg.itertuples(index=False):
-        note = f"{r.indicator} {r.low if pd.notna(r.low) else ''}–{r.high if pd.notna(r.high) else ''}{r.unit or ''}"
+        note = f"{r.indicator} {charts.value_text(r.low, r.high, r.unit)}"
         spans.append(Span(int(r.start), int(r.end), "target", f"target:{r.idx}", note))
         spans.append(Span(int(r.value_start), int(r.value_end), "value", f"target:{r.idx}", note))
     for r in ol.itertuples(index=False):
@@ -268,7 +268,7 @@ def _shared_passages(ctx, doc_id: str, similar: pd.DataFrame, spans: list[Span],
     row = _picked_shared()
     if row is not None and row < len(found):
         r = found.iloc[row]
-        st.html(css() + f'<div style="font-size:13px;color:#666;margin:0 0 4px">所选文档中的对应段落（第 {int(r.other_start)} 字处，'
+        st.html(css() + f'<div style="font-size:13px;color:#666;margin:0 0 4px">所选文档中的对应段落（第 {int(r.other_start) + 1} 字起，'
                 f'<a href="{html.escape(charts.doc_link(other), quote=True)}" target="_self">打开所选文档</a>）</div>'
                 + highlight_html(r.other_text, [Span(0, len(r.other_text), "shared", "shared:other")]).replace(
                     '<div class="sm-doc">', '<div class="sm-doc sm-excerpt" style="max-height:12em">', 1))
@@ -311,7 +311,7 @@ def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 12
              if sp.start >= a and sp.end <= b]
     inner = highlight_html(text[a:b], local, selected).replace(' id="sm-sel"', "")
     inner = inner.replace('<div class="sm-doc">', '<div class="sm-doc sm-excerpt" style="max-height:none">', 1)
-    pos = f"第 {min(sp.start for sp in mine)} 字处"
+    pos = f"第 {min(sp.start for sp in mine) + 1} 字起"  # counted from 1, as a reader counts
     return (f'<div style="font-size:13px;color:#666;margin:0 0 4px">已选条目（{pos}，前后各约 {context} 字）</div>'
             + ("…" if a > 0 else "") + inner)
 

@@ -25,7 +25,7 @@ def render() -> None:
     m[0].metric("文档", int(docs["n_docs"].sum()))
     m[1].metric("地区", docs["region"].nunique())
     years = docs["year"].dropna()
-    m[2].metric("年份", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
+    m[2].metric("年份", charts.value_text(years.min(), years.max(), "") if len(years) else "—")  # 2024, 2013–2024
     kinds = data.query("target_kinds", ctx.filters)
     m[3].metric("已归类目标", int(kinds.get("target", 0)),
                 help=f"归入指标库的预期目标条数。全文共识别 {int(docs['n_targets'].sum())} 个数字"

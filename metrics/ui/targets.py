@@ -117,7 +117,7 @@ def render() -> None:
                 return {"year": None}
             return {"year": st.selectbox("年份", yrs, index=len(yrs) - 1, key="tg_level_year")}
 
-        chart_card("tg_levels", f"逐级对比 · {label}（同一年，按层级）", ctx,
+        chart_card("tg_levels", f"逐级对比 · {label} · 年度目标（同一年，按层级）", ctx,
                    lambda p: charts.escalation_by_level(tgt[tgt["year"] == p["year"]], label, unit)
                    if p["year"] is not None else charts.escalation_by_level(tgt.iloc[0:0], label, unit),
                    controls=level_controls, deps=(f, ind, unit),
@@ -126,7 +126,7 @@ def render() -> None:
     with right:
         # paired once: the slider counts the pairs (the chart's rows), the chart draws some of them
         pairs, pairs_unit = _escalation_pairs(repr((data.db_key(), f, ind)), tgt, unit)
-        chart_card("tg_escalation", f"逐级加码 · {label}（下级 − 上级）", ctx,
+        chart_card("tg_escalation", f"逐级加码 · {label} · 年度目标", ctx,
                    lambda p: charts.escalation_figure(pairs, pairs_unit, label, p["top"], p["order"]),
                    controls=rank_controls("tg_escalation", len(pairs), 20), deps=(f, ind, unit),
                    caption="上级 = 同一年提出该目标的最近一级上级（如 江苏省 南京市 → 江苏省；"
