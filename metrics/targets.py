@@ -220,6 +220,7 @@ _LEAD_TRIM = re.compile(r"^(?:其中|同时|全年|今年|年内|力争|确保|�
 _TAIL_TRIM = fastre.compile(r"(?:不超过|不低于|不少于|不高于|达到|达|增长|下降|降低|提高到|提高|提升至|提升到|提升|控制在|保持在|为|超过|超|逾|至少|高于|低于|不足|不到|突破|实现|完成|增加|减少|了|较去年|较上年|比上年|同比|以上|分别|均|约)+$")
 
 
+_FROM_YEAR = re.compile(r"由(?:(?:\d{4}|上)年(?:底|末)?的?|(?=\d)|$)")  # not 自由贸易
 _RANK_MOVE = re.compile(r"(?:排名|排位|位次|名次)(?:提升|上升|前移|跃升|提高|进|下降|后移|下滑)$")
 _AFTER_NOUN = re.compile(r"[0-9A-Za-z]{0,3}[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{0,9}")
 _BUILD_VERB = re.compile(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$")
@@ -232,7 +233,12 @@ def _other_indicator(clause: str, qstart: int, qend: int, unit: str) -> str:
     if "、" in before and len(before) > 12:
         before = before.rsplit("、", 1)[-1]
     after = _AFTER_NOUN.match(clause, qend)
+    if from_to := (span := _FROM_YEAR.search(before)) is not None and span.start() > 0:
+        # "地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元": both values are the subject's
+        before = before[:span.start()]
     before_t = _TAIL_TRIM.sub("", _LEAD_TRIM.sub("", before.strip()))
+    if from_to and before_t:
+        return before_t[-20:]  # "易涝点由488个减至277个": not named by what follows (减至)
     if unit == "位" and before_t and _RANK_MOVE.search(before.strip()):
         return before_t[-20:]  # "排名提升5位至第24位": the ranking moved, named before the number
     if unit in CLASSIFIERS and after:
@@ -252,7 +258,7 @@ _SECOND_VALUE_LINK = re.compile(
     r"(?:增长|提高|提升|增加|下降|降低|减少|力争|超过|超|突破|达到|达|约|分别达)?(?:到|至)?\s*")
 _RELATIVE = re.compile(r"高于|快于|高出|领先|低于|慢于|好于|优于")
 _BAO_ZHENG = re.compile(r"保(\d+(?:\.\d+)?)争(\d+(?:\.\d+)?)")
-_CONTINUES = re.compile(r"^\s*(?:全年)?(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
+_CONTINUES = re.compile(r"^\s*(?:全年|年均)?(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
 _PART_OF_YEAR = re.compile(r"\s*(一季度|二季度|三季度|四季度|上半年|下半年|前三季度|1[-—至~～]\d{1,2}月)(?:累计)?(?:同比)?(?:增长|下降)\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit

@@ -302,6 +302,18 @@ def test_ranks_and_the_groups_they_are_taken_in_are_not_figures(sentence, expect
     assert [(t[0], t[2], t[4]) for t in run(sentence, part=REVIEW)] == expected
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%。",  # 海拉尔区 2016
+     [("地区生产总值", 162.4), ("地区生产总值", 287.9), ("地区生产总值", 12.1)]),
+    ("森林覆盖率由2010年的21.6%提高到25.2%。", [("森林覆盖率", 21.6), ("森林覆盖率", 25.2)]),
+    ("易涝点由488个减至277个。", [("易涝点", 488.0), ("易涝点", 277.0)]),  # 广州: the first was 减至
+    ("自由贸易试验区新增注册资本120亿元。", [("自由贸易试验区新增注册资本", 120.0)]),  # 由 of 自由 is not "from"
+], ids=["由…年的…增加到", "提高到", "由…个减至", "自由"])
+def test_a_change_from_one_value_to_another_is_named_by_its_subject(sentence, expected):
+    """Names were cut from the middle of the phrase ("10年的162.4亿元增加到2015年的"), and 年均增长 was "年"."""
+    assert [(t[0], t[2]) for t in run(sentence, part=REVIEW)] == expected
+
+
 def test_a_number_split_by_a_line_break_is_read_whole():
     """承德's report (data/city-reports-2024) was extracted from a PDF with its line ends kept:
     "增长6%左⏎⏎右", "4.3⏎⏎万人"."""
