@@ -187,5 +187,12 @@ def find_quantities(text: str) -> list[Quantity]:
                 if cue in PRE_CUES:
                     qualifier, marker = PRE_CUES[cue], cue
                     break
+        if is_cn and unit == "元" and low >= 10_000:
+            # "超千亿元", "突破万亿元": in the unit the same figure takes in digits (1000亿元), not 1e11 元
+            scale, unit = next((f, u) for f, u in _YUAN_SCALES if low >= f)
+            low, high = low / scale, high / scale
         out.append(Quantity(low=low, high=high, unit=unit, qualifier=qualifier, start=start, end=end, marker=marker))
     return out
+
+
+_YUAN_SCALES = ((1e12, "万亿元"), (1e8, "亿元"), (1e4, "万元"))

@@ -244,8 +244,11 @@ def test_review_and_plan_parts_of_a_work_report(text, expected):
 
 
 @pytest.mark.parametrize("sentence,expected", [
-    ("银行贷款余额突破万亿元", [(1e12, "元", "at_least")]),  # 湖州: 万亿 is one 万亿, not 0
-    ("固定资产投资近万亿元、增长11.0%", [(1e12, "元", "about"), (11.0, "%", "exact")]),  # 深圳
+    ("银行贷款余额突破万亿元", [(1.0, "万亿元", "at_least")]),  # 湖州: 万亿 is one 万亿, not 0
+    ("固定资产投资近万亿元、增长11.0%", [(1.0, "万亿元", "about"), (11.0, "%", "exact")]),  # 深圳
+    # in the unit the figure takes when written in digits (扬州 进出口总额超千亿元: 1000亿元, not 1e11 元)
+    ("进出口总额超千亿元", [(1000.0, "亿元", "at_least")]),
+    ("村集体收入超百万元", [(100.0, "万元", "at_least")]),
     ("华润雪花、三元乳业等重点企业均达到污水处理标准", []),  # 海拉尔 2016: a company's name
     ("长江零公里地标广场等成为新的城市旅游打卡地", []),  # 宜宾: 零公里 is a name
 ])
