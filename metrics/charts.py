@@ -470,8 +470,8 @@ def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] 
     # the full paths took half the chart's width
     short = short_labels(tidy["地区"])
     _interval_traces(fig, tidy.assign(_legend=tidy["地区"].map(short)), "年份", group_col="_legend", mode="lines+markers")
-    base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}）", height=440, legend_title="地区 · 限定")
-    _legend_right(fig, "地区 · 限定")  # one entry per region and qualifier
+    base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}）", height=440, legend_title="地区")
+    _legend_right(fig, "地区")  # one entry per region (the marker shape gives the qualifier)
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
     fig.update_yaxes(title=unit or "")
     return tidy, fig
