@@ -113,8 +113,12 @@ def compare(a: str, b: str, *, min_chars: int = MIN_CHARS) -> Comparison:
     in_b, in_a = np.isin(ha, hb), np.isin(hb, ha)
     cov_a, cov_b = _covered(in_b, len(cp_a)), _covered(in_a, len(cp_b))
     # b's shingles sorted, with where each starts: the counterparts of a's shingles
-    order = np.argsort(hb, kind="stable")
+    order = np.argsort(hb, kind="stable")  # equal hashes in order of place
     sorted_b = hb[order]
+    span = len(hb) + 1
+    # (which distinct hash, place) as one sorted key: the place of a hash nearest a given one, found
+    # for all of a's shingles at once (a text of one sentence repeated holds each hash thousands of times)
+    key_b = (np.cumsum(np.r_[True, sorted_b[1:] != sorted_b[:-1]]) - 1) * span + order
     passages = []
     merged: list[list[int]] = []
     for start, end in _runs(cov_a):
@@ -135,9 +139,11 @@ def compare(a: str, b: str, *, min_chars: int = MIN_CHARS) -> Comparison:
         once = hi - lo == 1
         values, counts = np.unique((at - first)[once] if once.any() else at - first, return_counts=True)
         diagonal = values[np.argmax(counts)]
-        for k in np.flatnonzero(~once):  # a shingle b holds several times: its place nearest the diagonal
-            places = order[lo[k]:hi[k]]
-            at[k] = places[np.argmin(np.abs(places - first[k] - diagonal))]
+        # a shingle b holds several times: its place nearest the diagonal
+        target = np.clip(first + diagonal, 0, span - 1)
+        j = np.searchsorted(key_b, key_b[lo] - order[lo] + target)
+        left, right = order[np.clip(j - 1, lo, hi - 1)], order[np.clip(j, lo, hi - 1)]
+        at = np.where(np.abs(left - target) <= np.abs(right - target), left, right)
         along = np.abs(at - first - diagonal) <= GAP
         first, at = first[along], at[along]
         chars = int(np.unique((first[:, None] + np.arange(SHINGLE)).ravel()).size)

@@ -154,3 +154,17 @@ def test_the_document_page_lists_marks_and_selects_shared_passages(built_db, mon
     assert len(pick.options) >= 2
     at.selectbox(key=f"doc_shared_with_{doc}").set_value(ids["hailar-district-reports/2014.txt"]).run()
     assert not at.exception and at.session_state["doc_sel"] is None
+
+
+def test_a_text_of_one_sentence_repeated_is_compared_whole_and_each_passage_matches_its_counterpart():
+    """Every shingle of such a text is held thousands of times by the other (a malicious or broken
+    file): the nearest place on the diagonal is found for all shingles at once (a Python loop over
+    them took 2.3 s for 280,000 characters; this one, of 105,000, takes about 0.05 s), and what is
+    listed is word for word the other's."""
+    sentence = "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。"
+    a = sentence * 3000
+    b = a[:len(a) // 2] + "另外插入的一段完全不同的文字内容。" + a[len(a) // 2:]
+    c = passages.compare(a, b)
+    _well_formed(c, a, b)
+    assert c.share == 1.0 and 0.99 < c.other_share < 1.0
+    assert c.passages and all(p.text == p.other_text for p in c.passages)
