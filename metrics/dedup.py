@@ -219,6 +219,33 @@ def _shared_counts(matrix: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarr
     return ((c[:, 1:] == c[:, :-1]) & (c[:, 1:] != _EMPTY)).sum(axis=1)
 
 
+def _screened(shared: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    """Which pairs pass the screen: they share values, at least :data:`SCREEN` of the two
+    sketches' union (``shared`` values of sketches of ``size_a`` and ``size_b`` values)."""
+    return (shared > 0) & (shared >= SCREEN * (size_a + size_b - shared))
+
+
+def _run_pair_codes(ids: np.ndarray, starts: np.ndarray, runs: np.ndarray, n: int, chunk: int):
+    """Codes ``i * n + j`` (i < j) of every pair of ids within each run ``ids[start:start + run]``
+    (ids ascending within a run), yielded about ``chunk`` at a time: runs grouped by length for
+    one array operation each (no Python loop per run), a run of very many ids rows at a time."""
+    large = runs * (runs - 1) // 2 > chunk
+    for start, size in zip(starts[large], runs[large]):
+        members = ids[start:start + size]
+        step = max(1, chunk // size)
+        for k in range(0, size - 1, step):
+            rows = np.arange(k, min(k + step, size - 1))
+            later = np.arange(size)[None, :] > rows[:, None]
+            yield (members[rows, None] * n + members[None, :])[later]
+    for size in np.unique(runs[(runs > 1) & ~large]):
+        first, second = np.triu_indices(size, k=1)
+        at = starts[runs == size]
+        step = max(1, chunk // len(first))
+        for k in range(0, len(at), step):
+            members = ids[at[k:k + step, None] + np.arange(size)]
+            yield (members[:, first] * n + members[:, second]).ravel()
+
+
 def _prefix_length(sizes: np.ndarray) -> np.ndarray:
     """How many of a sketch's rarest values must be compared so that no pair passing the screen
     is missed: a pair with |A∩B| >= SCREEN · |A∪B| shares at least t = ceil(SCREEN · |A|) values,
@@ -230,9 +257,9 @@ def _prefix_length(sizes: np.ndarray) -> np.ndarray:
 def _dense_pairs(block: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_pairs` for a block of up to :data:`DENSE_MAX` documents, with an n × n count.
 
-    Every value two or more sketches hold adds one to each pair holding it: runs of equal
-    values, grouped by run length, give their pairs as codes ``i * n + j`` for one ``bincount``
-    (no Python loop per value: a block of 668 synthetic variants has 2 million shared values)."""
+    Every value two or more sketches hold adds one to each pair holding it: the pairs of each run of
+    equal values (:func:`_run_pair_codes`) are counted with ``bincount`` (no Python loop per value:
+    a block of 668 synthetic variants has 2 million shared values)."""
     n = len(block)
     ids = np.concatenate([np.full(len(c.sketch), i, dtype=np.int64) for i, c in enumerate(block)])
     vals = np.concatenate([c.sketch for c in block])
@@ -241,18 +268,10 @@ def _dense_pairs(block: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
     starts = np.flatnonzero(np.r_[True, vals[1:] != vals[:-1]])
     sizes = np.diff(np.r_[starts, len(vals)])
     shared = np.zeros(n * n, dtype=np.int64)
-    for size in np.unique(sizes[sizes > 1]):
-        first, second = np.triu_indices(size, k=1)
-        runs = starts[sizes == size]
-        step = max(1, _CHUNK * 4 // len(first))
-        for k in range(0, len(runs), step):
-            members = ids[runs[k:k + step, None] + np.arange(size)]  # ids ascending within a run
-            codes = members[:, first] * n + members[:, second]
-            shared += np.bincount(codes.ravel(), minlength=n * n)
-    shared = shared.reshape(n, n)
+    for codes in _run_pair_codes(ids, starts, sizes, n, _CHUNK * 4):
+        shared += np.bincount(codes, minlength=n * n)
     lens = np.array([len(c.sketch) for c in block])
-    union = lens[:, None] + lens[None, :] - shared
-    return np.nonzero(np.triu(shared >= SCREEN * union, k=1) & (shared > 0))
+    return np.nonzero(np.triu(_screened(shared.reshape(n, n), lens[:, None], lens[None, :]), k=1))
 
 
 def _pairs(block: list[Candidate], matrix: np.ndarray, dense_max: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -273,11 +292,11 @@ def _pairs(block: list[Candidate], matrix: np.ndarray, dense_max: int | None = N
 
 
 def _prefix_pairs(block: list[Candidate], matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_pairs` for a block of any size, in bounded memory. Candidates are the pairs whose prefixes (:func:`_prefix_length`; values ordered rarest in the
-    block first) share a value, generated run by run of equal values and handled
-    :data:`_CHUNK` pair codes at a time, so memory stays bounded however large the block (a dense
-    n × n count needs 3.2 GB at 20,000 documents); each candidate's shared count is then computed
-    exactly."""
+    """:func:`_pairs` for a block of any size, in bounded memory. Candidates are the pairs whose
+    prefixes (:func:`_prefix_length`; values ordered rarest in the block first) share a value,
+    generated run by run of equal values and handled :data:`_CHUNK` pair codes at a time, so memory
+    stays bounded however large the block (a dense n × n count needs 3.2 GB at 20,000 documents);
+    each candidate's shared count is then computed exactly."""
     n = len(block)
     sizes = np.array([len(c.sketch) for c in block], dtype=np.int64)
     values = np.sort(np.concatenate([c.sketch for c in block]))
@@ -301,32 +320,12 @@ def _prefix_pairs(block: list[Candidate], matrix: np.ndarray) -> tuple[np.ndarra
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     runs = np.diff(np.r_[starts, len(key)])
     found_i, found_j = [], []
-
-    def verify(codes: np.ndarray) -> None:
+    for codes in _run_pair_codes(ids, starts, runs, n, _CHUNK):
         codes = np.unique(codes)
         i, j = codes // n, codes % n
-        shared = _shared_counts(matrix, i, j)
-        ok = (shared > 0) & (shared >= SCREEN * (sizes[i] + sizes[j] - shared))
+        ok = _screened(_shared_counts(matrix, i, j), sizes[i], sizes[j])
         found_i.append(i[ok])
         found_j.append(j[ok])
-
-    large = runs * (runs - 1) // 2 > _CHUNK
-    for start, size in zip(starts[large], runs[large]):  # a value in very many prefixes: rows at a time
-        members = ids[start:start + size]
-        step = max(1, _CHUNK // size)
-        for k in range(0, size - 1, step):
-            rows = np.arange(k, min(k + step, size - 1))
-            later = np.arange(size)[None, :] > rows[:, None]
-            verify((members[rows, None] * n + members[None, :])[later])
-    for size in np.unique(runs[(runs > 1) & ~large]):
-        first, second = np.triu_indices(size, k=1)
-        at = starts[runs == size]
-        step = max(1, _CHUNK // len(first))
-        for k in range(0, len(at), step):
-            members = ids[at[k:k + step, None] + np.arange(size)]  # ids ascending within a run
-            codes = (members[:, first] * n + members[:, second]).ravel()
-            for c in range(0, len(codes), _CHUNK):
-                verify(codes[c:c + _CHUNK])
     if not found_i:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     codes = np.unique(np.concatenate(found_i) * n + np.concatenate(found_j))
