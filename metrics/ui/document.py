@@ -166,7 +166,7 @@ def render() -> None:
             st.info(f"没有相似度在 {SIMILAR_MIN} 以上的文档。")
         else:
             view = pd.DataFrame({  # the link third and the title last: in view on a narrow screen
-                "地区": similar["region"], "年份": similar["year"].map(lambda v: "—" if pd.isna(v) else str(int(v))),
+                "地区": similar["region"], "年份": _whole_or_dash(similar["year"]),
                 "原文": similar["doc_id"].map(charts.doc_link),
                 "相似度": similar["similarity"], "类型": similar["doc_type"].map(doc_type_label),
                 "近似重复": similar["duplicate_of"].notna().map({True: "是（不计入）", False: ""}), "标题": similar["title"]})
@@ -192,7 +192,7 @@ def render() -> None:
                     frame = frame.assign(value=[charts.value_text(lo, hi, u) for lo, hi, u in
                                                 zip(frame["low"], frame["high"], frame["unit"])])
                 if key == "doc_t_declared":  # no list found after it: "—", not Streamlit's grey "None"
-                    frame = frame.assign(found=[("—" if pd.isna(v) else str(int(v))) for v in frame["found"]])
+                    frame = frame.assign(found=_whole_or_dash(frame["found"]))
                 view = frame[show[key]].rename(columns=COLUMN_NAMES)
                 for col in ("限定", "类型"):
                     if col in view:
@@ -314,6 +314,11 @@ def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 12
     pos = f"第 {min(sp.start for sp in mine) + 1} 字起"  # counted from 1, as a reader counts
     return (f'<div style="font-size:13px;color:#666;margin:0 0 4px">已选条目（{pos}，前后各约 {context} 字）</div>'
             + ("…" if a > 0 else "") + inner)
+
+
+def _whole_or_dash(values: pd.Series) -> pd.Series:
+    """Whole numbers as text, a missing one as "—" (a table would show Streamlit's grey "None")."""
+    return values.map(lambda v: "—" if pd.isna(v) else str(int(v)))
 
 
 def _s(v) -> str:
