@@ -18,11 +18,19 @@ UI = Path(__file__).resolve().parent / "metrics" / "ui"
 keep_freed_memory()  # freed query buffers are reused, not faulted in again (metrics/allocator.py)
 st.set_page_config(page_title="讲话指标看板", page_icon=str(UI / "icon.png"), layout="wide")
 
+HOME = st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview-default", default=True)
+
+
+def _to_home() -> None:
+    """/overview, the path a reader would guess, forwards to the default page at / with the same
+    query, so the link works and the sidebar marks 总览."""
+    st.switch_page(HOME, query_params=[(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+
+
 PAGES = {
     "看板": [
-        # the default page is served at /; /overview, the path a reader would guess, is the same page
-        st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview-default", default=True),
-        st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", visibility="hidden"),
+        HOME,
+        st.Page(_to_home, title="总览", url_path="overview", visibility="hidden"),
         st.Page(UI / "targets.py", title="数字目标", icon=":material/target:", url_path="targets"),
         st.Page(UI / "tasks.py", title="任务结构", icon=":material/format_list_numbered:", url_path="tasks"),
         st.Page(UI / "slogans.py", title="提法", icon=":material/campaign:", url_path="slogans"),

@@ -187,6 +187,10 @@ def test_overview_is_also_served_at_the_path_a_reader_would_type(page, server):
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("h1").first.inner_text() == "讲话指标看板 · 总览"
     assert "四川省 ·" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    # forwarded to / with the query kept, so the sidebar marks 总览 as the page shown
+    assert page.url.split("?")[0].rstrip("/") == server.url and "province=" in page.url
+    active = page.locator('[data-testid="stSidebarNavLink"][aria-current="page"]')
+    assert active.count() == 1 and "总览" in active.inner_text()
 
 
 def test_filter_change_changes_chart_and_url_round_trip(page, server):
