@@ -299,6 +299,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
         # quantities inside parentheses are comparisons or asides ("松山湖(77.2%和81.8%)")
         masked = _PAREN_RE.sub(_mask_numbers, sentence) if "(" in sentence else sentence
         prev: list[Target] = []
+        run_from = len(out)  # where the figures of the clauses since the last one without a number begin
         cues = _sentence_cues(sentence)
         prev_alias: tuple | None = None
         prev_pair = False
@@ -310,6 +311,8 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 # "1-11月，规模以上工业增加值增长14.1%；…": the rest of the sentence is that part of the year
                 period, period_from = p.group(1), len(out)
                 continue
+            if masked[cm.start() - 1:cm.start()] in ("；", ";"):
+                run_from = len(out)
             aliases = _alias_spans(clause)
             has_number = _HAS_NUMBER.search(clause)
             qs = find_quantities(clause) if has_number else []
@@ -322,6 +325,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 prev = new or prev
                 continue
             if not qs:
+                run_from = len(out)
                 prev_alias = aliases[-1] if aliases else prev_alias
                 prev_pair = prev_pair or "收入" in clause and bool(_PAIR.search(clause))
                 continue
@@ -329,6 +333,18 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 out.extend(_pair_targets(text, clause, cstart, qs, cues, section, year))
                 continue
             prev_pair = "分别" in clause and bool(_PAIR.search(clause))
+            if not aliases and len(qs) >= 2 and _PAIR_GOES_ON.match(clause) and len(out) - run_from == len(qs):
+                # "签约项目1753个、到位资金1254亿元，分别增长77.8%、17.7%": the k-th value is the k-th figure
+                # of the clauses just before (all of them, and as many as there are values)
+                named = out[-len(qs):]
+                names = [t.indicator for t in named]
+                if not any("分别" in n or any(m != n and m.startswith(n) for m in names) for n in names):
+                    new = list(_named_values(text, clause, cstart, [(q, t.indicator, *_rate_of(t.indicator, q, clause))
+                                                                    for q, t in zip(_marker_for_all(clause, qs), named)],
+                                             cues, section, year, evidence_from=named[0].start))
+                    out.extend(new)
+                    prev = new or prev
+                    continue
             if not aliases and prev_alias and (part := _PART_OF_YEAR.match(clause)):
                 # "经济增速逐季回升，一季度增长4.5%，上半年增长5%，…全年增长5.7%": a part of the year is
                 # not the year's figure (named, 'other'); the topic goes on to the next clause
@@ -365,6 +381,16 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                                  replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
                                  for t in out[period_from:]]
     return out
+
+
+def _rate_of(name: str, q: Quantity, clause: str) -> tuple[str, str]:
+    """(canonical, direction) of a value named after another figure's indicator: the registry's
+    rate when the name is wholly one of its aliases and the value a rate of that direction."""
+    direction = _direction(clause[:q.start], q, "level")
+    spans = _alias_spans(name)
+    whole = spans[0][3] if len(spans) == 1 and spans[0][:2] == (0, len(name)) else "other"
+    ok = whole != "other" and q.unit in ("%", "个百分点") and direction == indicators()[whole].direction
+    return (whole if ok else "other"), direction
 
 
 _CITY_WIDE = re.compile(r"全市|全区|全县|全省|全州|全盟")
@@ -418,14 +444,24 @@ _PAIR_GOES_ON = re.compile(r"\s*(?:同比|比上年|较上年)?分别")
 
 def _pair_targets(text, clause, cstart, qs, cues, section, year):
     """城乡/城镇和农村 … 分别 …: the first value is urban, the second rural (one value: both)."""
-    lead = len(clause) - len(clause.lstrip())
     qq = qs if len(qs) == 2 else qs * 2
+    named = []
     for (cid, label), q in zip((("urban_disposable_income_growth", "城镇居民人均可支配收入"),
                                 ("rural_disposable_income_growth", "农村居民人均可支配收入")), qq):
         growth = q.unit in ("%", "个百分点")
-        yield Target(indicator=label, canonical=cid if growth else "other", low=q.low, high=q.high, unit=q.unit,
-                     qualifier=q.qualifier, direction="growth" if growth else "level", kind=_kind(cues, clause, section, year),
-                     stretch=None, sentence=text[cstart + lead:cstart + len(clause)], start=cstart + lead, end=cstart + len(clause),
+        named.append((q, label, cid if growth else "other", "growth" if growth else "level"))
+    return _named_values(text, clause, cstart, named, cues, section, year)
+
+
+def _named_values(text, clause, cstart, named, cues, section, year, evidence_from=None):
+    """One target per (quantity, indicator, canonical, direction), with the clause as evidence (from
+    ``evidence_from`` on, where the names stand in earlier clauses)."""
+    lead = len(clause) - len(clause.lstrip())
+    start = cstart + lead if evidence_from is None else evidence_from
+    for q, name, canonical, direction in named:
+        yield Target(indicator=name, canonical=canonical, low=q.low, high=q.high, unit=q.unit,
+                     qualifier=q.qualifier, direction=direction, kind=_kind(cues, clause, section, year),
+                     stretch=None, sentence=text[start:cstart + len(clause)], start=start, end=cstart + len(clause),
                      value_start=cstart + q.start, value_end=cstart + q.end)
 
 
@@ -468,12 +504,18 @@ def _bundled_names(clause, fenbie, qs, aliases):
     return out
 
 
+def _marker_for_all(clause: str, qs: list[Quantity]) -> list[Quantity]:
+    """"分别增长7%和8%左右": a marker after the last of several values covers every value."""
+    if len(qs) > 1 and qs[-1].marker in ("左右", "以上", "以内") and qs[-1].end == len(clause.rstrip()):
+        return [replace(q, qualifier=qs[-1].qualifier, marker=qs[-1].marker) if q.qualifier == "exact" else q for q in qs]
+    return qs
+
+
 def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     fenbie = clause.find("分别")
     last_other = None
-    if fenbie >= 0 and len(qs) > 1 and qs[-1].marker in ("左右", "以上", "以内") and qs[-1].end == len(clause.rstrip()):
-        # "分别增长7%和8%左右": the trailing marker covers every value
-        qs = [replace(q, qualifier=qs[-1].qualifier, marker=qs[-1].marker) if q.qualifier == "exact" else q for q in qs]
+    if fenbie >= 0:
+        qs = _marker_for_all(clause, qs)
     pair = _PAIR.search(clause) if fenbie >= 0 or len(qs) == 2 else None
     if pair and fenbie < 0:  # "城乡居民人均可支配收入增长4.7%和7.3%": urban, then rural
         link = clause[qs[0].end:qs[1].start]

@@ -317,6 +317,28 @@ def test_a_change_from_one_value_to_another_is_named_by_its_subject(sentence, ex
     assert [(t[0], t[2]) for t in run(sentence, part=REVIEW)] == expected
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("全年签约项目1753个、到位资金1254亿元，分别增长77.8%、17.7%。",  # 临沂: the first growth was lost
+     [("签约项目", "other", 1753.0), ("到位资金", "other", 1254.0), ("签约项目", "other", 77.8), ("到位资金", "other", 17.7)]),
+    ("城镇、农村居民人均可支配收入分别达43900元、20300元，分别增长7%、9%。",  # 滁州: 9 % was read as urban
+     [("城镇居民人均可支配收入", "other", 43900.0), ("农村居民人均可支配收入", "other", 20300.0),
+      ("城镇居民人均可支配收入", "urban_disposable_income_growth", 7.0),
+      ("农村居民人均可支配收入", "rural_disposable_income_growth", 9.0)]),
+    ("接待游客3558.2万人次，旅游收入292.7亿元，分别是2019年的113.7%和118.6%。",  # 亳州: two clauses name them
+     [("接待游客", "other", 3558.2), ("旅游收入", "other", 292.7), ("接待游客", "other", 113.7), ("旅游收入", "other", 118.6)]),
+], ids=["临沂", "滁州", "亳州"])
+def test_values_given_respectively_after_the_figures_they_belong_to(sentence, expected):
+    """"X1 v1、X2 v2，分别增长 g1、g2": the k-th value is the k-th figure's, named and filed as it."""
+    assert [(t[0], t[1], t[2]) for t in run(sentence, part=REVIEW)] == expected
+
+
+def test_values_given_respectively_after_a_clause_without_figures_are_not_the_earlier_ones():
+    """菏泽: the names of 64家 and 6家 stand in the clause just before, which has no figure."""
+    got = run("新建5G基站2868座、总数突破1万座，省数字经济“晨星工厂”、省级数字经济园区，分别达到64家和6家。", part=REVIEW)
+    assert [t[0] for t in got[:2]] == ["新建5G基站", "总数"]
+    assert not {t[0] for t in got[2:]} & {"新建5G基站", "总数"}
+
+
 def test_a_number_split_by_a_line_break_is_read_whole():
     """承德's report (data/city-reports-2024) was extracted from a PDF with its line ends kept:
     "增长6%左⏎⏎右", "4.3⏎⏎万人"."""
