@@ -1,4 +1,5 @@
-"""Accuracy on 16 documents labelled by hand (12 city reports of 2024, 4 Hailar reports)."""
+"""Accuracy on documents labelled by hand: 16 the rules were tuned on (12 city reports of 2024, 4
+Hailar reports) and two held-out sets of 8."""
 import pytest
 
 from metrics.evaluate import evaluate_gold
@@ -6,10 +7,12 @@ from metrics.evaluate import evaluate_gold
 from conftest import DATA, GOLD
 
 
-@pytest.fixture(scope="module", params=["labelled.jsonl", "heldout.jsonl"])
+@pytest.fixture(scope="module", params=["labelled.jsonl", "heldout.jsonl", "heldout2.jsonl"])
 def result(request):
-    """labelled.jsonl: 16 documents the rules were tuned on; heldout.jsonl: 8 documents
-    labelled later by someone who never saw the extractor (first measured untouched)."""
+    """labelled.jsonl: 16 documents the rules were tuned on; heldout.jsonl (session 15) and
+    heldout2.jsonl (session 20): 8 documents each, labelled later by someone who never saw the
+    extractor (first measured untouched; heldout2 at cf8966b: targets P/R 1.00/1.00 of 48,
+    achievements 121/125, metadata 8/8 each)."""
     return evaluate_gold(GOLD / request.param, DATA)
 
 
