@@ -4,5 +4,8 @@ Streamlit dashboard."""
 
 __version__ = "0.1.0"
 SCHEMA_VERSION = 1  # of the `extract` JSON object
-#: of the database (build_info.schema_version): 2 added near-duplicate sketches and marks
-DB_SCHEMA_VERSION = 2
+#: of the database (build_info.schema_version): 2 added near-duplicate sketches and marks, 3 the
+#: form of a declared count (declared_counts.form)
+DB_SCHEMA_VERSION = 3
+#: what this schema version adds, for the message that asks to rebuild an older database
+DB_SCHEMA_ADDS = ("the form of declared counts (items after it, or listed inline)", "声明数量的列举形式（其后列举或前文并列）")

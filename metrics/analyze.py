@@ -96,7 +96,7 @@ class Analysis:
             "tasks": {
                 "top_level_sections": self.tasks.top_level_sections,
                 "enumerated_items": self.tasks.enumerated_items,
-                "declared": [{"phrase": d.phrase, "n": d.n, "found": d.found, "mismatch": d.mismatch,
+                "declared": [{"phrase": d.phrase, "n": d.n, "found": d.found, "mismatch": d.mismatch, "form": d.form,
                               "start": d.start, "end": d.end} for d in self.tasks.declared],
                 "outline": [{"level": o.level, "marker": o.marker, "heading": o.heading, "start": o.start}
                             for o in self.tasks.outline],

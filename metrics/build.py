@@ -61,7 +61,7 @@ TABLE_COLUMNS = {
                 "stretch", "sentence", "start", "end", "value_start", "value_end", "rules_version"],
     "outline": ["doc_id", "idx", "level", "style", "marker", "ordinal", "heading", "start", "end", "parent_idx",
                 "rules_version"],
-    "declared_counts": ["doc_id", "idx", "phrase", "n", "found", "mismatch", "start", "end", "rules_version"],
+    "declared_counts": ["doc_id", "idx", "phrase", "n", "found", "mismatch", "form", "start", "end", "rules_version"],
     "slogans": ["doc_id", "text", "kind", "category", "count", "per_10k", "rules_version"],
     "slogan_mentions": ["doc_id", "text", "kind", "start", "end"],
     "keywords": ["doc_id", "rank", "word", "weight", "rules_version"],
@@ -244,7 +244,7 @@ def rows_for(a: Analysis, file_name: str, file_format: str, encoding: str | None
                     for i, t in enumerate(a.targets)],
         "outline": [(did, o.idx, o.level, o.style, o.marker, o.ordinal, o.heading, o.start, o.end, o.parent_idx, rv)
                     for o in a.tasks.outline],
-        "declared_counts": [(did, i, d.phrase, d.n, d.found, d.mismatch, d.start, d.end, rv)
+        "declared_counts": [(did, i, d.phrase, d.n, d.found, d.mismatch, d.form, d.start, d.end, rv)
                             for i, d in enumerate(a.tasks.declared)],
         "slogans": [(did, s.text, s.kind, s.category, s.count, s.per_10k, rv) for s in a.slogans],
         "slogan_mentions": [(did, mt.text, mt.kind, mt.start, mt.end) for mt in a.mentions],

@@ -38,7 +38,7 @@ MEANINGS = {
     "idx": "本文档内的序号", "indicator": "指标（原文写法）", "canonical": "指标（登记表 id，other = 未归类）",
     "low": "下限", "high": "上限", "unit": "单位", "sentence": "原句（证据）", "n_chars": "字数",
     "count": "出现次数", "per_10k": "每万字出现次数", "phrase": "原文", "n": "声明的数量",
-    "found": "其后实际列举的数量（空 = 无法核对）", "mismatch": "声明与列举不符", "heading": "标题（序号后的第一句）",
+    "found": "实际列举的数量（空 = 无法核对）", "form": "列举形式", "mismatch": "声明与列举不符", "heading": "标题（序号后的第一句）",
     "marker": "序号（原文写法）", "word": "关键词", "weight": "TF-IDF 权重", "speaker": "讲话人",
     "speaker_role": "讲话人职务", "province": "省份", "city": "城市", "district": "区县", "town": "乡镇/街道",
     "top_level_sections": "一级部分数", "enumerated_items": "列举事项数", "declared_mismatches": "声明不符的次数",
@@ -60,10 +60,11 @@ def _code_labels() -> dict[str, Mapping[str, str]]:
     from .charts import KIND_LABELS, QUALIFIER_LABELS
     from .filters import DOC_TYPE_LABELS, LEVEL_LABELS, YEAR_SOURCE_LABELS
     from .lexicon import indicators
+    from .tasks import FORM_LABELS
 
     return {
         "kind": KIND_LABELS, "qualifier": QUALIFIER_LABELS, "level": LEVEL_LABELS, "doc_type": DOC_TYPE_LABELS,
-        "year_source": YEAR_SOURCE_LABELS,
+        "year_source": YEAR_SOURCE_LABELS, "form": FORM_LABELS,
         "canonical": {i.id: i.label_zh for i in indicators().values()} | {"other": "未归类"},
         "direction": {"growth": "增长", "reduce": "下降", "at_most": "不超过", "at_least": "不低于", "level": "水平值"},
     }

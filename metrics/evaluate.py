@@ -11,7 +11,10 @@ A label names its file by ``file`` (relative to the data directory) or, for the 
 * a **past result reported as a target** is a predicted target that matches a labelled
   achievement by value and sentence;
 * metadata fields are exact; a null answer to an implied year is allowed, a wrong year never;
-* declared counts match by overlapping phrase and equal n; slogans by exact count.
+* declared counts match by equal n and overlapping phrases (one contains the other, or their
+  spans in the text overlap); a label line lists every declaration of the forms in its
+  ``declared_forms`` (default ``["follows"]``: items after it; ``"inline"``: items listed just
+  before it), so only predictions of those forms count against precision; slogans by exact count.
 """
 
 from __future__ import annotations
@@ -174,16 +177,22 @@ def evaluate_gold(gold_path: Path, data_dir: Path, only: list[Path] | None = Non
         pd = a["tasks"]["declared"]
         used = set()
         for g in gd:
+            span = _locate(text, g["phrase"])
             hit = next((i for i, p in enumerate(pd) if i not in used and p["n"] == g["n"]
                         and (fold(g["phrase"]) in fold(p["phrase"]) or fold(p["phrase"]) in fold(g["phrase"])
-                             or fold(g["phrase"])[-6:] in fold(p["phrase"]))), None)
+                             or fold(g["phrase"])[-6:] in fold(p["phrase"])
+                             or span and span[0] < p["end"] and p["start"] < span[1])), None)
             if hit is None:
                 doc["misses"].append({"declared": g})
             else:
                 used.add(hit)
                 scores["declared_mismatch_flag"].add(int(bool(g.get("enumerated")) == pd[hit]["mismatch"]),
                                                      int(bool(g.get("enumerated")) != pd[hit]["mismatch"]), 0)
-        scores["declared_counts"].add(len(used), len(pd) - len(used), len(gd) - len(used))
+        # labels list every declaration of the forms they name (by default those whose items follow)
+        forms = label.get("declared_forms", ["follows"])
+        extra_decl = [p for i, p in enumerate(pd) if i not in used and p["form"] in forms]
+        scores["declared_counts"].add(len(used), len(extra_decl), len(gd) - len(used))
+        doc["extras"] += [{"declared": {"phrase": p["phrase"], "n": p["n"], "form": p["form"]}} for p in extra_decl]
         # slogans: exact counts
         got_sl = {s["text"]: s["count"] for s in a["slogans"] if s["kind"] == "dictionary"}
         for phrase, n in label.get("slogans", {}).items():
@@ -232,7 +241,10 @@ def format_report(result: dict, details: bool = False) -> str:
                 for m in d["misses"]:
                     lines.append(f"  MISS {json.dumps(m, ensure_ascii=False)[:200]}")
                 for x in d["extras"]:
-                    lines.append(f"  EXTRA {x['indicator']} {x['low']} {x['unit']} {x['kind']} | {x['sentence'][:60]}")
+                    if "declared" in x:
+                        lines.append(f"  EXTRA declared {x['declared']['n']} {x['declared']['form']} | {x['declared']['phrase'][:60]}")
+                    else:
+                        lines.append(f"  EXTRA {x['indicator']} {x['low']} {x['unit']} {x['kind']} | {x['sentence'][:60]}")
         for p in result["past_results_reported_as_targets"]:
             lines.append(f"  PAST-AS-TARGET {p['file']}: {p['sentence'][:60]}")
     return "\n".join(lines)

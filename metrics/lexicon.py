@@ -14,7 +14,8 @@ from importlib import resources
 
 from . import __version__
 
-RULE_FILES = ("indicators.csv", "alias_context.csv", "slogans.csv", "stopwords.txt", "near_duplicates.toml")
+RULE_FILES = ("indicators.csv", "alias_context.csv", "slogans.csv", "stopwords.txt", "near_duplicates.toml",
+              "fixed_formulas.csv")
 
 
 def data_path(name: str):
@@ -79,6 +80,17 @@ def _context_cues(side: str) -> tuple[str, ...]:
     """The cues of one side of alias_context.csv, longest first."""
     cues = {r["cue"] for r in read_rows("alias_context.csv") if r["side"] == side and r["cue"]}
     return tuple(sorted(cues, key=len, reverse=True))
+
+
+@cache
+def fixed_formulas() -> frozenset[str]:
+    """Numbered formulas whose items are fixed and seldom written out (三保, 三公 …), from
+    fixed_formulas.csv: the words listed just before one are not its items.
+
+    >>> "三保" in fixed_formulas()
+    True
+    """
+    return frozenset(r["text"] for r in read_rows("fixed_formulas.csv") if r["text"])
 
 
 @cache

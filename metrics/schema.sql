@@ -93,8 +93,9 @@ CREATE TABLE IF NOT EXISTS declared_counts (
     idx           INTEGER NOT NULL,
     phrase        VARCHAR NOT NULL,
     n             INTEGER NOT NULL,   -- declared number
-    found         INTEGER,            -- enumerated items found after it (NULL = not checkable)
+    found         INTEGER,            -- items found (NULL = not checkable)
     mismatch      BOOLEAN NOT NULL,
+    form          VARCHAR NOT NULL,   -- 'follows': the items come after it (讲四点意见 …); 'inline': listed just before it (A、B、C三大行动)
     start         INTEGER NOT NULL,
     "end"         INTEGER NOT NULL,
     rules_version VARCHAR NOT NULL

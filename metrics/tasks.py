@@ -27,8 +27,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from . import fastre
+from .lexicon import fixed_formulas
 from .quantities import cn_to_number
 
 CN = "一二三四五六七八九十"
@@ -70,14 +72,22 @@ class OutlineItem:
     parent_idx: int | None
 
 
+#: a declared count's form (Declared.form), as shown and exported
+FORM_LABELS = {"follows": "其后列举", "inline": "前文并列"}
+
+
 @dataclass(frozen=True)
 class Declared:
+    """A declared count: ``found`` the items counted (None: not checkable); ``form`` "follows" when
+    the items come after it ("讲四点意见" → 一、二、三、四、), "inline" when they are listed just
+    before it ("推进臭氧污染、柴油货车污染防治和重污染天气消除三大攻坚")."""
     phrase: str
     n: int
     found: int | None
     mismatch: bool
     start: int
     end: int
+    form: str = "follows"
 
 
 def _ordinal(style: str, raw: str) -> int | None:
@@ -269,6 +279,95 @@ _PROJECT_WORDS = ("民生实事", "为民办实事", "民生项目")
 SUMMARY_RE = re.compile(r"等" + _DECL_NUM + r"(?P<cls>个方面|大领域|个领域)")
 
 
+# "推进臭氧污染、柴油货车污染防治和重污染天气消除三大攻坚", "提升“产业、城市、民生”三个能级": a count
+# of things listed inline just before it
+INLINE_COUNT_RE = fastre.compile(r"(?P<deng>等)?(?P<q>[“\"]?)(?:(?<!第)(?P<n>[两二三四五六七八九十]{1,2})(?P<cls>个方面|个|大|项|支|篇|条|种|类|张|件|级)?"
+                                 r"|(?<![\d.])(?P<d>\d{1,2})(?P<dcls>个|大|项|支|篇|条|种|类|张|件|级))(?P<obj>[\u4e00-\u9fff]{1,6})")
+# items holding a figure ("提前40天、6个月和4个月") or a numbered formula ("拥护“两个确立”、做到“两个维护”")
+# are not the things counted
+_NOT_AN_ITEM = re.compile(r"\d|[“\"][一二两三四五六七八九十]")
+_INLINE_ITEM_MAX = 20
+#: what a count of listed things is not: a time, a multiple, a share ("提前两个月", "二次开发", "2个百分点")
+_NOT_A_THING = set("年月天日周季倍次")
+
+
+@cache
+def _national_formulas() -> frozenset[str]:
+    """The dictionary's formulas (四个意识, 两个确立, 两山 …): their items are fixed, so the two
+    things joined before a pair of them are not its items ("深刻领悟“两个确立”", "树立和践行“两山”")."""
+    from .slogans import dictionary_forms
+    return frozenset(dictionary_forms())
+
+
+_AND = re.compile(r"(?<=.)(?:和|及|与)(?=.)")
+
+
+def _inline_items(prefix: str) -> tuple[int, int] | None:
+    """(items split at 、 only, items also split at a last 和/及/与) of the list that ends a clause's
+    text, or None when it is not a list: quoted items when it ends with a quote."""
+    if prefix.endswith(("”", '"')):
+        q = max(prefix.rfind("“"), prefix.rfind('"', 0, len(prefix) - 1))
+        if q < 0:
+            return None
+        prefix = prefix[q + 1:-1]
+    if _NOT_AN_ITEM.search(prefix):
+        return None
+    parts = prefix.split("、")
+    if any(not p or len(p) > _INLINE_ITEM_MAX for p in parts[1:]) or len(parts[0]) > _INLINE_ITEM_MAX + 4:
+        return None
+    joined = len(parts) + (1 if _AND.search(parts[-1]) else 0)
+    return (len(parts), joined) if joined >= 2 else None
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+#: grades, not levels of government: 三级医院, 二级公路, 国家二级标准, 二级市场
+_GRADE = ("医院", "甲", "乙", "公路", "航道", "标准", "市场")
+
+
+def _levels(prefix: str, obj: str) -> bool:
+    """"市、县、乡三级": a count of levels lists short names of them, with 、."""
+    parts = _PAREN.sub("", prefix).split("、")
+    return len(parts) >= 2 and all(len(p) <= 4 for p in parts[1:]) and not obj.startswith(_GRADE)
+
+
+def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
+    """Counts whose items are written just before them, checked against those items; an abbreviated
+    list (…等“十个新优势”) is kept unchecked."""
+    out = []
+    for m in INLINE_COUNT_RE.finditer(text):
+        raw = m.group("n") or m.group("d")
+        n = _ordinal("x", raw)
+        if not n or n < 2 or n > 15 or (m.group("n") and not (m.group("cls") or m.group("q"))):
+            continue  # "三城联创" only in quotes
+        begin = m.start("deng") if m.group("deng") else m.start("q") if m.group("q") else m.start("n") if m.group("n") else m.start("d")
+        start = _clause_start(text, begin, max_back=90)
+        items = _inline_items(text[start:begin])
+        if items is None or any(d.start < m.end() and begin < d.end for d in taken + out):
+            continue
+        by_comma, joined = items
+        if "级" in (m.group("cls"), m.group("dcls")) and not _levels(text[start:begin], m.group("obj")):
+            continue
+        if m.group("deng"):
+            found = n if n in items else None
+            if found is None and (joined >= n or not (m.group("q") or m.group("cls") == "大")):
+                continue  # not an abbreviation of a named formula ("等十大领域", "等“十个新优势”"): a tally
+        elif n in items:
+            found = n
+        else:
+            continue
+        end = m.end()
+        if m.group("q"):
+            if not text.startswith(("”", '"'), m.end()):
+                continue  # "“两区三地一粮仓一门户”": a longer formula, not a count of the items
+            end += 1
+        formula = text[m.start("n") if m.group("n") else m.start("d"):m.end()]
+        if (m.group("obj")[0] in _NOT_A_THING or m.group("obj").startswith("百分") or formula in fixed_formulas()
+                or n == 2 and formula in _national_formulas()):
+            continue  # "提前两个月", "兜牢“三保”", "领悟“两个确立”": a time, or a formula with fixed items
+        out.append(Declared(text[start:end], n, found, False, start, end, "inline"))
+    return out
+
+
 def _clause_start(text: str, pos: int, max_back: int = 20) -> int:
     lo = pos
     while lo > max(0, pos - max_back) and text[lo - 1] not in "。;；:：,，!！?？\n":
@@ -328,7 +427,7 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             found = _count_run_after(outline, end, window=60)
             if found != n:
                 continue
-        out.append(Declared(text[start:end], n, found, found != n, start, end))
+        out.append(Declared(text[start:end], n, found, found != n, start, end, "inline" if listed.count("、") else "follows"))
     for m in ACTIONS_RE.finditer(text) if "大行动" in text or "大工程" in text else ():
         n = _ordinal("x", m.group("n"))
         start, end = _clause_start(text, m.start()), m.end()
@@ -344,6 +443,8 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             found = _count_run_after(outline, end, window=12) if rx is PROJECTS_RE else None
             if rx is PROJECTS_RE and found is None:
                 continue  # "省下达25件民生实事" mentions projects without listing them
-            out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end))
+            out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end,
+                                "follows" if rx is PROJECTS_RE else "inline"))
+    out += _inline_lists(text, out)
     out.sort(key=lambda d: d.start)
     return out

@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from metrics import dedup
+from metrics import DB_SCHEMA_VERSION, dedup
 from metrics.build import add_documents, build_database
 from metrics.filters import Filters
 from metrics.normalize import fold, rejoin_wraps
@@ -188,7 +188,7 @@ def test_an_older_database_is_refused_with_a_clear_message(tmp_path, monkeypatch
     at.run()
     assert not at.exception
     [error] = [e.value for e in at.error]
-    assert error.startswith("数据库由旧版本构建（结构版本 1，本版本为 2") and "重新构建" in error
+    assert error.startswith(f"数据库由旧版本构建（结构版本 1，本版本为 {DB_SCHEMA_VERSION}") and "重新构建" in error
 
 
 def test_the_filter_round_trips_through_the_url_and_describes_itself():

@@ -44,6 +44,8 @@ def test_target_scores(result):
 def test_declared_and_slogans(result):
     f = result["fields"]
     assert f["declared_counts"]["precision"] >= 0.8
+    # session 20: counts of things listed inline ("…五篇大文章") are read; before, recall was 0.19–0.20
+    assert f["declared_counts"]["recall"] >= 0.6
     assert f["slogan_counts"]["precision"] >= 0.9
 
 
@@ -111,7 +113,7 @@ def test_a_blind_random_sample_of_report_structures():
         under = [sum(1 for x in t.outline if x.level == 2 and x.parent_idx == p.idx) for p in t.outline if p.level == 1]
         top += t.top_level_sections == g["top_level"]
         parts += under == g["parts"]
-        ours = [(d.n, d.found) for d in t.declared]
+        ours = [(d.n, d.found) for d in t.declared if d.form == "follows"]  # the sample labels structures only
         for d in g["declared"]:
             if (d["n"], d["found"]) in ours:
                 ours.remove((d["n"], d["found"]))

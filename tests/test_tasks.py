@@ -1,4 +1,6 @@
 """Outline and declared counts on real layouts: indented headings, flattened text, quoted formulas."""
+import pytest
+
 from metrics.analyze import analyze
 from metrics.reader import read_document
 from metrics.tasks import build_outline, find_declared
@@ -6,9 +8,9 @@ from metrics.tasks import build_outline, find_declared
 from conftest import DATA
 
 
-def declared(name):
+def declared(name, form="follows"):
     text = read_document(DATA / "city-reports-2024" / name).text
-    return [(d.n, d.found, d.mismatch) for d in analyze(text).tasks.declared]
+    return [(d.n, d.found, d.mismatch) for d in analyze(text).tasks.declared if d.form == form]
 
 
 def test_headings_indented_with_en_spaces_are_found():
@@ -61,7 +63,7 @@ def test_a_list_inside_one_requirement_is_one_level_below_it():
     # six 方面 (一是…六是) and three lists of requirements (4 + 7 + 4 一要…) stay at the top
     assert (tasks.top_level_sections, tasks.enumerated_items) == (6 + 4 + 7 + 4, 24)
     # the declared 三个关系 is still checked against its three items
-    assert [(d.n, d.found) for d in tasks.declared] == [(6, 6), (3, 3)]
+    assert [(d.n, d.found) for d in tasks.declared if d.form == "follows"] == [(6, 6), (3, 3)]
 
 
 def test_a_list_after_the_last_requirement_nests_only_within_its_paragraph():
@@ -78,3 +80,32 @@ def test_a_heading_glued_to_the_previous_paragraph_fills_its_gap():
     assert review == ["(一)", "(二)", "(三)", "(四)", "(五)", "(六)"]
     # only a gap is filled: a "(三)" after a full stop with no (二) and (四) around is no heading
     assert [i.marker for i in build_outline("(一)统一思想\n要落实。(三)不是标题。\n(二)突出重点\n")] == ["(一)", "(二)"]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("做好科技金融、绿色金融、普惠金融、养老金融、数字金融五篇大文章。", (5, 5)),  # 北京
+    ("推进臭氧污染、柴油货车污染防治和重污染天气消除三大攻坚。", (3, 3)),  # 孝感: the last two joined by 和
+    ("提升“产业、城市、民生”三个能级。", (3, 3)),  # 泰州: the items in quotes
+    ("紧抓种子和耕地“两个要害”。", (2, 2)),  # 芜湖
+    ("突破性发展光电子信息、装备制造、纸卫包装、食品加工等4个主导产业。", (4, 4)),  # 孝感: 等 closes a whole list
+    ("县域经济、绿色低碳、改革开放等“十个新优势”。", (10, None)),  # 德州: an abbreviated formula, not checkable
+    ("持续完善市、县、乡、村四级现代公共文化服务体系。", (4, 4)),  # 德阳: levels
+], ids=["五篇大文章", "和", "引号内", "两个要害", "等4个", "等十个", "四级"])
+def test_a_count_of_things_listed_just_before_it(sentence, expected):
+    got = [(d.n, d.found, d.form, d.mismatch) for d in find_declared(sentence, build_outline(sentence))]
+    assert got == [(*expected, "inline", False)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "坚定拥护“两个确立”、坚决做到“两个维护”。",  # the items hold a numbered formula
+    "各级政府及其工作人员要深刻领悟“两个确立”。",  # a national pair with fixed items
+    "严肃财经纪律、严控一般性支出、兜牢“三保”。",  # fixed_formulas.csv: 三保 is not those three
+    "工业项目开工、验收、投产时间分别提前40天、6个月和4个月。",  # figures, and a time
+    "省、市重大项目均提前两个月完成年度计划。",  # a time
+    "大鹏西涌社区获评全国首个、亚洲第二个国际暗夜社区。",  # an ordinal
+    "支持柯城、龙游、常山创建三级医院。",  # a grade, not three levels
+    "探沂镇、义堂镇等5个镇入选全国千强镇。",  # a tally, not a formula
+    "扎实推动省委、省政府对攀枝花发展“两区三地一粮仓一门户”的定位。",  # a longer formula
+], ids=["两个维护", "两个确立", "三保", "提前4个月", "两个月", "第二个", "三级医院", "等5个镇", "两区三地"])
+def test_what_is_not_a_count_of_listed_things(sentence):
+    assert [d for d in find_declared(sentence, build_outline(sentence)) if d.form == "inline"] == []

@@ -267,7 +267,7 @@ def _insert(con, doc: Doc) -> None:
     for i, dc in enumerate(doc.declared):
         s = text.index(dc.phrase)
         declared_rows.append([did, i, dc.phrase, dc.n, dc.found,
-                              dc.found is not None and dc.found != dc.n, s, s + len(dc.phrase), RULES_VERSION])
+                              dc.found is not None and dc.found != dc.n, "follows", s, s + len(dc.phrase), RULES_VERSION])
     target_rows = []
     for i, t in enumerate(doc.targets):
         s = text.index(t.sentence)
@@ -293,7 +293,7 @@ def _insert(con, doc: Doc) -> None:
         con.executemany("INSERT INTO outline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [[did, *o, RULES_VERSION] for o in outline])
     if declared_rows:
-        con.executemany("INSERT INTO declared_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", declared_rows)
+        con.executemany("INSERT INTO declared_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", declared_rows)
     if slogan_rows:
         con.executemany("INSERT INTO slogans VALUES (?, ?, ?, ?, ?, ?, ?)", slogan_rows)
     if mentions:

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics import DB_SCHEMA_VERSION
+from metrics import DB_SCHEMA_ADDS, DB_SCHEMA_VERSION
 from metrics import phrases as phrases_mod
 from metrics.codebook import codebook
 from metrics.dedup import SIMILAR_MIN as _SIMILAR_MIN, similarity as dedup_similarity
@@ -101,7 +101,7 @@ def schema_problem(con) -> str | None:
     if not rows or rows[0][0] == str(DB_SCHEMA_VERSION):
         return None
     return (f"built by an older version of Speech Metrics (database schema {rows[0][0]}, this version reads "
-            f"{DB_SCHEMA_VERSION}, which adds near-duplicate marks); build it again from its files")
+            f"{DB_SCHEMA_VERSION}, which adds {DB_SCHEMA_ADDS[0]}); build it again from its files")
 
 
 def build_info(con) -> dict[str, str]:
@@ -328,7 +328,7 @@ def _declared_sql(f: Filters, only_mismatch: bool = False) -> tuple[str, list[An
     w, p = _where(f)
     extra = " AND c.mismatch" if only_mismatch else ""
     return (
-        f"""SELECT c.doc_id, c.idx, c.phrase, c.n, c.found, c.mismatch, c.start, c."end",
+        f"""SELECT c.doc_id, c.idx, c.phrase, c.n, c.found, c.mismatch, c.form, c.start, c."end",
                    d.title, d.year, d.level, {REGION_SQL} AS region
             FROM declared_counts c JOIN documents d ON d.doc_id = c.doc_id
             WHERE {w}{extra} ORDER BY region, d.year NULLS LAST, c.doc_id, c.idx""",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import charts
+from metrics.tasks import FORM_LABELS
 from metrics.ui import data
 from metrics.ui.widgets import chart_card, open_link, page_context, table_card
 
@@ -42,21 +43,32 @@ def render() -> None:
                controls=group_controls("tk_levels_by"), deps=ctx.filters,
                empty_msg="当前筛选下没有识别出提纲。")
 
-    cols = ["region", "year", "n", "found", "mismatch", "phrase", "title", "doc_id"]  # the counts in view first
+    cols = ["region", "year", "n", "found", "mismatch", "form", "phrase", "title", "doc_id"]  # the counts in view first
     names = {"region": "地区", "year": "年份", "title": "标题", "phrase": "原文", "n": "声明", "found": "实际列举",
-             "mismatch": "不符", "doc_id": "文档ID"}
+             "mismatch": "不符", "form": "列举形式", "doc_id": "文档ID"}
+
+    def declared_controls() -> dict:
+        c1, c2 = st.columns([1, 2])
+        only = c1.toggle("只看不符", value=True, key="tk_only_mismatch")
+        form = c2.radio("列举形式", ["all", *FORM_LABELS], format_func=lambda f: FORM_LABELS.get(f, "全部"),
+                        horizontal=True, key="tk_declared_form")
+        return {"only": only, "form": form}
 
     def declared_table(p: dict):
         df = data.query("declared", ctx.filters, p["only"])  # all of them only when asked
-        out = df[cols].assign(title=df["title"].fillna("—"), phrase=df["phrase"].str.strip()).rename(columns=names)
+        if p["form"] != "all":
+            df = df[df["form"] == p["form"]]
+        out = df[cols].assign(title=df["title"].fillna("—"), phrase=df["phrase"].str.strip(),
+                              form=df["form"].map(FORM_LABELS)).rename(columns=names)
         # the document, with the declaration marked, next to the counts (not past the wide columns)
         out.insert(2, "单篇文档", [charts.doc_link(d, ph) for d, ph in zip(out["文档ID"], out["原文"])])
         return out
 
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,
-               controls=lambda: {"only": st.toggle("只看不符", value=True, key="tk_only_mismatch")},
+               controls=declared_controls,
                column_config={"单篇文档": open_link("单篇文档")},
-               caption="实际列举为空（None）表示无法核对（声明后没有可识别的列举）；“打开”在单篇文档页标出该声明。",
+               caption="其后列举：声明后跟着一、二、三……（如「讲四点意见」）；前文并列：事项写在数字前（如「科技金融、绿色金融……五篇大文章」）。"
+                       "实际列举为空表示无法核对；“打开”在单篇文档页标出该声明。",
                empty_msg="没有声明数量不符的文档。")
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import DB_SCHEMA_VERSION, export
+from metrics import DB_SCHEMA_ADDS, DB_SCHEMA_VERSION, export
 from metrics.charts import PLOT_CONFIG, display_safe
 from metrics.dedup import RULE_ZH
 from metrics.filters import Filters, doc_type_label, level_label
@@ -101,7 +101,7 @@ def require_db() -> bool:
         return False
     if data.query("schema_problem"):
         st.error(f"数据库由旧版本构建（结构版本 {data.query('build_info').get('schema_version')}，"
-                 f"本版本为 {DB_SCHEMA_VERSION}，新增了近似重复文档的标记）。请从原文件重新构建：")
+                 f"本版本为 {DB_SCHEMA_VERSION}，新增了{DB_SCHEMA_ADDS[1]}）。请从原文件重新构建：")
         st.code(data.BUILD_COMMAND, language="bash")
         return False
     return True
