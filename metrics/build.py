@@ -87,6 +87,10 @@ SCHEMAS = {
 }
 
 
+class NoInput(ValueError):
+    """A build found no file to read: nothing is written."""
+
+
 class BuildError(Exception):
     """The database could not be written (lock timeout, unwritable target …)."""
 
@@ -656,6 +660,11 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
     start = time.perf_counter()
     man = load_manifest(manifest) if manifest else {}
     jobs = list(_jobs(paths, report, man, limits, max_files, source_of))
+    if not jobs and not incremental:
+        # a mistyped or empty folder must not replace a database with an empty one
+        problems = "; ".join(f"{s}: {r}" for s, r in report.failures[:3])
+        raise NoInput(f"no readable .txt/.docx/.html file under {', '.join(map(str, paths))}"
+                      f"{' (' + problems + ')' if problems else ''}; {db_path} was not changed")
     workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
     built_at = dt.datetime.now().replace(microsecond=0)
     with build_lock(db_path, lock_timeout):

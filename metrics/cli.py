@@ -55,7 +55,7 @@ def _limits(max_mb: float) -> Limits:
 def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, lock_timeout, as_json, quiet):
     """Read every .txt/.docx/.html under PATHS (default: data/), analyse each and write a
     DuckDB database. Unreadable files are reported (path: reason) and skipped."""
-    from .build import BuildError, build_database
+    from .build import BuildError, NoInput, build_database
 
     paths = list(paths) or [Path("data")]
     bar = None
@@ -78,6 +78,8 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(3)
+    except NoInput as exc:
+        raise click.UsageError(str(exc)) from None
     except OSError as exc:
         click.echo(f"error: cannot write database {db}: {exc}", err=True)
         sys.exit(3)

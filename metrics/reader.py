@@ -50,6 +50,8 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
     """Read one file. Raises ReadError with a human-readable reason."""
     source = source if source is not None else str(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise ReadError("is a folder, not a file (build reads folders: python -m metrics build FOLDER)")
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     try:

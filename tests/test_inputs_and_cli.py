@@ -752,3 +752,18 @@ def test_export_refuses_a_workbook_too_large_for_memory(built_db, tmp_path, monk
     assert not list(tmp_path.iterdir())  # nothing left behind
     ok = CliRunner().invoke(cli.main, ["export", str(tmp_path / "big.zip"), "--db", str(built_db)])
     assert ok.exit_code == 0 and (tmp_path / "big.zip").exists()
+
+
+@pytest.mark.parametrize("where", ["missing", "empty"])
+def test_a_build_that_finds_no_file_leaves_the_database_as_it_was(tmp_path, where):
+    """QA pass 6: a mistyped folder replaced a 146-document database with an empty one (exit 1)."""
+    db = tmp_path / "x.duckdb"
+    src = tmp_path / "one"
+    src.mkdir()
+    shutil.copy(SEED, src / SEED.name)
+    assert run_cli("build", src, "--db", db, "-q").returncode == 0
+    (tmp_path / "empty").mkdir()
+    proc = run_cli("build", tmp_path / ("typo" if where == "missing" else "empty"), "--db", db, "-q")
+    assert proc.returncode == 2 and "was not changed" in proc.stderr and "no readable" in proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchall() == [(1,)]
