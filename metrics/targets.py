@@ -380,7 +380,25 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             out[period_from:] = [t if t.indicator.endswith(f"（{period}）") else
                                  replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
                                  for t in out[period_from:]]
-    return out
+    return [_signed(t) for t in out]
+
+
+_SWAP = {"at_least": "at_most", "at_most": "at_least"}
+
+
+def _signed(t: Target) -> Target:
+    """A fall of a growth rate is a negative rate: "固定资产投资下降1.7%" is −1.7 % (a fall of
+    more than 2 % is at most −2 %), so charts and comparisons of the indicator read it right.
+
+    >>> t = extract_targets("固定资产投资下降1.7%。")[0]
+    >>> (t.canonical, t.low, t.high, t.direction)
+    ('fixed_asset_investment_growth', -1.7, -1.7, 'reduce')
+    """
+    if (t.canonical == "other" or t.direction != "reduce" or t.low < 0 or t.unit not in ("%", "个百分点")
+            or indicators()[t.canonical].direction != "growth"):
+        return t
+    return replace(t, low=-t.high, high=-t.low, qualifier=_SWAP.get(t.qualifier, t.qualifier),
+                   stretch=None if t.stretch is None else -t.stretch)
 
 
 def _rate_of(name: str, q: Quantity, clause: str) -> tuple[str, str]:
