@@ -113,7 +113,7 @@ PLAN_HEADING = re.compile(r"安排|目标|任务|总体要求|今年|明年|主�
 
 GROWTH_VERBS = ("增长", "增速", "增幅", "提高", "上升", "增加", "增收", "提升", "递增")
 REDUCE_VERBS = ("下降", "降低", "减少", "压缩", "压减", "削减")
-LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时")
+LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时")
 YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
 
 
@@ -657,8 +657,13 @@ _DONE = re.compile(r"完成|实现了|达到了")
 
 def _kind(cues: _SentenceCues, clause: str, section: str, year: int | None) -> str:
     years = [int(y) for y in YEAR_RE.findall(clause)] or list(cues.years)
-    if LONG_TERM.search(clause) or (year and any(y > year for y in years)):
+    if year and any(y > year for y in years):
         return "long_term_target"
+    if LONG_TERM.search(clause):
+        # "由2010年的…增加到2015年的…，年均增长12.1%", "过去五年…年均增长23.7%": a multi-year result
+        past = section == "review" or (year and years and max(years) < year) or "已" in clause
+        if not past or _FUTURE.search(clause):
+            return "long_term_target"
     if year and any(y < year for y in years) and not _FUTURE.search(clause):
         return "achievement"
     if cues.target_list and not _DONE.search(clause):

@@ -350,3 +350,15 @@ def test_a_number_split_by_a_line_break_is_read_whole():
     assert len(rejoin_wraps(fold(text))) == len(text)
     got = {t.canonical: (t.low, t.unit, t.qualifier) for t in analyze(text, "承德.txt").targets}
     assert got["gdp_growth"] == (6.0, "%", "about") and got["new_urban_jobs"] == (4.3, "万人", "exact")
+
+
+@pytest.mark.parametrize("sentence,part,kind", [
+    ("地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%。", "review", "achievement"),  # 海拉尔区 2016
+    ("新材料产业近三年产值年均增长15.9%。", "review", "achievement"),  # 东营
+    ("能耗强度“十四五”已累计下降12.4%。", "plan", "achievement"),  # 长治: 已
+    ("到2027年，地区生产总值年均增长6%。", "plan", "long_term_target"),
+    ("臭氧年均浓度下降5%。", "plan", "target"),  # an annual mean, not years (深圳 wrote it of 2023)
+], ids=["由2010到2015", "近三年", "已累计", "到2027年", "年均浓度"])
+def test_a_multi_year_figure_is_a_long_term_target_only_when_it_looks_ahead(sentence, part, kind):
+    """QA pass 6: every registry long_term_target of the sample corpus was a past result."""
+    assert {t[7] for t in run(sentence, part=REVIEW if part == "review" else PLAN)} == {kind}
