@@ -419,9 +419,14 @@ def export_command(out, db, url, tables, **given):
 def evaluate(gold, files, data_dir, as_json, details):
     """Compare extraction with hand labels (JSON Lines in the format of seeds.jsonl) and print
     precision / recall / F1 per field. FILES restricts the run to those documents."""
-    from .evaluate import evaluate_gold, format_report
+    from .evaluate import GoldError, evaluate_gold, format_report
 
-    result = evaluate_gold(gold, data_dir, [Path(f) for f in files] or None)
+    try:
+        result = evaluate_gold(gold, data_dir, [Path(f) for f in files] or None)
+    except GoldError as exc:
+        raise click.BadParameter(str(exc), param_hint="GOLD") from None
+    if not result["documents"] and not result.get("errors"):
+        raise click.BadParameter(f"none of {', '.join(map(str, files))} is labelled in {gold}", param_hint="FILES")
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:

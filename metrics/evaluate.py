@@ -106,8 +106,34 @@ class _PRF:
         return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
 
 
+class GoldError(ValueError):
+    """A label file that cannot be read as JSON Lines, naming the file and line."""
+
+
+def read_labels(gold_path: Path) -> list[dict]:
+    """The labels of a JSON Lines file, one object per non-empty line."""
+    labels = []
+    try:
+        lines = Path(gold_path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{gold_path}: cannot read it as UTF-8 text ({exc})") from None
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            label = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldError(f"{gold_path}, line {no}: not JSON ({exc.msg}); labels are JSON Lines, one object per line") from None
+        if not isinstance(label, dict) or not (label.get("file") or label.get("id")):
+            raise GoldError(f"{gold_path}, line {no}: a label is an object with a \"file\" (or \"id\") field")
+        labels.append(label)
+    if not labels:
+        raise GoldError(f"{gold_path}: no labels in it")
+    return labels
+
+
 def evaluate_gold(gold_path: Path, data_dir: Path, only: list[Path] | None = None) -> dict:
-    labels = [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    labels = read_labels(gold_path)
     scores = defaultdict(_PRF)
     meta_ok, meta_n = defaultdict(int), defaultdict(int)
     wrong_years, past_as_target, details, errors = [], [], [], []

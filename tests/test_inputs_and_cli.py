@@ -767,3 +767,18 @@ def test_a_build_that_finds_no_file_leaves_the_database_as_it_was(tmp_path, wher
     assert proc.returncode == 2 and "was not changed" in proc.stderr and "no readable" in proc.stderr
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize("content,args,message", [
+    ("hello\n", (), "line 1: not JSON"),
+    ("", (), "no labels in it"),
+    (None, ("nothere.txt",), "none of nothere.txt is labelled"),
+], ids=["not JSON", "empty", "unlabelled file"])
+def test_evaluate_names_a_bad_label_file(tmp_path, content, args, message):
+    """QA pass 6: a non-JSON label file gave a traceback; an empty one 'documents scored: 0', exit 0."""
+    gold = ROOT / "tests" / "gold" / "seeds.jsonl"
+    if content is not None:
+        gold = tmp_path / "gold.jsonl"
+        gold.write_text(content, encoding="utf-8")
+    proc = run_cli("evaluate", gold, *args)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
