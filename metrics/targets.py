@@ -150,6 +150,9 @@ def _heading_kind(h: str, year: int | None) -> str:
     return "weak_plan" if PLAN_HEADING.search(h) else "other"
 
 
+_LAST_YEAR_OPENING = re.compile(r"^\s*(?:(20\d\d)年是|一年来|过去一年)")
+
+
 def _sections(text: str, outline: list[OutlineItem], year: int | None = None) -> list[tuple[int, str]]:
     """(start, 'review'|'plan'|'other') for each top-level section, from its heading.
 
@@ -168,7 +171,11 @@ def _sections(text: str, outline: list[OutlineItem], year: int | None = None) ->
     first_plan = next((s for (s, _, _), k in zip(heads, kinds) if k == "plan"), None)
     if first_plan is None:
         first_plan = next((s for (s, _, _), k in zip(heads, kinds) if k == "weak_plan"), None)
-    report = bool(first_plan and re.search(r"各位代表|我代表|各位委员", text[:3000])
+    # (a scraped report may have lost its opening, 各位代表 and the heading 一、2023年工作回顾: 柳州's
+    # 2024 report starts "2023年是…"; a speech that starts "2018年是…" of its own year does not)
+    opening = _LAST_YEAR_OPENING.match(text)
+    last_year = bool(opening and (not opening.group(1) or year and int(opening.group(1)) == year - 1))
+    report = bool(first_plan and (last_year or re.search(r"各位代表|我代表|各位委员", text[:3000]))
                   and re.search(r"过去一年|一年来|过去五年|回顾|20\d\d年", text[:first_plan]))
     out = [(0, "review" if report else "other")]
     part = "review" if report else None  # the kind of the (unnumbered) part we are in

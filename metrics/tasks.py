@@ -145,8 +145,10 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
     last: dict[str, int] = {}
     for start, style, rank, marker, ordinal in items:
         prev = last.get(style)
-        if ordinal == 1 or (prev is not None and (ordinal == prev + 1 or
-                                                   start in heading_lines and prev < ordinal <= prev + 4)):
+        # a scraped report that lost its first part heading ("一、2023年工作回顾"): its "二、" line opens the run
+        lost_first = ordinal == 2 and prev is None and style == "cn_comma" and start in heading_lines
+        if ordinal == 1 or lost_first or (prev is not None and (ordinal == prev + 1 or
+                                                                 start in heading_lines and prev < ordinal <= prev + 4)):
             kept.append((start, style, rank, marker, ordinal))
             last[style] = ordinal
     # Group into runs (1, 2, 3 … of one style); a lone "第一" or "一是" is not an enumeration.
@@ -154,7 +156,7 @@ def _raw_items(text: str) -> list[tuple[int, str, int, str, int, int]]:
     open_run: dict[str, list] = {}
     for item in kept:
         style, ordinal = item[1], item[4]
-        if ordinal == 1:
+        if ordinal == 1 or style not in open_run:
             open_run[style] = [item]
             runs.append(open_run[style])
         else:

@@ -109,3 +109,15 @@ def test_a_count_of_things_listed_just_before_it(sentence, expected):
 ], ids=["两个维护", "两个确立", "三保", "提前4个月", "两个月", "第二个", "三级医院", "等5个镇", "两区三地"])
 def test_what_is_not_a_count_of_listed_things(sentence):
     assert [d for d in find_declared(sentence, build_outline(sentence)) if d.form == "inline"] == []
+
+
+def test_a_report_that_lost_its_opening_and_first_heading():
+    """QA pass 6: 柳州.txt starts "2023年是…" (no 各位代表, no "一、2023年工作回顾"): its "二、2024年工作安排"
+    and "三、" are the top level, and the figures before 二、 are last year's results, not targets."""
+    a = analyze(read_document(DATA / "city-reports-2024" / "柳州.txt").text, "柳州.txt")
+    assert [i.marker for i in a.tasks.outline if i.level == 1] == ["二、", "三、"]
+    plan = a.text.index("二、2024年工作安排")
+    before = [t for t in a.targets if t.value_start < plan]
+    assert len(before) >= 60 and {t.kind for t in before} == {"achievement"}
+    trade = [t for t in before if t.canonical == "foreign_trade_growth"]
+    assert [(t.low, t.kind) for t in trade] == [(18.1, "achievement")]
