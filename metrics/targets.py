@@ -418,7 +418,7 @@ def _rate_of(name: str, q: Quantity, clause: str) -> tuple[str, str]:
     return (whole if ok else "other"), direction
 
 
-_CITY_WIDE = re.compile(r"全市|全区|全县|全省|全州|全盟")
+_CITY_WIDE = re.compile(r"(?:全市|全区|全县|全省|全州|全盟)(?!平均)")  # not "高于全市平均水平"
 
 
 def _zone_earlier(t: Target, text: str, sentence_start: int) -> Target:

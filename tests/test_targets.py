@@ -362,3 +362,13 @@ def test_a_number_split_by_a_line_break_is_read_whole():
 def test_a_multi_year_figure_is_a_long_term_target_only_when_it_looks_ahead(sentence, part, kind):
     """QA pass 6: every registry long_term_target of the sample corpus was a past result."""
     assert {t[7] for t in run(sentence, part=REVIEW if part == "review" else PLAN)} == {kind}
+
+
+@pytest.mark.parametrize("sentence", [
+    "力争定远、凤阳、明光三地经济增速高于全市平均水平，规上工业增加值增长10%以上。",  # 滁州: three counties'
+    "着力推动市工业园区能级跃升，推进园区重大项目开竣工，规上工业增加值增长9%以上。",  # 来宾: the parks'
+    "力争全年服务进出口总额同比增长20%以上。",  # 三亚: trade in services, not goods
+], ids=["三地", "工业园区", "服务进出口"])
+def test_a_part_of_the_region_or_of_its_trade_is_not_the_registry_indicator(sentence):
+    """QA pass 6: each was filed as the city's indicator next to the real one."""
+    assert {t[1] for t in run(sentence)} == {"other"}
