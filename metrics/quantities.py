@@ -72,6 +72,8 @@ CLASSIFIERS = {"个", "家", "户", "座", "项", "件", "所", "条", "套", "�
 CN_VALUE_UNITS = {"亩", "万亩", "公顷", "万元", "亿元", "元", "万人", "人", "户", "万户", "公里", "吨", "万吨", "%", "个百分点", "平方米", "万平方米"}
 
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+#: what a unit is given per: "17万元/人左右", "3.8元/立方米", "725元/月"
+_PER = "人|户|亩|吨|立方米|平方米|千瓦时|度|月|年|天|人次|辆|台"
 _UNIT_SET = frozenset(UNITS)
 _ARABIC = r"\d+(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
@@ -82,7 +84,7 @@ QUANTITY_RE = re.compile(
     rf"(?P<pct>百分之(?P<pctn>{_CN}|{_ARABIC})(?:(?:{_RANGE_SEP})(?:百分之)?(?P<pctn2>{_CN}|{_ARABIC}))?)"
     rf"|{_NUM1}(?P<u1>{_UNIT_RE})?(?:(?P<mod1>余|多)(?=[万亿]?(?:{_UNIT_RE})))?"
     rf"(?:{_RANGE_SEP}{_NUM2})?(?P<mod>余|多)?(?P<mag>万|亿)?(?P<unit>{_UNIT_RE})"
-    r"(?P<post>左右|以上|以内|以下|之内|上下)?"
+    rf"(?P<per>[/／](?:{_PER}))?(?P<post>左右|以上|以内|以下|之内|上下)?"
 )
 _ANON_BEFORE = re.compile(r"[xX×*＊]$")
 #: a cue written just before a number, and the qualifier it gives (at most three characters)
@@ -187,6 +189,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 if cue in PRE_CUES:
                     qualifier, marker = PRE_CUES[cue], cue
                     break
+        if m.group("per"):
+            unit += "/" + m.group("per")[1:]  # 万元/人: per head, not an amount
         if is_cn and unit == "元" and low >= 10_000:
             # "超千亿元", "突破万亿元": in the unit the same figure takes in digits (1000亿元), not 1e11 元
             scale, unit = next((f, u) for f, u in _YUAN_SCALES if low >= f)
