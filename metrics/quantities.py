@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
@@ -196,7 +196,21 @@ def find_quantities(text: str) -> list[Quantity]:
             scale, unit = next((f, u) for f, u in _YUAN_SCALES if low >= f)
             low, high = low / scale, high / scale
         out.append(Quantity(low=low, high=high, unit=unit, qualifier=qualifier, start=start, end=end, marker=marker))
-    return out
+    return _shared_points(text, out)
+
+
+def _shared_points(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """"分别提高29个、6个百分点": the first value's 个 is short for the 个百分点 of the last one.
+
+    >>> [(q.low, q.unit) for q in find_quantities("分别提高29个、6个百分点")]
+    [(29.0, '个百分点'), (6.0, '个百分点')]
+    """
+    for k in range(len(qs) - 2, -1, -1):
+        q, nxt = qs[k], qs[k + 1]
+        if (q.unit == "个" and nxt.unit == "个百分点" and text[q.end:nxt.start] in ("、", "和", "，", ",")
+                and (q.low != int(q.low) or "分别" in text[max(0, q.start - 20):q.start])):  # not "超目标任务42个、23个百分点"
+            qs[k] = replace(q, unit="个百分点")
+    return qs
 
 
 _YUAN_SCALES = ((1e12, "万亿元"), (1e8, "亿元"), (1e4, "万元"))

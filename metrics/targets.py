@@ -473,8 +473,8 @@ def _pair_targets(text, clause, cstart, qs, cues, section, year):
     named = []
     for (cid, label), q in zip((("urban_disposable_income_growth", "城镇居民人均可支配收入"),
                                 ("rural_disposable_income_growth", "农村居民人均可支配收入")), qq):
-        growth = q.unit in ("%", "个百分点")
-        named.append((q, label, cid if growth else "other", "growth" if growth else "level"))
+        growth = q.unit in ("%", "个百分点") and not (q.unit == "个百分点" and _RELATIVE.search(clause, 0, q.start))
+        named.append((q, label, cid if growth else "other", "growth" if growth else "level"))  # not "低于目标2.4个百分点"
     return _named_values(text, clause, cstart, named, cues, section, year)
 
 
@@ -488,6 +488,19 @@ def _named_values(text, clause, cstart, named, cues, section, year, evidence_fro
                      qualifier=q.qualifier, direction=direction, kind=_kind(cues, clause, section, year),
                      stretch=None, sentence=text[start:cstart + len(clause)], start=start, end=cstart + len(clause),
                      value_start=cstart + q.start, value_end=cstart + q.end)
+
+
+def _split_names(head: str, n: int) -> list[str]:
+    """The names before 分别, split at 、和与及; at 、 only where that gives as many as there are
+    values: "新能源汽车、智能家电和音像器材销售额分别增长58.5%、37.7%" names two things, not three.
+
+    >>> _split_names("新能源汽车、智能家电和音像器材销售额", 2)
+    ['新能源汽车', '智能家电和音像器材销售额']
+    """
+    names = _NAME_SEP.split(head)
+    if len(names) != n and len(by_comma := head.split("、")) == n:
+        return by_comma
+    return names
 
 
 def _bundled_names(clause, fenbie, qs, aliases):
@@ -504,10 +517,12 @@ def _bundled_names(clause, fenbie, qs, aliases):
     if fenbie <= 0 or len(qs) < 2 or sum(1 for x in aliases if x[1] <= fenbie) >= len(qs):
         return None
     head = _LEAD_TRIM.sub("", clause[:fenbie].strip())
-    names = [n.strip() for n in _NAME_SEP.split(head)]
+    names = [n.strip() for n in _split_names(head, len(qs))]
     if len(names) != len(qs) or not all(_CJK.search(n) for n in names):
         return None
-    partners = head.startswith(partner_cues())  # "对欧盟、东盟国家进出口总额": trade with partners, not the total
+    # "对欧盟、东盟国家进出口总额": trade with partners, not the total; "省级及以上园区技工贸总收入、规模工业
+    # 增加值…分别增长": the parks' figures, not the region's
+    partners = head.startswith(partner_cues()) or any(w in head for w in subarea_words())
     first, last = names[0], names[-1]
     out = []
     for k, name in enumerate(names):
@@ -615,7 +630,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
             between = clause[qs[qi - 1].end:q.start]
         if indicator is None and fenbie > 0 and len(qs) > 1:
             # "一产、二产、三产分别增长4%、7%、6%左右": the k-th name goes with the k-th value
-            names = _NAME_SEP.split(_LEAD_TRIM.sub("", clause[:fenbie].strip()))
+            names = _split_names(_LEAD_TRIM.sub("", clause[:fenbie].strip()), len(qs))
             if len(names) == len(qs) and all(_CJK.search(n) for n in names):
                 indicator = names[qi].strip()
                 between = clause[fenbie:q.start]

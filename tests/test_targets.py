@@ -383,3 +383,17 @@ def test_a_part_of_the_region_or_of_its_trade_is_not_the_registry_indicator(sent
 def test_a_unit_given_per_something_keeps_it_and_its_qualifier(sentence, expected):
     """QA pass 6: "17万元/人左右" was 17 万元, exact."""
     assert [(t[2], t[4], t[5]) for t in run(sentence)] == [expected]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("新能源汽车、智能家电和音像器材销售额分别增长58.5%、37.7%。",  # 柳州: two names, one with 和
+     [("新能源汽车", 58.5, "%"), ("智能家电和音像器材销售额", 37.7, "%")]),
+    ("全员劳动生产率、净资产收益率分别提高29个、6个百分点。",  # 池州: 29个 is short for 29个百分点
+     [("全员劳动生产率", 29.0, "个百分点"), ("净资产收益率", 6.0, "个百分点")]),
+    ("城乡居民人均可支配收入增速分别低于目标2.4个、0.4个百分点。",  # 遂宁: margins, not growth
+     [("城镇居民人均可支配收入", 2.4, "个百分点"), ("农村居民人均可支配收入", 0.4, "个百分点")]),
+], ids=["和 inside a name", "29个、6个百分点", "低于目标"])
+def test_respective_values_pair_with_their_names_and_units(sentence, expected):
+    got = run(sentence)
+    assert [(t[0], t[2], t[4]) for t in got] == expected
+    assert "低于" not in sentence or {t[1] for t in got} == {"other"}
