@@ -238,6 +238,30 @@ def test_filter_change_changes_chart_and_url_round_trip(page, server):
     no_exception(page)
 
 
+def test_the_regions_of_the_yearly_chart_live_in_the_url(page, server):
+    """QA pass 6: a region added to 历年变化 was lost when the link was opened again."""
+    def regions():  # a line per region, and markers per qualifier ("成都市 · 左右/约")
+        return {t["name"].split(" · ")[0] for t in chart_data(page, "tg_years")}
+
+    open_view(page, server.url, "targets")
+    before = regions()
+    box = page.locator(".st-key-card-tg_years").locator('[data-testid="stMultiSelect"] input')
+    box.click()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    settle(page)
+    after = regions()
+    assert len(after) == len(before) + 1 and "yr=" in page.url
+    link = page.url
+    page.goto("about:blank")
+    page.goto(link)
+    settle(page)
+    page.wait_for_selector("h1", timeout=20_000)
+    settle(page)
+    no_exception(page)
+    assert regions() == after
+
+
 def test_csv_download_matches_chart(page, server):
     open_view(page, server.url, "overview", "?level=district")
     data = chart_data(page, "ov_year")

@@ -25,7 +25,7 @@ def _escalation_pairs(key: str, _targets: pd.DataFrame, unit: str | None) -> tup
 
 def render() -> None:
     st.title("数字目标")
-    ctx = page_context(keep=("ind", "kind", "unit"))
+    ctx = page_context(keep=("ind", "kind", "unit", "yr"))
     if ctx is None:
         return
     f = ctx.filters
@@ -99,9 +99,19 @@ def render() -> None:
         # regions the filters drop are dropped from it, and an emptied choice starts from the
         # default again (as a fresh page with the same URL does)
         k = f"tg_year_regions_{ind}_{unit}"
-        kept = [r for r in st.session_state.get(k, []) if r in regions]
-        st.session_state[k] = kept or default
+        ss = st.session_state
+        from_url = [r for r in st.query_params.get_all("yr") if r in regions][:8]
+        if from_url and from_url != ss.get("_tg_yr_url"):  # a shared link (or an edited address)
+            ss[k] = from_url
+        else:
+            ss[k] = [r for r in ss.get(k, []) if r in regions] or default
         chosen = st.multiselect("地区", regions, key=k, max_selections=8, placeholder="选择地区", select_all=False)
+        # the choice is part of the URL (left out while it is the default), so a link shows the same lines
+        if chosen and chosen != default:
+            st.query_params["yr"] = chosen
+        elif "yr" in st.query_params:
+            del st.query_params["yr"]
+        ss["_tg_yr_url"] = chosen
         return {"regions": chosen}
 
     chart_card("tg_years", f"历年变化 · {label} · {KINDS[kind]}", ctx,
