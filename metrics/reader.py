@@ -107,6 +107,16 @@ _BOMS = (
 )
 
 
+#: the first bytes of common binary formats: a renamed image or archive is named, not decoded
+#: as some legacy encoding ("\x89PNG\r\n\x1a\n" decodes as UTF-16 to "襐乇ഊᨊ")
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive, or a .docx/.xlsx named .txt"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc/.xls)"), (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"), (b"\x7fELF", "a program"),
+)
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode bytes of a text file, detecting the encoding. Returns (text, encoding).
 
@@ -114,6 +124,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     of GBK and GB2312); then charset-normalizer's best guess if it is confident.
     Binary data (NUL bytes in an 8-bit encoding, or nothing decodes) raises ReadError.
     """
+    kind = next((name for magic, name in _MAGIC if data.startswith(magic)), None)
+    if kind:
+        raise ReadError(f"binary file ({kind}), not text")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:

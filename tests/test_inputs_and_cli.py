@@ -79,6 +79,9 @@ BAD_FILES = {
     "bomb.docx": (_zip_bytes({"word/document.xml": b"<" + b"a" * 300_000_000 + b">"}), "refused"),
     "mixed.txt": ("同志们".encode("utf-8") + "讲话".encode("gbk") + bytes([0xFF, 0xFE, 0x81]) * 3, "cannot decode"),
     "notes.pdf": (b"%PDF-1.4", "unsupported"),
+    # QA pass 6: an 8-byte PNG header named .txt decoded as UTF-16 ("襐乇ഊᨊ") and was added
+    "image.txt": (b"\x89PNG\r\n\x1a\n", "binary file \\(a PNG image\\)"),
+    "report.pdf.txt": (b"%PDF-1.7\n" + "政府工作报告".encode() * 20, "a PDF document"),
 }
 
 
