@@ -212,15 +212,19 @@ def count(phrases, db, url, as_json, **given):
     matches , ， a space or nothing; full-width letters and digits match half-width ones."""
     from . import export
     from . import phrases as ph
-    from .ui.queries import phrase_docs
+    from .ui.queries import count_docs, phrase_docs
 
     wanted = ph.parse_phrases("\n".join(phrases), limit=len(phrases))
     f = _filters(url, **given)
     con = _open_db(db)
     try:
+        n_docs = count_docs(con, f)
         df = phrase_docs(con, f, wanted)
     finally:
         con.close()
+    if not n_docs:
+        # "not found: 高质量发展" would blame the phrase for a filter that leaves nothing to search
+        raise click.UsageError(f"the filter matches no document in {db} ({f.describe(0)}); nothing was searched")
     df = df.assign(per_10k=ph.per_10k(df["count"], df["n_chars"]))
     df = df[["text", "doc_id", "title", "year", "region", "n_chars", "count", "per_10k", "example"]]
     df = df.rename(columns={"text": "phrase"})

@@ -785,3 +785,9 @@ def test_evaluate_names_a_bad_label_file(tmp_path, content, args, message):
         gold.write_text(content, encoding="utf-8")
     proc = run_cli("evaluate", gold, *args)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_count_says_when_the_filter_leaves_no_document(built_db):
+    """QA pass 6: "not found: 高质量发展" (exit 0) blamed the phrase for a filter that matched nothing."""
+    proc = run_cli("count", "高质量发展", "--db", built_db, "--province", "不存在省")
+    assert proc.returncode == 2 and "matches no document" in proc.stderr and "not found" not in proc.stderr
