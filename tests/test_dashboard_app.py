@@ -314,6 +314,18 @@ def test_compare_choice_is_kept_in_the_url(app):
     assert at.query_params["pick"] == options[:4]
 
 
+def test_compare_names_what_a_link_asks_for_and_cannot_show(app):
+    """QA pass 6: a picked region the sidebar filter leaves out, and an unknown cmp, were dropped in silence."""
+    options = app("compare").multiselect(key="cmp_pick_region").options
+    at = app("compare", {"cmp": "region", "pick": [options[0], options[1], "火星省 某市"]})
+    no_errors(at)
+    assert any("火星省 某市 不在当前筛选内" in w.value for w in at.warning)
+    assert at.multiselect(key="cmp_pick_region").value == options[:2]
+    at = app("compare", {"cmp": "doc"})
+    no_errors(at)
+    assert any("「doc」无效" in w.value for w in at.warning)
+
+
 def test_missing_db_explains_build(monkeypatch, tmp_path):
     monkeypatch.setenv("SPEECH_METRICS_DB", str(tmp_path / "nope.duckdb"))
     at = AppTest.from_file(str(APP), default_timeout=30).run()

@@ -25,6 +25,8 @@ def render() -> None:
     ss = st.session_state
     if (linked := link_value("cmp", "cmp_mode")) in MODES:
         ss["cmp_mode"] = linked
+    elif linked:
+        st.warning(f"链接中的对比对象「{linked}」无效（可选：{'、'.join(f'{k}（{v}）' for k, v in MODES.items())}），已按{MODES[ss.get('cmp_mode', next(iter(MODES)))]}对比。")
     mode = st.radio("对比对象", list(MODES), format_func=MODES.get, horizontal=True, key="cmp_mode")
     if mode == "document":
         labels = charts.doc_labels(docs)
@@ -34,7 +36,12 @@ def render() -> None:
         options = docs["region"].value_counts().index.tolist()
         label_of = {r: r for r in options}
     key = f"cmp_pick_{mode}"
-    url_pick = [v for v in st.query_params.get_all("pick") if v in label_of]
+    linked_pick = st.query_params.get_all("pick")
+    url_pick = [v for v in linked_pick if v in label_of]
+    dropped = [v for v in linked_pick if v not in label_of]
+    if dropped and (st.query_params.get("cmp"), linked_pick) != ss.get("_cmp_url_pick"):
+        # a region the sidebar filter leaves out is named, not dropped in silence
+        st.warning(f"链接中的 {'、'.join(dropped[:4])} 不在当前筛选内（{f.describe(len(docs))}），未参与对比。")
     if url_pick and (st.query_params.get("cmp"), url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
         ss[key] = url_pick
     elif key in ss:
@@ -43,7 +50,7 @@ def render() -> None:
         ss[key] = options[:2]
     picked = st.multiselect("选择 2–4 个", options, key=key, format_func=lambda v: label_of.get(v, v), select_all=False)
     if len(picked) > 4:
-        st.warning(f"最多对比 4 个，已选 {len(picked)} 个：只对比前 4 个。")
+        st.warning(f"最多对比 4 个，已选 {len(picked)} 个：只对比前 4 个（链接中也只保留这 4 个）。")
         picked = picked[:4]
     # the choice is part of the URL: a reload or a shared link shows the same comparison
     set_link("cmp", "cmp_mode", mode)
