@@ -326,6 +326,15 @@ def test_compare_names_what_a_link_asks_for_and_cannot_show(app):
     assert any("「doc」无效" in w.value for w in at.warning)
 
 
+def test_a_link_with_years_it_cannot_apply_says_so(app):
+    """QA pass 6: /targets?from=abc&to=1900 showed every year without a word."""
+    at = app("overview", {"from": "abc", "to": "1900"})
+    no_errors(at)
+    assert any("from=abc、to=1900 无效" in w.value for w in at.warning)
+    lo = next(sl for sl in at.sidebar.slider if sl.label == "年份").value[0] + 1
+    assert not any("无效" in w.value for w in app("overview", {"from": str(lo)}).warning)
+
+
 def test_missing_db_explains_build(monkeypatch, tmp_path):
     monkeypatch.setenv("SPEECH_METRICS_DB", str(tmp_path / "nope.duckdb"))
     at = AppTest.from_file(str(APP), default_timeout=30).run()

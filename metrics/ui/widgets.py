@@ -255,6 +255,11 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
             key = _KEYS["years"]
             if _INIT not in ss or key not in ss:
                 ss[key] = (max(lo, min(hi, seed.year_from or lo)), max(lo, min(hi, seed.year_to or hi)))
+                linked = {p: st.query_params.get(p) for p in ("from", "to")}
+                bad = [f"{p}={v}" for p, v in linked.items() if v and not (v.isdigit() and lo <= int(v) <= hi)]
+                if bad and _INIT not in ss:  # a shared link or an edited address: say what was not applied
+                    st.warning(f"链接中的年份 {'、'.join(bad)} 无效或不在数据的年份范围（{lo}–{hi}）内，已按 "
+                               f"{ss[key][0]}–{ss[key][1]} 显示。")
             else:
                 a, b = ss[key]
                 # an end left at the data's bound stays "unbounded" when new years arrive
