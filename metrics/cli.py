@@ -249,7 +249,8 @@ def count(phrases, db, url, as_json, **given):
 def similar(document, db, limit, min_similarity):
     """The documents whose text is most like DOCUMENT's (a doc_id, a source path or a file name), in
     any region or year, as on 单篇文档's 相似文档: CSV of doc_id, title, region, year, doc_type,
-    near_duplicate and similarity (the estimated share of 5-character shingles in common, 0-1).
+    near_duplicate (the two are marked near-duplicates of each other) and similarity (the estimated
+    share of 5-character shingles in common, 0-1).
     A region's report reuses the previous year's; a copied or templated text shows up from another
     region; from the threshold of metrics/data/near_duplicates.toml on (0.8 as shipped), in the
     same year and region, it is a near-duplicate."""
@@ -258,11 +259,13 @@ def similar(document, db, limit, min_similarity):
 
     con = _open_db(db)
     try:
-        df = similar_docs(con, _document_id(con, document, db), limit,
-                          SIMILAR_MIN if min_similarity is None else min_similarity)
+        doc_id = _document_id(con, document, db)
+        group = con.execute("SELECT coalesce(duplicate_of, doc_id) FROM documents WHERE doc_id = ?", [doc_id]).fetchall()[0][0]
+        df = similar_docs(con, doc_id, limit, SIMILAR_MIN if min_similarity is None else min_similarity)
     finally:
         con.close()
-    df = df.assign(near_duplicate=df["duplicate_of"].notna())
+    # the pair is marked: both in one near-duplicate group (one kept, the other left out of counts)
+    df = df.assign(near_duplicate=df["duplicate_of"].fillna(df["doc_id"]) == group)
     df = df[["doc_id", "title", "region", "year", "doc_type", "near_duplicate", "similarity"]]
     click.get_text_stream("stdout", encoding="utf-8").write(
         export.neutralise_frame(df).to_csv(index=False, lineterminator="\n"))

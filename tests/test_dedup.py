@@ -269,6 +269,10 @@ def test_similar_documents_rank_last_years_report_and_the_twin_first(built_db):
     assert lines[1].startswith(hailar["doc_id"].iloc[0]) and ",2014,work_report,False," in lines[1]
     assert run_cli("similar", "没有这个文件.txt", "--db", built_db).returncode == 2  # a usage error
     assert len(run_cli("similar", "成都.txt", "--db", built_db).stdout.splitlines()) == 2  # the .docx only
+    # near_duplicate says the pair is marked, whichever of the two is the kept one (QA pass 6)
+    for a, b in (("成都.txt", "成都.docx"), ("成都.docx", "成都.txt")):
+        row = run_cli("similar", a, "--db", built_db, "-n", "1").stdout.splitlines()[1]
+        assert row.startswith(by_end[f"{'docx' if b.endswith('docx') else 'city-reports-2024'}/{b}"]) and ",True,1.0" in row
     assert len(run_cli("similar", "成都.txt", "--db", built_db, "--min", "0").stdout.splitlines()) == 11
 
 
