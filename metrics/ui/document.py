@@ -25,6 +25,8 @@ COLUMN_NAMES = {
     "sentence": "原句", "outline_level": "层级", "marker": "序号", "heading": "标题", "text": "提法",
     "start": "位置", "phrase": "原文", "n": "声明", "found": "实际", "mismatch": "不符",
 }
+#: column widths (px) of 单篇文档's number table: all four before 原句 in view at 1024 px
+NARROW = {"类型": 44, "指标": 112, "数值": 64, "限定": 64}
 TABLES = {  # key -> (tab label, item prefix); short labels: all four tabs in view at 1024 px
     "doc_t_targets": ("数字", "target"),
     "doc_t_outline": ("提纲", "task"),
@@ -177,7 +179,7 @@ def render() -> None:
     with left:
         tabs = st.tabs([f"{TABLES[k][0]} {len(frames[k])}" for k in TABLES])
         show = {
-            "doc_t_targets": ["indicator", "value", "qualifier", "kind", "sentence"],
+            "doc_t_targets": ["kind", "indicator", "value", "qualifier", "sentence"],
             "doc_t_outline": ["outline_level", "marker", "heading"],
             "doc_t_slogans": ["text", "kind", "start"],
             "doc_t_declared": ["phrase", "n", "found", "mismatch"],
@@ -200,7 +202,9 @@ def render() -> None:
                 st.dataframe(view, hide_index=True, width="stretch", key=_table_key(key, doc_id),
                              on_select=lambda k=key: _on_select(_table_key(k, doc_id), k), selection_mode="single-row",
                              height=320,
-                             column_config={"原文": st.column_config.TextColumn(width="medium")})
+                             # narrow code columns: 类型, 数值 and 限定 stay in view beside 指标 at 1024 px
+                             column_config={"原文": st.column_config.TextColumn(width="medium"),
+                                            **{c: st.column_config.TextColumn(width=w) for c, w in NARROW.items()}})
         st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
         with st.container(key="card-doc-facts"):
             # every column and code explained, as in the full dataset (sheet names as on the tabs)
