@@ -38,7 +38,9 @@ def render() -> None:
 
     chart_card("tk_counts", "一级部分与列举事项", ctx, lambda p: charts.task_counts(docs, p["by"], p["top"]),
                controls=group_controls("tk_counts_by"), deps=ctx.filters,
-               caption="一级部分 = 最高一级提纲（如「一、」）；列举事项 = 识别出的全部提纲条目。地区/年份为每篇平均。")
+               caption="一级部分 = 最高一级编号的提纲（如「一、」）；列举事项 = 识别出的全部提纲条目。地区/年份为每篇平均。"
+                       "注意：有的报告「回顾」「安排」等部分不编号，其下的（一）（二）……即为最高一级，"
+                       "一级部分会多于三部分式的报告，比较时请看提纲条目按层级。")
     chart_card("tk_levels", "提纲条目按层级", ctx, lambda p: charts.outline_levels(outline, docs, p["by"], p["top"]),
                controls=group_controls("tk_levels_by"), deps=ctx.filters,
                empty_msg="当前筛选下没有识别出提纲。")
