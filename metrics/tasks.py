@@ -284,7 +284,7 @@ SUMMARY_RE = re.compile(r"等" + _DECL_NUM + r"(?P<cls>个方面|大领域|个�
 # "推进臭氧污染、柴油货车污染防治和重污染天气消除三大攻坚", "提升“产业、城市、民生”三个能级": a count
 # of things listed inline just before it
 INLINE_COUNT_RE = fastre.compile(r"(?P<deng>等)?(?P<q>[“\"]?)(?:(?<!第)(?P<n>[两二三四五六七八九十]{1,2})(?P<cls>个方面|个|大|项|支|篇|条|种|类|张|件|级)?"
-                                 r"|(?<![\d.])(?P<d>\d{1,2})(?P<dcls>个|大|项|支|篇|条|种|类|张|件|级))(?P<obj>[\u4e00-\u9fff]{1,6})")
+                                 r"|(?<![0-9.])(?P<d>[0-9]{1,2})(?P<dcls>个|大|项|支|篇|条|种|类|张|件|级))(?P<obj>[\u4e00-\u9fff]{1,6})")
 # items holding a figure ("提前40天、6个月和4个月") or a numbered formula ("拥护“两个确立”、做到“两个维护”")
 # are not the things counted
 _NOT_AN_ITEM = re.compile(r"\d|[“\"][一二两三四五六七八九十]")
@@ -342,9 +342,13 @@ def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
         if not n or n < 2 or n > 15 or (m.group("n") and not (m.group("cls") or m.group("q"))):
             continue  # "三城联创" only in quotes
         begin = m.start("deng") if m.group("deng") else m.start("q") if m.group("q") else m.start("n") if m.group("n") else m.start("d")
-        start = _clause_start(text, begin, max_back=90)
+        near = text[max(0, begin - 24):begin]
+        if "、" not in near and not _AND.search(near) and not near.endswith(("”", '"')):
+            continue  # no list ends here (most numerals): skip the clause's scan
+        lo = max(0, begin - 90)
+        start = max(lo, max(text.rfind(c, lo, begin) for c in _CLAUSE_BREAKS) + 1)
         items = _inline_items(text[start:begin])
-        if items is None or any(d.start < m.end() and begin < d.end for d in taken + out):
+        if items is None or any(d.start < m.end() and begin < d.end for d in (*taken, *out)):
             continue
         by_comma, joined = items
         if "级" in (m.group("cls"), m.group("dcls")) and not _levels(text[start:begin], m.group("obj")):
@@ -370,9 +374,12 @@ def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
     return out
 
 
+_CLAUSE_BREAKS = "。;；:：,，!！?？\n"
+
+
 def _clause_start(text: str, pos: int, max_back: int = 20) -> int:
     lo = pos
-    while lo > max(0, pos - max_back) and text[lo - 1] not in "。;；:：,，!！?？\n":
+    while lo > max(0, pos - max_back) and text[lo - 1] not in _CLAUSE_BREAKS:
         lo -= 1
     return lo
 
