@@ -87,6 +87,8 @@ QUANTITY_RE = re.compile(
     rf"(?P<per>[/／](?:{_PER}))?(?P<post>左右|以上|以内|以下|之内|上下)?"
 )
 _ANON_BEFORE = re.compile(r"[xX×*＊]$")
+#: a minus sign after these is the sign of the figure ("增长-3.8%"), not a range's dash ("8.2%-8.5%")
+_SIGNED_AFTER = re.compile(r"(?:增长|增速|增幅|为|是|达|同比|比上年|较上年)$")
 #: a cue written just before a number, and the qualifier it gives (at most three characters)
 PRE_CUES = {"不低于": "at_least", "不少于": "at_least", "超过": "at_least", "突破": "at_least", "至少": "at_least",
             "超": "at_least", "逾": "at_least", "高于": "at_least",
@@ -173,6 +175,10 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # "在全国168个城市排第15": the size of the group ranked in, not a figure
         if unit == "位" and before == "前":
             continue  # "10项居前3位": a rank
+        if unit in ("%", "个百分点") and (text.endswith("负增长", 0, start) or before and before in "-－−" and _SIGNED_AFTER.search(text, max(0, start - 6), start - 1)):
+            # "增长-3.8%", "负增长4.1%": a fall written as growth is a negative rate
+            low, high = -high, -low
+            start -= bool(before) and before in "-－−"
         if high < low:
             low, high = high, low
         qualifier = "exact"

@@ -113,7 +113,7 @@ PLAN_HEADING = re.compile(r"安排|目标|任务|总体要求|今年|明年|主�
 
 GROWTH_VERBS = ("增长", "增速", "增幅", "提高", "上升", "增加", "增收", "提升", "递增")
 REDUCE_VERBS = ("下降", "降低", "减少", "压缩", "压减", "削减")
-LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时")
+LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度|水质)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时")
 YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
 
 
@@ -387,7 +387,16 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             out[period_from:] = [t if t.indicator.endswith(f"（{period}）") else
                                  replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
                                  for t in out[period_from:]]
-    return [_signed(t) for t in out]
+    return [_annual(_signed(t)) for t in out]
+
+
+def _annual(t: Target) -> Target:
+    """A multi-year figure that is a result ("年均增长12.1%" over 2011–2015, "“十四五”已累计下降12.4%") is
+    not the year's figure of a registry indicator: it is named with its span and filed as ``other``, so
+    the indicator's charts compare years with years."""
+    if t.canonical == "other" or t.kind == "long_term_target" or not (m := LONG_TERM.search(t.sentence)):
+        return t
+    return replace(t, canonical="other", indicator=f"{t.indicator}（{m.group()}）")
 
 
 _SWAP = {"at_least": "at_most", "at_most": "at_least"}

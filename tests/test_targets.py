@@ -307,7 +307,7 @@ def test_ranks_and_the_groups_they_are_taken_in_are_not_figures(sentence, expect
 
 @pytest.mark.parametrize("sentence,expected", [
     ("地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%。",  # 海拉尔区 2016
-     [("地区生产总值", 162.4), ("地区生产总值", 287.9), ("地区生产总值", 12.1)]),
+     [("地区生产总值", 162.4), ("地区生产总值", 287.9), ("地区生产总值（年均）", 12.1)]),
     ("森林覆盖率由2010年的21.6%提高到25.2%。", [("森林覆盖率", 21.6), ("森林覆盖率", 25.2)]),
     ("易涝点由488个减至277个。", [("易涝点", 488.0), ("易涝点", 277.0)]),  # 广州: the first was 减至
     ("自由贸易试验区新增注册资本120亿元。", [("自由贸易试验区新增注册资本", 120.0)]),  # 由 of 自由 is not "from"
@@ -397,3 +397,20 @@ def test_respective_values_pair_with_their_names_and_units(sentence, expected):
     got = run(sentence)
     assert [(t[0], t[2], t[4]) for t in got] == expected
     assert "低于" not in sentence or {t[1] for t in got} == {"other"}
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("固定资产投资增长-3.8%。", ("fixed_asset_investment_growth", -3.8)),  # 黔西南: was +3.8
+    ("一般公共预算收入增长－1.2%。", ("public_budget_revenue_growth", -1.2)),
+    ("固定资产投资负增长4.1%。", ("fixed_asset_investment_growth", -4.1)),
+    ("地区生产总值增长8.2%-8.5%。", ("gdp_growth", 8.2)),  # a range's dash is not a sign
+], ids=["增长-", "增长－", "负增长", "range"])
+def test_a_fall_written_as_growth_is_negative(sentence, expected):
+    """QA pass 7: "增长-3.8%" and "负增长4.1%" were stored as positive growth."""
+    assert [(t[1], t[2]) for t in run(sentence, part=REVIEW)] == [expected]
+
+
+def test_a_multi_year_result_is_not_the_years_registry_figure():
+    """QA pass 7: 海拉尔区 2016's "年均增长12.1%" (2011–2015) showed as 2015's GDP growth in 目标与完成."""
+    got = run("地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%。", part=REVIEW)
+    assert [(t[0], t[1], t[7]) for t in got if t[2] == 12.1] == [("地区生产总值（年均）", "other", "achievement")]
