@@ -58,6 +58,9 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
     from .build import BuildError, NoInput, build_database
 
     paths = list(paths) or [Path("data")]
+    if missing := [str(p) for p in paths if not p.exists()]:
+        # a mistyped path must not rebuild the database from the others alone (or add a failure row)
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}; {db} was not changed")
     bar = None
     progress = None
     if not quiet and sys.stderr.isatty():

@@ -757,6 +757,20 @@ def test_export_refuses_a_workbook_too_large_for_memory(built_db, tmp_path, monk
     assert ok.exit_code == 0 and (tmp_path / "big.zip").exists()
 
 
+@pytest.mark.parametrize("args", [["one", "typo"], ["typo", "--add"]], ids=["one path mistyped", "add"])
+def test_a_mistyped_path_changes_nothing(tmp_path, args):
+    """QA pass 7: "build data/seeds dta" rebuilt the database from data/seeds alone (exit 1), and
+    "build dta --add" recorded a failure row."""
+    db = tmp_path / "x.duckdb"
+    (tmp_path / "one").mkdir()
+    shutil.copy(SEED, tmp_path / "one" / SEED.name)
+    assert run_cli("build", tmp_path / "one", "--db", db, "-q").returncode == 0
+    before = db.read_bytes()
+    proc = run_cli("build", *[tmp_path / a if not a.startswith("-") else a for a in args], "--db", db, "-q")
+    assert proc.returncode == 2 and "no such file or folder" in proc.stderr and "typo" in proc.stderr
+    assert db.read_bytes() == before
+
+
 @pytest.mark.parametrize("where", ["missing", "empty"])
 def test_a_build_that_finds_no_file_leaves_the_database_as_it_was(tmp_path, where):
     """QA pass 6: a mistyped folder replaced a 146-document database with an empty one (exit 1)."""
@@ -767,7 +781,7 @@ def test_a_build_that_finds_no_file_leaves_the_database_as_it_was(tmp_path, wher
     assert run_cli("build", src, "--db", db, "-q").returncode == 0
     (tmp_path / "empty").mkdir()
     proc = run_cli("build", tmp_path / ("typo" if where == "missing" else "empty"), "--db", db, "-q")
-    assert proc.returncode == 2 and "was not changed" in proc.stderr and "no readable" in proc.stderr
+    assert proc.returncode == 2 and "was not changed" in proc.stderr
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchall() == [(1,)]
 
