@@ -591,9 +591,11 @@ def escalation_figure(pairs: pd.DataFrame, unit: str | None, indicator_label: st
                                + "}<extra></extra>"))
     height = max(360, 20 * len(tidy) + 140) if horizontal else 400
     # short: the card names the chart and the indicator, and a plotly title does not wrap (1024 px)
-    base_layout(fig, f"下级 − 上级（{unit or '无单位'}{shown}）", height=height,
+    # the difference of two rates is in percentage points, not per cent
+    diff_unit = "个百分点" if unit == "%" else unit
+    base_layout(fig, f"下级 − 上级（{diff_unit or '无单位'}{shown}）", height=height,
                 legend=False)
-    diff_title = f"差值（{unit}）" if unit else "差值"
+    diff_title = f"差值（{diff_unit}）" if diff_unit else "差值"
     # room on both sides for the value labels outside the bars: a negative bar's label would
     # otherwise run over the region names on the axis
     lo, hi = min(0.0, *vals), max(0.0, *vals)

@@ -218,6 +218,8 @@ def count(phrases, db, url, as_json, **given):
     from .ui.queries import count_docs, phrase_docs
 
     wanted = ph.parse_phrases("\n".join(phrases), limit=len(phrases))
+    if not wanted:
+        raise click.BadParameter("give at least one phrase that is not empty", param_hint="PHRASES")
     f = _filters(url, **given)
     con = _open_db(db)
     try:

@@ -110,6 +110,27 @@ class GoldError(ValueError):
     """A label file that cannot be read as JSON Lines, naming the file and line."""
 
 
+#: fields a label's items need, by list
+_ITEM_FIELDS = {
+    "targets": ("low", "high", "unit", "kind", "sentence"), "long_term_targets": ("low", "high", "unit", "sentence"),
+    "achievements": ("low", "high", "unit", "sentence"), "declared_counts": ("phrase", "n"),
+}
+
+
+def _label_problem(label: dict) -> str | None:
+    """What makes a label unusable ("targets" not a list, an item without its sentence), or None."""
+    for name, fields in _ITEM_FIELDS.items():
+        items = label.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            return f'"{name}" must be a list of objects'
+        for k, item in enumerate(items, 1):
+            if missing := [f for f in fields if f not in item]:
+                return f'{name} item {k} lacks {", ".join(missing)}'
+    if not isinstance(label.get("slogans", {}), dict):
+        return '"slogans" must be an object of phrase: count'
+    return None
+
+
 def read_labels(gold_path: Path) -> list[dict]:
     """The labels of a JSON Lines file, one object per non-empty line."""
     labels = []
@@ -126,6 +147,8 @@ def read_labels(gold_path: Path) -> list[dict]:
             raise GoldError(f"{gold_path}, line {no}: not JSON ({exc.msg}); labels are JSON Lines, one object per line") from None
         if not isinstance(label, dict) or not (label.get("file") or label.get("id")):
             raise GoldError(f"{gold_path}, line {no}: a label is an object with a \"file\" (or \"id\") field")
+        if problem := _label_problem(label):
+            raise GoldError(f"{gold_path}, line {no}: {problem}")
         labels.append(label)
     if not labels:
         raise GoldError(f"{gold_path}: no labels in it")

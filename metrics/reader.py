@@ -52,6 +52,8 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
     suffix = path.suffix.lower()
     if path.is_dir():
         raise ReadError("is a folder, not a file (build reads folders: python -m metrics build FOLDER)")
+    if not path.exists() and not path.is_symlink():
+        raise ReadError("file not found")
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     try:

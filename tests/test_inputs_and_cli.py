@@ -790,7 +790,9 @@ def test_a_build_that_finds_no_file_leaves_the_database_as_it_was(tmp_path, wher
     ("hello\n", (), "line 1: not JSON"),
     ("", (), "no labels in it"),
     (None, ("nothere.txt",), "none of nothere.txt is labelled"),
-], ids=["not JSON", "empty", "unlabelled file"])
+    ('{"id": "000_c640d4500c71a10a", "targets": "abc"}\n', (), '"targets" must be a list of objects'),
+    ('{"id": "000_c640d4500c71a10a", "targets": [{"foo": 1}]}\n', (), "targets item 1 lacks low"),
+], ids=["not JSON", "empty", "unlabelled file", "targets not a list", "item without fields"])
 def test_evaluate_names_a_bad_label_file(tmp_path, content, args, message):
     """QA pass 6: a non-JSON label file gave a traceback; an empty one 'documents scored: 0', exit 0."""
     gold = ROOT / "tests" / "gold" / "seeds.jsonl"
