@@ -283,11 +283,11 @@ SUMMARY_RE = re.compile(r"等" + _DECL_NUM + r"(?P<cls>个方面|大领域|个�
 
 # "推进臭氧污染、柴油货车污染防治和重污染天气消除三大攻坚", "提升“产业、城市、民生”三个能级": a count
 # of things listed inline just before it
-INLINE_COUNT_RE = fastre.compile(r"(?P<deng>等)?(?P<q>[“\"]?)(?:(?<!第)(?P<n>[两二三四五六七八九十]{1,2})(?P<cls>个方面|个|大|项|支|篇|条|种|类|张|件|级)?"
+INLINE_COUNT_RE = fastre.compile(r"(?P<deng>等)?(?P<q>[“\"]?)(?:(?<!第)(?P<n>[两二三四五六七八九十]{1,2})(?P<cls>个方面|个|大|项|支|篇|条|种|类|张|件|级|场)?"
                                  r"|(?<![0-9.])(?P<d>[0-9]{1,2})(?P<dcls>个|大|项|支|篇|条|种|类|张|件|级))(?P<obj>[\u4e00-\u9fff]{1,6})")
 # items holding a figure ("提前40天、6个月和4个月") or a numbered formula ("拥护“两个确立”、做到“两个维护”")
 # are not the things counted
-_NOT_AN_ITEM = re.compile(r"\d|[“\"][一二两三四五六七八九十]")
+_NOT_AN_ITEM = re.compile(r"\d|[“\"][一二两三四五六七八九十双]")
 _INLINE_ITEM_MAX = 20
 #: what a count of listed things is not: a time, a multiple, a share ("提前两个月", "二次开发", "2个百分点")
 _NOT_A_THING = set("年月天日周季倍次")
@@ -361,17 +361,33 @@ def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
             found = n
         else:
             continue
-        end = m.end()
+        obj = m.group("obj")
         if m.group("q"):
             if not text.startswith(("”", '"'), m.end()):
                 continue  # "“两区三地一粮仓一门户”": a longer formula, not a count of the items
-            end += 1
+            if n == 2 and not (m.group("cls") or m.group("dcls")):
+                continue  # "入选省级“两业”", "妇女“两癌”", "中华“二安”": a pair of its own, not the two words before it
+            if _NUMERAL.search(obj) and not (obj.startswith("一") or obj.endswith(("一体", "合一")) or _YEARS.search(obj)):
+                continue  # "“三升二”", "“两化三害”": a formula of several numbers, not a count of the items
+        elif m.group("d") and (re.search(r"分别|各", text[start:begin]) or text.startswith("以上", m.end())):
+            continue  # "各县分别引进2个规模以上…项目", "…示范项目2个以上": a target, not a count of the list
         formula = text[m.start("n") if m.group("n") else m.start("d"):m.end()]
-        if (m.group("obj")[0] in _NOT_A_THING or m.group("obj").startswith("百分") or formula in fixed_formulas()
+        if (obj[0] in _NOT_A_THING or obj.startswith("百分") or formula in fixed_formulas()
                 or n == 2 and formula in _national_formulas()):
             continue  # "提前两个月", "兜牢“三保”", "领悟“两个确立”": a time, or a formula with fixed items
-        out.append(Declared(text[start:end], n, found, False, start, end, "inline"))
+        # the evidence is the whole clause: from its start to its end (not a cut word: "三大不锈钢下游产】业集群")
+        lo = max(0, begin - 200)
+        shown = max(lo, max(text.rfind(c, lo, start) for c in _CLAUSE_BREAKS) + 1) if start > lo else start
+        hi = min(len(text), m.end() + 30)
+        end = min([i for c in _CLAUSE_BREAKS if (i := text.find(c, m.end(), hi)) >= 0] or [hi])
+        shown += len(text[shown:end]) - len(text[shown:end].lstrip())
+        end -= len(text[shown:end]) - len(text[shown:end].rstrip())
+        out.append(Declared(text[shown:end], n, found, False, shown, end, "inline"))
     return out
+
+
+_NUMERAL = re.compile(r"[一二两三四五六七八九十]")
+_YEARS = re.compile(r"[一二两三四五六七八九十]年")  # "“3个三年行动”": a duration in the noun
 
 
 _CLAUSE_BREAKS = "。;；:：,，!！?？\n"

@@ -96,6 +96,13 @@ def test_a_count_of_things_listed_just_before_it(sentence, expected):
     assert got == [(*expected, "inline", False)]
 
 
+def test_the_evidence_of_an_inline_count_is_its_whole_clause():
+    """QA pass 7: the phrase ended six characters after the numeral, mid-word ("三大不锈钢下游产】业集群")."""
+    text = "我们将重点发展工程类、五金水暖类、超纯类三大不锈钢下游产业集群，加快转型。"
+    [d] = find_declared(text, build_outline(text))
+    assert d.phrase == "我们将重点发展工程类、五金水暖类、超纯类三大不锈钢下游产业集群" and text[d.start:d.end] == d.phrase
+
+
 @pytest.mark.parametrize("sentence", [
     "坚定拥护“两个确立”、坚决做到“两个维护”。",  # the items hold a numbered formula
     "各级政府及其工作人员要深刻领悟“两个确立”。",  # a national pair with fixed items
@@ -106,7 +113,13 @@ def test_a_count_of_things_listed_just_before_it(sentence, expected):
     "支持柯城、龙游、常山创建三级医院。",  # a grade, not three levels
     "探沂镇、义堂镇等5个镇入选全国千强镇。",  # a tally, not a formula
     "扎实推动省委、省政府对攀枝花发展“两区三地一粮仓一门户”的定位。",  # a longer formula
-], ids=["两个维护", "两个确立", "三保", "提前4个月", "两个月", "第二个", "三级医院", "等5个镇", "两区三地"])
+    # QA pass 7
+    "天力电源、海马地毯入选省级“两业”融合试点。",  # a pair of its own
+    "推进济枣高铁、肥城仪阳通用机场、京杭运河航道“三升二”。",  # a formula of several numbers
+    "桂林各县（市、区）分别引进2个规模以上现代服务业项目。",  # a target per county
+    "创建省级电商直播基地、电商供应链基地各2个以上。",  # a target of each
+], ids=["两个维护", "两个确立", "三保", "提前4个月", "两个月", "第二个", "三级医院", "等5个镇", "两区三地",
+        "两业", "三升二", "分别引进2个", "各2个以上"])
 def test_what_is_not_a_count_of_listed_things(sentence):
     assert [d for d in find_declared(sentence, build_outline(sentence)) if d.form == "inline"] == []
 
