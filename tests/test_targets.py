@@ -368,7 +368,11 @@ def test_a_multi_year_figure_is_a_long_term_target_only_when_it_looks_ahead(sent
     "力争定远、凤阳、明光三地经济增速高于全市平均水平，规上工业增加值增长10%以上。",  # 滁州: three counties'
     "着力推动市工业园区能级跃升，推进园区重大项目开竣工，规上工业增加值增长9%以上。",  # 来宾: the parks'
     "力争全年服务进出口总额同比增长20%以上。",  # 三亚: trade in services, not goods
-], ids=["三地", "工业园区", "服务进出口"])
+    "综合交通固定资产投资完成117.08亿元、增长41.1%。",  # 贺州: one sector's investment (QA pass 7)
+    "民营规上工业增加值同比增长18.8%。",  # 呼和浩特: private firms only
+    "低收入农户人均可支配收入增长14%。",  # 温州: one group's income
+    "社会消费品零售总额对全区增长贡献率达58.7%。",  # 南宁: a contribution, not growth
+], ids=["三地", "工业园区", "服务进出口", "综合交通", "民营", "低收入农户", "贡献率"])
 def test_a_part_of_the_region_or_of_its_trade_is_not_the_registry_indicator(sentence):
     """QA pass 6: each was filed as the city's indicator next to the real one."""
     assert {t[1] for t in run(sentence)} == {"other"}
