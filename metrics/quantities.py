@@ -72,6 +72,9 @@ CLASSIFIERS = {"个", "家", "户", "座", "项", "件", "所", "条", "套", "�
 CN_VALUE_UNITS = {"亩", "万亩", "公顷", "万元", "亿元", "元", "万人", "人", "户", "万户", "公里", "吨", "万吨", "%", "个百分点", "平方米", "万平方米"}
 
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+#: "每人每月1134元", "每月2000元左右", "每亩1200元": the period or thing an amount is given per
+_EACH_BEFORE = re.compile(r"每(?:人|户)?每?(月|年|天|亩|吨)$")
+_PER_UNITS = frozenset({"元", "万元", "千元"})
 #: what a unit is given per: "17万元/人左右", "3.8元/立方米", "725元/月"
 _PER = "人|户|亩|吨|立方米|平方米|千瓦时|度|月|年|天|人次|辆|台"
 _UNIT_SET = frozenset(UNITS)
@@ -197,6 +200,8 @@ def find_quantities(text: str) -> list[Quantity]:
                     break
         if m.group("per"):
             unit += "/" + m.group("per")[1:]  # 万元/人: per head, not an amount
+        elif unit in _PER_UNITS and (each := _EACH_BEFORE.search(text, max(0, start - 6), start)):
+            unit += "/" + each.group(1)  # "每人每月1134元" is 1134 元/月, as "1134元/月" is
         if is_cn and unit == "元" and low >= 10_000:
             # "超千亿元", "突破万亿元": in the unit the same figure takes in digits (1000亿元), not 1e11 元
             scale, unit = next((f, u) for f, u in _YUAN_SCALES if low >= f)

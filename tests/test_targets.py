@@ -383,7 +383,9 @@ def test_a_part_of_the_region_or_of_its_trade_is_not_the_registry_indicator(sent
     ("用热均价下调至260元/吨左右。", (260.0, "元/吨", "about")),  # 宜春
     ("低保标准不低于1.4万元/年。", (1.4, "万元/年", "at_least")),  # 绍兴
     ("有效降低大客户用气成本1.5元／立方米。", (1.5, "元/立方米", "exact")),  # 河池: full-width slash
-], ids=["万元/人", "元/吨", "万元/年", "元／立方米"])
+    ("全市城乡低保标准提高到每人每月1134元。", (1134.0, "元/月", "exact")),  # 绍兴: per month before it (QA pass 7)
+    ("最低工资标准提高到每月2000元左右。", (2000.0, "元/月", "about")),
+], ids=["万元/人", "元/吨", "万元/年", "元／立方米", "每人每月", "每月"])
 def test_a_unit_given_per_something_keeps_it_and_its_qualifier(sentence, expected):
     """QA pass 6: "17万元/人左右" was 17 万元, exact."""
     assert [(t[2], t[4], t[5]) for t in run(sentence)] == [expected]
