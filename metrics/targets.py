@@ -505,10 +505,14 @@ def _split_names(head: str, n: int) -> list[str]:
 
     >>> _split_names("新能源汽车、智能家电和音像器材销售额", 2)
     ['新能源汽车', '智能家电和音像器材销售额']
+    >>> _split_names("城乡低保标准", 2)
+    ['城镇低保标准', '农村低保标准']
     """
     names = _NAME_SEP.split(head)
     if len(names) != n and len(by_comma := head.split("、")) == n:
         return by_comma
+    if n == 2 and len(names) == 1 and head.startswith("城乡") and len(head) > 2:
+        return ["城镇" + head[2:], "农村" + head[2:]]  # "城乡低保标准分别提高5%、7%": urban, then rural
     return names
 
 

@@ -398,7 +398,9 @@ def test_a_unit_given_per_something_keeps_it_and_its_qualifier(sentence, expecte
      [("全员劳动生产率", 29.0, "个百分点"), ("净资产收益率", 6.0, "个百分点")]),
     ("城乡居民人均可支配收入增速分别低于目标2.4个、0.4个百分点。",  # 遂宁: margins, not growth
      [("城镇居民人均可支配收入", 2.4, "个百分点"), ("农村居民人均可支配收入", 0.4, "个百分点")]),
-], ids=["和 inside a name", "29个、6个百分点", "低于目标"])
+    ("城乡低保标准分别提高到每人每月1045元、814元。",  # 济南: urban, then rural (QA pass 7)
+     [("城镇低保标准", 1045.0, "元/月"), ("农村低保标准", 814.0, "元/月")]),
+], ids=["和 inside a name", "29个、6个百分点", "低于目标", "城乡…分别"])
 def test_respective_values_pair_with_their_names_and_units(sentence, expected):
     got = run(sentence)
     assert [(t[0], t[2], t[4]) for t in got] == expected
