@@ -221,6 +221,10 @@ def _shared_points(text: str, qs: list[Quantity]) -> list[Quantity]:
         if (q.unit == "个" and nxt.unit == "个百分点" and text[q.end:nxt.start] in ("、", "和", "，", ",")
                 and (q.low != int(q.low) or "分别" in text[max(0, q.start - 20):q.start])):  # not "超目标任务42个、23个百分点"
             qs[k] = replace(q, unit="个百分点")
+    for k in range(1, len(qs)):
+        q, prev = qs[k], qs[k - 1]
+        if "/" in prev.unit and prev.unit.split("/")[0] == q.unit and text[prev.end:q.start] in ("、", "和"):
+            qs[k] = replace(q, unit=prev.unit)  # "每人每月1045元、814元": both per month
     return qs
 
 
