@@ -335,6 +335,13 @@ def test_a_link_with_years_it_cannot_apply_says_so(app):
     assert not any("无效" in w.value for w in app("overview", {"from": str(lo)}).warning)
 
 
+def test_a_link_with_a_filter_value_the_data_lacks_says_so(app):
+    """QA pass 7: /targets?province=四川 (for 四川省) showed the whole corpus without a word."""
+    at = app("overview", {"province": "四川"})
+    no_errors(at)
+    assert any("省份「四川」" in w.value and "未用于筛选" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
 def test_missing_db_explains_build(monkeypatch, tmp_path):
     monkeypatch.setenv("SPEECH_METRICS_DB", str(tmp_path / "nope.duckdb"))
     at = AppTest.from_file(str(APP), default_timeout=30).run()

@@ -229,10 +229,14 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
     regions = data.query("region_options")
     facets = data.query("facet_values")
 
+    unknown: list[str] = []  # a link's values that match nothing here ("province=四川" for 四川省)
+
     def seeded_multiselect(name: str, label: str, options: list[str], **kw: Any) -> list[str]:
         key = _KEYS[name]
         if _INIT not in ss or key not in ss:
             ss[key] = [v for v in getattr(seed, name) if v in options]
+            if _INIT not in ss:
+                unknown.extend(f"{label}「{v}」" for v in getattr(seed, name) if v not in options)
         else:
             ss[key] = [v for v in ss[key] if v in options]
         # no "Select all" (English, and all of them is what no choice means)
@@ -248,6 +252,8 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
         level = seeded_multiselect("level", "层级", [str(v) for v in facets["level"]], format_func=level_label)
         dtype = seeded_multiselect("doc_type", "类型", [str(v) for v in facets["doc_type"]],
                                    format_func=doc_type_label)
+        if unknown:
+            st.warning(f"链接中的{'、'.join(unknown[:4])}在数据中不存在（或不属于所选的上级地区），未用于筛选。")
         years = facets["years"]
         year_from = year_to = None
         if years and years[0] < years[1]:
