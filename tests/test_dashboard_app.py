@@ -333,6 +333,8 @@ def test_a_link_with_years_it_cannot_apply_says_so(app):
     assert any("from=abc、to=1900 无效" in w.value for w in at.warning)
     lo = next(sl for sl in at.sidebar.slider if sl.label == "年份").value[0] + 1
     assert not any("无效" in w.value for w in app("overview", {"from": str(lo)}).warning)
+    swapped = app("overview", {"from": str(lo + 1), "to": str(lo)})
+    assert any("前后颠倒" in w.value for w in swapped.warning)
 
 
 def test_a_link_with_a_filter_value_the_data_lacks_says_so(app):

@@ -266,6 +266,9 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
                 if bad and _INIT not in ss:  # a shared link or an edited address: say what was not applied
                     st.warning(f"链接中的年份 {'、'.join(bad)} 无效或不在数据的年份范围（{lo}–{hi}）内，已按 "
                                f"{ss[key][0]}–{ss[key][1]} 显示。")
+                elif _INIT not in ss and all(v and v.isdigit() for v in linked.values()) and int(linked["from"]) > int(linked["to"]):
+                    st.warning(f"链接中的年份 from={linked['from']}、to={linked['to']} 前后颠倒，已按 "
+                               f"{ss[key][0]}–{ss[key][1]} 显示。")
             else:
                 a, b = ss[key]
                 # an end left at the data's bound stays "unbounded" when new years arrive
