@@ -1104,7 +1104,7 @@ def phrase_doc_table(per_doc: pd.DataFrame) -> pd.DataFrame:
 
 
 def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tuple[pd.DataFrame, go.Figure]:
-    """Keywords over-represented in one region's documents versus the rest.
+    """Keywords over-represented in one region's documents versus the rest (score above 0).
 
     score = log2((w_region + ε) / (w_rest + ε)), where w is the mean keyword
     weight per document (documents lacking the word count as 0) and ε is 5 % of the mean
@@ -1132,7 +1132,9 @@ def distinctive_keywords(kw: pd.DataFrame, region: str, top_n: int = 20) -> tupl
         "关键词": inside.index, "本地区平均权重": w_in.round(4).values,
         "其他地区平均权重": w_out.round(4).values, "区分度": score.round(3).values,
         "本地区文档数": inside["n"].values,
-    }).sort_values(["区分度", "关键词"], ascending=[False, True]).head(top_n).reset_index(drop=True)
+    })
+    # only words the region uses more than the rest: a negative score is not "区别于其他地区" (QA pass 7)
+    tidy = tidy[tidy["区分度"] > 0].sort_values(["区分度", "关键词"], ascending=[False, True]).head(top_n).reset_index(drop=True)
     fig = go.Figure()
     fig.add_bar(y=tidy["关键词"], x=tidy["区分度"], orientation="h", marker_color=_PALETTE[1],
                 hovertemplate="%{y}<br>log2 比值 %{x}<extra></extra>")

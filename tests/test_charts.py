@@ -265,6 +265,8 @@ def test_distinctive_keywords(con):
     assert df.iloc[0]["关键词"] == "物流园区" and df["区分度"].is_monotonic_decreasing
     assert list(fig.data[0].y) == df["关键词"].tolist()
     assert C.distinctive_keywords(kw, "没有这个地区")[0].empty
+    # only words the region uses more than the rest (QA pass 7: a negative bar, "产业")
+    assert (C.distinctive_keywords(kw, HAILAR, top_n=500)[0]["区分度"] > 0).all()
 
 
 # ---------------------------------------------------------------- compare
