@@ -223,11 +223,11 @@ def count(phrases, db, url, as_json, **given):
     f = _filters(url, **given)
     con = _open_db(db)
     try:
-        n_docs = count_docs(con, f)
         df = phrase_docs(con, f, wanted)
+        searched = not df.empty or count_docs(con, f)  # counted only when nothing was found
     finally:
         con.close()
-    if not n_docs:
+    if not searched:
         # "not found: 高质量发展" would blame the phrase for a filter that leaves nothing to search
         raise click.UsageError(f"the filter matches no document in {db} ({f.describe(0)}); nothing was searched")
     df = df.assign(per_10k=ph.per_10k(df["count"], df["n_chars"]))

@@ -178,10 +178,11 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # "在全国168个城市排第15": the size of the group ranked in, not a figure
         if unit == "位" and before == "前":
             continue  # "10项居前3位": a rank
-        if unit in ("%", "个百分点") and (text.endswith("负增长", 0, start) or before and before in "-－−" and _SIGNED_AFTER.search(text, max(0, start - 6), start - 1)):
+        minus = bool(before) and before in "-－−"
+        if unit in ("%", "个百分点") and (text.endswith("负增长", 0, start) or minus and _SIGNED_AFTER.search(text, max(0, start - 6), start - 1)):
             # "增长-3.8%", "负增长4.1%": a fall written as growth is a negative rate
             low, high = -high, -low
-            start -= bool(before) and before in "-－−"
+            start -= minus
         if high < low:
             low, high = high, low
         qualifier = "exact"

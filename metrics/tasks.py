@@ -345,12 +345,11 @@ def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
         near = text[max(0, begin - 24):begin]
         if "、" not in near and not _AND.search(near) and not near.endswith(("”", '"')):
             continue  # no list ends here (most numerals): skip the clause's scan
-        lo = max(0, begin - 90)
-        start = max(lo, max(text.rfind(c, lo, begin) for c in _CLAUSE_BREAKS) + 1)
+        start = _clause_start(text, begin, max_back=90)
         items = _inline_items(text[start:begin])
         if items is None or any(d.start < m.end() and begin < d.end for d in (*taken, *out)):
             continue
-        by_comma, joined = items
+        joined = items[1]
         if "级" in (m.group("cls"), m.group("dcls")) and not _levels(text[start:begin], m.group("obj")):
             continue
         if m.group("deng"):
@@ -376,8 +375,7 @@ def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
                 or n == 2 and formula in _national_formulas()):
             continue  # "提前两个月", "兜牢“三保”", "领悟“两个确立”": a time, or a formula with fixed items
         # the evidence is the whole clause: from its start to its end (not a cut word: "三大不锈钢下游产】业集群")
-        lo = max(0, begin - 200)
-        shown = max(lo, max(text.rfind(c, lo, start) for c in _CLAUSE_BREAKS) + 1) if start > lo else start
+        shown = _clause_start(text, start, max_back=start - max(0, begin - 200))
         hi = min(len(text), m.end() + 30)
         end = min([i for c in _CLAUSE_BREAKS if (i := text.find(c, m.end(), hi)) >= 0] or [hi])
         shown += len(text[shown:end]) - len(text[shown:end].lstrip())
@@ -394,10 +392,12 @@ _CLAUSE_BREAKS = "。;；:：,，!！?？\n"
 
 
 def _clause_start(text: str, pos: int, max_back: int = 20) -> int:
-    lo = pos
-    while lo > max(0, pos - max_back) and text[lo - 1] not in _CLAUSE_BREAKS:
-        lo -= 1
-    return lo
+    """Where the clause holding ``pos`` starts: after the last clause break before it, at most
+    ``max_back`` characters back (none: ``pos`` itself)."""
+    if max_back <= 0:
+        return pos
+    lo = max(0, pos - max_back)
+    return max(lo, max(text.rfind(c, lo, pos) for c in _CLAUSE_BREAKS) + 1)
 
 
 def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400) -> int | None:
