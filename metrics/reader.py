@@ -20,6 +20,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .reflow import reflow
+
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
 
@@ -83,6 +85,8 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
         text, encoding = decode_bytes(data)
         fmt = "txt"
     text = normalise_line_ends(text)
+    if fmt == "txt":
+        text = reflow(text)  # a copy out of a PDF: its page-width lines become paragraphs
     if len(_SPACE.sub("", text)) < limits.min_chars:
         raise ReadError("file holds no text (empty or whitespace only)")
     return RawDocument(source=source, file_name=path.name, file_format=fmt, encoding=encoding, text=text)
