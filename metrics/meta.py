@@ -25,7 +25,7 @@ ROLE_WORDS = (
     "部长", "局长", "主席", "常委", "委员", "街道办事处主任", "工委书记", "党委书记", "党工委书记",
 )
 _ROLE = r"(?:[\u4e00-\u9fff]{0,12}?(?:党委|党工委|工委|区委|县委|市委|镇委|乡委|街道|人民政府|政府)?[\u4e00-\u9fff、]{0,10}?(?:书记|区长|县长|市长|镇长|乡长|主任|省长|州长|旗长|盟长|局长|部长|主席))"
-_NAME = r"(?P<name>[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]\s[\u4e00-\u9fff]|X{2,3}|某某)"
+_NAME = r"(?P<name>[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]\s{1,3}[\u4e00-\u9fff]|X{2,3}|某某)"  # "马  军": spaced to fill the width
 BYLINE_RE = re.compile(rf"^\s*(?P<role>{_ROLE})[\s　]+{_NAME}\s*$", re.M)
 BYLINE_INLINE_RE = fastre.compile(rf"(?P<role>(?:镇|乡|街道|区|县|市)(?:党委|党工委|工委|委)(?:副)?书记|(?:副)?(?:区长|县长|市长|镇长|乡长)){_NAME}(?:以|在|提出|指出|强调|作|讲)")
 _SHORT_ROLE = r"(?P<crole>(?:[\u4e00-\u9fff]{0,6}?(?:党委|党工委|工委|区委|县委|市委|镇|乡|街道))?(?:副)?(?:书记|区长|县长|市长|镇长|乡长|主任|省长|州长|旗长))?"
@@ -42,6 +42,9 @@ OPENING_REVIEW_RE = re.compile(r"((?:19|20)\d\d)年(?:是|,|，)(?![^\n。]{0,30
 # the same sentence usually opens the review of the previous year, so it is used for speeches only.
 SPEECH_YEAR_RE = re.compile(r"((?:19|20)\d\d)年是[^\n。]{0,40}(?:开局之年|关键之年|起步之年|决胜之年|攻坚之年|收官之年|关键一年)")
 TITLE_HINT_RE = re.compile(r"(讲话|报告|致辞|发言|党课|讲稿|讲话稿|意见)")
+#: lines at the top that are not the title: a heading of the report ("2023年工作回顾"), the end of a
+#: subtitle broken over lines ("人民代表大会第二次会议上")
+NOT_TITLE_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]\s*)?(?:(?:19|20)\d\d年|过去[一五]年)[^\n]{0,6}(?:回顾|总结)$|(?:会议|大会|会)上$")
 CRUFT_RE = re.compile(r"论坛|帖子|会员|积分|回复|查看|楼主|分享到|倒序浏览|只看该作者|来源\s*[:：]|时间\s*[:：]|发表于|编辑|浏览|点击|责任编辑|http|www\.|\|")
 
 
@@ -148,7 +151,7 @@ def extract_meta(text: str) -> Meta:
             break
         if re.search(r"[。;；]$", line) or line.endswith("：") or line.endswith(":"):
             continue
-        if BYLINE_RE.match(line) or DATE_CN_RE.fullmatch(line.strip("()（）— ")):
+        if BYLINE_RE.match(line) or DATE_CN_RE.fullmatch(line.strip("()（）— ")) or NOT_TITLE_RE.search(line):
             continue
         if TITLE_HINT_RE.search(line) or idx == 0 and len(line) <= 30:
             title = line
@@ -170,7 +173,7 @@ def extract_meta(text: str) -> Meta:
     speaker = role = None
     m = BYLINE_RE.search(head)
     if m and not re.fullmatch(r"X+|某某", m.group("name")):
-        speaker, role = m.group("name").replace(" ", "").replace("　", ""), re.sub(r"\s+", "", m.group("role"))
+        speaker, role = re.sub(r"\s+", "", m.group("name")), re.sub(r"\s+", "", m.group("role"))
     else:
         m2 = BYLINE_INLINE_RE.search(head)
         if m2:
@@ -189,6 +192,7 @@ def extract_meta(text: str) -> Meta:
                     if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", line) and not TITLE_HINT_RE.search(line) and line not in ("同志们", "各位代表"):
                         speaker = line
                         break
+    speaker = re.sub(r"\s+", "", speaker) if speaker else speaker  # "马  军", spaced to fill the width
     if speaker and re.fullmatch(r"X+|某+", speaker):
         speaker = None
     if role:

@@ -63,3 +63,15 @@ def test_the_year_in_a_title_when_the_text_gives_none():
     assert (m.year, m.year_source) == (2025, "title")
     # two years in the title tell nothing
     assert extract_meta("在2019年和2020年两次全会精神传达会上的讲话\n同志们：\n今天我们开会。\n").year is None
+
+
+@pytest.mark.parametrize("name,title,speaker", [
+    ("池州.txt", None, "朱浩东"),   # opens with "人民代表大会第二次会议上", the end of a broken subtitle
+    ("阿坝.txt", None, None),        # opens with its first heading, "2023年工作回顾"
+    ("蚌埠.txt", None, "马军"),      # opens with its by-line "市长\xa0 马\xa0 军", spaced to fill the width
+    ("防城港.txt", "政府工作报告", "黄江"),  # "市长  黄\u2003江"
+    ("玉林.txt", "2024年政府工作报告", None),
+])
+def test_the_first_line_is_the_title_only_when_it_is_one(name, title, speaker):
+    m = extract_meta(read_document(DATA / "city-reports-2024" / name).text)
+    assert (m.title, m.speaker) == (title, speaker)
