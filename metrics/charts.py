@@ -882,13 +882,20 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
     short = short_labels(rows) if group == "region" else {r: r for r in rows}
     nz = grid.values[grid.values > 0]
     zmax = float(np.percentile(nz, 95)) if nz.size else 1.0
+    what = "地区" if group == "region" else "省份"
+    if len(top) == 1:  # one phrase: a ranked bar per row reads better than a one-column heatmap
+        fig = go.Figure(go.Bar(x=grid[top[0]].values, y=[short[r] for r in rows], orientation="h",
+                               marker_color="#c0392b", hovertemplate="%{y}<br>" + value_col + " %{x}<extra></extra>"))
+        base_layout(fig, f"各{what}「{_short_text(top[0], 16)}」（{value_col}）", height=max(360, min(2000, 20 * len(rows) + 160)))
+        fig.update_yaxes(autorange="reversed", title=None, type="category")
+        fig.update_xaxes(title=value_col)
+        return tidy, fig
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=top, y=[short[r] for r in rows], colorscale="Reds", zmin=0, zmax=max(zmax, 1e-9),
         colorbar={"title": {"text": value_col}},
         hovertemplate="%{y} · %{x}<br>" + value_col + " %{z}<extra></extra>", xgap=1, ygap=1,
     ))
     height = max(360, min(2000, 20 * len(rows) + 220))
-    what = "地区" if group == "region" else "省份"
     suffix = ""
     if len(rows) < len(all_rows):
         suffix = f"，最高的 {len(rows)} 个" if len(rows) == max_rows else f"，有命中的 {len(rows)} 个"

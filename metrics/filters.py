@@ -69,7 +69,7 @@ YEAR_SOURCE_LABELS: dict[str, str] = {
 }
 
 #: URL parameter names (short, stable; part of shared links).
-_LIST_PARAMS = {
+URL_LIST_PARAMS = {
     "province": "province",
     "city": "city",
     "district": "district",
@@ -247,7 +247,7 @@ class Filters:
 
     def __post_init__(self) -> None:
         # Accept lists (or a bare string) for convenience; store tuples.
-        for name in _LIST_PARAMS:
+        for name in URL_LIST_PARAMS:
             object.__setattr__(self, name, _clean_list(getattr(self, name)))
         object.__setattr__(self, "speaker", _clean_text(self.speaker))
         object.__setattr__(self, "text", _clean_text(self.text))
@@ -271,7 +271,7 @@ class Filters:
         Filters(province=('北京市', '上海市'), city=(), district=(), town=(), level=(), doc_type=(), year_from=2019, year_to=None, speaker='', text='', duplicates=False)
         """
         kwargs: dict[str, Any] = {}
-        for field_name, param in _LIST_PARAMS.items():
+        for field_name, param in URL_LIST_PARAMS.items():
             kwargs[field_name] = _clean_list(params.get(param))
         kwargs["level"] = tuple(v for v in kwargs["level"] if v in LEVEL_LABELS)
         kwargs["doc_type"] = tuple(v for v in kwargs["doc_type"] if v in DOC_TYPE_LABELS)
@@ -289,7 +289,7 @@ class Filters:
         {'city': ['海口市'], 'to': '2020', 'q': '营商'}
         """
         out: dict[str, list[str] | str] = {}
-        for field_name, param in _LIST_PARAMS.items():
+        for field_name, param in URL_LIST_PARAMS.items():
             values = getattr(self, field_name)
             if values:
                 out[param] = list(values)
@@ -307,7 +307,7 @@ class Filters:
 
     @staticmethod
     def param_names() -> tuple[str, ...]:
-        return (*_LIST_PARAMS.values(), _PARAM_YEAR_FROM, _PARAM_YEAR_TO, _PARAM_SPEAKER, _PARAM_TEXT, _PARAM_DUPLICATES)
+        return (*URL_LIST_PARAMS.values(), _PARAM_YEAR_FROM, _PARAM_YEAR_TO, _PARAM_SPEAKER, _PARAM_TEXT, _PARAM_DUPLICATES)
 
     # ------------------------------------------------------------------ SQL
     def where_sql(self, alias: str = "d") -> tuple[str, list[Any]]:
@@ -322,7 +322,7 @@ class Filters:
         a = alias
         clauses: list[str] = []
         params: list[Any] = []
-        for field_name in _LIST_PARAMS:
+        for field_name in URL_LIST_PARAMS:
             values = getattr(self, field_name)
             if values:
                 marks = ", ".join("?" for _ in values)

@@ -213,6 +213,16 @@ def test_slogan_heatmap(con, docs):
     assert hm.type == "heatmap" and len(hm.z) == docs["region"].nunique() and len(hm.x) == 3
 
 
+def test_one_phrase_is_a_ranked_bar_chart_not_a_one_column_heatmap(con, docs):
+    sl = Q.slogans(con, Filters())
+    df, fig = C.slogan_heatmap(sl, docs, "count", top_n=1, only_hits=True)
+    assert df["提法"].nunique() == 1 and (df["出现次数"] > 0).all()
+    bar = fig.data[0]
+    assert bar.type == "bar" and bar.orientation == "h" and list(bar.x) == df["出现次数"].tolist()
+    assert list(bar.x) == sorted(bar.x, reverse=True) and len(bar.y) == len(df)
+    assert df["提法"].iloc[0] in fig.layout.title.text
+
+
 def test_slogan_heatmap_per_10k_uses_all_region_chars(con, docs):
     sl = Q.slogans(con, Filters())
     df, _ = C.slogan_heatmap(sl, docs, "per_10k", top_n=50)

@@ -344,6 +344,15 @@ def test_a_link_with_a_filter_value_the_data_lacks_says_so(app):
     assert any("省份「四川」" in w.value and "未用于筛选" in w.value for w in at.warning), [w.value for w in at.warning]
 
 
+def test_a_mistyped_level_in_a_link_is_named_and_escaped(app):
+    """QA pass 7: ?level=distrct was dropped without a word; the value is untrusted markdown."""
+    at = app("overview", {"level": ["distrct", "city"], "type": "[x](javascript:alert(1))"})
+    no_errors(at)
+    warning = " ".join(w.value for w in at.warning)
+    assert "层级「distrct」" in warning and "层级「city」" not in warning
+    assert "类型「\\[x\\]\\(javascript\\:alert…」" in warning, warning  # escaped, cut at 20 characters
+
+
 def test_missing_db_explains_build(monkeypatch, tmp_path):
     monkeypatch.setenv("SPEECH_METRICS_DB", str(tmp_path / "nope.duckdb"))
     at = AppTest.from_file(str(APP), default_timeout=30).run()

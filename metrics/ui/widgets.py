@@ -18,7 +18,7 @@ import streamlit as st
 from metrics import DB_SCHEMA_ADDS, DB_SCHEMA_VERSION, export
 from metrics.charts import PLOT_CONFIG, display_safe
 from metrics.dedup import RULE_ZH
-from metrics.filters import Filters, doc_type_label, level_label
+from metrics.filters import URL_LIST_PARAMS, Filters, doc_type_label, level_label
 from metrics.ui import data
 
 # ---------------------------------------------------------------- text safety
@@ -214,6 +214,11 @@ def _opts(df: pd.DataFrame, col: str, parents: dict[str, list[str]]) -> list[str
     return sorted(v for v in vals.unique() if v)
 
 
+def _linked_value(label: str, value: str) -> str:
+    """A link's value for a warning: escaped, and cut when long."""
+    return f"{label}「{md_escape(value if len(value) <= 20 else value[:20] + '…')}」"
+
+
 def _url_filters() -> Filters:
     qp = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     return Filters.from_query_params(qp)
@@ -236,7 +241,10 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
         if _INIT not in ss or key not in ss:
             ss[key] = [v for v in getattr(seed, name) if v in options]
             if _INIT not in ss:
-                unknown.extend(f"{label}「{v}」" for v in getattr(seed, name) if v not in options)
+                # a level or type the link names but no document can have was dropped when parsing it
+                linked = (st.query_params.get_all(URL_LIST_PARAMS[name]) if name in ("level", "doc_type")
+                          else getattr(seed, name))
+                unknown.extend(_linked_value(label, v) for v in linked if v not in options)
         else:
             ss[key] = [v for v in ss[key] if v in options]
         # no "Select all" (English, and all of them is what no choice means)
