@@ -513,7 +513,34 @@ def _split_names(head: str, n: int) -> list[str]:
         return by_comma
     if n == 2 and len(names) == 1 and head.startswith("城乡") and len(head) > 2:
         return ["城镇" + head[2:], "农村" + head[2:]]  # "城乡低保标准分别提高5%、7%": urban, then rural
-    return names
+    return _share_tail(names)
+
+
+_PAIRED = {"城镇", "农村", "城市", "乡村"}
+
+
+def _share_tail(names: list[str]) -> list[str]:
+    """Parallel modifiers share the last name's noun: "国控、省控断面水质优良率" names 国控断面水质优良率
+    and 省控断面水质优良率. Only for modifiers of one length that end alike (国控/省控) or are
+    城镇/农村, so that "税收、一般公共预算收入" stays two names.
+
+    >>> _share_tail(["国控", "省控断面水质优良率"])
+    ['国控断面水质优良率', '省控断面水质优良率']
+    >>> _share_tail(["城镇", "农村居民人均可支配收入"])[0]
+    '城镇居民人均可支配收入'
+    >>> _share_tail(["税收", "一般公共预算收入"])
+    ['税收', '一般公共预算收入']
+    """
+    if len(names) < 2:
+        return names
+    k = len(names[0])
+    last = names[-1]
+    mods = [*names[:-1], last[:k]]
+    if (not 2 <= k <= 3 or len(last) < k + 2 or any(len(m) != k for m in mods)
+            or not (len({m[-1] for m in mods}) == 1 or set(mods) <= _PAIRED)):
+        return names
+    tail = last[k:]
+    return [m + tail for m in mods]
 
 
 def _bundled_names(clause, fenbie, qs, aliases):

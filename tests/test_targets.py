@@ -422,3 +422,16 @@ def test_a_multi_year_result_is_not_the_years_registry_figure():
     """QA pass 7: 海拉尔区 2016's "年均增长12.1%" (2011–2015) showed as 2015's GDP growth in 目标与完成."""
     got = run("地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%。", part=REVIEW)
     assert [(t[0], t[1], t[7]) for t in got if t[2] == 12.1] == [("地区生产总值（年均）", "other", "achievement")]
+
+
+@pytest.mark.parametrize("sentence,names", [
+    ("国控、省控断面水质优良率分别为93.8%、95.5%。", ["国控断面水质优良率", "省控断面水质优良率"]),  # 荆门
+    ("一产、二产、三产增加值分别增长4%、7.5%、6.2%左右。", ["一产增加值", "二产增加值", "三产增加值"]),  # 毕节
+    ("公路、铁路货运量分别增长13.1%、9.7%。", ["公路货运量", "铁路货运量"]),  # 攀枝花
+    ("新建、已建居住区养老服务设施配建率分别达100%、90%以上。",  # 黔南
+     ["新建居住区养老服务设施配建率", "已建居住区养老服务设施配建率"]),
+    ("税收、一般公共预算收入分别增长5%、6%。", ["税收", "一般公共预算收入"]),  # two things, not 税收公共预算收入
+])
+def test_parallel_modifiers_before_fenbie_share_the_noun(sentence, names):
+    """QA pass 7: "国控、省控断面水质优良率分别为93.8%、95.5%" named the first value "国控"."""
+    assert [t[0] for t in run(sentence, part=REVIEW)] == names
