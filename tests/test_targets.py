@@ -372,7 +372,16 @@ def test_a_multi_year_figure_is_a_long_term_target_only_when_it_looks_ahead(sent
     "民营规上工业增加值同比增长18.8%。",  # 呼和浩特: private firms only
     "低收入农户人均可支配收入增长14%。",  # 温州: one group's income
     "社会消费品零售总额对全区增长贡献率达58.7%。",  # 南宁: a contribution, not growth
-], ids=["三地", "工业园区", "服务进出口", "综合交通", "民营", "低收入农户", "贡献率"])
+    # QA pass 8
+    "全年中欧班列开行400列、货值增长20%以上，港务区进出口额增长30%以上。",  # 徐州: one zone's trade
+    "三大综保区进出口总额增长12.5%。",  # 武汉: bonded zones
+    "与“一带一路”沿线国家和地区进出口增长20%。",  # 铜陵: a group of partners
+    "50家外贸龙头企业整体增长20%。",  # 德阳: fifty firms
+    "但跨境电商、服务贸易和生产型外贸企业进出口均增长10%以上。",  # 长沙: kinds of trade and firms
+    "山区5县生产总值增长7.6%。",  # 温州: five counties
+    "巩固拓展脱贫攻坚成果，移民人均可支配收入增长8.5%左右。",  # 银川: resettled migrants' income
+], ids=["三地", "工业园区", "服务进出口", "综合交通", "民营", "低收入农户", "贡献率",
+        "港务区", "综保区", "沿线国家和地区", "龙头企业", "外贸企业", "山区5县", "移民"])
 def test_a_part_of_the_region_or_of_its_trade_is_not_the_registry_indicator(sentence):
     """QA pass 6: each was filed as the city's indicator next to the real one."""
     assert {t[1] for t in run(sentence)} == {"other"}
