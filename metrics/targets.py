@@ -387,7 +387,16 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             out[period_from:] = [t if t.indicator.endswith(f"（{period}）") else
                                  replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
                                  for t in out[period_from:]]
-    return [_annual(_signed(t)) for t in out]
+    return [_unmasked(_annual(_signed(t))) for t in out]
+
+
+_MASKED = re.compile(r"\(#+\)")
+
+
+def _unmasked(t: Target) -> Target:
+    """A note in brackets with a figure was masked for the search ("助推“个转企”(3)1400余户"): it is no
+    part of the name ("助推“个转企”", not "助推“个转企”(#)")."""
+    return replace(t, indicator=_MASKED.sub("", t.indicator)) if "#" in t.indicator else t
 
 
 def _annual(t: Target) -> Target:

@@ -96,3 +96,17 @@ def test_slogan_dictionary_has_no_phrase_that_is_another_ones_variant():
     texts = {s.text for s in slogans()}
     variants = {v for s in slogans() for v in s.variants}
     assert not texts & variants and len(texts) == len(slogans())
+
+
+@pytest.mark.parametrize("text,count", [
+    ("深入实施创新驱动发展战略，加快建设科技强市。", 1),
+    ("坚持实施创新驱动战略。", 1),  # the same strategy, written short
+    ("以创新驱动产业转型。", 0),  # 海拉尔区 2016: the verb phrase, not the slogan
+    ("成功创建全国创新驱动示范城市。", 0),  # 银川
+    ("增强发展的创新驱动力。", 0),
+])
+def test_the_slogan_innovation_driven_development_is_not_any_innovation_drive(text, count):
+    """QA pass 8: the variant 创新驱动 counted every 创新驱动… for 创新驱动发展."""
+    from metrics.slogans import count_slogans
+    got = {s.text: s.count for s in count_slogans(text) if s.kind == "dictionary"}
+    assert got.get("创新驱动发展", 0) == count

@@ -444,3 +444,12 @@ def test_a_multi_year_result_is_not_the_years_registry_figure():
 def test_parallel_modifiers_before_fenbie_share_the_noun(sentence, names):
     """QA pass 7: "国控、省控断面水质优良率分别为93.8%、95.5%" named the first value "国控"."""
     assert [t[0] for t in run(sentence, part=REVIEW)] == names
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("助推“个转企”(3)1400余户。", "助推“个转企”"),  # 乐山: a footnote number
+    ("(1)新建健身步道40公里。", "新建健身步道"),  # 黔南: a numbered item of 民生实事
+])
+def test_a_bracketed_figure_is_no_part_of_the_name(sentence, name):
+    """QA pass 8: names showed the masked note as "(#)" (助推“个转企”(#))."""
+    assert [t[0] for t in run(sentence)] == [name]
