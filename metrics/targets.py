@@ -113,7 +113,8 @@ PLAN_HEADING = re.compile(r"安排|目标|任务|总体要求|今年|明年|主�
 
 GROWTH_VERBS = ("增长", "增速", "增幅", "提高", "上升", "增加", "增收", "提升", "递增")
 REDUCE_VERBS = ("下降", "降低", "减少", "压缩", "压减", "削减")
-LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度|水质)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时")
+LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度|水质)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时"
+                       r"|[两三四五十]年(?=累计|共|新增)")  # "五年新增就业3.25万人": the five years' sum
 YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
 
 
@@ -387,7 +388,20 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             out[period_from:] = [t if t.indicator.endswith(f"（{period}）") else
                                  replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
                                  for t in out[period_from:]]
-    return [_unmasked(_annual(_signed(t))) for t in out]
+    return [_unmasked(_annual(_signed(_base_year(t, text)))) for t in out]
+
+
+_BASE_YEAR = re.compile(r"由(\d{4})年(?:底|末)?的?$")
+
+
+def _base_year(t: Target, text: str) -> Target:
+    """"地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元": the first figure is 2010's, the
+    starting point, not the result; it is named with its year and not filed under the indicator."""
+    m = _BASE_YEAR.search(text, max(0, t.value_start - 12), t.value_start)
+    if m is None:
+        return t
+    name = t.indicator if f"{m.group(1)}年" in t.indicator else f"{t.indicator}（{m.group(1)}年）"
+    return replace(t, indicator=name, canonical="other")
 
 
 _MASKED = re.compile(r"\(#+\)")

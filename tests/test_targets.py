@@ -307,13 +307,14 @@ def test_ranks_and_the_groups_they_are_taken_in_are_not_figures(sentence, expect
 
 @pytest.mark.parametrize("sentence,expected", [
     ("地区生产总值由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%。",  # 海拉尔区 2016
-     [("地区生产总值", 162.4), ("地区生产总值", 287.9), ("地区生产总值（年均）", 12.1)]),
-    ("森林覆盖率由2010年的21.6%提高到25.2%。", [("森林覆盖率", 21.6), ("森林覆盖率", 25.2)]),
+     [("地区生产总值（2010年）", 162.4), ("地区生产总值", 287.9), ("地区生产总值（年均）", 12.1)]),
+    ("森林覆盖率由2010年的21.6%提高到25.2%。", [("森林覆盖率（2010年）", 21.6), ("森林覆盖率", 25.2)]),
     ("易涝点由488个减至277个。", [("易涝点", 488.0), ("易涝点", 277.0)]),  # 广州: the first was 减至
     ("自由贸易试验区新增注册资本120亿元。", [("自由贸易试验区新增注册资本", 120.0)]),  # 由 of 自由 is not "from"
 ], ids=["由…年的…增加到", "提高到", "由…个减至", "自由"])
 def test_a_change_from_one_value_to_another_is_named_by_its_subject(sentence, expected):
-    """Names were cut from the middle of the phrase ("10年的162.4亿元增加到2015年的"), and 年均增长 was "年"."""
+    """Names were cut from the middle of the phrase ("10年的162.4亿元增加到2015年的"), and 年均增长 was "年".
+    The starting point is named with its year (QA pass 8: 162.4 was charted as 2015's result)."""
     assert [(t[0], t[2]) for t in run(sentence, part=REVIEW)] == expected
 
 
@@ -453,3 +454,9 @@ def test_parallel_modifiers_before_fenbie_share_the_noun(sentence, names):
 def test_a_bracketed_figure_is_no_part_of_the_name(sentence, name):
     """QA pass 8: names showed the masked note as "(#)" (助推“个转企”(#))."""
     assert [t[0] for t in run(sentence)] == [name]
+
+
+def test_a_five_year_sum_is_not_the_years_figure():
+    """QA pass 8 (海拉尔区 2016): "五年新增就业3.25万人" was charted as 2015's 城镇新增就业."""
+    got = run("五年新增就业3.25万人，全年实现新增就业5650人。", part=REVIEW)
+    assert [(t[0], t[1], t[2]) for t in got] == [("新增就业（五年）", "other", 3.25), ("新增就业", "new_urban_jobs", 5650.0)]
