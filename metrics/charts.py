@@ -411,9 +411,15 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     df, unit = _select_unit(df, unit)
     if df.empty:
         return pd.DataFrame(columns=["标签", *_TARGET_COLS]), empty_figure()
+    # a figure a report states twice ("新增城镇就业1万人以上" in its targets and again in a task) is one point
+    df = df.drop_duplicates(subset=[c for c in ("doc_id", "low", "high", "unit", "qualifier", "kind") if c in df])
     tidy = _target_tidy(df, indicator_label).dropna(subset=["中值"])
     if tidy.empty:
         return pd.DataFrame(columns=["标签", *_TARGET_COLS]), empty_figure()
+    # the median counts each document once, with the figure it states first (its list of targets)
+    firsts = tidy.assign(_at=df["idx"] if "idx" in df else pd.Series(range(len(df)), index=df.index))
+    firsts = firsts.sort_values("_at", kind="stable").drop_duplicates("文档ID")
+    n_docs, median = len(firsts), float(firsts["中值"].median())
     short = short_labels(tidy["地区"])
     multi_year = tidy["年份"].nunique(dropna=False) > 1
     tidy = tidy.sort_values(["中值", "地区"], ascending=[False, True]).reset_index(drop=True)
@@ -424,7 +430,7 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     docs_per_label = tidy.groupby(x)["文档ID"].transform("nunique")
     x = x.where(docs_per_label < 2, x + " · " + tidy["文件"])
     tidy.insert(0, "标签", unique_labels(x))  # several targets of one document and year: one point each
-    n_all, median = len(tidy), float(tidy["中值"].median())
+    n_all = len(tidy)
     shown = ""
     tidy = _ends(tidy, top_n, order)
     if len(tidy) < n_all:
@@ -441,9 +447,9 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     else:
         fig.update_xaxes(**cat_axis, tickangle=-40 if len(tidy) > 8 else 0)
         fig.update_yaxes(title=unit or "")
-    if n_all >= 5:
+    if n_docs >= 5:
         line = {"line_dash": "dot", "line_color": "#7f8c8d", "line_width": 1,
-                "annotation_text": f"中位数 {median:g}（全部 {n_all} 个）", "annotation_font_size": 11,
+                "annotation_text": f"中位数 {median:g}（{n_docs} 篇，每篇计一次）", "annotation_font_size": 11,
                 "annotation_font_color": "#555"}
         if horizontal:
             fig.add_vline(x=median, annotation_position="bottom right", **line)

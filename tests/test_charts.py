@@ -468,3 +468,16 @@ def test_one_region_in_two_files_is_told_apart_by_file_name(built_db):
         con.close()
     labels = C.target_ranges(points[points["kind"] == "target"], "GDP")[0]["标签"].tolist()
     assert labels.count("成都市") == 1 and not any("成都." in lab for lab in labels)
+
+
+def test_a_figure_stated_twice_is_one_point_and_the_median_counts_documents(con):
+    """QA pass 8: 锡林郭勒盟 stated 新增城镇就业1万人以上 twice and showed twice; the median counted both."""
+    t = Q.targets(con, Filters(), "gdp_growth", "target")
+    twice = pd.concat([t, t.iloc[[0]].assign(idx=t["idx"].max() + 1)], ignore_index=True)  # the same figure again
+    other = t.iloc[[1]].assign(idx=t["idx"].max() + 2, low=99.0, high=99.0, qualifier="at_least")  # a 力争 value later
+    df, fig = C.target_ranges(pd.concat([twice, other], ignore_index=True), "GDP")
+    base, _ = C.target_ranges(t, "GDP")
+    assert len(df) == len(base) + 1  # the repeat is dropped; the other value of that document stays
+    texts = [a.text for a in fig.layout.annotations if "中位数" in a.text]
+    median = C.with_bounds(t).sort_values("idx").drop_duplicates("doc_id")["mid"].median()
+    assert texts == [f"中位数 {median:g}（{t['doc_id'].nunique()} 篇，每篇计一次）"]
