@@ -860,6 +860,21 @@ def slogan_matrix(slogans_df: pd.DataFrame, docs: pd.DataFrame, group: str = "re
     return g.rename(columns={"_g": "地区", "text": "提法", "count": "出现次数"})
 
 
+def _capped_colorbar(title: str, zmax: float, top: float) -> dict:
+    """A colour bar whose top says when it is capped: "≥ 5.3" when some cells are higher (those
+    cells share the darkest colour; the hover and the download give their values).
+
+    >>> _capped_colorbar("每万字次数", 5.3, 79.9)["ticktext"][-1]
+    '≥ 5.3'
+    >>> "ticktext" in _capped_colorbar("出现次数", 12, 12)
+    False
+    """
+    bar: dict = {"title": {"text": title}}
+    if top > zmax:
+        bar.update(tickmode="array", tickvals=[0, zmax / 2, zmax], ticktext=["0", f"{zmax / 2:.3g}", f"≥ {zmax:.3g}"])
+    return bar
+
+
 def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "per_10k",
                    top_n: int = 20, group: str = "region", max_rows: int = 60,
                    only_hits: bool = False) -> tuple[pd.DataFrame, go.Figure]:
@@ -898,7 +913,7 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
         return tidy, fig
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=top, y=[short[r] for r in rows], colorscale="Reds", zmin=0, zmax=max(zmax, 1e-9),
-        colorbar={"title": {"text": value_col}},
+        colorbar=_capped_colorbar(value_col, zmax, float(nz.max()) if nz.size else 0.0),
         hovertemplate="%{y} · %{x}<br>" + value_col + " %{z}<extra></extra>", xgap=1, ygap=1,
     ))
     height = max(360, min(2000, 20 * len(rows) + 220))

@@ -220,6 +220,11 @@ def test_custom_phrases_are_counted_from_the_url_and_the_input(app):
     assert {"#### 自定义提法：地区 × 提法", "#### 自定义提法：历年变化", "#### 自定义提法：逐篇计数与例句"} <= set(titles)
     table = next(df.value for df in at.dataframe if "例句" in df.value.columns)
     assert set(table["提法"]) == {"高质量发展"} and (table["出现次数"] > 0).all()
+    # QA pass 8: the phrase that never occurs gets no line of zeros in 历年变化
+    import json
+    traces = [tr for ch in at.get("plotly_chart") for tr in json.loads(ch.proto.spec)["data"]]
+    assert not any("从未出现的短语" in str(tr.get("name", "")) for tr in traces)
+    assert any(tr.get("name") == "高质量发展" for tr in traces)
     # typing other phrases updates the URL; clearing them removes the cards
     at.text_input(key="sl_custom").set_value("营商环境;;营商环境").run()
     no_errors(at)

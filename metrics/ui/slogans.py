@@ -41,7 +41,8 @@ def render() -> None:
     chart_card("sl_heat", "地区 × 提法", ctx,
                lambda p: charts.slogan_heatmap(sl, docs, p["metric"], p["top"], p["group"], p["rows"]),
                controls=heat_controls, deps=f,
-               caption="每万字 = 地区内全部文档的命中次数之和 ÷ 总字数 × 10000（未命中的文档也计入字数）。")
+               caption="每万字 = 地区内全部文档的命中次数之和 ÷ 总字数 × 10000（未命中的文档也计入字数）。"
+                       "颜色上限为非零值的第 95 百分位，更高的格子同为最深色（色条标 ≥）；确切数值见悬停提示与下载。")
 
     ranking = sl.groupby("text")["count"].sum().sort_values(ascending=False).index.tolist()
 
@@ -132,7 +133,7 @@ def _custom_phrases(ctx, docs) -> None:
                controls=lambda: _group_controls("sl_custom_heat", False), deps=deps,
                caption=rule)
     chart_card("sl_custom_trend", "自定义提法：历年变化", ctx,
-               lambda p: charts.slogan_trend(groups, docs, list(phrases), p["metric"]),
+               lambda p: charts.slogan_trend(groups, docs, [x for x in phrases if x in found], p["metric"]),
                controls=lambda: {"metric": st.radio("度量", list(METRICS), format_func=METRICS.get, horizontal=True,
                                                     key="sl_custom_trend_metric")},
                deps=deps, empty_msg="命中的文档都没有已知年份。")
