@@ -272,6 +272,9 @@ def similar(document, db, limit, min_similarity):
     # the pair is marked: both in one near-duplicate group (one kept, the other left out of counts)
     df = df.assign(near_duplicate=df["duplicate_of"].fillna(df["doc_id"]) == group)
     df = df[["doc_id", "title", "region", "year", "doc_type", "near_duplicate", "similarity"]]
+    if df.empty:
+        click.echo(f"no document is at least {SIMILAR_MIN if min_similarity is None else min_similarity:g} similar to "
+                   f"{document} (lower --min to see more)", err=True)
     click.get_text_stream("stdout", encoding="utf-8").write(
         export.neutralise_frame(df).to_csv(index=False, lineterminator="\n"))
 
@@ -282,6 +285,15 @@ def _document_id(con, document: str, db: Path, param: str = "DOCUMENT") -> str:
     found = con.execute("SELECT doc_id FROM documents WHERE doc_id = ? OR source = ? OR file_name = ? "
                         "ORDER BY doc_id <> ?, source <> ?, source", [document] * 5).fetchall()
     if not found:
+        # a file with the same text as one already built was recorded as its duplicate, not stored again
+        same = con.execute("SELECT u.doc_id, d.source FROM duplicates u JOIN documents d USING (doc_id) "
+                           "WHERE u.source = ? OR u.source LIKE ? ESCAPE '\\' ORDER BY u.source = ? DESC, u.source",
+                           [document, "%/" + document.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"),
+                            document]).fetchall()
+        if same:
+            click.echo(f"note: {document} has the same text as {same[0][1]}, stored once; using that document",
+                       err=True)
+            return same[0][0]
         raise click.BadParameter(f"{document}: no such document in {db} (give a doc_id, source or file name)",
                                  param_hint=param)
     names = {r[0] for r in found}

@@ -373,3 +373,15 @@ def test_the_settings_are_a_checked_rule_file(tmp_path, monkeypatch):
     from metrics import passages
     assert (passages.SHINGLE, passages.GAP, passages.MIN_CHARS) == tuple(
         shipped["passages"][k] for k in ("shingle", "gap", "min_chars"))
+
+
+def test_similar_takes_a_file_stored_once_as_the_copy_it_duplicates_and_says_when_nothing_is_similar(built_db):
+    """QA pass 8: 贵阳.txt (the same bytes as 台州.txt) was "no such document"; no result printed only a header."""
+    proc = run_cli("similar", "贵阳.txt", "--db", built_db)
+    assert proc.returncode == 0, proc.stderr
+    assert "贵阳.txt has the same text as " in proc.stderr and "city-reports-2024/台州.txt, stored once" in proc.stderr
+    assert "no document is at least 0.05 similar to 贵阳.txt" in proc.stderr
+    assert proc.stdout.splitlines() == ["doc_id,title,region,year,doc_type,near_duplicate,similarity"]
+    assert run_cli("similar", "贵阳.txt", "--db", built_db, "--min", "0", "-n", "3").stdout.count("\n") == 4
+    assert "no document" not in run_cli("similar", "2015.txt", "--db", built_db).stderr
+    assert run_cli("similar", "贵%.txt", "--db", built_db).returncode == 2  # LIKE wildcards are literal
