@@ -349,9 +349,10 @@ def export_command(out, db, url, tables, **given):
     """Write the filtered dataset to OUT: documents (no full text), targets, outline, declared_counts,
     slogans, keywords and a codebook of their columns, exactly as the dashboard's download.
     OUT's suffix picks the format: .xlsx (one sheet per table and a 说明 sheet), .json, .zip (one
-    CSV per table) or .csv (one table, with --table); '-' writes one table as CSV to stdout. Text
-    that a spreadsheet would run as a formula is defused; the filters, the rules version and the
-    export time are stated in the file.
+    CSV per table and 说明.csv) or .csv (one table, with --table); '-' writes one table as CSV to
+    stdout. Text that a spreadsheet would run as a formula is defused. The filters, the rules
+    version and the export time are stated in the 说明 sheet, the JSON's meta and 说明.csv; a CSV
+    file is the plain table (header, rows), which any CSV reader takes as it is.
 
     \b
     python -m metrics export sichuan-2024.xlsx --province 四川省 --year-from 2024 --year-to 2024
@@ -411,20 +412,21 @@ def export_command(out, db, url, tables, **given):
                         book = codebook(empty)
                         counts[name] = len(book)
                         with open(files[name], "wb") as fh:
-                            fh.write(export.to_csv_bytes(book, meta))
+                            fh.write(export.to_csv_bytes(book))
                     else:
-                        counts[name] = export.query_to_csv(con, *sqls[name], files[name], meta)
+                        counts[name] = export.query_to_csv(con, *sqls[name], files[name])
                 if suffix == ".zip":
                     with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                         for path in files.values():
                             zf.write(path, os.path.basename(path))
+                        zf.writestr(f"{export.PROVENANCE_NAME}.csv", export.provenance_csv(meta))
                 else:
                     part = files[names[0]]
             if str(out) == "-":
                 with open(part, "rb") as fh:
                     shutil.copyfileobj(fh, click.get_binary_stream("stdout"))
-                return
-            os.replace(part, out)  # written next to OUT, then renamed: never half a file
+            else:
+                os.replace(part, out)  # written next to OUT, then renamed: never half a file
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot write ({exc})") from exc
     finally:

@@ -33,6 +33,7 @@ __all__ = [
     "neutralise",
     "neutralise_frame",
     "to_csv_bytes",
+    "provenance_csv",
     "to_xlsx_bytes",
     "to_json_bytes",
     "to_csv_zip_bytes",
@@ -151,34 +152,37 @@ def _iso(v: dt.date) -> str:
     return v.isoformat()
 
 
-def _comment_lines(meta: ExportMeta) -> str:
-    """The provenance rows, each a line that starts with "# " (``pd.read_csv(comment="#")`` skips
-    them). They are not CSV-quoted: a comma or quote in a value is written full-width instead, so
-    a spreadsheet keeps the line in one cell, which starts with "#" and so is never a formula.
-
-    >>> _comment_lines(ExportMeta("t", "a,b", "r", dt.datetime(2025, 1, 1), {"q": '=x,"y"'})).splitlines()[-1]
-    '# URL 参数: q==x，＂y＂'
-    """
-    table = str.maketrans({",": "，", '"': "＂", "\r": " ", "\n": " "})
-    return "".join(f"# {key}: {str(value).translate(table)}\r\n" for key, value in meta.rows())
-
-
-def _csv_head(columns: list, meta: ExportMeta) -> tuple[io.StringIO, Any]:
-    """A CSV's start: BOM, provenance rows and the header row; and the writer to go on with."""
+def _csv_head(columns: list) -> tuple[io.StringIO, Any]:
+    """A CSV's start: BOM and the header row; and the writer to go on with."""
     buf = io.StringIO()
-    buf.write(BOM + _comment_lines(meta))
+    buf.write(BOM)
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([neutralise(str(c)) for c in columns])
     return buf, w
 
 
-def to_csv_bytes(df: pd.DataFrame, meta: ExportMeta) -> bytes:
-    """UTF-8 with BOM; ``# key: value`` provenance rows, header, data.
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM; the header row, then the data: a plain table that any CSV reader takes as
+    it is (the provenance goes with .xlsx, .json and a zip's 说明.csv: :func:`provenance_csv`).
     RFC 4180 line ends (CRLF) so embedded CR/LF in cells are quoted."""
-    buf, w = _csv_head(list(df.columns), meta)
+    buf, w = _csv_head(list(df.columns))
     for row in df.itertuples(index=False, name=None):
         w.writerow([_csv_text(v) for v in row])
     return buf.getvalue().encode("utf-8")
+
+
+#: the provenance table's name in a zip of CSV files
+PROVENANCE_NAME = "说明"
+
+
+def provenance_csv(meta: ExportMeta) -> bytes:
+    """The provenance (source, content, filters, rules version, export time, URL parameters) as a
+    two-column CSV, 项目 and 内容, defused like any table.
+
+    >>> provenance_csv(ExportMeta("t", "=SUM(A1)", "r", dt.datetime(2025, 1, 1))).decode("utf-8-sig").splitlines()[:4]
+    ['项目,内容', '来源,讲话指标看板 Speech Metrics', '内容,t', "筛选,'=SUM(A1)"]
+    """
+    return to_csv_bytes(pd.DataFrame(meta.rows(), columns=["项目", "内容"]))
 
 
 def _sql_name(name: str) -> str:
@@ -209,10 +213,10 @@ def _csv_expr(name: str, sql_type: str) -> str:
     return f"{expr} AS {col}"
 
 
-def query_to_csv(con: Any, sql: str, params: list[Any], path: str, meta: ExportMeta) -> int:
+def query_to_csv(con: Any, sql: str, params: list[Any], path: str) -> int:
     """The rows of ``sql`` written to a CSV file at ``path`` by DuckDB's COPY, streamed: flat
     memory at any size, where :func:`to_csv_bytes` holds the table in pandas. The bytes are
-    those :func:`to_csv_bytes` gives (BOM, provenance rows, header, CRLF, defused text).
+    those :func:`to_csv_bytes` gives (BOM, header, CRLF, defused text).
     Returns the number of rows."""
     import shutil
 
@@ -222,7 +226,7 @@ def query_to_csv(con: Any, sql: str, params: list[Any], path: str, meta: ExportM
     target = "'" + body.replace("'", "''") + "'"
     rows = con.execute(f"COPY (SELECT {select} FROM ({sql})) TO {target} "
                        "(FORMAT csv, HEADER false, NEW_LINE '\r\n')", params).fetchall()[0][0]
-    head, _ = _csv_head([name for name, _ in columns], meta)
+    head, _ = _csv_head([name for name, _ in columns])
     with open(path, "wb") as out, open(body, "rb") as src:
         out.write(head.getvalue().encode("utf-8"))
         shutil.copyfileobj(src, out, 1 << 20)
@@ -331,11 +335,12 @@ def to_json_bytes(data: pd.DataFrame | Mapping[str, pd.DataFrame], meta: ExportM
 
 
 def to_csv_zip_bytes(tables: Mapping[str, pd.DataFrame], meta: ExportMeta) -> bytes:
-    """A zip of one BOM-prefixed CSV per table (each with the provenance rows)."""
+    """A zip of one BOM-prefixed CSV per table, and 说明.csv with the provenance."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, df in tables.items():
-            zf.writestr(f"{safe_filename(name)}.csv", to_csv_bytes(df, meta))
+            zf.writestr(f"{safe_filename(name)}.csv", to_csv_bytes(df))
+        zf.writestr(f"{PROVENANCE_NAME}.csv", provenance_csv(meta))
     return out.getvalue()
 
 

@@ -272,10 +272,7 @@ def test_csv_download_matches_chart(page, server):
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("# 来源") and any("规则版本: fixture-rules-1" in ln for ln in lines)
-    assert any(ln.startswith("# 筛选: 区级 · 4 篇") for ln in lines)
-    body = [ln for ln in lines if not ln.startswith(("#", '"#'))]
-    rows = list(csv.reader(io.StringIO("\n".join(body))))
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))  # the plain table: header first (QA pass 8)
     assert rows[0] == ["年份", "类型", "文档数"]
     plotted = sorted((x, t["name"], y) for t in data for x, y in zip(t["x"], t["y"]))
     assert sorted((r[0], r[1], int(r[2])) for r in rows[1:]) == plotted
@@ -292,10 +289,15 @@ def test_a_download_states_the_page_choices_and_links_back(page, server):
         button.click()
     assert "地区生产总值增速" in dl.value.suggested_filename
     lines = Path(dl.value.path()).read_bytes().decode("utf-8-sig").splitlines()
-    params = next(ln for ln in lines if "URL 参数" in ln)
-    assert params.startswith("# URL 参数: ") and "ind=gdp_growth" in params and "kind=achievement" in params
-    rows = list(csv.DictReader(ln for ln in lines if not ln.startswith(("#", '"#'))))
+    rows = list(csv.DictReader(lines))  # a plain table, header first
     assert rows and all(r["原文"].startswith(server.url.rstrip("/") + "/document?doc=") for r in rows)
+    # the page's choices are stated with the spreadsheet's 说明 sheet
+    from openpyxl import load_workbook
+    with page.expect_download(timeout=20_000) as dl:
+        page.locator(".st-key-tg_table_xlsx button").click()
+    book = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
+    about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True) if r[0]}
+    assert "ind=gdp_growth" in about["URL 参数"] and "kind=achievement" in about["URL 参数"]
 
 
 def test_tables_offer_no_export_that_skips_the_formula_defusing(page, server):
@@ -362,7 +364,8 @@ def test_custom_phrase_counts_link_to_the_marked_document(page, server):
                            timeout=10_000)
     assert "从未出现的短语" in page.get_by_text("未出现").first.inner_text()
     heat = chart_data(page, "sl_custom_heat")
-    assert heat and heat[0]["x"] == ["高质量发展"]
+    # one phrase found: a ranked bar per region (QA pass 7: a one-column heatmap), every bar a hit
+    assert len(heat) == 1 and heat[0]["y"] and all(v > 0 for v in heat[0]["x"])
     shot(page, "slogans-custom")
     # the per-document table links to the document with every occurrence marked
     n_docs = sum(1 for d in fixture_docs() if "高质量发展" in d.text)

@@ -1,4 +1,4 @@
-"""Exports: exact bytes (BOM, provenance, header), formula neutralisation, XLSX and JSON."""
+"""Exports: exact bytes (BOM, header), the provenance table, formula neutralisation, XLSX and JSON."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from metrics.export import (
     neutralise,
     neutralise_frame,
     safe_filename,
+    provenance_csv,
     to_csv_bytes,
     to_csv_zip_bytes,
     to_json_bytes,
@@ -56,16 +57,10 @@ def test_neutralise_frame_keeps_numbers():
 
 def test_csv_exact_bytes():
     df = pd.DataFrame({"地区": ["北京市", "=cmd"], "值": [5.0, -3.5], "n": [1, 2]})
-    data = to_csv_bytes(df, META)
+    data = to_csv_bytes(df)
     assert data.startswith(b"\xef\xbb\xbf")
     expected = (
         "\ufeff"
-        "# 来源: 讲话指标看板 Speech Metrics\n"
-        "# 内容: 各地区对比\n"
-        "# 筛选: 2018–2020 · 北京市 · 区级 · 12 篇\n"
-        "# 规则版本: 0.1.0+abc\n"
-        "# 导出时间: 2025-03-04 05:06:07\n"
-        "# URL 参数: from=2018&level=district&province=北京市&to=2020\n"
         "地区,值,n\n"
         "北京市,5,1\n"
         "'=cmd,-3.5,2\n"
@@ -74,9 +69,8 @@ def test_csv_exact_bytes():
 
 
 def test_csv_round_trips_with_pandas():
-    data = to_csv_bytes(frame(), META)
-    back = pd.read_csv(io.BytesIO(data), comment=None, skiprows=6, encoding="utf-8-sig",
-                       keep_default_na=False)
+    data = to_csv_bytes(frame())
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
     assert list(back.columns) == ["地区", "值", "年份"]
     assert len(back) == 8
     assert back["地区"].tolist() == ["北京市", "'=HYPERLINK(\"http://evil\")", "'+86", "'@SUM(A1)", "'-1+2",
@@ -86,8 +80,8 @@ def test_csv_round_trips_with_pandas():
 
 
 def test_csv_neutralises_header():
-    data = to_csv_bytes(pd.DataFrame({"=x": [1]}), META).decode("utf-8-sig")
-    assert "\r\n'=x\r\n" in data
+    data = to_csv_bytes(pd.DataFrame({"=x": [1]})).decode("utf-8-sig")
+    assert data.startswith("'=x\r\n")
 
 
 def test_xlsx_content_and_metadata_sheet():
@@ -146,13 +140,16 @@ def test_json_tables_and_dates():
 
 def test_csv_zip():
     z = zipfile.ZipFile(io.BytesIO(to_csv_zip_bytes({"documents": frame(), "targets": frame().head(1)}, META)))
-    assert sorted(z.namelist()) == ["documents.csv", "targets.csv"]
-    assert z.read("targets.csv").startswith(b"\xef\xbb\xbf# ")
+    assert sorted(z.namelist()) == ["documents.csv", "targets.csv", "说明.csv"]
+    assert z.read("targets.csv").startswith("\ufeff地区,值,年份\r\n".encode())
+    about = pd.read_csv(io.BytesIO(z.read("说明.csv")), encoding="utf-8-sig")
+    assert list(about.columns) == ["项目", "内容"]
+    assert dict(zip(about["项目"], about["内容"]))["筛选"] == "2018–2020 · 北京市 · 区级 · 12 篇"
 
 
 def test_empty_frame_exports():
     empty = pd.DataFrame(columns=["a", "b"])
-    assert to_csv_bytes(empty, META).decode("utf-8-sig").endswith("a,b\r\n")
+    assert to_csv_bytes(empty).decode("utf-8-sig") == "a,b\r\n"
     assert json.loads(to_json_bytes(empty, META))["data"] == []
     load_workbook(io.BytesIO(to_xlsx_bytes(empty, META)))
 
@@ -194,12 +191,14 @@ def test_xlsx_continues_a_table_longer_than_a_sheet(monkeypatch):
     assert all(next(wb[n].iter_rows(values_only=True)) == ("地区", "值") for n in wb.sheetnames[:3])
 
 
-def test_csv_with_commas_and_quotes_in_the_provenance_reads_with_comment_skipping():
-    """A provenance row is a plain "# …" line even when a filter holds a comma or a quote, so
-    pd.read_csv(comment="#") finds the header (QA: a quoted JSON row had become the header)."""
+def test_a_csv_is_the_plain_table_that_any_reader_takes():
+    """QA pass 8: "# …" provenance rows before the header broke pd.read_csv, and comment="#" cut
+    cells that hold a "#" ("5#、6#泊位"). The provenance goes in 说明.csv of a zip instead."""
+    df = pd.DataFrame({"地区": ["梧州市"], "原句": ["建成5#、6#泊位"], "值": [5.0]})
+    raw = to_csv_bytes(df)
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert back.to_dict("records") == [{"地区": "梧州市", "原句": "建成5#、6#泊位", "值": 5.0}]
     meta = ExportMeta("原文证据", "a, b", "r", dt.datetime(2025, 1, 1), {"ind": "gdp_growth", "q": 'x,"=y"'})
-    df = pd.DataFrame({"地区": ["北京市"], "值": [5.0]})
-    raw = to_csv_bytes(df, meta).decode("utf-8-sig")
-    assert all(line.startswith("# ") for line in raw.splitlines()[:6])
-    back = pd.read_csv(io.StringIO(raw), comment="#")
-    assert list(back.columns) == ["地区", "值"] and back["值"].tolist() == [5.0]
+    about = pd.read_csv(io.BytesIO(provenance_csv(meta)), encoding="utf-8-sig")
+    assert dict(zip(about["项目"], about["内容"]))["URL 参数"] == 'ind=gdp_growth&q=x,"=y"'
+    assert dict(zip(about["项目"], about["内容"]))["筛选"] == "a, b"

@@ -692,14 +692,14 @@ def test_export_one_table_to_stdout_with_the_filters_of_a_dashboard_address(buil
     proc = run_cli("export", "-", "--table", "targets", "--db", built_db, "--url", url)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.lstrip("\ufeff").splitlines()
-    assert lines[2].startswith("# 筛选: 宁夏回族自治区 · 政府工作报告")
-    rows = list(csv.DictReader(line for line in lines if not line.startswith(("#", '"#'))))
+    assert "(宁夏回族自治区 · 政府工作报告" in proc.stderr  # the filters: on stderr, the table is plain
+    rows = list(csv.DictReader(lines))
     assert rows and {r["province"] for r in rows} == {"宁夏回族自治区"}
     # the address's indicator is a page choice, not a filter: every indicator is exported
     assert len({r["canonical"] for r in rows}) > 5
     # an option given as well replaces the address's value
     other = run_cli("export", "-", "--table", "documents", "--db", built_db, "--url", url, "--province", "四川省")
-    docs = list(csv.DictReader(line for line in other.stdout.lstrip("\ufeff").splitlines() if not line.startswith(("#", '"#'))))
+    docs = list(csv.DictReader(other.stdout.lstrip("\ufeff").splitlines()))
     assert {r["province"] for r in docs} == {"四川省"}
     # an address without filters says so rather than exporting everything silently
     bare = run_cli("export", "-", "--table", "documents", "--db", built_db, "--url", "http://localhost:8501/targets")
@@ -733,13 +733,14 @@ def test_export_zip_is_streamed_and_holds_the_dashboards_rows(built_db, tmp_path
         con.close()
     meta = ex.ExportMeta("x", "y", "z")
     ours, dashboard = zipfile.ZipFile(out), zipfile.ZipFile(io.BytesIO(ex.to_csv_zip_bytes(full, meta)))
-    assert sorted(ours.namelist()) == sorted(dashboard.namelist()) == sorted(f"{t}.csv" for t in full)
+    assert sorted(ours.namelist()) == sorted(dashboard.namelist()) == sorted([*(f"{t}.csv" for t in full), "说明.csv"])
 
     def rows(zf, name):
-        text = zf.read(name).decode("utf-8-sig")
-        return [r for r in csv.reader(io.StringIO(text, newline="")) if not r[0].startswith("# ")]
+        return list(csv.reader(io.StringIO(zf.read(name).decode("utf-8-sig"), newline="")))
 
-    for name in dashboard.namelist():
+    about = dict(rows(ours, "说明.csv")[1:])
+    assert about["筛选"].startswith("内蒙古自治区") and about["URL 参数"] == "province=内蒙古自治区"
+    for name in set(dashboard.namelist()) - {"说明.csv"}:
         assert rows(ours, name) == rows(dashboard, name), name
     assert len(rows(ours, "targets.csv")) == len(full["targets"]) + 1 > 100
 

@@ -353,7 +353,7 @@ def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[
     # columns cut "CSV (zip)" to "C…" at 1024 px)
     row = st.container(horizontal=True, gap="small", wrap=True)
     if single:
-        row.download_button("CSV", data=lambda: export.to_csv_bytes(tables(), meta), file_name=f"{stem}.csv",
+        row.download_button("CSV", data=lambda: export.to_csv_bytes(tables()), file_name=f"{stem}.csv",
                             mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     else:
         row.download_button("CSV (zip)", data=lambda: export.to_csv_zip_bytes(tables(), meta),
