@@ -396,6 +396,8 @@ def _interval_traces(fig: go.Figure, tidy: pd.DataFrame, x_col: str, *, group_co
 #: ``target_ranges`` shows at most this many points as vertical columns; more go horizontal
 RANGES_VERTICAL_MAX = 20
 RANGE_ORDERS = {"desc": "最高", "asc": "最低", "both": "两端"}
+#: ``target_ranges`` draws a log axis when the highest value is this many times the median or more
+LOG_AXIS_RATIO = 20
 
 
 def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = None, top_n: int | None = None,
@@ -436,10 +438,17 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     if len(tidy) < n_all:
         shown = f"，{RANGE_ORDERS[order]} {len(tidy)} / {n_all} 个"
     horizontal = len(tidy) > RANGES_VERTICAL_MAX
+    # one value far above the rest (全国's 1200万人 new jobs beside cities' few 万人) would squeeze them
+    # into a sliver of the axis: a log axis keeps every one readable
+    log = bool((tidy["中值"] > 0).all() and tidy["中值"].max() >= LOG_AXIS_RATIO * median > 0)
+    if log:
+        shown += "，对数坐标"
     fig = go.Figure()
     _interval_traces(fig, tidy, "标签", horizontal=horizontal)
     height = max(360, 20 * len(tidy) + 140) if horizontal else 460
     base_layout(fig, f"{indicator_label}：各地区对比（{unit or '无单位'}{shown}）", height=height, legend_title="限定")
+    if log:
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(type="log")
     cat_axis = {"type": "category", "title": None, "categoryorder": "array", "categoryarray": tidy["标签"].tolist()}
     if horizontal:
         fig.update_yaxes(**cat_axis, autorange="reversed", tickfont={"size": 12})

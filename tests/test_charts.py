@@ -481,3 +481,13 @@ def test_a_figure_stated_twice_is_one_point_and_the_median_counts_documents(con)
     texts = [a.text for a in fig.layout.annotations if "中位数" in a.text]
     median = C.with_bounds(t).sort_values("idx").drop_duplicates("doc_id")["mid"].median()
     assert texts == [f"中位数 {median:g}（{t['doc_id'].nunique()} 篇，每篇计一次）"]
+
+
+def test_one_value_far_above_the_rest_gives_a_log_axis(con):
+    """QA pass 8: 全国's 1200万人 new urban jobs squeezed 114 cities into 3 % of the axis."""
+    t = Q.targets(con, Filters(), "gdp_growth", "target")
+    _, fig = C.target_ranges(t, "GDP")
+    assert fig.layout.yaxis.type != "log" and "对数坐标" not in fig.layout.title.text
+    far = pd.concat([t, t.iloc[[0]].assign(doc_id="x", low=1200.0, high=1200.0)], ignore_index=True)
+    _, fig = C.target_ranges(far, "GDP")
+    assert fig.layout.yaxis.type == "log" and "对数坐标" in fig.layout.title.text
