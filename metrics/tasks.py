@@ -268,7 +268,7 @@ _OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重�
 # Strong verbs declare a list by themselves ("我讲四点意见"); weak verbs need 以下/如下 or
 # an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
 DECLARED_RE = fastre.compile(
-    r"(?:(?P<strong>讲|谈|提出|强调|概括为|归纳为|列出了?)(?:以下|如下|这么|了)?" + _DECL_NUM + r"(?P<cls>点|个方面|方面|大项|项|条|件)(?P<obj>" + _OBJ + r")?"
+    r"(?:(?P<strong>(?<![恳座会商洽访面交畅漫演宣开主听])(?:讲|谈)|提出|强调|概括为|归纳为|列出了?)(?:以下|如下|这么|了)?" + _DECL_NUM + r"(?P<cls>点|个方面|方面|大项|项|条|件)(?P<obj>" + _OBJ + r")?"
     r"|(?P<weak>抓好|做好|把握好|突出抓好|着重抓了|抓了|做了|开展了|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|大|项|条|件)(?P<obj2>" + _OBJ + r")?)"
 )
 QUOTED_FORMULA_RE = re.compile(r"(?P<qverb>做到了?|把握好?|坚持|突出|抓好|做好|落实|实现|强化|推进)(?P<listed>[^。;；“\"\n]{0,40}?)[“\"「]" + _DECL_NUM + r"(?P<cls>个|项|大|条|篇)(?P<obj>[^”\"」\n]{1,8})[”\"」]")

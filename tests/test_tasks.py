@@ -134,3 +134,14 @@ def test_a_report_that_lost_its_opening_and_first_heading():
     assert len(before) >= 60 and {t.kind for t in before} == {"achievement"}
     trade = [t for t in before if t.canonical == "foreign_trade_growth"]
     assert [(t.low, t.kind) for t in trade] == [(18.1, "achievement")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 东营 (QA pass 8): 恳谈 is not "谈两点"; the two items listed before make it an inline count
+    ("认真落实月度经济运行分析、季度企业家恳谈两项机制，精准分析研判。", [(2, 2, "inline")]),
+    ("下面，我谈三点意见。一是抓学习。二是抓落实。三是抓作风。", [(3, 3, "follows")]),
+    ("召开座谈会，座谈三点体会。", []),
+])
+def test_a_compound_word_ending_in_tan_or_jiang_declares_nothing(text, expected):
+    got = find_declared(text, build_outline(text))
+    assert [(d.n, d.found, d.form) for d in got] == expected
