@@ -400,6 +400,12 @@ RANGE_ORDERS = {"desc": "最高", "asc": "最低", "both": "两端"}
 LOG_AXIS_RATIO = 20
 
 
+def distinct_points(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`target_ranges` draws: a figure a report states twice ("新增城镇就业1万人以上" in
+    its targets and again in a task) is one point."""
+    return df.drop_duplicates(subset=[c for c in ("doc_id", "low", "high", "unit", "qualifier", "kind") if c in df])
+
+
 def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = None, top_n: int | None = None,
                   order: str = "desc") -> tuple[pd.DataFrame, go.Figure]:
     """Regions side by side: one interval (low–high) per document for one indicator,
@@ -413,8 +419,7 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     df, unit = _select_unit(df, unit)
     if df.empty:
         return pd.DataFrame(columns=["标签", *_TARGET_COLS]), empty_figure()
-    # a figure a report states twice ("新增城镇就业1万人以上" in its targets and again in a task) is one point
-    df = df.drop_duplicates(subset=[c for c in ("doc_id", "low", "high", "unit", "qualifier", "kind") if c in df])
+    df = distinct_points(df)
     tidy = _target_tidy(df, indicator_label).dropna(subset=["中值"])
     if tidy.empty:
         return pd.DataFrame(columns=["标签", *_TARGET_COLS]), empty_figure()
@@ -447,8 +452,11 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     _interval_traces(fig, tidy, "标签", horizontal=horizontal)
     height = max(360, 20 * len(tidy) + 140) if horizontal else 460
     base_layout(fig, f"{indicator_label}：各地区对比（{unit or '无单位'}{shown}）", height=height, legend_title="限定")
-    if log:
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(type="log")
+    if log:  # the range in log units, as plotly wants it (its autorange counts the median line wrongly)
+        lows = tidy["下限"].where(tidy["下限"] > 0, tidy["中值"])
+        span = [float(np.log10(min(lows.min(), median))) - 0.1,  # the median line in view too
+                float(np.log10(tidy["上限"].fillna(tidy["中值"]).max())) + 0.1]
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(type="log", range=span)
     cat_axis = {"type": "category", "title": None, "categoryorder": "array", "categoryarray": tidy["标签"].tolist()}
     if horizontal:
         fig.update_yaxes(**cat_axis, autorange="reversed", tickfont={"size": 12})
@@ -916,7 +924,7 @@ def slogan_heatmap(slogans_df: pd.DataFrame, docs: pd.DataFrame, metric: str = "
     if len(top) == 1:  # one phrase: a ranked bar per row reads better than a one-column heatmap
         fig = go.Figure(go.Bar(x=grid[top[0]].values, y=[short[r] for r in rows], orientation="h",
                                marker_color="#c0392b", hovertemplate="%{y}<br>" + value_col + " %{x}<extra></extra>"))
-        base_layout(fig, f"各{what}「{_short_text(top[0], 16)}」（{value_col}）", height=max(360, min(2000, 20 * len(rows) + 160)))
+        base_layout(fig, f"各{what}「{_short_text(top[0], 16)}」（{value_col}）", height=max(240, min(2000, 24 * len(rows) + 160)))
         fig.update_yaxes(autorange="reversed", title=None, type="category")
         fig.update_xaxes(title=value_col)
         return tidy, fig

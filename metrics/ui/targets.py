@@ -86,7 +86,7 @@ def render() -> None:
 
     chart_card("tg_regions", f"各地区对比 · {label} · {KINDS[kind]}", ctx,
                lambda p: charts.target_ranges(rows, label, unit, p["top"], p["order"]),
-               controls=rank_controls("tg_regions", n_points), deps=deps,
+               controls=rank_controls("tg_regions", len(charts.distinct_points(rows[in_unit(rows)]))), deps=deps,
                caption="按数值从高到低排列；同一篇写了两次的相同数值只画一个点。虚线为中位数：每篇文档计一次，取它第一次写出的数值（通常在主要预期目标中）。",
                empty_msg=f"当前筛选下没有「{label}」的{KINDS[kind]}（单位 {unit or '无'}）。")
 
