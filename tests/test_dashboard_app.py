@@ -549,13 +549,13 @@ def test_more_phrases_than_counted_are_named(app):
 
 
 def test_a_declaration_with_no_list_after_it_shows_a_dash(built_db, monkeypatch):
-    """东营's "认真落实月度经济运行分析、季度企业家恳谈两项(机制)" declares two items and no list follows:
-    its 实际 reads "—", not Streamlit's grey "None"."""
+    """南京's "稳妥有序实施城中村改造、“平急两用”公共基础设施等“三大工程”" names three and lists two
+    (an abbreviation, unchecked): its 实际 reads "—", not Streamlit's grey "None"."""
     import duckdb
 
     con = duckdb.connect(str(built_db), read_only=True)
     try:
-        did = con.execute("SELECT doc_id FROM documents WHERE file_name = '东营.txt'").fetchall()[0][0]
+        did = con.execute("SELECT doc_id FROM documents WHERE file_name = '南京.txt'").fetchall()[0][0]
         n_missing = con.execute("SELECT count(*) FROM declared_counts WHERE doc_id = ? AND found IS NULL",
                                 [did]).fetchall()[0][0]
     finally:
