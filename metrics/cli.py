@@ -188,6 +188,20 @@ def _filters(url: str | None, **given):
     return dataclasses.replace(f, **changes)
 
 
+def _as_linked(con, f, url: str | None):
+    """With --url, the regions the dashboard applies for that link: a city outside the link's
+    provinces, or a name no document has, is dropped there with a notice, and here with a warning."""
+    if not url:
+        return f
+    from .ui.queries import region_options
+
+    kept, dropped = f.within_regions(region_options(con).itertuples(index=False, name=None))
+    if dropped:
+        click.echo(f"warning: {'、'.join(dropped)} of --url matches no document under the other regions chosen "
+                   "(the dashboard leaves it out too): not applied", err=True)
+    return kept
+
+
 def _open_db(db: Path):
     import duckdb
 
@@ -223,6 +237,7 @@ def count(phrases, db, url, as_json, **given):
     f = _filters(url, **given)
     con = _open_db(db)
     try:
+        f = _as_linked(con, f, url)
         df = phrase_docs(con, f, wanted)
         searched = not df.empty or count_docs(con, f)  # counted only when nothing was found
     finally:
@@ -379,6 +394,7 @@ def export_command(out, db, url, tables, **given):
         raise click.UsageError(f"{out}: no such folder {here}")
     con = _open_db(db)
     try:
+        f = _as_linked(con, f, url)
         n_docs = count_docs(con, f)
         left_out = 0 if f.duplicates else count_docs(con, f.replace(duplicates=True)) - n_docs
         rules = build_info(con).get("rules_version", "unknown")

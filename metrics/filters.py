@@ -77,6 +77,7 @@ URL_LIST_PARAMS = {
     "level": "level",
     "doc_type": "type",
 }
+_REGION_LABELS = {"province": "省份", "city": "城市", "district": "区县", "town": "乡镇/街道"}
 _PARAM_YEAR_FROM = "from"
 _PARAM_YEAR_TO = "to"
 _PARAM_SPEAKER = "speaker"
@@ -281,6 +282,27 @@ class Filters:
         kwargs["text"] = _clean_text(params.get(_PARAM_TEXT))
         kwargs["duplicates"] = _first(params.get(_PARAM_DUPLICATES)) == "1"
         return cls(**kwargs)
+
+    def within_regions(self, paths: Iterable[tuple[Any, Any, Any, Any]]) -> tuple[Filters, list[str]]:
+        """The region choices the dashboard's cascading selectors keep, given the data's region
+        paths (province, city, district, town): a city outside the chosen provinces, or a name no
+        document has, is dropped. Returns the filters and what was dropped ("城市「南京市」").
+
+        >>> f = Filters(province=("四川省",), city=("南京市", "成都市"))
+        >>> f.within_regions([("四川省", "成都市", None, None), ("江苏省", "南京市", None, None)])
+        (Filters(province=('四川省',), city=('成都市',), district=(), town=(), level=(), doc_type=(), year_from=None, year_to=None, speaker='', text='', duplicates=False), ['城市「南京市」'])
+        """
+        rows = [tuple(p) for p in paths]
+        kept: dict[str, tuple[str, ...]] = {}
+        dropped: list[str] = []
+        for i, name in enumerate(("province", "city", "district", "town")):
+            options = {str(r[i]) for r in rows if r[i] is not None and r[i] == r[i]}
+            chosen = getattr(self, name)
+            kept[name] = tuple(v for v in chosen if v in options)
+            dropped += [f"{_REGION_LABELS[name]}「{v}」" for v in chosen if v not in options]
+            if kept[name]:  # the next level's options: under the kept choices only
+                rows = [r for r in rows if r[i] in kept[name]]
+        return replace(self, **kept), dropped
 
     def to_query_params(self) -> dict[str, list[str] | str]:
         """Serialise to query parameters; empty filters are omitted.

@@ -808,3 +808,17 @@ def test_count_says_when_the_filter_leaves_no_document(built_db):
     """QA pass 6: "not found: 高质量发展" (exit 0) blamed the phrase for a filter that matched nothing."""
     proc = run_cli("count", "高质量发展", "--db", built_db, "--province", "不存在省")
     assert proc.returncode == 2 and "matches no document" in proc.stderr and "not found" not in proc.stderr
+
+
+def test_a_link_with_a_city_outside_its_province_counts_what_the_dashboard_shows(built_db):
+    """QA pass 8: /?city=南京市&province=四川省 shows 四川省 (the city dropped, with a notice); --url
+    applied both and searched nothing."""
+    url = "http://localhost:8501/?city=南京市&province=四川省"
+    proc = run_cli("count", "高质量发展", "--db", built_db, "--url", url)
+    assert proc.returncode == 0, proc.stderr
+    assert "城市「南京市」 of --url matches no document" in proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert rows and {r["region"].split()[0] for r in rows} == {"四川省"}
+    # without --url, explicit options are applied as given
+    alone = run_cli("count", "高质量发展", "--db", built_db, "--city", "南京市", "--province", "四川省")
+    assert alone.returncode == 2 and "matches no document" in alone.stderr
