@@ -173,7 +173,7 @@ def extract_meta(text: str) -> Meta:
     speaker = role = None
     m = BYLINE_RE.search(head)
     if m and not re.fullmatch(r"X+|某某", m.group("name")):
-        speaker, role = re.sub(r"\s+", "", m.group("name")), re.sub(r"\s+", "", m.group("role"))
+        speaker, role = m.group("name"), re.sub(r"\s+", "", m.group("role"))
     else:
         m2 = BYLINE_INLINE_RE.search(head)
         if m2:

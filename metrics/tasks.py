@@ -284,7 +284,7 @@ SUMMARY_RE = re.compile(r"等" + _DECL_NUM + r"(?P<cls>个方面|大领域|个�
 # "推进臭氧污染、柴油货车污染防治和重污染天气消除三大攻坚", "提升“产业、城市、民生”三个能级": a count
 # of things listed inline just before it
 INLINE_COUNT_RE = fastre.compile(r"(?P<deng>等)?(?P<q>[“\"]?)(?:(?<!第)(?P<n>[两二三四五六七八九十]{1,2})(?P<cls>个方面|个|大|项|支|篇|条|种|类|张|件|级|场|块|处|重)?"
-                                 r"|(?<![0-9.])(?P<d>[0-9]{1,2})(?P<dcls>个|大|项|支|篇|条|种|类|张|件|级|块|处))(?P<oq>[“\"]?)(?P<obj>[\u4e00-\u9fff]{1,6})")
+                                 r"|(?<![0-9.])(?P<d>[0-9]{1,2})(?P<dcls>个|大|项|支|篇|条|种|类|张|件|级|块|处))[“\"]?(?P<obj>[\u4e00-\u9fff]{1,6})")
 # items holding a figure ("提前40天、6个月和4个月") or a numbered formula ("拥护“两个确立”、做到“两个维护”")
 # are not the things counted
 _NOT_AN_ITEM = re.compile(r"\d|[“\"][一二两三四五六七八九十双]")
