@@ -564,3 +564,25 @@ def test_a_declaration_with_no_list_after_it_shows_a_dash(built_db, monkeypatch)
     at = open_document(built_db, did, monkeypatch)
     [declared] = [d.value for d in at.dataframe if "声明" in d.value.columns and "实际" in d.value.columns]
     assert (declared["实际"] == "—").sum() == n_missing and declared["实际"].notna().all()
+
+
+@pytest.mark.parametrize("page,params,shown", [
+    ("compare", {"cmp": "[点此领取补贴](http://evil.example)"}, "「\\[点此领取补贴\\]\\(h\u2060ttp\\://evil\\.example\\)」"),
+    ("compare", {"pick": ["[官方数据](http://evil.example/x)", "**不存在地区**"]}, "\\*\\*不存在地区\\*\\*"),
+    ("overview", {"from": "[x](http://evil.example)"}, "from=\\[x\\]\\(h\u2060ttp\\://evil\\.example\\)"),
+    ("overview", {"province": "www.evil.example"}, "「w\u2060ww\\.evil\\.example」"),
+])
+def test_link_values_quoted_in_warnings_are_text_not_links(app, page, params, shown):
+    """QA pass 9: a link's value became a clickable link (or bold) inside the dashboard's own warning."""
+    at = app(page, params)
+    no_errors(at)
+    warning = " ".join(w.value for w in at.warning)
+    assert shown in warning, warning
+    assert "](http" not in warning and "**不存在" not in warning.replace("\\*\\*不存在", "")
+
+
+def test_compare_names_its_choices_in_chinese(app):
+    """QA pass 9: 对比 offered "region（地区）、document（文档）"."""
+    at = app("compare", {"cmp": "foo"})
+    warning = " ".join(w.value for w in at.warning)
+    assert "可选：地区、文档" in warning and "region" not in warning

@@ -7,8 +7,8 @@ import streamlit as st
 
 from metrics import charts
 from metrics.ui import data
-from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, page_context, set_link,
-                               table_card)
+from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, md_escape, page_context,
+                               set_link, table_card)
 
 MODES = {"region": "地区", "document": "文档"}
 
@@ -26,7 +26,8 @@ def render() -> None:
     if (linked := link_value("cmp", "cmp_mode")) in MODES:
         ss["cmp_mode"] = linked
     elif linked:
-        st.warning(f"链接中的对比对象「{linked}」无效（可选：{'、'.join(f'{k}（{v}）' for k, v in MODES.items())}），已按{MODES[ss.get('cmp_mode', next(iter(MODES)))]}对比。")
+        st.warning(f"链接中的对比对象「{md_escape(linked)}」无效（可选：{'、'.join(MODES.values())}），"
+                   f"已按{MODES[ss.get('cmp_mode', next(iter(MODES)))]}对比。")
     mode = st.radio("对比对象", list(MODES), format_func=MODES.get, horizontal=True, key="cmp_mode")
     if mode == "document":
         labels = charts.doc_labels(docs)
@@ -41,7 +42,8 @@ def render() -> None:
     dropped = [v for v in linked_pick if v not in label_of]
     if dropped and (st.query_params.get("cmp"), linked_pick) != ss.get("_cmp_url_pick"):
         # a region the sidebar filter leaves out is named, not dropped in silence
-        st.warning(f"链接中的 {'、'.join(dropped[:4])} 不在当前筛选内（{f.describe(len(docs))}），未参与对比。")
+        st.warning(f"链接中的 {'、'.join(md_escape(v) for v in dropped[:4])} 不在当前筛选内"
+                   f"（{md_escape(f.describe(len(docs)))}），未参与对比。")
     if url_pick and (st.query_params.get("cmp"), url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
         ss[key] = url_pick
     elif key in ss:

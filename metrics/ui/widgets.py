@@ -25,10 +25,21 @@ from metrics.ui import data
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
+#: where Markdown would make a bare address a link ("http://…", "www.…", "a@b.cn"): an invisible word
+#: joiner goes there, and the text stays text
+_AUTOLINK = re.compile(r"(?i)(?<=h)(?=ttps?:)|(?<=w)(?=ww\.)|(?=@)")
+
+
 def md_escape(text: Any) -> str:
-    """Escape untrusted text for Streamlit Markdown (no links, HTML or emphasis)."""
+    """Escape untrusted text for Streamlit Markdown (no links, autolinks, HTML or emphasis).
+
+    >>> print(md_escape("[官方](http://evil.example) **粗**").replace("\u2060", "<WJ>"))
+    \\[官方\\]\\(h<WJ>ttp\\://evil\\.example\\) \\*\\*粗\\*\\*
+    >>> md_escape("www.x.cn a@b.cn").replace("\u2060", "<WJ>")
+    'w<WJ>ww\\\\.x\\\\.cn a<WJ>@b\\\\.cn'
+    """
     s = "" if text is None else str(text)
-    s = s.replace("\n", " ").replace("\r", " ")
+    s = _AUTOLINK.sub("\u2060", s.replace("\n", " ").replace("\r", " "))
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
@@ -270,7 +281,7 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
             if _INIT not in ss or key not in ss:
                 ss[key] = (max(lo, min(hi, seed.year_from or lo)), max(lo, min(hi, seed.year_to or hi)))
                 linked = {p: st.query_params.get(p) for p in ("from", "to")}
-                bad = [f"{p}={v}" for p, v in linked.items() if v and not (v.isdigit() and lo <= int(v) <= hi)]
+                bad = [f"{p}={md_escape(v)}" for p, v in linked.items() if v and not (v.isdigit() and lo <= int(v) <= hi)]
                 if bad and _INIT not in ss:  # a shared link or an edited address: say what was not applied
                     st.warning(f"链接中的年份 {'、'.join(bad)} 无效或不在数据的年份范围（{lo}–{hi}）内，已按 "
                                f"{ss[key][0]}–{ss[key][1]} 显示。")
