@@ -456,7 +456,10 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
         lows = tidy["下限"].where(tidy["下限"] > 0, tidy["中值"])
         span = [float(np.log10(min(lows.min(), median))) - 0.1,  # the median line in view too
                 float(np.log10(tidy["上限"].fillna(tidy["中值"]).max())) + 0.1]
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(type="log", range=span)
+        ticks = [v * 10 ** k for k in range(int(np.floor(span[0])), int(np.ceil(span[1])) + 1) for v in (1, 2, 5)
+                 if span[0] <= np.log10(v * 10 ** k) <= span[1]]  # 1-2-5 in full ("20", not a lone "2")
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(
+            type="log", range=span, tickmode="array", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
     cat_axis = {"type": "category", "title": None, "categoryorder": "array", "categoryarray": tidy["标签"].tolist()}
     if horizontal:
         fig.update_yaxes(**cat_axis, autorange="reversed", tickfont={"size": 12})
@@ -468,7 +471,16 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
         line = {"line_dash": "dot", "line_color": "#7f8c8d", "line_width": 1,
                 "annotation_text": f"中位数 {median:g}（{n_docs} 篇，每篇计一次）", "annotation_font_size": 11,
                 "annotation_font_color": "#555"}
-        if horizontal:
+        if log:  # plotly places an annotation on a log axis by the log of the value, a line by the value
+            text = line.pop("annotation_text")
+            font = {"size": line.pop("annotation_font_size"), "color": line.pop("annotation_font_color")}
+            (fig.add_vline(x=median, **line) if horizontal else fig.add_hline(y=median, **line))
+            at = float(np.log10(median))
+            fig.add_annotation(text=text, font=font, showarrow=False,
+                               **({"x": at, "xref": "x", "y": 0, "yref": "paper", "xanchor": "left", "yanchor": "bottom"}
+                                  if horizontal else
+                                  {"y": at, "yref": "y", "x": 1, "xref": "paper", "xanchor": "right", "yanchor": "bottom"}))
+        elif horizontal:
             fig.add_vline(x=median, annotation_position="bottom right", **line)
         else:
             fig.add_hline(y=median, annotation_position="top right", **line)

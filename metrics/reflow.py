@@ -10,9 +10,9 @@ sentences. Some copies turn each line end into a space instead ("发展史上具
 one; a short line, or one that ends a sentence, ends a paragraph. Other texts, one paragraph a
 line as scraped from the web, are returned unchanged.
 
->>> wrapped = "\\n".join(["一、工作回顾", "全市地区生产总值增长6.4%，一般公共预算收", "入增长7.2%，固定资产投资增长7.2%，规模以", "上工业增加值增长11.8%，社会消费品零售总", "额增长11.3%。", "— 1 —", "二、今年安排"] * 4)
+>>> wrapped = "\\n".join(["一、工作回顾", "一年来，全市地区生产总值增长6.4%，一般公共预算收", "入增长7.2%，固定资产投资增长7.2%，规模以上工业增", "加值增长11.8%，社会消费品零售总额增长11.3%，主要", "指标好于预期。", "— 1 —", "二、今年安排"] * 4)
 >>> reflow(wrapped).split("\\n")[:3]
-['一、工作回顾', '全市地区生产总值增长6.4%，一般公共预算收入增长7.2%，固定资产投资增长7.2%，规模以上工业增加值增长11.8%，社会消费品零售总额增长11.3%。', '二、今年安排']
+['一、工作回顾', '一年来，全市地区生产总值增长6.4%，一般公共预算收入增长7.2%，固定资产投资增长7.2%，规模以上工业增加值增长11.8%，社会消费品零售总额增长11.3%，主要指标好于预期。', '二、今年安排']
 >>> reflow("一行一段。\\n第二段。") == "一行一段。\\n第二段。"
 True
 """
@@ -23,20 +23,22 @@ import re
 from collections import Counter
 
 #: a line holding only a page number: "— 12 —", "- 3 -", "第 4 页", "第4页 共20页"
-_PAGE_LINE = re.compile(r"(?m)^[ \t\u3000]*(?:[—－\-–―]{1,2}[ \t\u3000]*\d{1,4}[ \t\u3000]*[—－\-–―]{1,2}|第[ \t\u3000]*\d{1,4}[ \t\u3000]*页(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*\d{1,4}[ \t\u3000]*页)?)[ \t\u3000]*$\n?")
+_PAGE_LINE = re.compile(r"(?m)^[ \t\u3000]*(?:[—－\-–―]{1,2}[ \t\u3000]*\d{1,4}[ \t\u3000]*(?:[—－\-–―]{1,2}|(?=\s*\Z))|第[ \t\u3000]*\d{1,4}[ \t\u3000]*页(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*\d{1,4}[ \t\u3000]*页)?)[ \t\u3000]*$\n?")
 #: a page number left inside a line by a copy that turned line ends into spaces: "一 — 1 — 般"
-_PAGE_INLINE = re.compile(r"[ \u3000][—－\-–―][ \u3000]?(\d{1,4})[ \u3000]?[—－\-–―](?=[ \u3000])")
+_PAGE_INLINE = re.compile(r"[ \u3000][—－\-–―][ \u3000]?(\d{1,4})[ \u3000]?[—－\-–―](?=[ \u3000]|$)")
 #: a paragraph that opens with a heading: it never continues the line before it
 _HEADING = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[，,、部章节]|各位代表|同志们)")
 _SENTENCE_END = "。！？!?"
+_CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9%]")
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’—…·]")
 #: a space that a copy put after a figure at a line's start ("2023 年", "139.01 亿元")
 _NUMBER_SPACE = re.compile(r"(?<=[\d.%])[ \u3000](?=[\u4e00-\u9fff])")
 _CJK_SPACE_CJK = re.compile(r"[\u4e00-\u9fff，、；：“”][ \u3000][\u4e00-\u9fff“”]")
 
-MIN_LINES = 20          # fewer lines: too few to tell a page's width
-MIN_FULL_WIDTH = 30     # a page line holds at least 15 Chinese characters
+MIN_LINES = 8           # fewer lines: too few to tell a page's width
+MIN_FULL_WIDTH = 44     # a page line holds at least 22 Chinese characters
 FULL_SHARE = 0.4        # this share of the lines, at least, is of the page's width
+PROSE_SHARE = 0.3       # and this share of those holds a comma: running text, not a list
 SPACE_WRAPS_PER_1K = 5  # a copy with its line ends turned into spaces: this many per 1,000 characters
 
 
@@ -49,24 +51,31 @@ def width(line: str) -> int:
     return len(line) + len(_CJK.findall(line))
 
 
-def _page_width(widths: list[int]) -> int | None:
-    """The width of a full line when most lines share it (a wrapped text), else None."""
-    if len(widths) < MIN_LINES:
+def _page_width(lines: list[str]) -> int | None:
+    """The width of a full line when most lines share it and read as running text (a wrapped
+    text), else None. A list of items of one length ("推进城东片区老旧小区改造提升工程建设项目" ×22)
+    is not: its lines hold no comma."""
+    if len(lines) < MIN_LINES:
         return None
+    widths = [width(line) for line in lines]
     common = Counter(w // 2 for w in widths if w >= MIN_FULL_WIDTH)
     if not common:
         return None
     full = 2 * common.most_common(1)[0][0]
-    near = sum(1 for w in widths if full - 4 <= w <= full + 3)
-    return full if near >= FULL_SHARE * len(widths) else None
+    near = [line for line, w in zip(lines, widths) if full - 4 <= w <= full + 3]
+    prose = sum(1 for line in near if "，" in line or "、" in line or "," in line)
+    return full if len(near) >= FULL_SHARE * len(lines) and prose >= PROSE_SHARE * len(near) else None
 
 
 def _joins(line: str, nxt: str, full: int) -> bool:
     """Whether ``line`` was wrapped into ``nxt``: it fills the page (less a paragraph's indent of two
     characters, and some slack) and ends no sentence."""
     line = line.rstrip(" \t\u3000")
-    return (width(line) >= full - 6 and line[-1:] not in _SENTENCE_END and bool(nxt.strip())
-            and not _HEADING.match(nxt))
+    if width(line) < full - 6 or line[-1:] in _SENTENCE_END or not nxt.strip():
+        return False
+    # "…增长6.2%，其中⏎一、二、三产业增加值…": a line cut inside a word or a clause goes on, whatever the next
+    # line looks like; after a comma or a colon, a heading may start (unless the line is itself one)
+    return not _HEADING.match(nxt) or (_CJK_OR_DIGIT.match(line[-1]) is not None and not _HEADING.match(line))
 
 
 def _reflow_lines(text: str) -> str:
@@ -79,7 +88,7 @@ def _reflow_lines(text: str) -> str:
     if sum(lengths[n] for n in range(mode - 2, mode + 3)) < FULL_SHARE / 2 * (len(lines) - lines.count("")):
         return text
     body = [i for i, line in enumerate(lines) if line.strip()]
-    full = _page_width([width(lines[i].strip()) for i in body])
+    full = _page_width([lines[i].strip() for i in body])
     if full is None:
         return text
     joined = {prev for prev, cur in zip(body, body[1:]) if _joins(lines[prev].strip(), lines[cur], full)}
@@ -103,7 +112,7 @@ def _reflow_spaces(line: str) -> str:
         return line
     line = _NUMBER_SPACE.sub("", line)
     parts = [p for p in re.split(r"[ \u3000]+", line) if p]
-    full = _page_width([width(p) for p in parts])
+    full = _page_width(parts)
     if full is None:
         return line
     out = [parts[0]]

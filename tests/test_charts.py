@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -491,3 +492,10 @@ def test_one_value_far_above_the_rest_gives_a_log_axis(con):
     far = pd.concat([t, t.iloc[[0]].assign(doc_id="x", low=1200.0, high=1200.0)], ignore_index=True)
     _, fig = C.target_ranges(far, "GDP")
     assert fig.layout.yaxis.type == "log" and "对数坐标" in fig.layout.title.text
+    # QA pass 9: the median's label where the line is (an annotation on a log axis takes the log)
+    [label] = [a for a in fig.layout.annotations if "中位数" in a.text]
+    median = C.with_bounds(far).sort_values("idx").drop_duplicates("doc_id")["mid"].median()
+    assert label.y == pytest.approx(np.log10(median)) and label.yref == "y"
+    # ticks in full: 20, 50 … not a lone "2" after "10"
+    assert all(t in ("1", "2", "5") or t[0] in "125" and set(t[1:]) <= {"0", "."} for t in fig.layout.yaxis.ticktext)
+    assert {"10", "100", "1000"} <= set(fig.layout.yaxis.ticktext)

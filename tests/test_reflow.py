@@ -27,7 +27,7 @@ def test_a_hard_wrapped_report_becomes_paragraphs():
                                      "一、2023年工作回顾"]
     assert len(text.split()) < 80 < 500 < len(raw.split())
     # every character but the line ends and the page numbers is kept, in order
-    kept = "".join(line for line in raw.split("\n") if not re.fullmatch(r"— \d+ —", line))
+    kept = "".join(line for line in raw.split("\n") if not re.fullmatch(r"— \d+( —)?", line))  # the last: "— 23"
     assert text.replace("\n", "") == kept
 
 
@@ -73,7 +73,35 @@ def test_texts_that_are_not_pdf_copies_are_kept(text):
 
 
 def test_a_wrapped_line_before_a_heading_is_not_joined_to_it():
-    body = ["全市上下深入学习贯彻党的二十大精神，奋力推动老工业基", "地转型振兴，迈出了争先进位、求变图强的坚实步伐，形成", "了以县域之进支撑市域之兴的发展格局，综合实力稳步提升"]
+    body = ["全市上下深入学习贯彻党的二十大精神，奋力推动老工业基", "地转型振兴，迈出了争先进位、求变图强的坚实步伐，形成", "了以县域之进支撑市域之兴的发展格局，综合实力稳步提升。"]
     text = "\n".join((body + ["二、今年的主要任务"]) * 8)
     out = reflow(text).split("\n")
     assert out[:2] == ["".join(body), "二、今年的主要任务"]
+
+
+def test_a_line_cut_mid_clause_goes_on_even_where_the_next_looks_like_a_heading():
+    """QA pass 9: "…地区生产总值增长6.2%，其中⏎一、二、三产业增加值分别增长…" became a new part "一、"."""
+    lines = ["过去一年，全区经济运行稳中向好，地区生产总值增长6.2%，其中", "一、二、三产业增加值分别增长3.1%、7.5%、5.2%，一般公共预算",
+             "收入增长5.5%，固定资产投资增长8.1%，社会消费品零售总额增", "长6.8%。"]
+    out = reflow("\n".join(["一、2023年工作回顾", *lines, "二、2024年工作安排", *lines])).split("\n")
+    assert out[:3] == ["一、2023年工作回顾", "".join(lines), "二、2024年工作安排"]
+
+
+def test_a_list_of_items_of_one_length_is_not_a_pdf_copy():
+    """QA pass 9: a 通知 listing 22 projects, one a line, all 20 characters, was glued into one paragraph."""
+    items = [f"推进{place}{work}" for place in ("城东片区", "城西新区", "北部新城", "南部新区", "高铁新区", "老城片区")
+             for work in ("老旧小区改造提升工程建设项目", "雨污分流管网改造提升工程项目")] * 2
+    text = "\n".join(["关于印发2024年全县重点项目清单的通知", "各乡镇人民政府，县直各部门：", *items])
+    assert reflow(text) == text
+
+
+def test_a_one_page_copy_is_rejoined_and_its_figures_read():
+    """QA pass 9: 17 wrapped lines were too few (20), and "地区生产总⏎⏎值增长6%左右" gave a target named "值"."""
+    text = ("同志们：\n\n今天召开全镇经济工作会议，主要任务是总结去年工作，部署今年\n\n任务。去年全镇经济运行稳中有进，"
+            "地区生产总值增长6.5%，一般\n\n公共预算收入增长5.2%。今年主要预期目标是：地区生产总\n\n值增长6%左右，一般公共"
+            "预算收入增长5%左右，固定资产投资增长\n\n8%左右，城镇新增就业1200人以上，居民人均可支配收入增长6%\n\n左右。"
+            "下面，我讲三点意见。\n\n一、统一思想，坚定信心\n\n当前，我镇发展面临的机遇和挑战并存，必须保持定力，抢抓机\n\n"
+            "遇，以更大力度推动高质量发展，确保完成全年目标任务。")
+    out = reflow(text)
+    assert "今年主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%左右" in out
+    assert "\n\n一、统一思想，坚定信心\n\n" in out
