@@ -190,16 +190,26 @@ def _filters(url: str | None, **given):
 
 def _as_linked(con, f, url: str | None):
     """With --url, the regions the dashboard applies for that link: a city outside the link's
-    provinces, or a name no document has, is dropped there with a notice, and here with a warning."""
-    if not url:
-        return f
+    provinces, or a name no document has, is dropped there with a notice, and here with a warning.
+    Without it, a region name no document has is applied as given and named in a warning, with
+    the names it may stand for (山东 → 山东省)."""
     from .ui.queries import region_options
 
-    kept, dropped = f.within_regions(region_options(con).itertuples(index=False, name=None))
-    if dropped:
-        click.echo(f"warning: {'、'.join(dropped)} of --url matches no document under the other regions chosen "
-                   "(the dashboard leaves it out too): not applied", err=True)
-    return kept
+    paths = list(region_options(con).itertuples(index=False, name=None))
+    kept, dropped = f.within_regions(paths)
+    if url:
+        if dropped:
+            click.echo(f"warning: {'、'.join(dropped)} of --url matches no document under the other regions chosen "
+                       "(the dashboard leaves it out too): not applied", err=True)
+        return kept
+    for i, name in enumerate(("province", "city", "district", "town")):
+        known = {str(p[i]) for p in paths if p[i] is not None and p[i] == p[i]}
+        for value in getattr(f, name):
+            if value not in known:
+                like = sorted(k for k in known if k.startswith(value) or value in k)[:3]
+                click.echo(f"warning: no document has {name} {value!r}" + (f"; did you mean {'、'.join(like)}?" if like else ""),
+                           err=True)
+    return f
 
 
 def _open_db(db: Path):
@@ -440,9 +450,13 @@ def export_command(out, db, url, tables, **given):
                     part = files[names[0]]
             if str(out) == "-":
                 with open(part, "rb") as fh:
+                    if fh.read(3) != export.BOM.encode("utf-8"):  # a BOM is for a spreadsheet, not a pipe
+                        fh.seek(0)
                     shutil.copyfileobj(fh, click.get_binary_stream("stdout"))
             else:
                 os.replace(part, out)  # written next to OUT, then renamed: never half a file
+    except BrokenPipeError:
+        raise  # "| head": click ends quietly, as other tools do
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot write ({exc})") from exc
     finally:

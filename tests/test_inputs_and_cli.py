@@ -822,3 +822,17 @@ def test_a_link_with_a_city_outside_its_province_counts_what_the_dashboard_shows
     # without --url, explicit options are applied as given
     alone = run_cli("count", "高质量发展", "--db", built_db, "--city", "南京市", "--province", "四川省")
     assert alone.returncode == 2 and "matches no document" in alone.stderr
+
+
+def test_export_names_a_region_no_document_has_and_what_it_may_be(built_db, tmp_path):
+    """QA pass 9: --province 山东 (for 山东省) exported nothing with exit 0 and no hint."""
+    proc = run_cli("export", tmp_path / "z.csv", "--table", "targets", "--province", "山东", "--db", built_db)
+    assert proc.returncode == 0 and "no document has province '山东'; did you mean 山东省?" in proc.stderr
+    assert "no document has" not in run_cli("export", tmp_path / "y.csv", "--table", "targets", "--province", "山东省",
+                                            "--db", built_db).stderr
+
+
+def test_export_to_stdout_is_a_plain_csv_for_a_pipe(built_db):
+    """QA pass 9: the BOM made csv.reader read the first column as '\\ufeffdoc_id'."""
+    proc = run_cli("export", "-", "--table", "documents", "--province", "山东省", "--db", built_db)
+    assert proc.returncode == 0 and proc.stdout.startswith("doc_id,")
