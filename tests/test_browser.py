@@ -404,6 +404,27 @@ def test_upload_txt(page, server, tmp_path):
     page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=10_000)
 
 
+def test_two_files_of_one_upload_that_are_one_document_make_one_row(page, tmp_path):
+    """QA pass 9: 成都.txt and 成都.docx uploaded together gave two rows, each against an "已有文档"."""
+    from metrics.build import build_database
+
+    data = REPO / "data"
+    db = tmp_path / "pair.duckdb"
+    build_database([data / "city-reports-2024" / "乐山.txt"], db, workers=1)
+    srv = Server(db, SHOTS.parent / "streamlit-server-pair.log")
+    try:
+        open_view(page, srv.url, "upload")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            [str(data / "city-reports-2024" / "成都.txt"), str(data / "docx" / "成都.docx")])
+        page.get_by_role("button", name="添加 2 个文件到数据库").click(timeout=20_000)
+        page.wait_for_selector("text=已添加 2 篇文档", timeout=60_000)
+        page.wait_for_selector("text=1 组文件是同一文档的不同文件", timeout=10_000)
+        no_exception(page)
+        assert page.get_by_text("已有文档").count() == 0
+    finally:
+        srv.stop()
+
+
 def test_an_upload_that_is_a_near_duplicate_is_named(page, tmp_path):
     """成都.txt uploaded next to its .docx original: added, but named as the original's
     near-duplicate (not counted by default), with the kept file."""
@@ -419,7 +440,7 @@ def test_an_upload_that_is_a_near_duplicate_is_named(page, tmp_path):
             str(data / "city-reports-2024" / "成都.txt"))
         page.get_by_role("button", name="添加 1 个文件到数据库").click(timeout=20_000)
         page.wait_for_selector("text=已添加 1 篇文档", timeout=60_000)
-        page.wait_for_selector("text=1 个新文件与已有文档是同一文档的不同文件", timeout=10_000)
+        page.wait_for_selector("text=1 组文件是同一文档的不同文件", timeout=10_000)
         no_exception(page)
         page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=10_000)  # the files (a canvas)
         shot(page, "upload-near-duplicate")

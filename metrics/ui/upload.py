@@ -142,17 +142,22 @@ def render() -> None:
         st.dataframe(pd.DataFrame([(Path(src).name, doc_link(did)) for did, src in report.added_docs],
                                   columns=["文件", "单篇文档"]),
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
-    twins = []  # added files that are, or that made, a near-duplicate (metrics/dedup.py)
+    twins, pairs = [], set()  # added files that are, or that made, a near-duplicate (metrics/dedup.py)
+    new_ids = {did for did, _ in report.added_docs}
     for did, src in report.added_docs:
         group = data.query("doc_twins", did)
         kept = group[group["kept"]]  # the kept one when the file is a near-duplicate, else none
-        relation = "本文件是它的近似重复，默认不计入" if len(kept) else "它成为本文件的近似重复，改计本文件"
-        twins += [(Path(src).name, relation, r.file_name, r.source, doc_link(r.doc_id))
-                  for r in (kept if len(kept) else group).itertuples(index=False)]
+        relation = "本文件是它的近似重复，默认不计入" if len(kept) else "它是本文件的近似重复，默认不计入"
+        for r in (kept if len(kept) else group).itertuples(index=False):
+            if frozenset((did, r.doc_id)) in pairs:
+                continue  # two files of this upload: one row for the pair, not one from each side
+            pairs.add(frozenset((did, r.doc_id)))
+            other = r.file_name + ("（本次上传）" if r.doc_id in new_ids else "（已有）")
+            twins.append((Path(src).name, relation, other, r.source, doc_link(r.doc_id)))
     if twins:
-        st.warning(f"{len(twins)} 个新文件与已有文档是同一文档的不同文件（{RULE_ZH}）："
+        st.warning(f"{len(twins)} 组文件是同一文档的不同文件（{RULE_ZH}）："
                    f"每组只计一份（先原始格式 {KEEP_ZH}）。左侧勾选「包括近似重复的文档」可全部计入。")
-        st.dataframe(pd.DataFrame(twins, columns=["文件", "关系", "已有文档", "已有文档的来源", "单篇文档"]),
+        st.dataframe(pd.DataFrame(twins, columns=["文件", "关系", "另一份文件", "另一份的来源", "单篇文档"]),
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
     if report.duplicates:
         st.warning(f"{len(report.duplicates)} 个文件与已有文档内容相同，未重复添加：")
