@@ -348,11 +348,12 @@ def sync_url(f: Filters) -> None:
 
 # ---------------------------------------------------------------- cards
 def download_row(df: pd.DataFrame | dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]],
-                 ctx: PageContext, key: str, title: str, *, full: Callable[[], pd.DataFrame] | None = None) -> None:
+                 ctx: PageContext, key: str, title: str, *, full: Callable[[], pd.DataFrame] | None = None,
+                 file_stem: str | None = None) -> None:
     """CSV / XLSX / JSON buttons; bytes are generated on click. ``df``: one table, several, or a
     function returning several (then they are only fetched when a button is clicked). ``full``:
     the whole table when ``df`` shows only its first rows, fetched on click."""
-    stem = export.safe_filename(title)
+    stem = export.safe_filename(file_stem or title)
     meta = ctx.meta(title)
     single = full is not None or isinstance(df, pd.DataFrame)
     fetch = full if full is not None else df if callable(df) else (lambda: df)
@@ -473,4 +474,6 @@ def dataset_download(ctx: PageContext) -> None:
                     "请缩小筛选，或在命令行导出（同样的筛选）：")
             st.code(f'python -m metrics export dataset.zip --url "?{query}"', language="bash")
             return
-        download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "speech-metrics-dataset")
+        # the same 内容 as `python -m metrics export` states; an ASCII file name
+        download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "筛选后的完整数据",
+                     file_stem="speech-metrics-dataset")
