@@ -388,7 +388,40 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             out[period_from:] = [t if t.indicator.endswith(f"（{period}）") else
                                  replace(t, indicator=f"{t.indicator}（{period}）", canonical="other")
                                  for t in out[period_from:]]
-    return [_unmasked(_annual(_signed(_base_year(t, text)))) for t in out]
+    return [_unmasked(_annual(_signed(_base_year(_subject_before(t, text), text)))) for t in out]
+
+
+@cache
+def _heads() -> dict[str, list[tuple[str, str]]]:
+    """{bare head noun: [(subject, indicator id)]} from the registry's aliases: "粮食总产量" gives
+    总产量 ← (粮食, grain_output). A subject has two characters or more (not 进 + 出口), and a head
+    that is an alias itself (工业增加值) is no bare head."""
+    aliases = {a for ind in indicators().values() for a in ind.aliases}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for ind in indicators().values():
+        for alias in ind.aliases:
+            for cut in range(2, len(alias) - 1):
+                if alias[cut:] not in aliases:
+                    out.setdefault(alias[cut:], []).append((alias[:cut], ind.id))
+    return out
+
+
+def _subject_before(t: Target, text: str) -> Target:
+    """A bare head noun right before its value takes its subject from earlier in the sentence:
+    "粮食播种面积稳定在427万亩以上、总产量29亿斤以上" (承德) is grain output, when the registry has
+    粮食总产量 and the unit fits."""
+    if t.canonical != "other" or not (cands := _heads().get(t.indicator)):
+        return t
+    lo = max(0, t.value_start - 60)
+    before = text[lo:t.value_start]
+    before = before[max(before.rfind(c) for c in "。;；\n") + 1:]
+    at = before.rfind(t.indicator)
+    if at < 0 or len(before) - at - len(t.indicator) > 6:  # "产量26.1万吨，分别超…0.1万吨": not its value
+        return t
+    for subject, ind_id in cands:
+        if subject in before[:at] and t.unit in indicators()[ind_id].unit.split("|"):
+            return replace(t, indicator=subject + t.indicator, canonical=ind_id)
+    return t
 
 
 _BASE_YEAR = re.compile(r"由(\d{4})年(?:底|末)?的?$")

@@ -460,3 +460,25 @@ def test_a_five_year_sum_is_not_the_years_figure():
     """QA pass 8 (海拉尔区 2016): "五年新增就业3.25万人" was charted as 2015's 城镇新增就业."""
     got = run("五年新增就业3.25万人，全年实现新增就业5650人。", part=REVIEW)
     assert [(t[0], t[1], t[2]) for t in got] == [("新增就业（五年）", "other", 3.25), ("新增就业", "new_urban_jobs", 5650.0)]
+
+
+@pytest.mark.parametrize("sentence,part,expected", [
+    ("粮食播种面积稳定在427万亩以上、总产量29亿斤以上。", PLAN, ("粮食总产量", "grain_output", 29.0)),  # 承德 (QA pass 9)
+    ("粮食播种面积858万亩、产量319.4万吨、出栏生猪618.2万头。", REVIEW, ("粮食产量", "grain_output", 319.4)),  # 南充
+    ("规模以上工业总产值达到4.43万亿元，增加值增长3.6%。", REVIEW, ("规模以上工业增加值", "industrial_value_added_growth", 3.6)),  # 苏州
+])
+def test_a_bare_head_noun_takes_its_subject_from_the_sentence(sentence, part, expected):
+    assert expected in [t[:3] for t in run(sentence, part=part)]
+
+
+@pytest.mark.parametrize("sentence,part,absent", [
+    ("实现进出口1452亿元，出口增长12.3%。", REVIEW, "foreign_trade_growth"),  # 盐城: 出口 is not 进 + 出口
+    ("工业增加值占地区生产总值的41.4%。", REVIEW, "industrial_value_added_growth"),  # 北海: a share
+    ("粮食播种面积68.7万亩、产量26.1万吨，分别超省定任务0.7万亩、0.1万吨。", REVIEW, 0.1),  # 攀枝花: a margin
+])
+def test_a_head_noun_is_not_given_a_subject_it_does_not_have(sentence, part, absent):
+    got = run(sentence, part=part)
+    if isinstance(absent, str):
+        assert absent not in {t[1] for t in got}
+    else:
+        assert all(t[1] != "grain_output" for t in got if t[2] == absent)
