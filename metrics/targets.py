@@ -230,7 +230,7 @@ _TAIL_TRIM = fastre.compile(r"(?:每人每月|每户每月|每月|每年|每人|
 
 _FROM_YEAR = re.compile(r"由(?:(?:\d{4}|上)年(?:底|末)?的?|(?=\d)|$)")  # not 自由贸易
 _RANK_MOVE = re.compile(r"(?:排名|排位|位次|名次)(?:提升|上升|前移|跃升|提高|进|下降|后移|下滑)$")
-_AFTER_NOUN = re.compile(r"[0-9A-Za-z]{0,3}[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{0,9}")
+_AFTER_NOUN = re.compile(r"[0-9A-Za-z]{0,3}[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{0,13}")
 _BUILD_VERB = re.compile(r"(新建成|新建|建成|建设|增建|新增|培育|打造|实施|完成|引进|落实|开工|创建)$")
 _NOUN_TAIL = re.compile(r"(的|和|及|等)$")
 _VALUES_TAIL = re.compile(r"[\d.%和及与、]+$")
@@ -366,7 +366,9 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 name = prev_alias[2]
                 out.extend(_continued(text, clause, cstart, qs, name + ":", [(0, len(name), name, prev_alias[3])], cues, section, year))
                 continue
-            if not aliases and not prev_alias and prev and _CONTINUES.match(clause) and prev[-1].canonical == "other":
+            if (not aliases and not prev_alias and prev and _CONTINUES.match(clause) and prev[-1].canonical == "other"
+                    and not (qs and qs[0].unit in CLASSIFIERS and _AFTER_NOUN.match(clause, qs[0].end))):
+                # (not "打通15条城区断头路，完成18处主干道路交叉口快速化改造": the count names its own thing)
                 # "地方财政总收入完成20.67亿元,同比增长28.8%": the growth of the thing just measured
                 name = prev[-1].indicator
                 new = [replace(t, indicator=name) for t in _continued(text, clause, cstart, qs, name, [], cues, section, year)]

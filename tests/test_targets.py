@@ -298,8 +298,8 @@ def test_a_part_of_the_year_opening_a_sentence_makes_its_figures_that_parts(sent
     ("城市公共服务质量位居全国120个监测城市第19位。", []),  # 芜湖
     ("10项居前3位。", []),  # 亳州: a rank
     ("全球创新指数排名提升5位至第24位。", [("全球创新指数排名", 5.0, "位")]),  # 成都: was named 至第
-    ("12个村成功列入第六批中国传统村落名录。", [("村成功列入第六批中国", 12.0, "个")]),  # 阿坝: a count
-    ("3个片区入选第二批乡村振兴齐鲁样板省级示范区。", [("片区入选第二批乡村振", 3.0, "个")]),  # 东营
+    ("12个村成功列入第六批中国传统村落名录。", [("村成功列入第六批中国传统村落", 12.0, "个")]),  # 阿坝: a count
+    ("3个片区入选第二批乡村振兴齐鲁样板省级示范区。", [("片区入选第二批乡村振兴齐鲁样", 3.0, "个")]),  # 东营
 ], ids=["排第", "中排第", "第19位", "居前", "排名提升", "列入第六批", "入选第二批"])
 def test_ranks_and_the_groups_they_are_taken_in_are_not_figures(sentence, expected):
     assert [(t[0], t[2], t[4]) for t in run(sentence, part=REVIEW)] == expected
@@ -482,3 +482,13 @@ def test_a_head_noun_is_not_given_a_subject_it_does_not_have(sentence, part, abs
         assert absent not in {t[1] for t in got}
     else:
         assert all(t[1] != "grain_output" for t in got if t[2] == absent)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # QA pass 9 (枣庄): the count names its own thing, not the previous clause's
+    ("打通15条城区断头路，完成18处主干道路交叉口快速化改造。", [("城区断头路", 15.0), ("完成主干道路交叉口快速化改造", 18.0)]),
+    ("确保5.37万名监测对象不出现返贫致贫。", [("监测对象不出现返贫致贫", 5.37)]),  # 承德: was cut at 10 characters
+    ("地方财政总收入完成20.67亿元，同比增长28.8%。", [("地方财政总收入", 20.67), ("地方财政总收入", 28.8)]),
+])
+def test_a_count_is_named_by_what_follows_it_in_full(sentence, expected):
+    assert [(t[0], t[2]) for t in run(sentence)] == expected
