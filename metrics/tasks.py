@@ -272,6 +272,7 @@ DECLARED_RE = fastre.compile(
     r"|(?P<weak>抓好|做好|把握好|突出抓好|着重抓了|抓了|做了|开展了|部署|明确|落实好?|做到)(?P<below>以下|如下)?" + _DECL_NUM.replace("<n>", "<n2>") + r"(?P<cls2>点|个方面|方面|大项|大|项|条|件)(?P<obj2>" + _OBJ + r")?)"
 )
 QUOTED_FORMULA_RE = re.compile(r"(?P<qverb>做到了?|把握好?|坚持|突出|抓好|做好|落实|实现|强化|推进)(?P<listed>[^。;；“\"\n]{0,40}?)[“\"「]" + _DECL_NUM + r"(?P<cls>个|项|大|条|篇)(?P<obj>[^”\"」\n]{1,8})[”\"」]")
+QUOTED_RUN_RE = re.compile(r"[“\"](?P<n>[两二三四五六七八九十]{1,2})[\u4e00-\u9fff]{1,8}[”\"]")
 # "强力推进四大行动": named programmes; declared only when that many items follow
 ACTIONS_RE = re.compile(r"(?:推进|实施|开展)[“\"]?" + _DECL_NUM + r"(?P<cls>大)(?P<obj>行动|工程)[”\"]?")
 # "十方面民生实事", "十件民生实事": a count of livelihood projects, usually listed ①②③ after it
@@ -471,5 +472,19 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end,
                                 "follows" if rx is PROJECTS_RE else "inline"))
     out += _inline_lists(text, out)
+    # "加快“三化进程”。(一)新型工业化…(二)新型城镇化…(三)…": any quoted numbered formula whose items
+    # follow at once as a run of exactly that many (not a dictionary formula with fixed items)
+    by_run: dict[int, Declared] = {}  # one run, one formula: the nearest before it ("聚焦“十件大事”，打好“十大战役”")
+    for m in QUOTED_RUN_RE.finditer(text) if "“" in text or '"' in text else ():
+        n = _ordinal("x", m.group("n"))
+        formula = m.group(0)[1:-1]
+        if (not n or n < 2 or any(d.start <= m.start() < d.end for d in out) or formula in fixed_formulas()
+                or _NUMERAL.search(formula, 1)  # "“四减四增”": a formula of several numbers
+                or formula in _national_formulas() or _count_run_after(outline, m.end(), window=60) != n):
+            continue
+        first = next(i.start for i in outline if i.start >= m.end() and i.ordinal == 1)
+        start = _clause_start(text, m.start())
+        by_run[first] = Declared(text[start:m.end()], n, n, False, start, m.end(), "follows")
+    out += by_run.values()
     out.sort(key=lambda d: d.start)
     return out

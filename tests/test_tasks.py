@@ -145,3 +145,18 @@ def test_a_report_that_lost_its_opening_and_first_heading():
 def test_a_compound_word_ending_in_tan_or_jiang_declares_nothing(text, expected):
     got = find_declared(text, build_outline(text))
     assert [(d.n, d.found, d.form) for d in got] == expected
+
+
+def test_a_quoted_formula_followed_by_its_run_of_headings_is_a_declared_count():
+    """黄山: "以“九个坚定不移”推动…" and (一)…(九) follow; 晋城: of "聚焦“十件大事”，打好“十大战役”" only
+    the nearer one declares the ten parts that follow; "“四减四增”" (two numbers) declares nothing."""
+    items = "".join(f"({c})坚定不移抓第{c}项工作。内容。\n" for c in "一二三四五六七八九")
+    text = "突出重点、把握关键，以“九个坚定不移”推动各项目标任务落地落实、见行见效。\n" + items
+    got = find_declared(text, build_outline(text))
+    assert [(d.phrase, d.n, d.found, d.form) for d in got] == [("以“九个坚定不移”", 9, 9, "follows")]
+    ten = "".join(f"({c})打好第{c}场攻坚战。\n" for c in ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"])
+    text = "聚焦“十件大事”，打好“十大战役”，推动高质量发展。\n" + ten
+    assert [d.phrase for d in find_declared(text, build_outline(text))] == ["打好“十大战役”"]
+    four = "".join(f"({c})第{c}项。\n" for c in "一二三四")
+    text = "大力推进“四减四增”行动。\n" + four
+    assert find_declared(text, build_outline(text)) == []
