@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.export import DOC_LINK_PREFIX
-from metrics.filters import LEVEL_ORDER, doc_type_label, level_label
+from metrics.filters import LEVEL_ORDER, REGION_FIELDS, doc_type_label, level_label
 from metrics.phrases import per_10k
 from metrics.slogans import dictionary_forms
 
@@ -171,7 +171,7 @@ def region_paths(df: pd.DataFrame) -> list[tuple[str, ...]]:
     [('江苏省', '南京市'), ()]
     """
     cols = [[v if isinstance(v, str) else None for v in df[c].tolist()] if c in df else [None] * len(df)
-            for c in ("province", "city", "district", "town")]
+            for c in REGION_FIELDS]
     return [tuple(v for v in parts if v) for parts in zip(*cols)]
 
 

@@ -193,22 +193,23 @@ def _as_linked(con, f, url: str | None):
     provinces, or a name no document has, is dropped there with a notice, and here with a warning.
     Without it, a region name no document has is applied as given and named in a warning, with
     the names it may stand for (山东 → 山东省)."""
+    from .filters import REGION_LABELS, region_names
     from .ui.queries import region_options
 
     paths = list(region_options(con).itertuples(index=False, name=None))
     kept, dropped = f.within_regions(paths)
     if url:
         if dropped:
-            click.echo(f"warning: {'、'.join(dropped)} of --url matches no document under the other regions chosen "
+            named = "、".join(f"{REGION_LABELS[name]}「{value}」" for name, value in dropped)
+            click.echo(f"warning: {named} of --url matches no document under the other regions chosen "
                        "(the dashboard leaves it out too): not applied", err=True)
         return kept
-    for i, name in enumerate(("province", "city", "district", "town")):
-        known = {str(p[i]) for p in paths if p[i] is not None and p[i] == p[i]}
-        for value in getattr(f, name):
-            if value not in known:
-                like = sorted(k for k in known if k.startswith(value) or value in k)[:3]
-                click.echo(f"warning: no document has {name} {value!r}" + (f"; did you mean {'、'.join(like)}?" if like else ""),
-                           err=True)
+    for name, value in dropped:
+        known = region_names(paths, name)
+        if value not in known:  # (a name under another province is the user's to choose)
+            like = sorted(k for k in known if k.startswith(value) or value in k)[:3]
+            click.echo(f"warning: no document has {name} {value!r}" + (f"; did you mean {'、'.join(like)}?" if like else ""),
+                       err=True)
     return f
 
 

@@ -77,7 +77,19 @@ URL_LIST_PARAMS = {
     "level": "level",
     "doc_type": "type",
 }
-_REGION_LABELS = {"province": "省份", "city": "城市", "district": "区县", "town": "乡镇/街道"}
+#: the region fields, from the top; a region path is a tuple of them
+REGION_FIELDS = ("province", "city", "district", "town")
+REGION_LABELS = {"province": "省份", "city": "城市", "district": "区县", "town": "乡镇/街道"}
+
+
+def region_names(paths: Iterable[tuple[Any, ...]], field: str) -> set[str]:
+    """The names one region field takes in the given region paths (missing ones left out).
+
+    >>> sorted(region_names([("四川省", "成都市"), ("四川省", None)], "city"))
+    ['成都市']
+    """
+    i = REGION_FIELDS.index(field)
+    return {str(p[i]) for p in paths if p[i] is not None and p[i] == p[i]}
 _PARAM_YEAR_FROM = "from"
 _PARAM_YEAR_TO = "to"
 _PARAM_SPEAKER = "speaker"
@@ -283,23 +295,24 @@ class Filters:
         kwargs["duplicates"] = _first(params.get(_PARAM_DUPLICATES)) == "1"
         return cls(**kwargs)
 
-    def within_regions(self, paths: Iterable[tuple[Any, Any, Any, Any]]) -> tuple[Filters, list[str]]:
+    def within_regions(self, paths: Iterable[tuple[Any, Any, Any, Any]]) -> tuple[Filters, list[tuple[str, str]]]:
         """The region choices the dashboard's cascading selectors keep, given the data's region
         paths (province, city, district, town): a city outside the chosen provinces, or a name no
-        document has, is dropped. Returns the filters and what was dropped ("城市「南京市」").
+        document has, is dropped. Returns the filters and what was dropped, as (field, value).
 
         >>> f = Filters(province=("四川省",), city=("南京市", "成都市"))
-        >>> f.within_regions([("四川省", "成都市", None, None), ("江苏省", "南京市", None, None)])
-        (Filters(province=('四川省',), city=('成都市',), district=(), town=(), level=(), doc_type=(), year_from=None, year_to=None, speaker='', text='', duplicates=False), ['城市「南京市」'])
+        >>> kept, dropped = f.within_regions([("四川省", "成都市", None, None), ("江苏省", "南京市", None, None)])
+        >>> kept.city, dropped
+        (('成都市',), [('city', '南京市')])
         """
         rows = [tuple(p) for p in paths]
         kept: dict[str, tuple[str, ...]] = {}
-        dropped: list[str] = []
-        for i, name in enumerate(("province", "city", "district", "town")):
-            options = {str(r[i]) for r in rows if r[i] is not None and r[i] == r[i]}
+        dropped: list[tuple[str, str]] = []
+        for i, name in enumerate(REGION_FIELDS):
+            options = region_names(rows, name)
             chosen = getattr(self, name)
             kept[name] = tuple(v for v in chosen if v in options)
-            dropped += [f"{_REGION_LABELS[name]}「{v}」" for v in chosen if v not in options]
+            dropped += [(name, v) for v in chosen if v not in options]
             if kept[name]:  # the next level's options: under the kept choices only
                 rows = [r for r in rows if r[i] in kept[name]]
         return replace(self, **kept), dropped
