@@ -403,6 +403,13 @@ def _clause_start(text: str, pos: int, max_back: int = 20) -> int:
 
 def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400) -> int | None:
     """Items in the first enumeration run that starts after pos (within window chars)."""
+    run = _run_after(outline, pos, window)
+    return None if run is None else run[1]
+
+
+def _run_after(outline: list[OutlineItem], pos: int, window: int) -> tuple[OutlineItem, int] | None:
+    """The first item of the first enumeration run that starts after pos (within window chars),
+    and how many items the run has."""
     first = next((i for i in outline if i.start >= pos and i.ordinal == 1), None)
     if first is None or first.start - pos > window:
         return None
@@ -417,7 +424,7 @@ def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400) ->
                 count, last = count + 1, item.ordinal
             else:
                 break
-    return count
+    return first, count
 
 
 def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
@@ -480,11 +487,10 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
         formula = m.group(0)[1:-1]
         if (not n or n < 2 or any(d.start <= m.start() < d.end for d in out) or formula in fixed_formulas()
                 or _NUMERAL.search(formula, 1)  # "“四减四增”": a formula of several numbers
-                or formula in _national_formulas() or _count_run_after(outline, m.end(), window=60) != n):
+                or formula in _national_formulas() or (run := _run_after(outline, m.end(), 60)) is None or run[1] != n):
             continue
-        first = next(i.start for i in outline if i.start >= m.end() and i.ordinal == 1)
         start = _clause_start(text, m.start())
-        by_run[first] = Declared(text[start:m.end()], n, n, False, start, m.end(), "follows")
+        by_run[run[0].start] = Declared(text[start:m.end()], n, n, False, start, m.end(), "follows")
     out += by_run.values()
     out.sort(key=lambda d: d.start)
     return out
