@@ -25,6 +25,7 @@ keywords    TF-IDF top-k (one segmentation)              jieba dict + IDF
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import asdict, dataclass, field, replace
 
@@ -192,12 +193,30 @@ def _targets(d: _Doc, _k: int) -> None:
 
 def _slogans(d: _Doc, _k: int) -> None:
     text, a_text = d.text, d.a_text
-    mentions = dictionary_mentions(a_text) + discovered_mentions(a_text)
+    mentions = dictionary_mentions(a_text) + discovered_mentions(a_text, places=_places(d.region))
     if a_text != text:
         mentions = [replace(m, text=text[m.start:m.end]) if m.kind != "dictionary" and text[m.start:m.end] != m.text else m
                     for m in mentions]
     d.mentions = mentions
     d.slogans = count_slogans(a_text, mentions)
+
+
+_UNIT_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|地区|街道|省|市|州|盟|区|县|旗|镇|乡)$")
+
+
+def _places(region: Region) -> tuple[str, ...]:
+    """The document's own place names, full and short (宜昌市, 宜昌): a positioning may end with one
+    (世界级宜昌).
+
+    >>> _places(Region(level="city", province="湖北省", city="宜昌市"))
+    ('湖北省', '湖北', '宜昌市', '宜昌')
+    """
+    out: list[str] = []
+    for name in (region.province, region.city, region.district, region.town):
+        if name:
+            short = _UNIT_SUFFIX.sub("", name)
+            out += [name] + ([short] if len(short) >= 2 and short != name else [])
+    return tuple(out)
 
 
 def _keywords(d: _Doc, k: int) -> None:

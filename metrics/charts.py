@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.codebook import DISCOVERED_KINDS, SLOGAN_KINDS
 from metrics.export import DOC_LINK_PREFIX
 from metrics.filters import LEVEL_ORDER, REGION_FIELDS, doc_type_label, level_label
 from metrics.phrases import per_10k
@@ -1054,7 +1055,7 @@ def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.Da
         slogans_df = slogans_df[~slogans_df["text"].isin(set(dictionary_forms()))]
     if slogans_df.empty:
         return pd.DataFrame(columns=cols), empty_figure()
-    kind_label = {"formula": "数字提法", "quoted": "引号短语", "dictionary": "词典提法"}
+    kind_label = {k: SLOGAN_KINDS[k] for k in (*DISCOVERED_KINDS, "dictionary")}
     if "n_docs" in slogans_df.columns:  # already aggregated (queries.discovered)
         g = slogans_df.rename(columns={"n_docs": "文档数", "count": "出现次数", "n_regions": "地区数",
                                        "regions": "地区"})
@@ -1077,7 +1078,7 @@ def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.Da
                     marker_color=_PALETTE[(i + 1) % len(_PALETTE)],
                     customdata=np.stack([part["出现次数"], part["地区"]], axis=-1),
                     hovertemplate="%{y}<br>%{x} 篇 · %{customdata[0]} 次<br>%{customdata[1]}<extra></extra>")
-    base_layout(fig, "新发现的提法与引号短语（按文档数）", height=max(360, 24 * len(tidy) + 140),
+    base_layout(fig, "词典外的提法（按文档数）", height=max(360, 24 * len(tidy) + 140),
                 legend_title="类别")
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array",
                      categoryarray=tidy["提法"].tolist(), title=None)

@@ -71,7 +71,9 @@ def _code_labels() -> dict[str, Mapping[str, str]]:
 
 
 #: slogans.kind has other codes than targets.kind
-SLOGAN_KINDS = {"dictionary": "词典提法", "formula": "数字提法", "quoted": "引号短语"}
+SLOGAN_KINDS = {"dictionary": "词典提法", "formula": "数字提法", "quoted": "引号短语", "positioning": "发展定位"}
+#: the kinds found by discovery (not the dictionary): candidates, counted wherever the document writes them
+DISCOVERED_KINDS = ("formula", "quoted", "positioning")
 
 
 @cache

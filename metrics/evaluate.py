@@ -242,8 +242,13 @@ def evaluate_gold(gold_path: Path, data_dir: Path, only: list[Path] | None = Non
         extra_decl = [p for i, p in enumerate(pd) if i not in used and p["form"] in forms]
         scores["declared_counts"].add(len(used), len(extra_decl), len(gd) - len(used))
         doc["extras"] += [{"declared": {"phrase": p["phrase"], "n": p["n"], "form": p["form"]}} for p in extra_decl]
-        # slogans: exact counts
-        got_sl = {s["text"]: s["count"] for s in a["slogans"] if s["kind"] == "dictionary"}
+        # slogans: exact counts, of the dictionary phrase or else of the document's own 提法 found by
+        # discovery (a formula or quoted phrase, counted wherever the document writes it)
+        got_sl = {}
+        for s in a["slogans"]:
+            if s["kind"] != "dictionary" and s["text"] not in got_sl:
+                got_sl[s["text"]] = s["count"]
+        got_sl.update({s["text"]: s["count"] for s in a["slogans"] if s["kind"] == "dictionary"})
         for phrase, n in label.get("slogans", {}).items():
             c = got_sl.get(phrase)
             ok = c == n

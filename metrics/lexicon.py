@@ -15,7 +15,7 @@ from importlib import resources
 from . import __version__
 
 RULE_FILES = ("indicators.csv", "alias_context.csv", "slogans.csv", "stopwords.txt", "near_duplicates.toml",
-              "fixed_formulas.csv")
+              "fixed_formulas.csv", "positioning.csv")
 
 
 def data_path(name: str):

@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS declared_counts (
 CREATE TABLE IF NOT EXISTS slogans (
     doc_id        VARCHAR NOT NULL,
     text          VARCHAR NOT NULL,   -- canonical form
-    kind          VARCHAR NOT NULL,   -- dictionary | formula | quoted
+    kind          VARCHAR NOT NULL,   -- dictionary | formula | quoted | positioning
     category      VARCHAR,            -- dictionary category
     count         INTEGER NOT NULL,
     per_10k       DOUBLE NOT NULL,
@@ -126,7 +126,7 @@ CREATE TABLE IF NOT EXISTS slogan_mentions (
 -- build_info.phrase_stats = '1' says it is present and current.
 CREATE TABLE IF NOT EXISTS phrase_stats (
     text          VARCHAR NOT NULL,
-    kind          VARCHAR NOT NULL,   -- formula | quoted
+    kind          VARCHAR NOT NULL,   -- formula | quoted | positioning
     year          INTEGER,
     doc_type      VARCHAR NOT NULL,
     n_docs        BIGINT NOT NULL,    -- documents with the phrase

@@ -8,7 +8,9 @@ of a phrase written with "、" may also be ",", a space, or nothing. An ASCII ph
 counts only between non-alphanumeric neighbours.
 
 Discovery (kept apart as candidates, never mixed into dictionary counts): numbered
-formulas (四个意识, 1+3, 9+N, 五心工程) and quoted phrases (“…”, "…", 「…」).
+formulas (四个意识, 1+3, 9+N, 五心工程), quoted phrases (“…”, "…", 「…」) and positionings
+(发展定位: what a place means to become, 加快建设长江大保护典范城市, written three times or more;
+rules in metrics/data/positioning.csv). Each counts wherever the document writes it.
 
 >>> r = count_slogans("坚持不忘初心,牢记使命,增强“四个意识”,推动高质量发展和“9+N”")
 >>> [(s.text, s.count, s.kind) for s in r if s.kind == "dictionary"]
@@ -27,13 +29,13 @@ from functools import cache
 import ahocorasick
 
 from . import fastre
-from .lexicon import slogans
+from .lexicon import read_rows, slogans
 
 
 @dataclass(frozen=True)
 class SloganCount:
     text: str
-    kind: str          # dictionary | formula | quoted
+    kind: str          # dictionary | formula | quoted | positioning
     category: str
     count: int
     per_10k: float
@@ -117,29 +119,137 @@ FORMULA_RE = fastre.compile(
     rf"|(?<![\u4e00-\u9fff])(?P<h>[{_CN_NUM}]{{1,2}}(?:心|化|大|联|城|区)[\u4e00-\u9fff]?(?:工程|行动|战略))"
 )
 # Numeric formulas: 1+3, 9+N, 5+5, 1+3+N (never overlap the ones above: digits, not numerals).
-NUMERIC_FORMULA_RE = re.compile(r"(?<![\w.+])\d{1,2}\+[\dNnXx](?:\+[\dNnXx])?(?![\w.])")
+# Bounded by ASCII only: a Chinese neighbour is no part of it ("宜就业1+3", "“5+2就业之家”").
+NUMERIC_FORMULA_RE = re.compile(r"(?<![0-9A-Za-z.+])\d{1,2}\+[\dNnXx](?:\+[\dNnXx])?(?![0-9A-Za-z.%])")
 QUOTED_RE = re.compile(r"“([^”\n]{2,16})”|\"([^\"\n]{2,16})\"|「([^」\n]{2,16})」")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _STOP = re.compile(r"[。;；!?]")
 
 
-def discovered_mentions(text: str) -> list[Mention]:
-    """Numbered formulas and quoted phrases (candidates for the dictionary).
+def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention]:
+    """Numbered formulas and quoted phrases (candidates for the dictionary), each counted at every
+    place the document writes it: a report quotes its own 提法 once or twice and then uses it bare
+    ("打造“六新河池”" … "建设六新河池"), and a researcher counts them all.
 
     >>> [(m.text, m.kind) for m in discovered_mentions("坚持“1+3”,落实“四个意识”,推进 五心工程")]
-    [('1+3', 'formula'), ('四个意识', 'formula'), ('五心工程', 'formula'), ('四个意识', 'quoted')]
+    [('1+3', 'formula'), ('四个意识', 'formula'), ('四个意识', 'quoted'), ('五心工程', 'formula')]
+    >>> [(m.text, m.kind, m.start) for m in discovered_mentions("打造“六新河池”。建设六新河池,推进1+3")]
+    [('六新河池', 'quoted', 3), ('六新河池', 'quoted', 11), ('1+3', 'formula', 18)]
     """
-    out = [Mention(m.group(m.lastgroup), "formula", m.start(m.lastgroup), m.end(m.lastgroup))
-           for m in FORMULA_RE.finditer(text)]
+    found = [Mention(m.group(m.lastgroup), "formula", m.start(m.lastgroup), m.end(m.lastgroup))
+             for m in FORMULA_RE.finditer(text)]
     if "+" in text:
-        out += [Mention(m.group(), "formula", m.start(), m.end()) for m in NUMERIC_FORMULA_RE.finditer(text)]
-        out.sort(key=lambda m: m.start)
+        found += [Mention(m.group(), "formula", m.start(), m.end()) for m in NUMERIC_FORMULA_RE.finditer(text)]
     for m in QUOTED_RE.finditer(text):
         idx = m.lastindex
         phrase = m.group(idx)
         if _HAN.search(phrase) and not _STOP.search(phrase):
-            out.append(Mention(phrase, "quoted", m.start(idx), m.end(idx)))
+            found.append(Mention(phrase, "quoted", m.start(idx), m.end(idx)))
+    kinds = dict.fromkeys((m.text, m.kind) for m in found)
+    kinds.update(dict.fromkeys((p, "positioning") for p in positionings(text, places)))
+    where = _occurrences_many(text, {phrase for phrase, _ in kinds})
+    out = [Mention(phrase, kind, start, start + len(phrase)) for phrase, kind in kinds for start in where[phrase]]
+    out.sort(key=lambda m: (m.start, m.kind))
     return out
+
+
+def _occurrences_many(text: str, phrases: set[str]) -> dict[str, list[int]]:
+    """:func:`_occurrences` of several phrases in one pass (an Aho-Corasick automaton of them).
+
+    >>> _occurrences_many("强首府,强首府战略,1+3与11+3", {"强首府", "首府", "1+3"})
+    {'1+3': [10], '强首府': [0, 4], '首府': [1, 5]}
+    """
+    if not phrases:
+        return {}
+    auto = ahocorasick.Automaton()
+    for phrase in phrases:
+        auto.add_word(phrase, phrase)
+    auto.make_automaton()
+    out: dict[str, list[int]] = {phrase: [] for phrase in sorted(phrases)}
+    n = len(text)
+    for end_idx, phrase in auto.iter(text):
+        i, end = end_idx - len(phrase) + 1, end_idx + 1
+        if phrase[0].isascii() and i > 0 and text[i - 1] in _ASCII_BEFORE and phrase[0].isalnum():
+            continue
+        if phrase[-1].isascii() and end < n and text[end] in _ASCII_AFTER and phrase[-1].isalnum():
+            continue
+        out[phrase].append(i)
+    return out
+
+
+#: a positioning written fewer times than this is a passing mention, not the document's 提法
+POSITIONING_MIN = 3
+
+
+@cache
+def _positioning_rules() -> tuple[re.Pattern, frozenset[str], re.Pattern, tuple[str, ...]]:
+    rows = read_rows("positioning.csv")
+    words = {role: sorted({r["text"] for r in rows if r["role"] == role}, key=len, reverse=True)
+             for role in ("verb", "lead", "tail", "suffix")}
+    # overlapping matches (a look-ahead): "实现" must not hide the "建设" right after it
+    firsts = "".join(sorted({w[0] for w in words["verb"]}))  # jump to where a verb can start
+    verb = re.compile(rf"(?=[{firsts}])(?=(?:{'|'.join(words['verb'])})(?P<o>[\u4e00-\u9fff]{{4,16}})(?:[，,。、；;：:”）)\n]|$))")
+    tail = re.compile(rf"(?:{'|'.join(words['tail'])})$")
+    return verb, frozenset(words["lead"]), tail, tuple(words["suffix"])
+
+
+def positionings(text: str, places: tuple[str, ...] = ()) -> list[str]:
+    """What a document says its place will become (建设/打造/争创 … + an object that ends like a
+    positioning: 城市, 高地, 先行区, 排头兵 …, or with one of ``places``), kept when the document writes it
+    :data:`POSITIONING_MIN` times or more. "A和B" gives A and B when both end so.
+
+    >>> t = "加快建设长江大保护典范城市、打造世界级宜昌。长江大保护典范城市建设…长江大保护典范城市，世界级宜昌，世界级宜昌"
+    >>> positionings(t, places=("宜昌",))
+    ['长江大保护典范城市', '世界级宜昌']
+    >>> positionings("文明建设示范城市，示范城市，示范城市")  # 建设 inside a noun is no verb
+    []
+    """
+    verb, leads, tail, suffixes = _positioning_rules()
+    lead_lengths = {len(lead) for lead in leads}
+    ends = suffixes + tuple(p for p in places if len(p) >= 2)
+    out: dict[str, None] = {}
+    for m in verb.finditer(text):
+        start = m.start()
+        if start and text[start - 1] not in _OPENERS and not any(text[start - k:start] in leads for k in lead_lengths):
+            continue
+        obj = tail.sub("", m.group("o"))
+        parts = _AND_SPLIT.split(obj)
+        if len(parts) > 1 and all(len(p) >= 3 and p.endswith(ends) for p in parts):
+            cands = parts
+        else:
+            cands = [obj]
+        for c in cands:
+            if len(c) >= 3 and c.endswith(ends) and c not in out and text.count(c) >= POSITIONING_MIN:
+                out[c] = None
+    return [c for c in out if len(_occurrences(text, c)) >= POSITIONING_MIN]
+
+
+_OPENERS = set("，,。；;：:、\n“")
+_AND_SPLIT = re.compile(r"(?<=..)(?:和|及|与)(?=..)")
+
+
+def _occurrences(text: str, phrase: str) -> list[int]:
+    """Where ``phrase`` starts in ``text``, every time (overlaps too); a phrase that starts or ends
+    with an ASCII letter or digit only where NUMERIC_FORMULA_RE would find it (1+3 is not in 11+3
+    nor in 1+3%).
+
+    >>> _occurrences("强首府,强首府", "强首府"), _occurrences("1+3与11+3、1+3a、1+3%", "1+3")
+    ([0, 4], [0])
+    """
+    out = []
+    edge = phrase[0].isascii() and phrase[0].isalnum(), phrase[-1].isascii() and phrase[-1].isalnum()
+    i = text.find(phrase)
+    while i >= 0:
+        end = i + len(phrase)
+        if not (edge[0] and i > 0 and text[i - 1] in _ASCII_BEFORE or edge[1] and end < len(text) and text[end] in _ASCII_AFTER):
+            out.append(i)
+        i = text.find(phrase, i + 1)
+    return out
+
+
+# the neighbours that make an ASCII phrase part of something longer (as NUMERIC_FORMULA_RE's bounds)
+_ASCII_BEFORE = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.+")
+_ASCII_AFTER = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.%")
 
 
 def count_slogans(text: str, mentions: list[Mention] | None = None) -> list[SloganCount]:
@@ -149,7 +259,7 @@ def count_slogans(text: str, mentions: list[Mention] | None = None) -> list[Slog
     n_chars = max(len(text), 1)
     cats = categories()
     counts = Counter((m.text, m.kind) for m in mentions)
-    order = {"dictionary": 0, "formula": 1, "quoted": 2}
+    order = {"dictionary": 0, "formula": 1, "quoted": 2, "positioning": 3}
     first = {}
     for m in mentions:
         first.setdefault((m.text, m.kind), m.start)

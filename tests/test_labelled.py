@@ -47,6 +47,9 @@ def test_declared_and_slogans(result):
     # session 20: counts of things listed inline ("…五篇大文章") are read; before, recall was 0.19–0.20
     assert f["declared_counts"]["recall"] >= 0.6
     assert f["slogan_counts"]["precision"] >= 0.9
+    # session 22: a document's own 提法 (discovered formulas, quoted phrases, positionings) count
+    # wherever it writes them; with dictionary counts only, held-out recall was 0.34 and 0.39
+    assert f["slogan_counts"]["recall"] >= 0.75
 
 
 def _misses(name):

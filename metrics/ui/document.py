@@ -14,12 +14,11 @@ from metrics.ui import data
 from metrics.dedup import RULE_ZH
 from metrics.ui.queries import SIMILAR_MIN
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
-from metrics.codebook import codebook
+from metrics.codebook import SLOGAN_KINDS, codebook
 from metrics.ui.widgets import download_row, link_value, md_escape, open_link, page_context, set_link
 
 SEL = "doc_sel"
-VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS,
-                "dictionary": "词典提法", "formula": "数字提法", "quoted": "引号短语"}
+VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS, **SLOGAN_KINDS}
 COLUMN_NAMES = {
     "indicator": "指标", "value": "数值", "low": "下限", "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型",
     "sentence": "原句", "outline_level": "层级", "marker": "序号", "heading": "标题", "text": "提法",

@@ -6,9 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import charts
+from metrics.codebook import DISCOVERED_KINDS
 from metrics.phrases import MAX_PHRASES, parse_phrases
 from metrics.ui import data
 from metrics.ui.widgets import chart_card, link_value, md_escape, open_link, page_context, set_link, table_card
+
+FOUND_KIND_LABELS = {"formula": "数字提法（如“三个聚焦”）", "quoted": "引号短语",
+                     "positioning": "发展定位（如“长江大保护典范城市”）"}
 
 METRICS = {"per_10k": "每万字", "count": "次数"}
 
@@ -65,12 +69,11 @@ def render() -> None:
                        "消失 = 上一年出现、本年未出现。",
                empty_msg="没有标记（需要同一地区至少两个年份的文档）。")
 
-    chart_card("sl_found", "新发现的数字提法与引号短语", ctx,
+    chart_card("sl_found", "词典外的提法：数字提法、引号短语、发展定位", ctx,
                lambda p: charts.discovered_phrases(found[found["kind"].isin(p["kinds"])], p["top"]),
                controls=lambda: {
-                   "kinds": st.multiselect("类别", ["formula", "quoted"], default=["formula", "quoted"],
-                                           format_func={"formula": "数字提法（如“三个聚焦”）",
-                                                        "quoted": "引号短语"}.get, key="sl_found_kinds", select_all=False),
+                   "kinds": st.multiselect("类别", list(DISCOVERED_KINDS), default=list(DISCOVERED_KINDS),
+                                           format_func=FOUND_KIND_LABELS.get, key="sl_found_kinds", select_all=False),
                    "top": st.slider("条数", 10, 60, 25, step=5, key="sl_found_top")}, deps=f,
                empty_msg="没有发现词典外的提法。")
 

@@ -1,0 +1,65 @@
+"""Slogans (提法) beyond the dictionary, on the sample corpus: a document's own formulas, quoted
+phrases and positionings, counted wherever the document writes them."""
+import pytest
+
+from metrics.analyze import analyze
+from metrics.reader import read_document
+from metrics.slogans import discovered_mentions, positionings
+
+from conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def counts():
+    def run(name):
+        a = analyze(read_document(DATA / "city-reports-2024" / name).text, name)
+        out = {}
+        for s in a.slogans:
+            out.setdefault(s.text, {})[s.kind] = s.count
+        return out
+    return run
+
+
+@pytest.mark.parametrize("name, phrase, kind, n", [
+    # quoted once or more, then written bare: every occurrence counts (labels: heldout, heldout2)
+    ("河池.txt", "六新河池", "quoted", 4),
+    ("河池.txt", "源网荷储一体化", "quoted", 6),
+    ("岳阳.txt", "一江碧水", "quoted", 4),
+    ("孝感.txt", "敢快干", "quoted", 4),
+    # a numeric formula beside Chinese text ("实施“4+6”…", "4+6产业")
+    ("亳州.txt", "4+6", "formula", 2),
+    # positionings: the object of 建设/打造/实现 … written three times or more
+    ("宜昌.txt", "长江大保护典范城市", "positioning", 4),
+    ("宜昌.txt", "世界级宜昌", "positioning", 4),
+    ("亳州.txt", "现代化美好亳州", "positioning", 3),
+    ("广州.txt", "中心型世界城市", "positioning", 3),
+    ("乐山.txt", "中国绿色硅谷", "positioning", 3),
+    ("三亚.txt", "国际旅游胜地", "positioning", 3),
+])
+def test_a_documents_own_slogans_are_counted_everywhere(counts, name, phrase, kind, n):
+    text = read_document(DATA / "city-reports-2024" / name).text
+    assert counts(name)[phrase][kind] == n == text.count(phrase)
+
+
+def test_a_positioning_split_at_and_only_when_both_parts_are_positionings():
+    text = read_document(DATA / "city-reports-2024" / "三亚.txt").text
+    assert "国际旅游胜地和自贸港科创高地" in text
+    found = positionings(text)
+    assert "国际旅游胜地" in found and "自贸港科创高地" in found
+    assert not any("和" in p for p in found)
+    # 宜居宜业 is no positioning: 宜居宜业和美乡村 stays whole
+    assert positionings("建设宜居宜业和美乡村。宜居宜业和美乡村，宜居宜业和美乡村") == ["宜居宜业和美乡村"]
+
+
+@pytest.mark.parametrize("text", [
+    "示范城市建设,文明建设示范城市，示范城市，示范城市",   # 建设 inside a noun is no verb
+    "加快建设长江大保护典范城市，长江大保护典范城市",       # written twice: a passing mention
+    "打造集成电路，集成电路，集成电路",                      # no positioning's ending
+])
+def test_not_a_positioning(text):
+    assert positionings(text) == []
+
+
+def test_numeric_formula_bounded_by_ascii_only():
+    got = [(m.text, m.start) for m in discovered_mentions("实施宜就业1+3，不是11+3或1+3%") if m.kind == "formula"]
+    assert got == [("1+3", 5), ("11+3", 11)]
