@@ -492,5 +492,79 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
         start = _clause_start(text, m.start())
         by_run[run[0].start] = Declared(text[start:m.end()], n, n, False, start, m.end(), "follows")
     out += by_run.values()
+    out += _formula_groups(text, outline, out)
     out.sort(key=lambda d: d.start)
     return out
+
+
+# "加快“三化进程”、抓好“三大行动”、提升“四项指数”": quoted numbered formulas, each after a short verb
+# phrase, joined by 、 (the verb is kept: 守住, 促进, 强化 open the items' paragraphs)
+FORMULA_GROUP_RE = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2})[“\"](?P<n>[两二三四五六七八九十]{1,2})[\u4e00-\u9fff]{1,8}[”\"]")
+_GROUP_GAP = re.compile(r"、[\u4e00-\u9fff]{0,4}")
+
+
+def _formula_groups(text: str, outline: list[OutlineItem], taken: list[Declared]) -> list[Declared]:
+    """Formulas listed together whose items follow, in their order:
+
+    * as one run of headings that adds up (亳州: 加快“三化进程”、抓好“三大行动”、提升“四项指数” →
+      (一)…(十): three, three and four);
+    * as paragraphs that open with the formula's verb (河池: 守住“两条底线”、促进“三个提升”、强化“两个
+      驱动” → 守住…。守住…。促进…×3, 强化…×2), also for a formula on its own.
+
+    >>> t = "制定守住“两条底线”、促进“三个提升”的计划。\\n守住耕地底线。\\n守住返贫底线。\\n促进产业提升。\\n促进建设提升。\\n促进治理提升。\\n"
+    >>> [(d.phrase, d.n, d.found) for d in _formula_groups(t, build_outline(t), [])]
+    [('制定守住“两条底线”', 2, 2), ('促进“三个提升”', 3, 3)]
+    """
+    if "“" not in text and '"' not in text:
+        return []
+    formulas = []
+    for m in FORMULA_GROUP_RE.finditer(text):
+        n, formula = _ordinal("x", m.group("n")), m.group(0)[3:-1]
+        if (n and n >= 2 and formula not in fixed_formulas() and formula not in _national_formulas()
+                and not _NUMERAL.search(formula, 1) and not any(d.start <= m.start() + 2 < d.end for d in taken)):
+            formulas.append((m, n))
+    out: list[Declared] = []
+    # groups: formulas joined by "、" and a short verb phrase
+    groups: list[list[tuple[re.Match, int]]] = []
+    for m, n in formulas:
+        if groups and _GROUP_GAP.fullmatch(text, groups[-1][-1][0].end(), m.start() + 2) is not None:
+            groups[-1].append((m, n))
+        else:
+            groups.append([(m, n)])
+    for group in groups:
+        run = _run_after(outline, group[-1][0].end(), 120) if len(group) >= 2 else None
+        if run is not None and run[1] == sum(n for _, n in group):
+            out += [_formula_declared(text, m, n, n) for m, n in group]
+            continue
+        for m, n in group:
+            if _verb_paragraphs(text, m.group("verb"), m.end()) == n:
+                out.append(_formula_declared(text, m, n, n))
+    return out
+
+
+def _formula_declared(text: str, m: re.Match, n: int, found: int) -> Declared:
+    """The formula with its verb phrase: from the clause start or the 、 before it."""
+    start = max(_clause_start(text, m.start() + 2), text.rfind("、", 0, m.start() + 2) + 1)
+    return Declared(text[start:m.end()], n, found, found != n, start, m.end(), "follows")
+
+
+def _verb_paragraphs(text: str, verb: str, pos: int, within: int = 12) -> int | None:
+    """How many paragraphs in a row open with ``verb``, the first of them among the ``within``
+    paragraphs after the one holding ``pos`` (None: none does)."""
+    para = text.find("\n", pos)
+    paragraphs = []
+    while para >= 0 and len(paragraphs) < within + 20:
+        nxt = text.find("\n", para + 1)
+        line = text[para + 1:nxt if nxt >= 0 else len(text)].strip()
+        if line:
+            paragraphs.append(line)
+        para = nxt
+    first = next((i for i, line in enumerate(paragraphs[:within]) if line.startswith(verb)), None)
+    if first is None:
+        return None
+    count = 0
+    for line in paragraphs[first:]:
+        if not line.startswith(verb):
+            break
+        count += 1
+    return count

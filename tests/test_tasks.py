@@ -160,3 +160,29 @@ def test_a_quoted_formula_followed_by_its_run_of_headings_is_a_declared_count():
     four = "".join(f"({c})第{c}项。\n" for c in "一二三四")
     text = "大力推进“四减四增”行动。\n" + four
     assert find_declared(text, build_outline(text)) == []
+
+
+@pytest.mark.parametrize("name, expected", [
+    # 亳州: "重点实施“334”工程：加快“三化进程”、抓好“三大行动”、提升“四项指数”…主要做好十个方面工作："
+    # then (一)…(十): three, three and four headings, in order
+    ("亳州.txt", [("加快“三化进程”", 3), ("抓好“三大行动”", 3), ("提升“四项指数”", 4)]),
+    # 河池: "守住“两条底线”、促进“三个提升”、强化“两个驱动”" then unnumbered paragraphs opening with
+    # 守住 ×2, 促进 ×3, 强化 ×2
+    ("河池.txt", [("守住“两条底线”", 2), ("促进“三个提升”", 3), ("强化“两个驱动”", 2)]),
+    # 玉林: "（三）开展“三个攻坚年”活动" then 开展项目建设攻坚年。… 开展园区… 开展招商引资攻坚年。
+    ("玉林.txt", [("开展“三个攻坚年”", 3)]),
+])
+def test_formulas_whose_items_follow_as_headings_or_verb_led_paragraphs(name, expected):
+    text = read_document(DATA / "city-reports-2024" / name).text
+    got = [(d.phrase, d.n, d.found) for d in analyze(text).tasks.declared if d.form == "follows"]
+    for phrase, n in expected:
+        assert any(p.endswith(phrase) and (dn, found) == (n, n) for p, dn, found in got), (phrase, got)
+
+
+def test_a_formula_group_that_does_not_add_up_declares_nothing():
+    heads = "".join(f"({c})第{c}项。\n" for c in "一二三四五")
+    text = "加快“三化进程”、抓好“三大行动”，推动发展。\n" + heads  # 3 + 3 is not 5
+    assert find_declared(text, build_outline(text)) == []
+    # one paragraph opening with the verb is not the three the formula names
+    text = "促进“三个提升”。\n促进产业提升。\n其他工作。\n"
+    assert find_declared(text, build_outline(text)) == []
