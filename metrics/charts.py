@@ -1143,6 +1143,25 @@ def doc_link(doc_id: str, phrase: str | None = None) -> str:
     return link if phrase is None else f"{link}&hl={quote(str(phrase))}"
 
 
+def positioning_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Positionings (发展定位) per document as shown and downloaded: region, year, document, the
+    phrase, how often the document writes it, and a link that marks it in the document.
+
+    >>> rows = pd.DataFrame({"region": ["湖北省 宜昌市"], "year": [2024], "title": [None], "text": ["世界级宜昌"],
+    ...                      "count": [4], "per_10k": [1.25], "doc_id": ["ab"]})
+    >>> positioning_table(rows).iloc[0].to_dict()["原文"]
+    'document?doc=ab&hl=%E4%B8%96%E7%95%8C%E7%BA%A7%E5%AE%9C%E6%98%8C'
+    """
+    cols = ["地区", "年份", "文档", "发展定位", "出现次数", "每万字次数", "原文", "文档ID"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame({
+        "地区": rows["region"], "年份": rows["year"].astype("Int64"), "文档": rows["title"].fillna("—"),
+        "发展定位": rows["text"], "出现次数": rows["count"].astype("int64"), "每万字次数": rows["per_10k"],
+        "原文": [doc_link(d, p) for d, p in zip(rows["doc_id"], rows["text"])], "文档ID": rows["doc_id"],
+    })[cols].reset_index(drop=True)
+
+
 def phrase_doc_table(per_doc: pd.DataFrame) -> pd.DataFrame:
     """One row per phrase and document, most frequent (per 10,000 characters) first, with the first
     occurrence in context and a link to the document with the phrase highlighted."""

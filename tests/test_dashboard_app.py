@@ -211,6 +211,18 @@ def test_slogans_metric_toggle(app):
     no_errors(at)
 
 
+def test_positionings_are_listed_per_document_with_a_link_that_marks_them(app):
+    at = app("slogans")
+    no_errors(at)
+    assert "#### 各地发展定位" in [m.value for m in at.markdown]
+    table = next(df.value for df in at.dataframe if "发展定位" in df.value.columns)
+    row = table[table["发展定位"] == "幸福美丽张家湾"].iloc[0]
+    assert row["地区"] == "北京市 通州区 张家湾镇" and row["出现次数"] == 1
+    assert row["原文"].startswith("document?doc=") and "&hl=" in row["原文"]
+    # the discovered-phrases chart offers the kind
+    assert "positioning" in at.multiselect(key="sl_found_kinds").value
+
+
 def test_custom_phrases_are_counted_from_the_url_and_the_input(app):
     at = app("slogans", {"ph": "高质量发展；从未出现的短语"})
     no_errors(at)

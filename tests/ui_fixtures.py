@@ -22,6 +22,7 @@ BUILT_AT = dt.datetime(2025, 1, 2, 3, 4, 5)
 
 DICTIONARY = ["高质量发展", "新质生产力", "营商环境", "乡村振兴", "全面深化改革", "科学发展", "不忘初心、牢记使命"]
 FORMULAS = ["两个中心", "四个意识", "三个关系"]
+POSITIONINGS = ["幸福美丽张家湾"]
 KEYWORDS = ["地区生产总值", "固定资产投资", "旅游", "物流园区", "城市创建", "满分村", "营商环境", "科技创新",
             "新质生产力", "乡村振兴", "商贸", "口岸", "软件", "集成电路", "消费"]
 
@@ -251,7 +252,7 @@ def _insert(con, doc: Doc) -> None:
     top = sum(1 for o in outline if o[1] == 1)
     enumerated = len(outline)
     slogan_rows, mentions = [], []
-    for kind, lexicon in (("dictionary", DICTIONARY), ("formula", FORMULAS)):
+    for kind, lexicon in (("dictionary", DICTIONARY), ("formula", FORMULAS), ("positioning", POSITIONINGS)):
         for s in lexicon:
             hits = [m.start() for m in re.finditer(re.escape(s), text)]
             if hits:

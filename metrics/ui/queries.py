@@ -555,6 +555,27 @@ def duplicates(con) -> pd.DataFrame:
     )
 
 
+def positionings(con, f: Filters, limit: int | None = 1000) -> pd.DataFrame:
+    """Each filtered document's positionings (发展定位, :func:`metrics.slogans.positionings`) with
+    their counts, by region, year and count; at most ``limit`` rows (None: all)."""
+    w, p = _where(f)
+    return q(
+        con,
+        f"""SELECT {REGION_SQL} AS region, d.year, d.title, s.text, s.count, s.per_10k, s.doc_id
+            FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
+            WHERE {w} AND s.kind = 'positioning'
+            ORDER BY region, d.year NULLS LAST, s.count DESC, s.text, s.doc_id {'' if limit is None else 'LIMIT ?'}""",
+        [*p, *([] if limit is None else [limit])],
+    )
+
+
+def positioning_rows(con, f: Filters) -> int:
+    """How many rows :func:`positionings` has without a limit."""
+    w, p = _where(f)
+    return q(con, f"""SELECT count(*) AS n FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
+                      WHERE {w} AND s.kind = 'positioning'""", p)["n"].iloc[0].item()
+
+
 def near_duplicates(con, f: Filters, limit: int | None = 1000) -> pd.DataFrame:
     """Near-duplicates among the filtered documents (``f.duplicates`` aside), each with its kept
     twin, by region, year and file; at most ``limit`` rows (None: all)."""

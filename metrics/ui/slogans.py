@@ -77,6 +77,15 @@ def render() -> None:
                    "top": st.slider("条数", 10, 60, 25, step=5, key="sl_found_top")}, deps=f,
                empty_msg="没有发现词典外的提法。")
 
+    table_card("sl_positioning", "各地发展定位", ctx,
+               lambda p, limit=1000: charts.positioning_table(data.query("positionings", f, limit)),
+               total=lambda p: data.query("positioning_rows", f),
+               full=lambda p: charts.positioning_table(data.query("positionings", f, None)),
+               caption="发展定位：文中“建设/打造/争创……”的对象，以城市、高地、先行区、排头兵等结尾（或以本地地名结尾），"
+                       "且全文出现至少 3 次；每次出现都计（包括不在“建设”之后的）。规则见 metrics/data/positioning.csv。",
+               column_config={"原文": open_link("原文")},
+               empty_msg="当前筛选下的文档中没有识别出发展定位。")
+
     kw = data.query("keyword_groups", f)
     regions = sorted(kw["region"].unique().tolist()) if len(kw) else []
 
