@@ -1131,16 +1131,22 @@ def short_path(path: str | None) -> str:
     return "/".join([p for p in re.split(r"[\\/]", str(path)) if p][-2:])
 
 
-def doc_link(doc_id: str, phrase: str | None = None) -> str:
-    """The 单篇文档 page of a document (relative to the dashboard), with a phrase to mark.
+def doc_link(doc_id: str, phrase: str | None = None, item: str | None = None) -> str:
+    """The 单篇文档 page of a document (relative to the dashboard), with a phrase to mark and the
+    item to select and scroll to (``target:3``, ``declared:0``): a sentence a document writes twice
+    is then shown at the place the figure came from, not at its first occurrence.
 
     >>> doc_link("ab12"), doc_link("ab12", "强首府")
     ('document?doc=ab12', 'document?doc=ab12&hl=%E5%BC%BA%E9%A6%96%E5%BA%9C')
+    >>> doc_link("ab12", "增长6%", "target:7")
+    'document?doc=ab12&hl=%E5%A2%9E%E9%95%BF6%25&item=target%3A7'
     """
     from urllib.parse import quote
 
     link = f"{DOC_LINK_PREFIX}{quote(str(doc_id))}"
-    return link if phrase is None else f"{link}&hl={quote(str(phrase))}"
+    if phrase is not None:
+        link += f"&hl={quote(str(phrase))}"
+    return link if item is None else f"{link}&item={quote(item)}"
 
 
 def positioning_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -55,8 +55,20 @@ def _escape(ch: str) -> str:
     return "\\" + ch if ch in _SPECIAL else ch
 
 
+#: a space in a phrase stands for any run of spaces: a typed or linked phrase has its spaces
+#: collapsed to one, and texts hold en spaces, no-break spaces and ideographic spaces ("企业\u2002946家")
+_SPACE_RUN = "[ \t\n\u00a0\u2000-\u200b\u3000]+"
+
+
 def _char_class(ch: str) -> str:
-    """A character and its full-width form (ASCII ``!``…``~``), as a pattern."""
+    """A character and its full-width form (ASCII ``!``…``~``), as a pattern; a space, any run of
+    spaces.
+
+    >>> [m.group() for m in re.finditer(pattern("企业 946家"), "“四上”企业\u2002946家，企业  946家")]
+    ['企业\u2002946家', '企业  946家']
+    """
+    if ch.isspace():
+        return _SPACE_RUN
     if "!" <= ch <= "~":
         narrow = "\\" + ch if ch in "\\]^-[" else ch
         return f"[{narrow}{chr(ord(ch) + 0xFEE0)}]"
@@ -91,8 +103,8 @@ def scan_patterns(phrase: str) -> list[str]:
 
     >>> scan_patterns("1+3")
     ['1(?:[+＋][3３])', '１(?:[+＋][3３])']
-    >>> scan_patterns("闯新路、进中游")
-    ['闯(?:新路、进中游|新路[,，]进中游|新路 进中游|新路进中游)']
+    >>> [p.replace(_SPACE_RUN, "<spaces>") for p in scan_patterns("闯新路、进中游")]
+    ['闯(?:新路、进中游|新路[,，]进中游|新路<spaces>进中游|新路进中游)']
     """
     groups: dict[str, list[str]] = {}
     for form in forms(phrase):

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics.ui.upload import safe_upload_name
+from metrics.ui.widgets import PAGE_PARAMS
 
 from tests.ui_fixtures import build_empty_db, build_fixture_db, fixture_docs
 
@@ -41,7 +42,7 @@ def app(db, monkeypatch):
         if page and page != "overview":
             at.switch_page(PAGES[page][0])
             if query:  # the overview run dropped page-specific params; a shared link carries them
-                at.query_params.update({k: v for k, v in query.items() if k in ("doc", "ind", "kind", "unit", "hl", "ph", "cmp", "pick")})
+                at.query_params.update({k: v for k, v in query.items() if k in PAGE_PARAMS})
             at.run()
         return at
 
@@ -301,6 +302,28 @@ def test_document_selection_marks_item(app):
     assert any("sm-sel" in h and "scrollTop" in h for h in htmls)  # best-effort scroll of the full text
     # the selected item is also shown with its context above the full text
     assert any("已选条目" in h and "sm-excerpt" in h and "hl-sel" in h for h in htmls)
+
+
+def test_a_link_to_one_figure_selects_it_not_the_first_place_of_its_phrase(app):
+    """QA pass 10: 巴中's target "地区生产总值增长6%" opened at last year's "…增长6%左右" (the link
+    carried only the sentence). ``item`` names the figure; ``hl`` still marks every occurrence."""
+    doc = fixture_docs()[0]
+    plan = doc.targets[1]  # the 2014 target, after the 2013 result that also says 地区生产总值
+    start = doc.text.index(plan.sentence)
+    assert doc.text.index("地区生产总值") < start
+    at = app("document", {"doc": doc.doc_id, "hl": "地区生产总值", "item": "target:1"})
+    no_errors(at)
+    htmls = [e.proto.body for e in at.get("html")]
+    assert any(f"已选条目（第 {start + 1} 字起" in h for h in htmls)
+    # without the item, the phrase's first place
+    at = app("document", {"doc": doc.doc_id, "hl": "地区生产总值"})
+    htmls = [e.proto.body for e in at.get("html")]
+    assert any(f"已选条目（第 {doc.text.index('地区生产总值') + 1} 字起" in h for h in htmls)
+    # another document picked: the link's item is dropped from the address
+    at = app("document", {"doc": doc.doc_id, "item": "target:1"})
+    at.selectbox(key="doc_pick").set_value(fixture_docs()[1].doc_id).run()
+    no_errors(at)
+    assert "item" not in at.query_params
 
 
 def test_compare_needs_two(app):

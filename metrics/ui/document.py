@@ -50,7 +50,7 @@ def _table_key(*parts: str) -> str:
 
 def render() -> None:
     st.title("单篇文档")
-    ctx = page_context(keep=("doc", "hl"))
+    ctx = page_context(keep=("doc", "hl", "item"))
     if ctx is None:
         return
     docs = data.query("documents", ctx.filters)
@@ -74,9 +74,13 @@ def render() -> None:
         ss["doc_pick"] = options[0]
     doc_id = st.selectbox("文档", options, key="doc_pick", format_func=lambda d: label_of.get(d, d))
     set_link("doc", "doc_pick", doc_id)
+    item = st.query_params.get("item")  # the figure or declaration a link points at
     if st.session_state.get("_doc_last") != doc_id:  # new document → forget the selection
         st.session_state[SEL] = None
         st.session_state["_doc_last"] = doc_id
+        if item and wanted != doc_id:  # another document picked: the link's item is not in it
+            del st.query_params["item"]
+            item = None
     doc = data.query("document", doc_id)
     if doc is None:
         st.warning("该文档已不在数据库中。")
@@ -152,6 +156,8 @@ def render() -> None:
             prefix = TABLES[key][1]
             ident = row if prefix == "slogan" else frame.iloc[row]["idx"]
             selected = f"{prefix}:{ident}"
+    if selected is None and item and any(sp.item == item for sp in spans):
+        selected = item  # a link to one figure (?item=target:3): its own place, not the sentence's first
     if selected is None and any(sp.kind == "phrase" for sp in spans):
         selected = "phrase:0"  # a link with a phrase to mark (?hl=): show and scroll to its first place
 

@@ -154,6 +154,7 @@ def render() -> None:
     def evidence_table(rows: pd.DataFrame) -> pd.DataFrame:
         out = rows[["region", "year", "level", "indicator", "low", "high", "unit", "qualifier", "kind",
                     "stretch", "sentence", "doc_id"]].copy()
+        items = [f"target:{i}" for i in rows["idx"]]
         out.insert(3, "指标", label)
         # as on the charts: a result is for the year before its report (报告年份)
         out.insert(2, "报告年份", out["year"].astype("Int64"))
@@ -167,7 +168,7 @@ def render() -> None:
             "region": "地区", "year": "年份", "level": "层级", "indicator": "原文指标", "low": "下限",
             "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型", "stretch": "力争值",
             "sentence": "原句", "doc_id": "文档ID"}).assign(
-            原文=lambda t: [charts.doc_link(d, v) for d, v in zip(t["文档ID"], t["原句"])]).pipe(
+            原文=lambda t: [charts.doc_link(d, v, i) for d, v, i in zip(t["文档ID"], t["原句"], items)]).pipe(
             lambda t: t[["地区", "年份", "原文", *[c for c in t.columns if c not in ("地区", "年份", "原文")]]])
 
     def evidence_controls() -> dict:

@@ -63,7 +63,8 @@ def render() -> None:
         out = df[cols].assign(title=df["title"].fillna("—"), phrase=df["phrase"].str.strip(),
                               form=df["form"].map(FORM_LABELS)).rename(columns=names)
         # the document, with the declaration marked, next to the counts (not past the wide columns)
-        out.insert(2, "单篇文档", [charts.doc_link(d, ph) for d, ph in zip(out["文档ID"], out["原文"])])
+        out.insert(2, "单篇文档", [charts.doc_link(d, ph, f"declared:{i}")
+                                  for d, ph, i in zip(out["文档ID"], out["原文"], df["idx"])])
         return out
 
     table_card("tk_declared", "声明数量核对（如「讲四点意见」）", ctx, declared_table,

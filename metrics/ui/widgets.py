@@ -165,7 +165,7 @@ def open_link(label: str):
 
 
 #: page-specific URL parameters (dropped on pages that don't own them)
-PAGE_PARAMS = ("ind", "kind", "unit", "yr", "doc", "hl", "ph", "cmp", "pick")
+PAGE_PARAMS = ("ind", "kind", "unit", "yr", "doc", "hl", "item", "ph", "cmp", "pick")
 
 
 def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
