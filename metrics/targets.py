@@ -293,6 +293,31 @@ _RUN_SEP = re.compile(r"[、和与及,]|以及")
 _NAME_SEP = re.compile(r"、|和|与|及")
 
 
+#: "居民消费价格指数控制在103左右": the price index (last year = 100), a rise of 3 %
+_CPI_INDEX = re.compile(r"(?:居民消费价格(?:总水平|指数)?|CPI)(?:指数)?(?:控制在|保持在|为|在)?(?P<pre>不超过|不高于|低于)?"
+                        r"(?P<v>10\d(?:\.\d+)?)(?P<pct>%)?(?P<post>左右|以内|以下|之内)?")
+
+
+def _cpi_index(clause: str, qs: list[Quantity]) -> list[Quantity]:
+    """The consumer price index written as an index, read as the rise it means.
+
+    >>> [(q.low, q.unit, q.qualifier) for q in _cpi_index("居民消费价格指数控制在103左右", [])]
+    [(3.0, '%', 'about')]
+    >>> [(q.low, q.qualifier) for q in _cpi_index("CPI控制在103.5以内", find_quantities("CPI控制在103.5以内"))]
+    [(3.5, 'at_most')]
+    """
+    for m in _CPI_INDEX.finditer(clause):
+        v = float(m.group("v"))
+        if not 100 < v <= 110:
+            continue
+        post, pre = m.group("post"), m.group("pre")
+        qualifier = ("about" if post == "左右" else "at_most" if post or pre else "exact")
+        start, end = m.start("pre") if pre else m.start("v"), m.end()
+        qs = [q for q in qs if q.end <= start or q.start >= end]
+        qs.append(Quantity(round(v - 100, 6), round(v - 100, 6), "%", qualifier, start, end, post or pre))
+    return sorted(qs, key=lambda q: q.start)
+
+
 def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None) -> list[Target]:
     """All numeric targets and results in a (folded) text."""
     if outline is None:
@@ -324,6 +349,8 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             aliases = _alias_spans(clause)
             has_number = _HAS_NUMBER.search(clause)
             qs = find_quantities(clause) if has_number else []
+            if has_number and ("价格" in clause or "CPI" in clause):
+                qs = _cpi_index(clause, qs)
             # substring guards: _BAO_ZHENG always contains 争, _PAIR always ends in 收入
             bz = _BAO_ZHENG.search(clause) if has_number and "争" in clause else None
             if bz:  # "增速“保8争9”": a floor of 8 % and a stretch of 9 %

@@ -492,3 +492,27 @@ def test_a_head_noun_is_not_given_a_subject_it_does_not_have(sentence, part, abs
 ])
 def test_a_count_is_named_by_what_follows_it_in_full(sentence, expected):
     assert [(t[0], t[2]) for t in run(sentence)] == expected
+
+
+@pytest.mark.parametrize("name, kind, qualifier", [
+    # QA pass 10: "居民消费价格指数控制在103左右" (成都, 泸州) is a 3 % rise; 资阳 writes last year's
+    # result "预计…居民消费价格指数控制在103以内"
+    ("成都.txt", "target", "about"),
+    ("泸州.txt", "target", "about"),
+    ("资阳.txt", "achievement", "at_most"),
+])
+def test_the_price_index_written_as_an_index_is_the_rise_it_means(name, kind, qualifier):
+    from metrics.analyze import analyze
+    from metrics.reader import read_document
+
+    from conftest import DATA
+
+    a = analyze(read_document(DATA / "city-reports-2024" / name).text, name)
+    cpi = [t for t in a.targets if t.canonical == "cpi" and t.kind == kind]
+    assert [(t.low, t.unit, t.qualifier) for t in cpi] == [(3.0, "%", qualifier)]
+    assert a.text[cpi[0].value_start:cpi[0].value_end].startswith("103")
+
+
+@pytest.mark.parametrize("sentence", ["居民消费价格指数为99.6。", "CPI控制在120以内。", "物价指数103。"])
+def test_not_a_price_index_rise(sentence):
+    assert not any(t.canonical == "cpi" and t.unit == "%" and t.low > 0 for t in run(sentence))
