@@ -44,7 +44,7 @@ from . import DB_SCHEMA_VERSION, __version__
 from .analyze import META_FIELDS, Analysis, analyze, analyze_many
 from .codebook import DISCOVERED_KINDS
 from .dedup import Candidate, find_twins
-from .filters import REGION_SQL
+from .filters import DOC_TYPE_LABELS, LEVEL_LABELS, REGION_SQL
 from .lexicon import rules_version
 from .reader import Limits, ReadError, iter_files, read_document
 from .targets import KINDS as TARGET_KINDS
@@ -92,6 +92,10 @@ class NoInput(ValueError):
     """A build found no file to read: nothing is written."""
 
 
+class ManifestError(ValueError):
+    """A manifest (--manifest) the build cannot use: nothing is written."""
+
+
 class BuildError(Exception):
     """The database could not be written (lock timeout, unwritable target …)."""
 
@@ -123,28 +127,81 @@ class BuildReport:
 
 # ---------------------------------------------------------------- overrides (sidecars)
 
+def checked_overrides(values: dict) -> dict:
+    """Override values as stored: a year as a number, a date as YYYY-MM-DD, a level or document
+    type as its code (its Chinese label is accepted too); ValueError names a value that is none.
+
+    >>> checked_overrides({"year": "2013", "level": "市级", "doc_type": "speech", "title": "报告"})
+    {'year': 2013, 'level': 'city', 'doc_type': 'speech', 'title': '报告'}
+    >>> checked_overrides({"year": "abc"})
+    Traceback (most recent call last):
+    ...
+    ValueError: year 'abc' is not a year (1900–2100)
+    """
+    out = dict(values)
+    if "year" in out:
+        try:
+            out["year"] = int(str(out["year"]).strip())
+        except ValueError:
+            out["year"] = None
+        if out["year"] is None or not 1900 <= out["year"] <= 2100:
+            raise ValueError(f"year {values['year']!r} is not a year (1900–2100)")
+    if "date" in out:
+        try:
+            out["date"] = dt.date.fromisoformat(str(out["date"]).strip()[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"date {values['date']!r} is not a date (YYYY-MM-DD)") from None
+    for key, labels in (("level", LEVEL_LABELS), ("doc_type", DOC_TYPE_LABELS)):
+        if key in out:
+            value = str(out[key]).strip()
+            code = value if value in labels else next((c for c, label in labels.items() if label == value), None)
+            if code is None:
+                raise ValueError(f"{key} {values[key]!r} is none of "
+                                 + ", ".join(f"{c} ({label})" for c, label in labels.items()))
+            out[key] = code
+    return out
+
+
 def load_manifest(path: Path) -> dict[str, dict]:
-    """A manifest CSV: a ``file`` column (path or file name) and any metadata columns."""
+    """A manifest CSV: a ``file`` column (path or file name) and any metadata columns
+    (:data:`~metrics.analyze.META_FIELDS`). A column of another name, or a value that is not one
+    (year "abc", level "城市"), raises :class:`ManifestError` naming the line and the column."""
     out: dict[str, dict] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
+        reader = csv.DictReader(fh)
+        columns = [c for c in reader.fieldnames or [] if c is not None]
+        if "file" not in columns:
+            raise ManifestError(f"{path}: no 'file' column (columns: {', '.join(columns) or 'none'})")
+        if unknown := [c for c in columns if c != "file" and c not in META_FIELDS]:
+            raise ManifestError(f"{path}: unknown column {', '.join(repr(c) for c in unknown)}; "
+                                f"the columns are file and {', '.join(META_FIELDS)}")
+        for row in reader:
             key = (row.pop("file", "") or "").strip()
             if key:
-                out[key] = {k: v.strip() for k, v in row.items() if k in META_FIELDS and v and v.strip()}
+                values = {k: v.strip() for k, v in row.items() if k in META_FIELDS and v and v.strip()}
+                try:
+                    out[key] = checked_overrides(values)
+                except ValueError as exc:
+                    raise ManifestError(f"{path}, line {reader.line_num} ({key}): {exc}") from None
     return out
+
+
+def manifest_keys(path: Path) -> tuple[str, ...]:
+    """The keys a manifest row may name a file by: its name, or its path as given."""
+    return (path.name, str(path), path.as_posix())
 
 
 def sidecar_overrides(path: Path, manifest: dict[str, dict]) -> dict:
     values: dict = {}
-    for key in (path.name, str(path), path.as_posix()):
+    for key in manifest_keys(path):
         values.update(manifest.get(key, {}))
     sidecar = path.with_name(path.name + ".meta.toml")
     if sidecar.is_file():
         try:
             data = tomllib.loads(sidecar.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            values.update(checked_overrides({k: v for k, v in data.items() if k in META_FIELDS}))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
             raise ReadError(f"invalid sidecar {sidecar.name}: {exc}") from None
-        values.update({k: v for k, v in data.items() if k in META_FIELDS})
     return values
 
 
@@ -661,6 +718,9 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
     start = time.perf_counter()
     man = load_manifest(manifest) if manifest else {}
     jobs = list(_jobs(paths, report, man, limits, max_files, source_of))
+    if man:
+        named = {key for job in jobs for key in manifest_keys(Path(job[0]))}
+        report.warnings += [f"{manifest}: the row for {key!r} matches no file read" for key in man if key not in named]
     if not jobs and not incremental:
         # a mistyped or empty folder must not replace a database with an empty one
         problems = "; ".join(f"{s}: {r}" for s, r in report.failures[:3])

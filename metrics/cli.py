@@ -55,7 +55,7 @@ def _limits(max_mb: float) -> Limits:
 def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, lock_timeout, as_json, quiet):
     """Read every .txt/.docx/.html under PATHS (default: data/), analyse each and write a
     DuckDB database. Unreadable files are reported (path: reason) and skipped."""
-    from .build import BuildError, NoInput, build_database
+    from .build import BuildError, ManifestError, NoInput, build_database
 
     paths = list(paths) or [Path("data")]
     if missing := [str(p) for p in paths if not p.exists()]:
@@ -81,8 +81,8 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(3)
-    except NoInput as exc:
-        raise click.UsageError(str(exc)) from None
+    except (NoInput, ManifestError) as exc:
+        raise click.UsageError(f"{exc}; {db} was not changed" if isinstance(exc, ManifestError) else str(exc)) from None
     except OSError as exc:
         click.echo(f"error: cannot write database {db}: {exc}", err=True)
         sys.exit(3)
@@ -491,17 +491,38 @@ def evaluate(gold, files, data_dir, as_json, details):
     sys.exit(1 if result.get("errors") else 0)
 
 
+def _sizes(ctx, param, value: str) -> list[int]:
+    """--sizes: whole numbers of documents, at least one, each 1 or more."""
+    out = []
+    for part in (value or "").split(","):
+        if part.strip():
+            try:
+                n = int(part.strip().replace("_", ""))
+            except ValueError:
+                raise click.BadParameter(f"{part.strip()!r} is not a whole number of documents") from None
+            if n < 1:
+                raise click.BadParameter(f"{n} documents: a corpus needs at least 1")
+            out.append(n)
+    if not out:
+        raise click.BadParameter("give at least one size, e.g. 1000,10000")
+    return out
+
+
 @main.command()
-@click.option("--sizes", default="1000,10000", show_default=True, help="Comma-separated corpus sizes (documents).")
+@click.option("--sizes", default="1000,10000", show_default=True, callback=_sizes,
+              help="Comma-separated corpus sizes (documents).")
 @click.option("--workers", "-j", type=click.IntRange(1, 64), default=None)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("bench-results"), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("bench-results"), show_default=True,
+              help="Folder for the results (latest.md, latest.json and a dated copy).")
 @click.option("--source", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("data"), show_default=True)
-def bench(sizes, workers, out, source):
+@click.option("--publish", is_flag=True,
+              help="Also write the results page docs/benchmark.md of this source checkout (the one README links to).")
+def bench(sizes, workers, out, source, publish):
     """Benchmark: synthetic corpora from data/, full builds, per-stage times, memory,
     database size, dashboard query latencies, and the jieba reference."""
     from .bench import run_bench
 
-    run_bench([int(s) for s in sizes.split(",") if s.strip()], workers=workers, out_dir=out, source=source)
+    run_bench(sizes, workers=workers, out_dir=out, source=source, docs_path="auto" if publish else None)
 
 
 if __name__ == "__main__":

@@ -443,6 +443,60 @@ def test_manifest_overrides_are_marked(tmp_path):
     assert con.execute("SELECT count(*) FROM documents WHERE overrides IS NULL").fetchone()[0] == 4
 
 
+@pytest.mark.parametrize("csv_text, message", [
+    # QA pass 10: "abc" was a worker's ValueError that dropped the document, "城市" was stored as a level
+    ("file,year\n000_c640d4500c71a10a.txt,abc\n", "line 2 (000_c640d4500c71a10a.txt): year 'abc' is not a year"),
+    ("file,level\n000_c640d4500c71a10a.txt,城市\n", "level '城市' is none of national (全国)"),
+    ("file,date\n000_c640d4500c71a10a.txt,2019-13-01\n", "date '2019-13-01' is not a date"),
+    ("file,yeer\n000_c640d4500c71a10a.txt,2013\n", "unknown column 'yeer'"),
+    ("name,year\n000_c640d4500c71a10a.txt,2013\n", "no 'file' column"),
+])
+def test_a_bad_manifest_is_a_usage_error_naming_line_and_column(tmp_path, csv_text, message):
+    manifest = tmp_path / "bad.csv"
+    manifest.write_text(csv_text, encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    proc = run_cli("build", DATA / "seeds", "--db", db, "--manifest", manifest, "--quiet")
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and "was not changed" in proc.stderr
+    assert not db.exists()
+
+
+def test_a_manifest_level_may_be_its_chinese_label_and_a_row_for_no_file_is_named(tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,level,year\n000_c640d4500c71a10a.txt,区级,2018\nnosuch.txt,,2012\n", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    proc = run_cli("build", DATA / "seeds", "--db", db, "--manifest", manifest, "--quiet")
+    assert proc.returncode == 0
+    assert "the row for 'nosuch.txt' matches no file read" in proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT level, year FROM documents WHERE file_name = ?",
+                       ["000_c640d4500c71a10a.txt"]).fetchone() == ("district", 2018)
+
+
+def test_a_bad_sidecar_value_fails_that_file_only(tmp_path):
+    import shutil
+    src = tmp_path / "in"
+    shutil.copytree(DATA / "seeds", src)
+    (src / "000_c640d4500c71a10a.txt.meta.toml").write_text('year = "二〇一三"\n', encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    proc = run_cli("build", src, "--db", db, "--quiet")
+    assert proc.returncode == 1
+    assert "invalid sidecar 000_c640d4500c71a10a.txt.meta.toml: year '二〇一三' is not a year" in proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 4
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ("abc", "'abc' is not a whole number of documents"),
+    ("0", "0 documents: a corpus needs at least 1"),
+    ("-5", "-5 documents"),
+    (",", "give at least one size"),
+])
+def test_bench_sizes_are_checked(sizes, message):
+    proc = run_cli("bench", "--sizes", sizes)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_file_count_limit(tmp_path):
     db = tmp_path / "n.duckdb"
     proc = run_cli("build", DATA / "seeds", "--db", db, "--max-files", "3", "--quiet")
