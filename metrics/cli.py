@@ -218,14 +218,15 @@ def _open_db(db: Path):
 
     from .ui.queries import schema_problem
 
+    # a file that is no database of ours is a bad --db (usage error, exit 2), as a missing one is
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as exc:
-        raise click.ClickException(f"{db}: cannot open the database ({exc})") from exc
+        raise click.BadParameter(f"{db}: cannot open the database ({exc})", param_hint="'--db'") from exc
     problem = schema_problem(con)
     if problem:
         con.close()
-        raise click.ClickException(f"{db}: {problem}")
+        raise click.BadParameter(f"{db}: {problem}", param_hint="'--db'")
     return con
 
 

@@ -890,3 +890,12 @@ def test_export_to_stdout_is_a_plain_csv_for_a_pipe(built_db):
     """QA pass 9: the BOM made csv.reader read the first column as '\\ufeffdoc_id'."""
     proc = run_cli("export", "-", "--table", "documents", "--province", "山东省", "--db", built_db)
     assert proc.returncode == 0 and proc.stdout.startswith("doc_id,")
+
+
+@pytest.mark.parametrize("command", [["count", "高质量发展"], ["export", "-", "--table", "documents"], ["similar", "x.txt"]])
+def test_a_db_that_is_no_database_is_a_usage_error(tmp_path, command):
+    bad = tmp_path / "bad.duckdb"
+    bad.write_text("not a database", encoding="utf-8")
+    proc = run_cli(*command, "--db", bad)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "Invalid value for '--db'" in proc.stderr and "cannot open the database" in proc.stderr
