@@ -676,8 +676,39 @@ def _marker_for_all(clause: str, qs: list[Quantity]) -> list[Quantity]:
     return qs
 
 
+#: the verb between a list of names and their values, in a respective list written without 分别
+_RESPECTIVE_VERB = re.compile(r"(?:稳定在|保持在|控制在|达到|达|为|超过|突破)$")
+
+
+def _implicit_respective(clause: str, qs: list[Quantity]) -> int:
+    """"粮食播种面积和产量稳定在426万亩、183万吨以上": as many names as values, the names joined by
+    和 or 、, the values (each of its own unit) by 、 — the k-th name has the k-th value, as if
+    分别 were written. Where the names end, or -1.
+
+    >>> c = "粮食播种面积和产量稳定在426万亩、183万吨以上"
+    >>> _implicit_respective(c, find_quantities(c))
+    9
+    >>> c = "建成5G基站和充电桩达到300个、500个"  # one unit: a range, two years, or a count of both
+    >>> _implicit_respective(c, find_quantities(c))
+    -1
+    """
+    if not 2 <= len(qs) <= 3 or len({q.unit for q in qs}) != len(qs):
+        return -1
+    if any(clause[a.end:b.start] not in ("、", "和") for a, b in zip(qs, qs[1:])):
+        return -1
+    verb = _RESPECTIVE_VERB.search(clause, 0, qs[0].start)
+    if verb is None:
+        return -1
+    names = re.split("[、和]", _LEAD_TRIM.sub("", clause[:verb.start()].strip()))
+    if len(names) != len(qs) or not all(1 <= len(n) <= 12 and _CJK.search(n) and not _DIGIT.search(n) for n in names):
+        return -1
+    return verb.start()
+
+
 def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
     fenbie = clause.find("分别")
+    if fenbie < 0:
+        fenbie = _implicit_respective(clause, qs)
     last_other = None
     if fenbie >= 0:
         qs = _marker_for_all(clause, qs)

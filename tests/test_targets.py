@@ -516,3 +516,14 @@ def test_the_price_index_written_as_an_index_is_the_rise_it_means(name, kind, qu
 @pytest.mark.parametrize("sentence", ["居民消费价格指数为99.6。", "CPI控制在120以内。", "物价指数103。"])
 def test_not_a_price_index_rise(sentence):
     assert not any(t.canonical == "cpi" and t.unit == "%" and t.low > 0 for t in run(sentence))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # QA pass 8 (枣庄), also 泰安 and 钦州: a respective list without 分别
+    ("确保粮食播种面积和产量稳定在426万亩、183万吨以上。", [("粮食播种面积", "other", 426.0, "万亩"), ("粮食产量", "grain_output", 183.0, "万吨")]),
+    ("确保粮食面积、产量稳定在284.5万亩、18.98亿斤以上。", [("粮食面积", "other", 284.5, "万亩"), ("粮食产量", "grain_output", 18.98, "亿斤")]),
+])
+def test_a_respective_list_without_fenbie(sentence, expected):
+    got = run(sentence)
+    assert [(t[0], t[1], t[2], t[4]) for t in got] == expected
+    assert all(t[5] == "at_least" and t[7] == "target" for t in got)
