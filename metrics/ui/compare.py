@@ -88,6 +88,7 @@ def render() -> None:
                deps=(f, mode, tuple(picked)))
     labels = indicator_labels()
     table_card("cmp_targets", "数字目标对齐（同一指标）", ctx, lambda p: _aligned_targets(tgts, labels),
+               caption="每格为该对象最近一年的年度目标，写法同原文：以上 = 不低于，以内 = 不超过，左右 = 约；括号内为年份。",
                empty_msg="所选对象没有数字目标。")
 
 
@@ -104,14 +105,25 @@ def _metric_value(v) -> str:
     return str(v)
 
 
+#: a qualifier as a report writes it after the number (a cell of 数字目标对齐 stays narrow)
+QUALIFIER_AFTER = {"exact": "", "about": "左右", "at_least": "以上", "at_most": "以内"}
+
+
 def _fmt(row) -> str:
+    """A target as a report writes it, with its year: 1200万人以上（2024）.
+
+    >>> _fmt({"low": 1200.0, "high": 1200.0, "unit": "万人", "qualifier": "at_least", "year": 2024})
+    '1200万人以上（2024）'
+    >>> _fmt({"low": 8.2, "high": 8.5, "unit": "%", "qualifier": "exact", "year": None})
+    '8.2–8.5%'
+    """
     lo, hi, _ = charts.value_bounds(row["low"], row["high"])
     if lo is None:
         return ""
-    q = charts.QUALIFIER_LABELS.get(row["qualifier"], "") if isinstance(row["qualifier"], str) else ""
+    q = QUALIFIER_AFTER.get(row["qualifier"], "") if isinstance(row["qualifier"], str) else ""
     num = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
     year = f"（{int(row['year'])}）" if pd.notna(row["year"]) else ""
-    return f"{num}{row['unit'] or ''} {q}{year}".strip()
+    return f"{num}{row['unit'] or ''}{q}{year}"
 
 
 def _aligned_targets(tgts: dict[str, pd.DataFrame], labels: dict[str, str]) -> pd.DataFrame:
