@@ -264,7 +264,7 @@ def top_level_sections(outline: list[OutlineItem]) -> int:
 
 
 _DECL_NUM = r"(?P<n>[一二两三四五六七八九十]{1,3}|\d{1,2})"
-_OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情|行动|工程)"
+_OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情|大事|行动|工程)"
 # Strong verbs declare a list by themselves ("我讲四点意见"); weak verbs need 以下/如下 or
 # an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
 DECLARED_RE = fastre.compile(
@@ -401,10 +401,36 @@ def _clause_start(text: str, pos: int, max_back: int = 20) -> int:
     return max(lo, max(text.rfind(c, lo, pos) for c in _CLAUSE_BREAKS) + 1)
 
 
-def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400) -> int | None:
-    """Items in the first enumeration run that starts after pos (within window chars)."""
+def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400, text: str | None = None) -> int | None:
+    """Items in the first enumeration run that starts after pos (within window chars); with
+    ``text``, a declaration that ends with a colon may also list its items in its own paragraph,
+    numbered (1)(2)…: "持续办好十件民生实事：（1）改善…。（2）建成…"."""
     run = _run_after(outline, pos, window)
+    if run is None and text is not None:
+        return _numbered_in_paragraph(text, pos)
     return None if run is None else run[1]
+
+
+_IN_PARAGRAPH_NO = re.compile(r"\((\d{1,2})\)")
+
+
+def _numbered_in_paragraph(text: str, pos: int) -> int | None:
+    """How many items numbered (1), (2) … in a row follow a colon at ``pos`` in one paragraph.
+
+    >>> _numbered_in_paragraph("办好三件实事：(1)建学校。(2)建医院。(3)修道路。\\n(4)另起一段", 6)
+    3
+    >>> _numbered_in_paragraph("办好三件实事。(1)建学校。(2)建医院。", 6) is None
+    True
+    """
+    if text[pos:pos + 1] not in ("：", ":"):
+        return None
+    end = text.find("\n", pos)
+    count = 0
+    for m in _IN_PARAGRAPH_NO.finditer(text, pos + 1, len(text) if end < 0 else end):
+        if int(m.group(1)) != count + 1:
+            break
+        count += 1
+    return count if count >= 2 else None
 
 
 def _run_after(outline: list[OutlineItem], pos: int, window: int) -> tuple[OutlineItem, int] | None:
@@ -440,7 +466,7 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
         start, end = _clause_start(text, m.start()), m.end()
         # "列出了十大项重点工作" reports a list made elsewhere: nothing to check here ("主要做了八方面
         # 工作：(一)…" lists its own)
-        found = None if (m.group("strong") or "").startswith("列出") else _count_run_after(outline, end)
+        found = None if (m.group("strong") or "").startswith("列出") else _count_run_after(outline, end, text=text)
         out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end))
     for m in QUOTED_FORMULA_RE.finditer(text):
         n = _ordinal("x", m.group("n"))
@@ -473,7 +499,7 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             if not n or n < 2 or n > 30 or any(d.start <= m.start() < d.end + 2 for d in out):
                 continue
             start, end = _clause_start(text, m.start()), m.end()
-            found = _count_run_after(outline, end, window=12) if rx is PROJECTS_RE else None
+            found = _count_run_after(outline, end, window=12, text=text) if rx is PROJECTS_RE else None
             if rx is PROJECTS_RE and found is None:
                 continue  # "省下达25件民生实事" mentions projects without listing them
             out.append(Declared(text[start:end], n, found, found is not None and found != n, start, end,

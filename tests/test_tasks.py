@@ -186,3 +186,15 @@ def test_a_formula_group_that_does_not_add_up_declares_nothing():
     # one paragraph opening with the verb is not the three the formula names
     text = "促进“三个提升”。\n促进产业提升。\n其他工作。\n"
     assert find_declared(text, build_outline(text)) == []
+
+
+@pytest.mark.parametrize("name, phrase, n", [
+    # heldout3 (session 22): items numbered (1)…(10) in the declaration's own paragraph, after a colon
+    ("遵义.txt", "持续办好十件民生实事", 10),
+    # 十件大事 then 1.…10.
+    ("眉山.txt", "今年要全力抓好十件大事", 10),
+])
+def test_declared_items_numbered_in_one_paragraph_or_called_dashi(name, phrase, n):
+    text = read_document(DATA / "city-reports-2024" / name).text
+    got = [(d.n, d.found) for d in analyze(text).tasks.declared if d.phrase.endswith(phrase)]
+    assert got == [(n, n)]
