@@ -1158,7 +1158,8 @@ def positioning_table(rows: pd.DataFrame) -> pd.DataFrame:
     >>> positioning_table(rows).iloc[0].to_dict()["原文"]
     'document?doc=ab&hl=%E4%B8%96%E7%95%8C%E7%BA%A7%E5%AE%9C%E6%98%8C'
     """
-    cols = ["地区", "年份", "文档", "发展定位", "出现次数", "每万字次数", "原文", "文档ID"]
+    # the link beside the phrase: in view at 1024 px, before the long title
+    cols = ["地区", "年份", "发展定位", "出现次数", "原文", "每万字次数", "文档", "文档ID"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
     return pd.DataFrame({
