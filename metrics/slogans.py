@@ -154,9 +154,11 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
 
 
 def _occurrences_many(text: str, phrases: set[str]) -> dict[str, list[int]]:
-    """:func:`_occurrences` of several phrases in one pass (an Aho-Corasick automaton of them).
+    """Where each phrase starts in ``text``, every time (overlaps too: 首府 inside 强首府), in one
+    pass of an Aho-Corasick automaton; a phrase that starts or ends with an ASCII letter or digit
+    only where NUMERIC_FORMULA_RE would find it (1+3 is not in 11+3, 1+3a or 1+3%).
 
-    >>> _occurrences_many("强首府,强首府战略,1+3与11+3", {"强首府", "首府", "1+3"})
+    >>> _occurrences_many("强首府,强首府战略,1+3与11+3、1+3a、1+3%", {"强首府", "首府", "1+3"})
     {'1+3': [10], '强首府': [0, 4], '首府': [1, 5]}
     """
     if not phrases:
@@ -221,30 +223,11 @@ def positionings(text: str, places: tuple[str, ...] = ()) -> list[str]:
         for c in cands:
             if len(c) >= 3 and c.endswith(ends) and c not in out and text.count(c) >= POSITIONING_MIN:
                 out[c] = None
-    return [c for c in out if len(_occurrences(text, c)) >= POSITIONING_MIN]
+    return list(out)
 
 
 _OPENERS = set("，,。；;：:、\n“")
 _AND_SPLIT = re.compile(r"(?<=..)(?:和|及|与)(?=..)")
-
-
-def _occurrences(text: str, phrase: str) -> list[int]:
-    """Where ``phrase`` starts in ``text``, every time (overlaps too); a phrase that starts or ends
-    with an ASCII letter or digit only where NUMERIC_FORMULA_RE would find it (1+3 is not in 11+3
-    nor in 1+3%).
-
-    >>> _occurrences("强首府,强首府", "强首府"), _occurrences("1+3与11+3、1+3a、1+3%", "1+3")
-    ([0, 4], [0])
-    """
-    out = []
-    edge = phrase[0].isascii() and phrase[0].isalnum(), phrase[-1].isascii() and phrase[-1].isalnum()
-    i = text.find(phrase)
-    while i >= 0:
-        end = i + len(phrase)
-        if not (edge[0] and i > 0 and text[i - 1] in _ASCII_BEFORE or edge[1] and end < len(text) and text[end] in _ASCII_AFTER):
-            out.append(i)
-        i = text.find(phrase, i + 1)
-    return out
 
 
 # the neighbours that make an ASCII phrase part of something longer (as NUMERIC_FORMULA_RE's bounds)
