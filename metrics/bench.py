@@ -1,6 +1,6 @@
 """Benchmark: synthetic corpora, full builds, memory, stage costs, dashboard queries, jieba reference.
 
-``python -m metrics bench --sizes 1000,10000 [-j N] [--out bench-results] [--source data]``
+``python -m metrics bench --sizes 1000,10000 [-j N] [--out bench-results] [--source data] [--publish]``
 
 For every size the run
 
@@ -23,7 +23,7 @@ builds of each, alternating, compared by their medians), incremental
 (≤ 300 documents) of the same corpus.
 
 Results: a Markdown table on stdout, ``<out>/bench-<stamp>.md`` and ``.json`` (plus
-``latest.md``/``latest.json``), and ``docs/benchmark.md`` in a source checkout.
+``latest.md``/``latest.json``), and with ``--publish`` ``docs/benchmark.md`` of a source checkout.
 Progress goes to stderr. No dependency beyond the project's own.
 """
 
@@ -663,7 +663,7 @@ def write_docs(md: str, results: dict, path: Path) -> None:
         "# Benchmark\n\n"
         "Produced by `python -m metrics bench --sizes "
         + ",".join(str(int(s)) for s in results["sizes"])
-        + "` (see `metrics/bench.py`); this file is rewritten by every run.\n\n"
+        + " --publish` (see `metrics/bench.py`); this file is rewritten by every published run.\n\n"
         f"* Date: {results['date']}\n"
         f"* Machine: {m['nproc']} CPUs (nproc), {m['cpu_model'] or 'unknown CPU'}, "
         f"{m['mem_gb']:.0f} GB RAM, {m['platform']}\n"
