@@ -576,21 +576,26 @@ def _formula_declared(text: str, m: re.Match, n: int, found: int) -> Declared:
 
 def _verb_paragraphs(text: str, verb: str, pos: int, within: int = 12) -> int | None:
     """How many paragraphs in a row open with ``verb``, the first of them among the ``within``
-    paragraphs after the one holding ``pos`` (None: none does)."""
+    paragraphs after the one holding ``pos`` (None: none does).
+
+    >>> _verb_paragraphs("计划。\\n\\n守住甲。\\n 守住乙。\\n促进丙。", "守住", 0), _verb_paragraphs("计划。\\n促进丙。", "守住", 0)
+    (2, None)
+    """
+    seen = count = 0
     para = text.find("\n", pos)
-    paragraphs = []
-    while para >= 0 and len(paragraphs) < within + 20:
-        nxt = text.find("\n", para + 1)
-        line = text[para + 1:nxt if nxt >= 0 else len(text)].strip()
-        if line:
-            paragraphs.append(line)
+    while para >= 0:
+        start, nxt = para + 1, text.find("\n", para + 1)
+        end = len(text) if nxt < 0 else nxt
+        while start < end and text[start].isspace():
+            start += 1
+        if start < end:  # a paragraph with text
+            if text.startswith(verb, start):
+                count += 1
+            elif count:
+                return count
+            else:
+                seen += 1
+                if seen >= within:
+                    return None
         para = nxt
-    first = next((i for i, line in enumerate(paragraphs[:within]) if line.startswith(verb)), None)
-    if first is None:
-        return None
-    count = 0
-    for line in paragraphs[first:]:
-        if not line.startswith(verb):
-            break
-        count += 1
-    return count
+    return count or None
