@@ -525,7 +525,8 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
 
 # "加快“三化进程”、抓好“三大行动”、提升“四项指数”": quoted numbered formulas, each after a short verb
 # phrase, joined by 、 (the verb is kept: 守住, 促进, 强化 open the items' paragraphs)
-FORMULA_GROUP_RE = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2})[“\"](?P<n>[两二三四五六七八九十]{1,2})[\u4e00-\u9fff]{1,8}[”\"]")
+# (the quote first, then a look-behind for the verb: re then skips from quote to quote)
+FORMULA_GROUP_RE = re.compile(r"[“\"](?<=[\u4e00-\u9fff]{2}[“\"])(?P<n>[两二三四五六七八九十]{1,2})[\u4e00-\u9fff]{1,8}[”\"]")
 _GROUP_GAP = re.compile(r"、[\u4e00-\u9fff]{0,4}")
 
 
@@ -545,15 +546,15 @@ def _formula_groups(text: str, outline: list[OutlineItem], taken: list[Declared]
         return []
     formulas = []
     for m in FORMULA_GROUP_RE.finditer(text):
-        n, formula = _ordinal("x", m.group("n")), m.group(0)[3:-1]
+        n, formula = _ordinal("x", m.group("n")), m.group(0)[1:-1]
         if (n and n >= 2 and formula not in fixed_formulas() and formula not in _national_formulas()
-                and not _NUMERAL.search(formula, 1) and not any(d.start <= m.start() + 2 < d.end for d in taken)):
+                and not _NUMERAL.search(formula, 1) and not any(d.start <= m.start() < d.end for d in taken)):
             formulas.append((m, n))
     out: list[Declared] = []
     # groups: formulas joined by "、" and a short verb phrase
     groups: list[list[tuple[re.Match, int]]] = []
     for m, n in formulas:
-        if groups and _GROUP_GAP.fullmatch(text, groups[-1][-1][0].end(), m.start() + 2) is not None:
+        if groups and _GROUP_GAP.fullmatch(text, groups[-1][-1][0].end(), m.start()) is not None:
             groups[-1].append((m, n))
         else:
             groups.append([(m, n)])
@@ -563,14 +564,14 @@ def _formula_groups(text: str, outline: list[OutlineItem], taken: list[Declared]
             out += [_formula_declared(text, m, n, n) for m, n in group]
             continue
         for m, n in group:
-            if _verb_paragraphs(text, m.group("verb"), m.end()) == n:
+            if _verb_paragraphs(text, text[m.start() - 2:m.start()], m.end()) == n:
                 out.append(_formula_declared(text, m, n, n))
     return out
 
 
 def _formula_declared(text: str, m: re.Match, n: int, found: int) -> Declared:
     """The formula with its verb phrase: from the clause start or the 、 before it."""
-    start = max(_clause_start(text, m.start() + 2), text.rfind("、", 0, m.start() + 2) + 1)
+    start = max(_clause_start(text, m.start()), text.rfind("、", 0, m.start()) + 1)
     return Declared(text[start:m.end()], n, found, found != n, start, m.end(), "follows")
 
 
