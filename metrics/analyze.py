@@ -195,7 +195,16 @@ def _slogans(d: _Doc, _k: int) -> None:
     text, a_text = d.text, d.a_text
     mentions = dictionary_mentions(a_text) + discovered_mentions(a_text, places=_places(d.region))
     if a_text != text:
-        mentions = [replace(m, text=text[m.start:m.end]) if m.kind != "dictionary" and text[m.start:m.end] != m.text else m
+        # a discovered phrase is named as the text first writes it (full-width forms), every place
+        # it counts under that one name (a bare place may be written in another form: 拼经济比发展)
+        shown: dict[str, str] = {}
+        for m in mentions:
+            if m.kind != "dictionary" and a_text[m.start:m.end] == m.text:
+                shown.setdefault(m.text, text[m.start:m.end])
+        for m in mentions:
+            if m.kind != "dictionary":
+                shown.setdefault(m.text, m.text)
+        mentions = [replace(m, text=shown[m.text]) if m.kind != "dictionary" and shown[m.text] != m.text else m
                     for m in mentions]
     d.mentions = mentions
     d.slogans = count_slogans(a_text, mentions)

@@ -7,8 +7,8 @@ the database's texts, by the dictionary's rule for forms:
 * a phrase written with 、 also matches ",", "，", a space or nothing between its parts
   (闯新路、进中游 = 闯新路,进中游 = 闯新路进中游);
 * ASCII letters and digits also match their full-width forms (1+3 = １＋３), and a phrase that
-  starts or ends with one counts only between non-alphanumeric neighbours (8337 is not inside
-  18337);
+  starts or ends with one counts only between neighbours that are neither alphanumeric nor "+"
+  (8337 is not inside 18337, nor 1+5 inside 1+1+5);
 * every occurrence counts, also inside a longer phrase (unlike the dictionary, where the longest
   phrase at a place wins): a custom phrase answers "how often is this written".
 
@@ -18,8 +18,8 @@ the database's texts, by the dictionary's rule for forms:
 2
 >>> count_phrase("落实“闯新路，进中游”和闯新路、进中游", "闯新路、进中游")
 2
->>> count_phrase("8337发展思路,不是18337", "8337"), count_phrase("“１＋３”", "1+3")
-(1, 1)
+>>> count_phrase("8337发展思路,不是18337", "8337"), count_phrase("“１＋３”", "1+3"), count_phrase("1+5与1+1+5", "1+5")
+(1, 1, 1)
 >>> [(m.start(), m.end()) for m in finditer("强首府,强首府", "强首府")]
 [(0, 3), (4, 7)]
 """
@@ -126,8 +126,9 @@ def needs_boundary(phrase: str) -> bool:
     return bool(phrase) and bool(_ALNUM.match(phrase[0]) or _ALNUM.match(phrase[-1]))
 
 
-#: ASCII letters and digits and their full-width forms
-_WORD = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+#: ASCII letters and digits and their full-width forms, and "+": the neighbours that make a phrase
+#: part of a longer one (8337 in 18337; 1+5 in the formula 1+1+5)
+_WORD = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ+＋"
 
 
 def sql_pattern(phrase: str) -> str:

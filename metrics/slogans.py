@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import ahocorasick
@@ -50,6 +50,7 @@ class Mention:
 
 
 _SEPARATORS = ("、", ",", " ", "", "，")
+_SEPARATORS_RE = re.compile(r"[、, ，]")
 
 
 def _variants(phrase: str) -> set[str]:
@@ -127,14 +128,20 @@ _STOP = re.compile(r"[。;；!?]")
 
 
 def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention]:
-    """Numbered formulas and quoted phrases (candidates for the dictionary), each counted at every
-    place the document writes it: a report quotes its own 提法 once or twice and then uses it bare
-    ("打造“六新河池”" … "建设六新河池"), and a researcher counts them all.
+    """Numbered formulas, quoted phrases and positionings (candidates for the dictionary), each
+    counted where it is written as such and, bare, wherever else the document writes it: a report
+    quotes its own 提法 once or twice and then uses it bare ("打造“六新河池”" … "建设六新河池").
+
+    A bare place counts in the dictionary's forms (its 、 written as ",", a space or nothing), also
+    inside a longer phrase ("一江碧水" in "“守护好一江碧水”"); a phrase of two characters counts only
+    where written as such: "三公" is no part of "南三公路", nor "三保" of "“两不愁三保障”".
 
     >>> [(m.text, m.kind) for m in discovered_mentions("坚持“1+3”,落实“四个意识”,推进 五心工程")]
     [('1+3', 'formula'), ('四个意识', 'formula'), ('四个意识', 'quoted'), ('五心工程', 'formula')]
     >>> [(m.text, m.kind, m.start) for m in discovered_mentions("打造“六新河池”。建设六新河池,推进1+3")]
     [('六新河池', 'quoted', 3), ('六新河池', 'quoted', 11), ('1+3', 'formula', 18)]
+    >>> [(m.text, m.start) for m in discovered_mentions("“三公”经费，南三公路，“两不愁三保障”，“三保”，三保障") if m.kind == "quoted"]
+    [('三公', 1), ('两不愁三保障', 13), ('三保', 22)]
     """
     found = [Mention(m.group(m.lastgroup), "formula", m.start(m.lastgroup), m.end(m.lastgroup))
              for m in FORMULA_RE.finditer(text)]
@@ -145,12 +152,39 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
         phrase = m.group(idx)
         if _HAN.search(phrase) and not _STOP.search(phrase):
             found.append(Mention(phrase, "quoted", m.start(idx), m.end(idx)))
+    # one phrase written in two forms ("全民学条例、文明我践行", "全民学条例 文明我践行") is one phrase,
+    # named in its form with 、
+    named: dict[str, str] = {}
+    for phrase in sorted({m.text for m in found}, key=lambda p: ("、" not in p, p)):
+        named.setdefault(_SEPARATORS_RE.sub("", phrase), phrase)
+    found = [m if (n := named[_SEPARATORS_RE.sub("", m.text)]) == m.text else replace(m, text=n) for m in found]
     kinds = dict.fromkeys((m.text, m.kind) for m in found)
-    kinds.update(dict.fromkeys((p, "positioning") for p in positionings(text, places)))
-    where = _occurrences_many(text, {phrase for phrase, _ in kinds})
-    out = [Mention(phrase, kind, start, start + len(phrase)) for phrase, kind in kinds for start in where[phrase]]
+    bare = _bare_places(text, {p for p, _ in kinds if len(p) >= BARE_MIN})
+    out = list(found)
+    written = {(m.text, m.kind, m.start) for m in found}
+    for phrase, kind in kinds:
+        out += [Mention(phrase, kind, s, e) for s, e in bare.get(phrase, ()) if (phrase, kind, s) not in written]
+    out += [Mention(phrase, "positioning", s, e) for phrase, spans in positionings(text, places).items() for s, e in spans]
     out.sort(key=lambda m: (m.start, m.kind))
     return out
+
+
+#: the shortest discovered phrase counted where it is written bare (two characters are too often
+#: part of another word: 三公 in 南三公路, 人民 anywhere)
+BARE_MIN = 3
+
+
+def _bare_places(text: str, phrases: set[str]) -> dict[str, list[tuple[int, int]]]:
+    """(start, end) of every place a phrase is written, in any of its forms (:func:`_variants`).
+
+    >>> _bare_places("拼经济比发展,拼经济、比发展", {"拼经济、比发展"})
+    {'拼经济、比发展': [(0, 6), (7, 14)]}
+    """
+    forms = {form: phrase for phrase in phrases for form in _variants(phrase) if form}
+    out: dict[str, list[tuple[int, int]]] = {}
+    for form, starts in _occurrences_many(text, set(forms)).items():
+        out.setdefault(forms[form], []).extend((s, s + len(form)) for s in starts)
+    return {phrase: sorted(spans) for phrase, spans in out.items()}
 
 
 def _occurrences_many(text: str, phrases: set[str]) -> dict[str, list[int]]:
@@ -184,32 +218,50 @@ POSITIONING_MIN = 3
 
 
 @cache
-def _positioning_rules() -> tuple[re.Pattern, frozenset[str], re.Pattern, tuple[str, ...]]:
-    rows = read_rows("positioning.csv")
-    words = {role: sorted({r["text"] for r in rows if r["role"] == role}, key=len, reverse=True)
-             for role in ("verb", "lead", "tail", "suffix")}
+def _positioning_rules() -> tuple[re.Pattern, frozenset[str], re.Pattern, tuple[str, ...], frozenset[str]]:
+    words = _positioning_table()
     # overlapping matches (a look-ahead): "实现" must not hide the "建设" right after it
     firsts = "".join(sorted({w[0] for w in words["verb"]}))  # jump to where a verb can start
     verb = re.compile(rf"(?=[{firsts}])(?=(?:{'|'.join(words['verb'])})(?P<o>[\u4e00-\u9fff]{{4,16}})(?:[，,。、；;：:”）)\n]|$))")
     tail = re.compile(rf"(?:{'|'.join(words['tail'])})$")
-    return verb, frozenset(words["lead"]), tail, tuple(words["suffix"])
+    return verb, frozenset(words["lead"]), tail, tuple(words["suffix"]), frozenset(words["generic"])
 
 
-def positionings(text: str, places: tuple[str, ...] = ()) -> list[str]:
+@cache
+def _positioning_table() -> dict[str, list[str]]:
+    """metrics/data/positioning.csv by role, longest first."""
+    rows = read_rows("positioning.csv")
+    return {role: sorted({r["text"] for r in rows if r["role"] == role}, key=len, reverse=True)
+            for role in ("verb", "lead", "tail", "suffix", "generic", "before")}
+
+
+@cache
+def _positioning_words() -> tuple[str, ...]:
+    """The verbs, leads and other words a name written right after starts there."""
+    table = _positioning_table()
+    return tuple(table["verb"] + table["lead"] + table["before"])
+
+
+def positionings(text: str, places: tuple[str, ...] = ()) -> dict[str, list[tuple[int, int]]]:
     """What a document says its place will become (建设/打造/争创 … + an object that ends like a
-    positioning: 城市, 高地, 先行区, 排头兵 …, or with one of ``places``), kept when the document writes it
-    :data:`POSITIONING_MIN` times or more. "A和B" gives A and B when both end so.
+    positioning: 城市, 高地, 先行区, 排头兵 …, or with one of ``places``), with the places it is
+    written as a whole (:func:`_whole_places`), kept when there are :data:`POSITIONING_MIN` or more.
+    "A和B" gives A and B when both end so. Not a dictionary phrase, nor one ending with one
+    (宜居宜业和美乡村), nor a phrase the rules list as no place's own (人民城市).
 
     >>> t = "加快建设长江大保护典范城市、打造世界级宜昌。长江大保护典范城市建设…长江大保护典范城市，世界级宜昌，世界级宜昌"
-    >>> positionings(t, places=("宜昌",))
+    >>> list(positionings(t, places=("宜昌",)))
     ['长江大保护典范城市', '世界级宜昌']
     >>> positionings("文明建设示范城市，示范城市，示范城市")  # 建设 inside a noun is no verb
-    []
+    {}
+    >>> positionings("建设中心城市，智算中心城市，新兴中心城市，中心城市")  # twice part of a longer name
+    {}
     """
-    verb, leads, tail, suffixes = _positioning_rules()
+    verb, leads, tail, suffixes, generic = _positioning_rules()
     lead_lengths = {len(lead) for lead in leads}
     ends = suffixes + tuple(p for p in places if len(p) >= 2)
-    out: dict[str, None] = {}
+    out: dict[str, list[tuple[int, int]]] = {}
+    seen: set[str] = set()
     for m in verb.finditer(text):
         start = m.start()
         if start and text[start - 1] not in _OPENERS and not any(text[start - k:start] in leads for k in lead_lengths):
@@ -221,9 +273,35 @@ def positionings(text: str, places: tuple[str, ...] = ()) -> list[str]:
         else:
             cands = [obj]
         for c in cands:
-            if len(c) >= 3 and c.endswith(ends) and c not in out and text.count(c) >= POSITIONING_MIN:
-                out[c] = None
-    return list(out)
+            if c in seen or len(c) < 3 or not c.endswith(ends) or text.count(c) < POSITIONING_MIN:
+                continue
+            seen.add(c)
+            if c in generic or c.endswith(dictionary_forms()):
+                continue
+            spans = _whole_places(text, c, places)
+            if len(spans) >= POSITIONING_MIN:
+                out[c] = spans
+    return out
+
+
+def _whole_places(text: str, phrase: str, places: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Where ``phrase`` is written as a whole name: after a non-Han character, a word of the
+    positioning rules (a verb, a lead, 推进, 围绕 …), a function word (的, 为, 和 …) or the place's
+    name (桂林世界级旅游城市); not as the end of a longer name ("智算中心城市", "国家级物流战略枢纽"
+    hold no 中心城市 or 战略枢纽 of their own)."""
+    verb_words = _positioning_words() + tuple(p for p in places if len(p) >= 2)
+    out = []
+    i = text.find(phrase)
+    while i >= 0:
+        if i == 0 or not _HAN.match(text[i - 1]) or text[i - 1] in _FUNCTION_CHARS or any(
+                text.startswith(w, i - len(w)) for w in verb_words):
+            out.append((i, i + len(phrase)))
+        i = text.find(phrase, i + 1)
+    return out
+
+
+#: single characters after which a name starts ("打造成…", "作为…的…", "A和B")
+_FUNCTION_CHARS = frozenset("的为成是和与及向把将作当在")
 
 
 _OPENERS = set("，,。；;：:、\n“")
