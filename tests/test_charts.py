@@ -309,13 +309,27 @@ def test_highlight_escapes_and_marks():
     assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;b&gt;x&lt;/b&gt;" in out
     assert "<b>" not in out
     assert out.count('id="sm-sel"') == 1
-    assert 'class="hl-target hl-value hl-sel"' in out
+    assert 'class="hl-target hl-value hl-sel hl-selv"' in out
     assert 'title="GDP &lt;note&gt;"' in out
     # text content is preserved exactly
     import html as _h
     import re
 
     assert _h.unescape(re.sub(r"<[^>]+>", "", out)) == text
+
+
+def test_the_selected_figure_stands_out_in_a_sentence_of_several():
+    """QA pass 11: 巴中's "三次产业增加值分别增长3%、7%、7%" gives three targets of one sentence; the
+    selected one's value is marked apart (hl-selv), the others keep their value colour."""
+    text = "三次产业增加值分别增长3%、7%、7%。"
+    spans = []
+    for k, v in enumerate(("3%", "7%", "7%")):
+        at = [i for i in range(len(text)) if text.startswith(v, i)][max(k - 1, 0)]
+        spans += [Span(0, len(text) - 1, "target", f"target:{k}"), Span(at, at + 2, "value", f"target:{k}")]
+    two = highlight_html(text, spans, selected="target:2")
+    assert two != highlight_html(text, spans, selected="target:1")
+    assert two.count("hl-selv") == 1 and '<span class="hl-target hl-value hl-sel hl-selv"' in two
+    assert two.count('class="hl-target hl-value hl-sel"') == 2  # the other two figures, still values
 
 
 def test_highlight_ignores_bad_spans():

@@ -321,6 +321,9 @@ def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 12
     inner = highlight_html(text[a:b], local, selected).replace(' id="sm-sel"', "")
     inner = inner.replace('<div class="sm-doc">', '<div class="sm-doc sm-excerpt" style="max-height:none">', 1)
     pos = f"第 {min(sp.start for sp in mine) + 1} 字起"  # counted from 1, as a reader counts
+    values = [sp for sp in mine if sp.kind == "value"]
+    if values and values[0].note:  # which figure of the sentence ("三次产业增加值分别增长3%、7%、7%")
+        pos += f" · {html.escape(values[0].note)}"
     return (f'<div style="font-size:13px;color:#666;margin:0 0 4px">已选条目（{pos}，前后各约 {context} 字）</div>'
             + ("…" if a > 0 else "") + inner)
 

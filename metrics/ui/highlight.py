@@ -48,6 +48,10 @@ def css() -> str:
         _, bg, border = STYLES[kind]
         rules.append(f".sm-doc .hl-{kind}{{background:{bg};box-shadow:inset 0 -2px 0 {border}}}")
     rules.append(".sm-doc .hl-sel{outline:3px solid #f1c40f;outline-offset:1px;background:#fcf3cf}")
+    # in a selected sentence the other figures keep their colour, and the selected one stands out
+    _, value_bg, value_border = STYLES["value"]
+    rules.append(f".sm-doc .hl-sel.hl-value{{background:{value_bg}}}")
+    rules.append(f".sm-doc .hl-selv{{outline:3px solid {value_border};outline-offset:1px;font-weight:700}}")
     return "<style>" + "".join(rules) + "</style>"
 
 
@@ -87,6 +91,8 @@ def highlight_html(text: str, spans: list[Span], selected: str | None = None) ->
         is_sel = selected is not None and any(s.item == selected for s in active)
         if is_sel:
             classes.append("hl-sel")
+            if any(s.item == selected and s.kind == "value" for s in active):
+                classes.append("hl-selv")  # the figure itself, when its sentence holds several
         notes = "；".join(dict.fromkeys(s.note for s in active if s.note))
         attrs = f' class="{" ".join(classes)}"'
         if notes:
