@@ -37,7 +37,7 @@ from .keywords import Keyword, segment, top_keywords
 from .lexicon import rules_version
 from .meta import Meta, extract_meta
 from .normalize import fold, rejoin_wraps
-from .region import Region, resolve_region
+from .region import Region, resolve_region, with_overrides
 from .slogans import Mention, SloganCount, count_slogans, dictionary_mentions, discovered_mentions
 from .targets import Target, extract_targets
 from .tasks import Declared, OutlineItem, build_outline, find_declared, top_level_sections
@@ -260,4 +260,9 @@ def apply_overrides(meta: Meta, region: Region, overrides: dict) -> tuple[Meta, 
         applied.append(key)
     if "year" in meta_kw:
         meta_kw["year_source"] = "override"
-    return replace(meta, **meta_kw), replace(region, **region_kw), sorted(applied)
+    level = region_kw.pop("level", None)
+    if region_kw:  # a finer extracted unit is kept only where it lies in the given ones
+        region = with_overrides(region, region_kw)
+    if level:
+        region = replace(region, level=level)
+    return replace(meta, **meta_kw), region, sorted(applied)

@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import fcntl
 import gc
+import io
 import json
 import multiprocessing as mp
 import os
@@ -167,7 +168,16 @@ def load_manifest(path: Path) -> dict[str, dict]:
     (:data:`~metrics.analyze.META_FIELDS`). A column of another name, or a value that is not one
     (year "abc", level "城市"), raises :class:`ManifestError` naming the line and the column."""
     out: dict[str, dict] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves GBK
+        try:
+            content = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ManifestError(f"{path}: neither UTF-8 nor GBK text")
+    with io.StringIO(content, newline="") as fh:
         reader = csv.DictReader(fh)
         columns = [c for c in reader.fieldnames or [] if c is not None]
         if "file" not in columns:

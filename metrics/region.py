@@ -35,7 +35,7 @@ import csv
 import gzip
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Iterable
@@ -224,6 +224,72 @@ def _region_of(g: _Gaz, code: str, level: str | None, evidence: str) -> Region:
         else:
             parts["town"] = x.name
     return Region(level=level or _fine_level(u), code=u.code, evidence=evidence, **parts)
+
+
+_FIELD_OF_LEVEL = {"province": "province", "city": "city", "county": "district", "town": "town"}
+
+
+def _field(u: _Unit) -> str:
+    return "city" if u.kind == "省直辖县级市" else _FIELD_OF_LEVEL.get(u.level, "town")
+
+
+def with_overrides(region: Region, given: dict[str, str]) -> Region:
+    """The region with the fields a manifest or sidecar gives (``province``/``city``/``district``/
+    ``town``). The finest given unit that the division table places decides the coarser fields
+    and the code; an extracted finer field is kept only where it lies in it. A given name the
+    table does not place is kept as written, without a code, and the extracted finer fields go.
+
+    >>> r = Region(level="county", province="浙江省", city="丽水市", district="青田县", code="331121")
+    >>> x = with_overrides(r, {"city": "温州市"})
+    >>> (x.province, x.city, x.district, x.level, x.code)
+    ('浙江省', '温州市', None, 'city', '330300')
+    >>> x = with_overrides(Region(level="district", province="北京市", district="怀柔区", code="110116"), {"city": "温州市"})
+    >>> (x.province, x.city, x.district, x.code)
+    ('浙江省', '温州市', None, '330300')
+    >>> x = with_overrides(r, {"province": "浙江省"})
+    >>> (x.city, x.district, x.code)
+    ('丽水市', '青田县', '331121')
+    >>> x = with_overrides(r, {"district": "某某新区"})
+    >>> (x.province, x.city, x.district, x.code)
+    ('浙江省', '丽水市', '某某新区', None)
+    """
+    g = _gazetteer()
+    fields = ("province", "city", "district", "town")
+    note = (region.evidence or "") + "；overrides: " + "、".join(f for f in fields if f in given)
+
+    def units_named(name: str, f: str) -> list[str]:
+        return [c for c, how in g.forms.get(name, ()) if how == "full" and _field(g.units[c]) == f]
+
+    def under(code: str, names: dict[str, str]) -> bool:
+        anc = {a.name for a in _ancestors(g, code)}
+        return all(n in anc for n in names.values())
+
+    anchor = None
+    for k in range(len(fields) - 1, -1, -1):
+        f = fields[k]
+        if f not in given:
+            continue
+        coarser_given = {h: given[h] for h in fields[:k] if h in given}
+        cands = [c for c in units_named(given[f], f) if under(c, coarser_given)]
+        extracted = {h: getattr(region, h) for h in fields[:k] if getattr(region, h) and h not in given}
+        cands.sort(key=lambda c: not under(c, extracted))  # the one in the extracted region first
+        anchor = cands[0] if cands else None
+        break
+    if anchor is None:  # not in the table: the given names as written, nothing finer, no code
+        coarsest = min(fields.index(f) for f in fields if f in given)
+        kept = {f: (given.get(f) or (getattr(region, f) if fields.index(f) < coarsest else None)) for f in fields}
+        return replace(region, **kept, code=None, evidence=note)
+    # finer extracted fields that lie in the anchor
+    code = anchor
+    for f in fields[fields.index(_field(g.units[anchor])) + 1:]:
+        name = getattr(region, f)
+        if f in given or not name:
+            continue
+        finer = [c for c in units_named(name, f) if any(a.code == code for a in _ancestors(g, c))]
+        if not finer:
+            break
+        code = finer[0]
+    return _region_of(g, code, None, note)
 
 
 # --------------------------------------------------------------------------- mentions

@@ -899,3 +899,15 @@ def test_a_db_that_is_no_database_is_a_usage_error(tmp_path, command):
     proc = run_cli(*command, "--db", bad)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "Invalid value for '--db'" in proc.stderr and "cannot open the database" in proc.stderr
+
+
+def test_a_manifest_city_moves_the_region_and_drops_what_does_not_lie_in_it(tmp_path):
+    """QA pass 11: city=温州市 for a 青田县 speech kept 青田县 and its code (both 丽水市's)."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,city\n000_c640d4500c71a10a.txt,温州市\n", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    run_cli("build", DATA / "seeds", "--db", db, "--manifest", manifest, "--quiet", check=True)
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT province, city, district, level, region_code FROM documents WHERE file_name = ?",
+                      ["000_c640d4500c71a10a.txt"]).fetchone()
+    assert row == ("浙江省", "温州市", None, "city", "330300")
