@@ -458,9 +458,12 @@ def export_command(out, db, url, tables, **given):
             else:
                 os.replace(part, out)  # written next to OUT, then renamed: never half a file
     except BrokenPipeError:
-        raise  # "| head": click ends quietly, as other tools do
+        # "| head" read what it wanted: end quietly, and successfully (the rest goes nowhere)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except OSError as exc:
-        raise click.ClickException(f"{out}: cannot write ({exc})") from exc
+        click.echo(f"Error: {out}: cannot write ({exc})", err=True)
+        sys.exit(3)  # as a build that cannot write its database
     finally:
         con.close()
     rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())

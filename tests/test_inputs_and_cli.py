@@ -911,3 +911,17 @@ def test_a_manifest_city_moves_the_region_and_drops_what_does_not_lie_in_it(tmp_
     row = con.execute("SELECT province, city, district, level, region_code FROM documents WHERE file_name = ?",
                       ["000_c640d4500c71a10a.txt"]).fetchone()
     assert row == ("浙江省", "温州市", None, "city", "330300")
+
+
+def test_export_exit_codes_for_a_place_it_cannot_write_and_a_closed_pipe(built_db, tmp_path):
+    """QA pass 11: an unwritable OUT exited 1 (the code for "some files failed"); "| head" exited 1."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    proc = run_cli("export", "/proc/out.xlsx", "--db", built_db)  # a folder no file can be written in
+    assert proc.returncode == 3 and "cannot write" in proc.stderr and "Traceback" not in proc.stderr
+    command = f"set -o pipefail; {sys.executable} -m metrics export - --table slogans --db {built_db} | head -1"
+    pipe = subprocess.run(command, shell=True, capture_output=True, text=True, executable="/bin/bash", cwd=ROOT)
+    assert pipe.returncode == 0 and pipe.stdout.startswith("doc_id,") and pipe.stderr.strip() == ""
