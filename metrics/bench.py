@@ -36,6 +36,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -691,6 +692,10 @@ def write_docs(md: str, results: dict, path: Path) -> None:
 
 # ---------------------------------------------------------------- driver
 
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def run_bench(sizes: list[int], workers: int | None, out_dir: Path, source: Path,
               docs_path: Path | None | str = "auto", reference_docs: int = REFERENCE_DOCS) -> dict:
     """Run the benchmark; print the Markdown table; write it and JSON to out_dir. Returns the results.
@@ -714,6 +719,8 @@ def run_bench(sizes: list[int], workers: int | None, out_dir: Path, source: Path
     sources, cities = load_sources(Path(source))
     _log(f"{len(sources)} source texts, {len(cities)} city names")
     tmp = Path(tempfile.mkdtemp(prefix="metrics-bench-"))
+    # a stop by SIGTERM (a CI timeout, kill) cleans up as Ctrl-C does: the corpora are gigabytes
+    previous = signal.signal(signal.SIGTERM, _stop) if threading.current_thread() is threading.main_thread() else None
     try:
         largest_db = None
         for size in sizes:
@@ -793,6 +800,8 @@ def run_bench(sizes: list[int], workers: int | None, out_dir: Path, source: Path
         _log(f"incremental: {res['seconds']:.1f} s")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
     results["total_seconds"] = (dt.datetime.now() - started).total_seconds()
     md = render_markdown(results)

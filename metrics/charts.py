@@ -1082,7 +1082,9 @@ def discovered_phrases(slogans_df: pd.DataFrame, top_n: int = 25) -> tuple[pd.Da
                 legend_title="类别")
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array",
                      categoryarray=tidy["提法"].tolist(), title=None)
-    fig.update_xaxes(title="文档数")
+    fig.update_xaxes(title="文档数", tickformat="d", rangemode="tozero")  # whole documents, no 0.5 ticks
+    if len(tidy) and tidy["文档数"].max() < 5:
+        fig.update_xaxes(dtick=1)
     return tidy, fig
 
 

@@ -495,6 +495,10 @@ def evaluate(gold, files, data_dir, as_json, details):
     sys.exit(1 if result.get("errors") else 0)
 
 
+#: the largest benchmark corpus (1,000,000 documents are about 43 GB of files)
+BENCH_MAX_DOCS = 1_000_000
+
+
 def _sizes(ctx, param, value: str) -> list[int]:
     """--sizes: whole numbers of documents, at least one, each 1 or more."""
     out = []
@@ -506,6 +510,8 @@ def _sizes(ctx, param, value: str) -> list[int]:
                 raise click.BadParameter(f"{part.strip()!r} is not a whole number of documents") from None
             if n < 1:
                 raise click.BadParameter(f"{n} documents: a corpus needs at least 1")
+            if n > BENCH_MAX_DOCS:
+                raise click.BadParameter(f"{n:,} documents: at most {BENCH_MAX_DOCS:,} (each is a file on disk)")
             out.append(n)
     if not out:
         raise click.BadParameter("give at least one size, e.g. 1000,10000")

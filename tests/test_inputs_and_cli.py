@@ -491,6 +491,7 @@ def test_a_bad_sidecar_value_fails_that_file_only(tmp_path):
     ("0", "0 documents: a corpus needs at least 1"),
     ("-5", "-5 documents"),
     (",", "give at least one size"),
+    ("99999999999999999999", "at most 1,000,000"),
 ])
 def test_bench_sizes_are_checked(sizes, message):
     proc = run_cli("bench", "--sizes", sizes)
@@ -925,3 +926,27 @@ def test_export_exit_codes_for_a_place_it_cannot_write_and_a_closed_pipe(built_d
     command = f"set -o pipefail; {sys.executable} -m metrics export - --table slogans --db {built_db} | head -1"
     pipe = subprocess.run(command, shell=True, capture_output=True, text=True, executable="/bin/bash", cwd=ROOT)
     assert pipe.returncode == 0 and pipe.stdout.startswith("doc_id,") and pipe.stderr.strip() == ""
+
+
+def test_a_benchmark_stopped_by_sigterm_removes_its_corpora(tmp_path):
+    """QA pass 11: a bench stopped with SIGTERM left gigabytes of /tmp/metrics-bench-* behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "metrics", "bench", "--sizes", "100000", "--out", str(tmp_path / "out")],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while not list(tmp_path.glob("metrics-bench-*/corpus-*/*")) and time.time() < deadline:
+            time.sleep(0.2)
+        assert list(tmp_path.glob("metrics-bench-*")), "the benchmark wrote no corpus"
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    assert not list(tmp_path.glob("metrics-bench-*"))

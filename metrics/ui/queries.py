@@ -561,7 +561,8 @@ def positionings(con, f: Filters, limit: int | None = 1000) -> pd.DataFrame:
     w, p = _where(f)
     return q(
         con,
-        f"""SELECT {REGION_SQL} AS region, d.year, d.title, s.text, s.count, s.per_10k, s.doc_id
+        f"""SELECT {REGION_SQL} AS region, d.year, coalesce(d.title, d.file_name) AS title, s.text, s.count,
+                   s.per_10k, s.doc_id
             FROM slogans s JOIN documents d ON d.doc_id = s.doc_id
             WHERE {w} AND s.kind = 'positioning'
             ORDER BY region, d.year NULLS LAST, s.count DESC, s.text, s.doc_id {'' if limit is None else 'LIMIT ?'}""",
