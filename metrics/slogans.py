@@ -145,8 +145,7 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
     """
     found = [Mention(m.group(m.lastgroup), "formula", m.start(m.lastgroup), m.end(m.lastgroup))
              for m in FORMULA_RE.finditer(text)]
-    if "+" in text:
-        found += [Mention(m.group(), "formula", m.start(), m.end()) for m in NUMERIC_FORMULA_RE.finditer(text)]
+    found += _numeric_formulas(text)
     for m in QUOTED_RE.finditer(text):
         idx = m.lastindex
         phrase = m.group(idx)
@@ -166,6 +165,26 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
         out += [Mention(phrase, kind, s, e) for s, e in bare.get(phrase, ()) if (phrase, kind, s) not in written]
     out += [Mention(phrase, "positioning", s, e) for phrase, spans in positionings(text, places).items() for s, e in spans]
     out.sort(key=lambda m: (m.start, m.kind))
+    return out
+
+
+def _numeric_formulas(text: str) -> list[Mention]:
+    """NUMERIC_FORMULA_RE's matches, tried only before each "+" (a scan of the whole text for digits
+    cost as much as the rest of discovery).
+
+    >>> [(m.text, m.start) for m in _numeric_formulas("推进1+3，不是11+3或1+3%，落实9+N+X")]
+    [('1+3', 2), ('11+3', 8), ('9+N+X', 20)]
+    """
+    out: list[Mention] = []
+    end = 0
+    i = text.find("+")
+    while i >= 0:
+        for start in (i - 2, i - 1):
+            if start >= end and start >= 0 and (m := NUMERIC_FORMULA_RE.match(text, start)) is not None:
+                out.append(Mention(m.group(), "formula", m.start(), m.end()))
+                end = m.end()
+                break
+        i = text.find("+", max(i + 1, end))
     return out
 
 
