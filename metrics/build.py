@@ -43,7 +43,7 @@ import pyarrow.compute as pc
 
 from . import DB_SCHEMA_VERSION, __version__
 from .analyze import META_FIELDS, Analysis, analyze, analyze_many
-from .codebook import DISCOVERED_KINDS
+from .codebook import DISCOVERED_SQL
 from .dedup import Candidate, find_twins
 from .filters import DOC_TYPE_LABELS, LEVEL_LABELS, REGION_SQL
 from .lexicon import rules_version
@@ -482,7 +482,7 @@ ROLLUPS: dict[str, tuple[str, dict[str, str], str, str]] = {
         "slogans s",
         {"text": "s.text", "kind": "s.kind", "year": "d.year", "doc_type": "d.doc_type"},
         f"count(*) AS n_docs, sum(s.count)::BIGINT AS hits, list_sort(list(DISTINCT {REGION_SQL})) AS regions",
-        "s.kind IN (" + ", ".join(f"'{k}'" for k in DISCOVERED_KINDS) + ")",
+        f"s.kind IN ({DISCOVERED_SQL})",
     ),
     "slogan_stats": (
         "slogans s",

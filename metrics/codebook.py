@@ -74,6 +74,8 @@ def _code_labels() -> dict[str, Mapping[str, str]]:
 SLOGAN_KINDS = {"dictionary": "词典提法", "formula": "数字提法", "quoted": "引号短语", "positioning": "发展定位"}
 #: the kinds found by discovery (not the dictionary): candidates, counted wherever the document writes them
 DISCOVERED_KINDS = ("formula", "quoted", "positioning")
+#: the same as an SQL list (constants, not user input): ``s.kind IN ({DISCOVERED_SQL})``
+DISCOVERED_SQL = ", ".join(f"'{k}'" for k in DISCOVERED_KINDS)
 
 
 @cache

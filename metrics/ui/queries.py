@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from metrics import DB_SCHEMA_ADDS, DB_SCHEMA_VERSION
 from metrics import phrases as phrases_mod
-from metrics.codebook import DISCOVERED_KINDS, SLOGAN_KINDS, codebook
+from metrics.codebook import DISCOVERED_SQL, SLOGAN_KINDS, codebook
 from metrics.dedup import SIMILAR_MIN as _SIMILAR_MIN, similarity as dedup_similarity
 from metrics.passages import Passage, compare as compare_passages
 from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
@@ -394,9 +394,6 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
     )
 
 
-_DISCOVERED_SQL = ", ".join(f"'{k}'" for k in DISCOVERED_KINDS)  # constants, not user input
-
-
 def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
     """The ``per_kind`` formulas and quoted phrases found in the most documents, per kind, with
     hits, region count and up to eight region names; phrases in the dictionary are left out.
@@ -432,7 +429,7 @@ def discovered(con, f: Filters, per_kind: int = 100) -> pd.DataFrame:
                 SELECT * FROM (
                     SELECT s.text, s.kind, count(*) AS n_docs, sum(s.count)::BIGINT AS hits
                     FROM slogans s {_docs_join(f, 's')}
-                    WHERE {w} AND s.kind IN ({_DISCOVERED_SQL}) AND s.text NOT IN (SELECT unnest(?::VARCHAR[]))
+                    WHERE {w} AND s.kind IN ({DISCOVERED_SQL}) AND s.text NOT IN (SELECT unnest(?::VARCHAR[]))
                     GROUP BY s.text, s.kind)
                 QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n_docs DESC, hits DESC, text) <= ?),
             r AS (
