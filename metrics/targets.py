@@ -584,6 +584,9 @@ def _named_values(text, clause, cstart, named, cues, section, year, evidence_fro
                      value_start=cstart + q.start, value_end=cstart + q.end)
 
 
+_THREE_SECTORS = re.compile(r"(?:三次产业|一、?二、?三产业?|一二三产业)(增加值|增速)?")
+
+
 def _split_names(head: str, n: int) -> list[str]:
     """The names before 分别, split at 、和与及; at 、 only where that gives as many as there are
     values: "新能源汽车、智能家电和音像器材销售额分别增长58.5%、37.7%" names two things, not three.
@@ -592,7 +595,12 @@ def _split_names(head: str, n: int) -> list[str]:
     ['新能源汽车', '智能家电和音像器材销售额']
     >>> _split_names("城乡低保标准", 2)
     ['城镇低保标准', '农村低保标准']
+    >>> _split_names("三次产业增加值", 3)
+    ['第一产业增加值', '第二产业增加值', '第三产业增加值']
     """
+    if n == 3 and (three := _THREE_SECTORS.fullmatch(head)):
+        # "三次产业增加值分别增长3%、7%、7%", "一、二、三产业分别…": the primary, secondary, tertiary sector
+        return [f"第{k}产业{three.group(1) or ''}" for k in "一二三"]
     names = _NAME_SEP.split(head)
     if len(names) != n and len(by_comma := head.split("、")) == n:
         return by_comma

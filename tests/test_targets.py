@@ -527,3 +527,13 @@ def test_a_respective_list_without_fenbie(sentence, expected):
     got = run(sentence)
     assert [(t[0], t[1], t[2], t[4]) for t in got] == expected
     assert all(t[5] == "at_least" and t[7] == "target" for t in got)
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("三次产业增加值分别增长3%、7%、7%。", ["第一产业增加值", "第二产业增加值", "第三产业增加值"]),  # 巴中
+    ("三次产业分别增长5%、9%、6%。", ["第一产业", "第二产业", "第三产业"]),  # 梧州 (was "三次产业分别增长5%、")
+    ("一、二、三产业增加值分别增长4.9%、8.3%、4.4%。", ["第一产业增加值", "第二产业增加值", "第三产业增加值"]),  # 百色 (was 一 / 二)
+    ("一二三产分别增长4.5%、3.2%、3.3%。", ["第一产业", "第二产业", "第三产业"]),  # 铜仁
+])
+def test_the_three_sectors_are_named_one_by_one(sentence, names):
+    assert [t[0] for t in run(sentence)] == names
