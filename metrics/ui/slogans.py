@@ -82,7 +82,8 @@ def render() -> None:
                total=lambda p: data.query("positioning_rows", f),
                full=lambda p: charts.positioning_table(data.query("positionings", f, None)),
                caption="发展定位：文中“建设/打造/争创……”的对象，以城市、高地、先行区、排头兵等结尾（或以本地地名结尾），"
-                       "且全文出现至少 3 次；每次出现都计（包括不在“建设”之后的）。规则见 metrics/data/positioning.csv。",
+                       "作为完整名称出现至少 3 次（更长名称的一部分不计，如“智算中心城市”中的“中心城市”）；"
+                       "每次出现都计（包括不在“建设”之后的）。全国通用提法不列入。规则见 metrics/data/positioning.csv。",
                column_config={"原文": open_link("原文")},
                empty_msg="当前筛选下的文档中没有识别出发展定位。")
 
