@@ -25,7 +25,6 @@ keywords    TF-IDF top-k (one segmentation)              jieba dict + IDF
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from dataclasses import asdict, dataclass, field, replace
 
@@ -37,7 +36,7 @@ from .keywords import Keyword, segment, top_keywords
 from .lexicon import rules_version
 from .meta import Meta, extract_meta
 from .normalize import fold, rejoin_wraps
-from .region import Region, resolve_region, with_overrides
+from .region import Region, place_names, resolve_region, with_overrides
 from .slogans import Mention, SloganCount, count_slogans, dictionary_mentions, discovered_mentions
 from .targets import Target, extract_targets
 from .tasks import Declared, OutlineItem, build_outline, find_declared, top_level_sections
@@ -193,7 +192,7 @@ def _targets(d: _Doc, _k: int) -> None:
 
 def _slogans(d: _Doc, _k: int) -> None:
     text, a_text = d.text, d.a_text
-    mentions = dictionary_mentions(a_text) + discovered_mentions(a_text, places=_places(d.region))
+    mentions = dictionary_mentions(a_text) + discovered_mentions(a_text, places=place_names(d.region))
     if a_text != text:
         # a discovered phrase is named as the text first writes it (full-width forms), every place
         # it counts under that one name (a bare place may be written in another form: 拼经济比发展)
@@ -208,24 +207,6 @@ def _slogans(d: _Doc, _k: int) -> None:
                     for m in mentions]
     d.mentions = mentions
     d.slogans = count_slogans(a_text, mentions)
-
-
-_UNIT_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|地区|街道|省|市|州|盟|区|县|旗|镇|乡)$")
-
-
-def _places(region: Region) -> tuple[str, ...]:
-    """The document's own place names, full and short (宜昌市, 宜昌): a positioning may end with one
-    (世界级宜昌).
-
-    >>> _places(Region(level="city", province="湖北省", city="宜昌市"))
-    ('湖北省', '湖北', '宜昌市', '宜昌')
-    """
-    out: list[str] = []
-    for name in (region.province, region.city, region.district, region.town):
-        if name:
-            short = _UNIT_SUFFIX.sub("", name)
-            out += [name] + ([short] if len(short) >= 2 and short != name else [])
-    return tuple(out)
 
 
 def _keywords(d: _Doc, k: int) -> None:

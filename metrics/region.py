@@ -226,6 +226,22 @@ def _region_of(g: _Gaz, code: str, level: str | None, evidence: str) -> Region:
     return Region(level=level or _fine_level(u), code=u.code, evidence=evidence, **parts)
 
 
+def place_names(region: Region) -> tuple[str, ...]:
+    """The region's own names, full and short as the division table gives them, finest first
+    (宜昌市, 宜昌, 湖北省, 湖北); without a code, the names as resolved.
+
+    >>> place_names(Region(level="city", province="广西壮族自治区", city="南宁市", code="450100"))
+    ('南宁市', '南宁', '广西壮族自治区', '广西')
+    """
+    g = _gazetteer()
+    if not region.code or region.code not in g.units:
+        return tuple(n for n in (region.town, region.district, region.city, region.province) if n)
+    out: list[str] = []
+    for u in [g.units[region.code], *_ancestors(g, region.code)]:
+        out += [u.name] + ([u.short] if u.short and len(u.short) >= 2 and u.short != u.name else [])
+    return tuple(out)
+
+
 _FIELD_OF_LEVEL = {"province": "province", "city": "city", "county": "district", "town": "town"}
 
 

@@ -50,7 +50,7 @@ class Mention:
 
 
 _SEPARATORS = ("、", ",", " ", "", "，")
-_SEPARATORS_RE = re.compile(r"[、, ，]")
+_SEPARATORS_RE = re.compile("[" + "".join(s for s in _SEPARATORS if s) + "]")  # the same, as one class
 
 
 def _variants(phrase: str) -> set[str]:

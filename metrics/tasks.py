@@ -561,18 +561,19 @@ def _formula_groups(text: str, outline: list[OutlineItem], taken: list[Declared]
     for group in groups:
         run = _run_after(outline, group[-1][0].end(), 120) if len(group) >= 2 else None
         if run is not None and run[1] == sum(n for _, n in group):
-            out += [_formula_declared(text, m, n, n) for m, n in group]
+            out += [_formula_declared(text, m, n) for m, n in group]
             continue
         for m, n in group:
             if _verb_paragraphs(text, text[m.start() - 2:m.start()], m.end()) == n:
-                out.append(_formula_declared(text, m, n, n))
+                out.append(_formula_declared(text, m, n))
     return out
 
 
-def _formula_declared(text: str, m: re.Match, n: int, found: int) -> Declared:
-    """The formula with its verb phrase: from the clause start or the 、 before it."""
+def _formula_declared(text: str, m: re.Match, n: int) -> Declared:
+    """The formula with its verb phrase (from the clause start or the 、 before it), its n items
+    found after it."""
     start = max(_clause_start(text, m.start()), text.rfind("、", 0, m.start()) + 1)
-    return Declared(text[start:m.end()], n, found, found != n, start, m.end(), "follows")
+    return Declared(text[start:m.end()], n, n, False, start, m.end(), "follows")
 
 
 def _verb_paragraphs(text: str, verb: str, pos: int, within: int = 12) -> int | None:
