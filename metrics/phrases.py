@@ -75,6 +75,24 @@ def _char_class(ch: str) -> str:
     return _escape(ch)
 
 
+
+def marked_places(text: str, phrase: str, counted: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], int]:
+    """Where to mark ``phrase`` in a document, and how often it is written there.
+
+    ``counted`` holds the places the analysis counted the phrase as one of the document's 提法
+    (its stored mentions). When there are any, those are marked, so that the document page shows
+    the count of the 提法 tables; a two-character formula or a positioning is not counted inside a
+    longer name. Otherwise every written place is marked, as for any typed phrase.
+
+    >>> marked_places("“三公”经费，南三公路", "三公", [(1, 3)])
+    ([(1, 3)], 2)
+    >>> marked_places("强首府,强首府", "强首府", [])
+    ([(0, 3), (4, 7)], 2)
+    """
+    written = [(m.start(), m.end()) for m in finditer(text, phrase)]
+    places = sorted({(int(s), int(e)) for s, e in counted}) if counted else written
+    return places, len(written)
+
 def forms(phrase: str) -> list[str]:
     """The written forms a phrase counts in, longest first.
 

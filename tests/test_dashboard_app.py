@@ -621,3 +621,30 @@ def test_compare_names_its_choices_in_chinese(app):
     at = app("compare", {"cmp": "foo"})
     warning = " ".join(w.value for w in at.warning)
     assert "可选：地区、文档" in warning and "region" not in warning
+
+
+def test_a_phrase_linked_from_the_slogan_tables_shows_their_count(built_db, monkeypatch):
+    """QA pass 11: 中山 quotes “三公” once and writes 三公 twice more inside other words; the 提法
+    tables count 1 (a two-character phrase counts where quoted), the document page said 出现 3 次.
+    The page now marks the counted places and says how often the phrase is written in all."""
+    import duckdb
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        did, text = con.execute("SELECT doc_id, text FROM documents WHERE file_name = '中山.txt'").fetchone()
+        counted = con.execute("SELECT count(*) FROM slogan_mentions WHERE doc_id = ? AND text = '三公'", [did]).fetchone()[0]
+        table = con.execute("SELECT count FROM slogans WHERE doc_id = ? AND text = '三公'", [did]).fetchone()[0]
+    finally:
+        con.close()
+    assert counted == table == 1 and text.count("三公") == 3
+    at = open_document(built_db, did, monkeypatch)
+    at.text_input(key="doc_hl").set_value("三公").run()
+    no_errors(at)
+    assert any("按提法的计数规则出现 1 次" in c.value and "逐字共写了 3 处" in c.value for c in at.caption)
+    full = max((e.proto.body for e in at.get("html")), key=len)  # the full text
+    marked = re.findall(r'<span class="([^"]*)"[^>]*>三公', full)
+    assert len(marked) == 1 and "hl-phrase" in marked[0]  # the other two 三公 (南三公路 …) are not marked
+    # a phrase that is no 提法 of the document: every written place, as before
+    at.text_input(key="doc_hl").set_value("公路").run()
+    no_errors(at)
+    assert any(f"出现 {text.count('公路')} 次" in c.value for c in at.caption)

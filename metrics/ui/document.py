@@ -141,11 +141,18 @@ def render() -> None:
     text = str(doc.get("text") or "")
     hl = _phrase_input()
     if hl:
-        found = [Span(m.start(), m.end(), "phrase", f"phrase:{i}", f"检索：{hl}")
-                 for i, m in enumerate(phrases.finditer(text, hl))]
+        counted = mn.loc[mn["text"] == hl]
+        places, written = phrases.marked_places(text, hl, list(zip(counted["start"], counted["end"])))
+        found = [Span(s, e, "phrase", f"phrase:{i}", f"检索：{hl}") for i, (s, e) in enumerate(places)]
         spans.extend(found)
-        st.caption(f"「{md_escape(hl)}」在本文出现 {len(found)} 次（黄色标出）。" if found
-                   else f"本文中没有「{md_escape(hl)}」。")
+        if not counted.empty:
+            kind = SLOGAN_KINDS.get(counted["kind"].iloc[0], "提法")
+            st.caption(f"「{md_escape(hl)}」是本文的{kind}，按提法的计数规则出现 {len(found)} 次（黄色标出），"
+                       "与提法表一致" + (f"；逐字共写了 {written} 处，其余在更长的名称或提法之中，不计。"
+                                        if written > len(found) else "。"))
+        else:
+            st.caption(f"「{md_escape(hl)}」在本文出现 {len(found)} 次（黄色标出）。" if found
+                       else f"本文中没有「{md_escape(hl)}」。")
 
     selected = None
     sel = st.session_state.get(SEL)
