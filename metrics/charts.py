@@ -41,16 +41,22 @@ _PALETTE = ["#c0392b", "#2874a6", "#229954", "#b9770e", "#7d3c98", "#148f77", "#
             "#1f618d", "#943126"]
 
 
+#: pixels above a chart's title, where plotly's toolbar (about 24 px high) appears on hover
+MODEBAR_STRIP = 18
+
+
 # ---------------------------------------------------------------- helpers
 def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_title: str | None = None,
                 legend: bool = True) -> go.Figure:
     """Shared look. The title sits at the top of the figure and the legend (if
     any) on one line just above the plot area, so neither collides with long or
-    rotated tick labels and a tall chart does not push its legend off screen."""
-    top = (36 if title else 12) + (30 if legend else 0)
+    rotated tick labels and a tall chart does not push its legend off screen. Plotly's toolbar,
+    shown on hover at the top right, has a strip of its own above the title (MODEBAR_STRIP), so it
+    covers no part of a long title."""
+    top = (36 + MODEBAR_STRIP if title else 12) + (30 if legend else 0)
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15},
-               "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 10}},
+               "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 10 + (MODEBAR_STRIP if title else 0)}},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
         margin={"l": 60, "r": 20, "t": top, "b": 40},

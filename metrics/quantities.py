@@ -63,6 +63,7 @@ UNITS = [
     "万人次", "人次", "万人", "万户", "万亩", "万吨", "万千瓦", "万平方米", "平方公里", "平方米",
     "万标准箱", "万标箱", "标准箱", "标箱", "万TEU", "TEU",
     "万辆", "公顷", "公里", "千米", "千瓦", "兆瓦", "亿斤", "万斤", "吨", "斤", "亩", "米", "辆",
+    "微克/立方米", "天",
     "%", "‰", "倍",
     "个", "家", "户", "座", "项", "件", "所", "条", "套", "间", "张", "台", "宗", "名", "位", "处",
     "栋", "株", "棵", "人", "批", "场", "次", "篇",
@@ -71,14 +72,17 @@ CLASSIFIERS = {"个", "家", "户", "座", "项", "件", "所", "条", "套", "�
 # Chinese numerals count as values only with these measuring units (not "三个关系", "五项建设").
 CN_VALUE_UNITS = {"亩", "万亩", "公顷", "万元", "亿元", "元", "万人", "人", "户", "万户", "公里", "吨", "万吨", "%", "个百分点", "平方米", "万平方米"}
 
-_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+#: "天" is a unit, but not where it opens a name: 天府实验室, 天开园, 天津
+_DAY_NAMES = "府开津然地空下际猫堂桥门台鹅山河池坛宫水目工"
+_UNIT_RE = "|".join(re.escape(u) if u != "天" else f"天(?![{_DAY_NAMES}])" for u in UNITS)
 #: "每人每月1134元", "每月2000元左右", "每亩1200元": the period or thing an amount is given per
 _EACH_BEFORE = re.compile(r"每(?:人|户)?每?(月|年|天|亩|吨)$")
 _PER_UNITS = frozenset({"元", "万元", "千元"})
 #: what a unit is given per: "17万元/人左右", "3.8元/立方米", "725元/月"
 _PER = "人|户|亩|吨|立方米|平方米|千瓦时|度|月|年|天|人次|辆|台"
 _UNIT_SET = frozenset(UNITS)
-_ARABIC = r"\d+(?:\.\d+)?"
+#: (a decimal point with a space on each side, "增长5 . 5%", is a scraped PDF's)
+_ARABIC = r"\d+(?:\.\d+| \. \d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _NUM1 = rf"(?P<n1>{_ARABIC}|{_CN})"
 _NUM2 = rf"(?P<n2>{_ARABIC}|{_CN})"
@@ -121,7 +125,7 @@ class Quantity:
 
 def _num(s: str) -> float | None:
     if s[0].isdigit():
-        return float(s)
+        return float(s.replace(" ", ""))
     v = cn_to_number(s)
     return None if v is None else float(v)
 
@@ -172,7 +176,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         if after == "年" or after == "月":
             continue
-        if unit in CLASSIFIERS and 1900 <= low <= 2100 and low == int(low) and (high != low or after in "批次届"):
+        if unit in CLASSIFIERS and 1900 <= low <= 2100 and low == int(low) and (high != low or after and after in "批次届"):
             continue  # "2018—2020批次": years, not a quantity
         if unit in CLASSIFIERS and unit != "位" and _RANKED.search(text, end, end + 16) and _PEER_GROUP.match(text, end):
             continue  # "在全国168个城市排第15": the size of the group ranked in, not a figure

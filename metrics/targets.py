@@ -129,8 +129,10 @@ _STRONG_PLAN = re.compile(r"安排|预期目标|主要目标|目标任务|总体
 _HEAD_YEAR = re.compile(r"(20\d\d)年")
 _REVIEW_WORDS = re.compile(REVIEW_HEADING.pattern.replace(r"|\d{4}年工作", ""))
 #: an unnumbered heading line of a work report's part: "2023年工作回顾", "2024年工作安排"
-_HEAD_LINE = re.compile(r"(?m)^[ \t]*((?:20\d\d年|过去一年|过去五年|今年|明年)[^\n。;；!！?？,，:：]{0,16}?"
-                        r"(?:回顾|工作|安排|目标|任务|要求|建议))[ \t]*$")
+#: (or one numbered so, "一、2023年工作回顾", when the outline has no sibling of it: 日照's scraped
+#: report stops after its review)
+_HEAD_LINE = re.compile(r"(?m)^[ \t]*(?:[一二三四五六七八九十]{1,3}[、.．][ \t]*)?((?:20\d\d年|过去一年|过去五年|今年|明年)"
+                        r"[^\n。;；!！?？,，:：]{0,16}?(?:回顾|工作|安排|目标|任务|要求|建议))[ \t]*$")
 
 
 def _heading_kind(h: str, year: int | None) -> str:
@@ -161,7 +163,9 @@ def _sections(text: str, outline: list[OutlineItem], year: int | None = None) ->
     its kind unless their own heading is a plan heading by itself."""
     heads = [(i.start, i.heading, True) for i in outline if i.level == 1]
     if "年" in text:
-        heads += [(m.start(1), m.group(1), False) for m in _HEAD_LINE.finditer(text)]
+        numbered = {i.start for i in outline if i.level == 1}
+        heads += [(m.start(1), m.group(1), False) for m in _HEAD_LINE.finditer(text)
+                  if not numbered.intersection(range(m.start(), m.start(1) + 1))]
     # Work reports often open the plan part without a numbered heading: "今年政府工作的总体要求…"
     plans = [m.start() for m in _PLAN_PART.finditer(text)]
     plans += [m.start() for m in _PLAN_INTRO.finditer(text)]
@@ -318,6 +322,34 @@ def _cpi_index(clause: str, qs: list[Quantity]) -> list[Quantity]:
     return sorted(qs, key=lambda q: q.start)
 
 
+#: what follows a figure's 以上/以下 when the figure is the bound in a name ("10亿元以上项目"):
+#: a character of a noun, not punctuation, a conjunction or a verb ("70%以上用于民生")
+_BOUND_IN_NAME = re.compile(r"(?!用于|实现|安排|通过|覆盖|达到|完成|保持)[\u4e00-\u9fff“\"]")
+_BOUND_BREAKS = frozenset("和并且或及与")
+
+
+def _without_bounds_in_names(clause: str, qs: list[Quantity]) -> list[Quantity]:
+    """Drop a figure that is the bound in the name of what the clause's next figure counts:
+    "新开工10亿元以上项目不少于5个", "500万元以上固定资产投资增长3%" (one figure each: 5个, 3%).
+    Only sums and tonnages are such bounds: a share before a noun is the figure ("60%以上的行政村集体
+    经营性收入超50万元"), and so is a count ("推动50个以上重点项目竣工投产") or an area
+    ("完成2万亩以上撂荒地治理"). A clause's last figure always stays.
+
+    >>> [q.low for q in _without_bounds_in_names("落地投资50亿元以上重大项目7个", find_quantities("落地投资50亿元以上重大项目7个"))]
+    [7.0]
+    >>> [q.low for q in _without_bounds_in_names("增长6%以上、达到9亿元", find_quantities("增长6%以上、达到9亿元"))]
+    [6.0, 9.0]
+    """
+    keep = []
+    for k, q in enumerate(qs):
+        if (k + 1 < len(qs) and q.marker in ("以上", "以下") and q.unit.endswith(("元", "吨"))
+                and clause[q.end:q.end + 1] not in _BOUND_BREAKS
+                and _BOUND_IN_NAME.match(clause, q.end)):
+            continue
+        keep.append(q)
+    return keep
+
+
 def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None) -> list[Target]:
     """All numeric targets and results in a (folded) text."""
     if outline is None:
@@ -349,6 +381,8 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
             aliases = _alias_spans(clause)
             has_number = _HAS_NUMBER.search(clause)
             qs = find_quantities(clause) if has_number else []
+            if len(qs) > 1:
+                qs = _without_bounds_in_names(clause, qs)
             if has_number and ("价格" in clause or "CPI" in clause):
                 qs = _cpi_index(clause, qs)
             # substring guards: _BAO_ZHENG always contains 争, _PAIR always ends in 收入

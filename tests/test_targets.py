@@ -537,3 +537,46 @@ def test_a_respective_list_without_fenbie(sentence, expected):
 ])
 def test_the_three_sectors_are_named_one_by_one(sentence, names):
     assert [t[0] for t in run(sentence)] == names
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # heldout4 (blind, session 23): every figure of 1900–2100 with a classifier was dropped as a
+    # year when nothing followed it ("国家高新技术企业突破2000家" at the end of a string); 87 in the sample
+    ("国家高新技术企业突破2000家", [(2000.0, "家", "at_least")]),
+    ("新增停车泊位2000个。", [(2000.0, "个", "exact")]),
+    ("2018—2020批次", []),
+    # 日照: a scraped PDF's decimal point with a space on each side
+    ("地区生产总值增长5 . 5%以上", [(5.5, "%", "at_least")]),
+    ("共1. 5个", [(5.0, "个", "exact")]),  # a space on one side only: not 1.5
+    # air quality and durations
+    ("PM2.5年平均浓度21.6微克/立方米", [(21.6, "微克/立方米", "exact")]),
+    ("环境空气优良天数达到324天", [(324.0, "天", "exact")]),
+    ("首批4家天府实验室实体化运行", [(4.0, "家", "exact")]),  # 天 opens a name here
+    ("设立50亿元天开九安海河海棠科创母基金", [(50.0, "亿元", "exact")]),
+])
+def test_quantities_found_in_the_blind_set(sentence, expected):
+    from metrics.quantities import find_quantities
+    assert [(q.low, q.unit, q.qualifier) for q in find_quantities(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a sum written with 以上 before a noun is the bound in the name of what the next figure counts
+    ("今年要新开工10亿元以上项目不少于5个。", [(5.0, "个")]),
+    ("500万元以上固定资产投资增长3%。", [(3.0, "%")]),
+    ("实际利用省外2000万元以上项目资金增长5%以上。", [(5.0, "%")]),  # 赣州 (heldout4)
+    # a share, a count or a clause's last figure is the figure
+    ("确保全市60%以上的行政村集体经营性收入超50万元。", [(60.0, "%"), (50.0, "万元")]),
+    ("推动50个以上重点项目竣工投产、150个以上重点项目开工。", [(50.0, "个"), (150.0, "个")]),
+    ("今年全市80%以上行政村建有村级寄递物流综合服务站。", [(80.0, "%")]),
+])
+def test_a_bound_in_a_name_is_not_a_figure(sentence, expected):
+    assert [(t[2], t[4]) for t in run("今年的主要目标是：" + sentence)] == expected
+
+
+def test_a_lone_numbered_review_heading_opens_the_review():
+    """日照's scraped report stops after "一、2023年工作回顾" (no 二、): its figures are results, not
+    targets (heldout4: three past results were reported as targets)."""
+    text = ("各位代表：\n\n现在，我代表市人民政府向大会报告工作。\n\n一、2023年工作回顾\n\n"
+            "过去一年，全市上下锚定目标一起拼。\n\n全力以赴扩大投资。360个实施类省市重点项目完成投资925.4亿元，争取专项债券资金95亿元。\n")
+    got = extract_targets(text, year=2024)
+    assert [(t.low, t.kind) for t in got if t.unit == "亿元"] == [(925.4, "achievement"), (95.0, "achievement")]
