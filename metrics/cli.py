@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .filters import DOC_TYPE_LABELS, LEVEL_ORDER
+from .filters import DOC_TYPE_LABELS, LEVEL_ORDER, YEAR_MAX, YEAR_MIN
 from .reader import Limits
 
 DEFAULT_DB = "speech_metrics.duckdb"
@@ -154,8 +154,10 @@ def filter_options(command):
         click.option("--town", multiple=True, help="Only documents of this town or street (repeatable)."),
         click.option("--level", multiple=True, type=click.Choice(LEVEL_ORDER),
                      help="Only documents of this administrative level (repeatable)."),
-        click.option("--year-from", type=int, default=None),
-        click.option("--year-to", type=int, default=None),
+        click.option("--year-from", type=click.IntRange(YEAR_MIN, YEAR_MAX), default=None,
+                     help="Only documents of this year or later."),
+        click.option("--year-to", type=click.IntRange(YEAR_MIN, YEAR_MAX), default=None,
+                     help="Only documents of this year or earlier (a reversed range is swapped)."),
         click.option("--doc-type", type=click.Choice(tuple(DOC_TYPE_LABELS)), multiple=True),
         click.option("--speaker", default=None, help="Speaker's name contains this."),
         click.option("--text", default=None, help="Full text contains this."),

@@ -950,3 +950,12 @@ def test_a_benchmark_stopped_by_sigterm_removes_its_corpora(tmp_path):
     finally:
         proc.kill()
     assert not list(tmp_path.glob("metrics-bench-*"))
+
+
+@pytest.mark.parametrize("option, value", [("--year-from", "1800"), ("--year-to", "99999999999"), ("--year-from", "二〇二四")])
+def test_a_year_outside_the_filters_range_is_refused(built_db, tmp_path, option, value):
+    """The dashboard's slider keeps years within 1949–2100; the CLI refuses one outside, naming it
+    (before, 99999999999 reached DuckDB)."""
+    proc = run_cli("export", tmp_path / "x.csv", "--db", built_db, option, value)
+    assert proc.returncode == 2 and option in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.csv").exists()

@@ -79,8 +79,9 @@ def render() -> None:
             c1, c2 = st.columns([2, 3])
             order = c1.radio("显示", list(charts.RANGE_ORDERS), horizontal=True, key=f"{key}_order",
                              format_func=lambda o: {"desc": "最高", "asc": "最低", "both": "两端"}[o])
-            hi = 10 + (min(n, 150) - 10 + 4) // 5 * 5
-            top = c2.slider(f"条数（共 {n} 个）", 10, hi, min(default, hi), step=5, key=f"{key}_top")
+            hi = min(n, 150)  # the end is all of them (up to 150), not a multiple of 5 past them
+            top = c2.slider(f"条数（共 {n} 个）", 10, hi, min(default, hi), step=5 if (hi - 10) % 5 == 0 else 1,
+                            key=f"{key}_top")
             return {"top": top, "order": order}
         return controls
 

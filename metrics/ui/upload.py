@@ -24,10 +24,10 @@ MAX_FILE_MB = 20
 
 #: Streamlit's uploader speaks English ("Upload", "20MB per file • TXT, DOCX, HTML"); the text
 #: above it already gives the limits, so the instructions go and the button says 选择文件
-UPLOADER_CSS = ("<style>.st-key-up_files [data-testid='stFileUploaderDropzoneInstructions']{display:none}"
-                ".st-key-up_files [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+UPLOADER_CSS = ("<style>[class*='st-key-up_files_'] [data-testid='stFileUploaderDropzoneInstructions']{display:none}"
+                "[class*='st-key-up_files_'] [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
                 "{font-size:0}"
-                ".st-key-up_files [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after"
+                "[class*='st-key-up_files_'] [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after"
                 "{content:'选择文件（可多选，或拖放到此处）';font-size:0.875rem}</style>")
 
 
@@ -59,6 +59,10 @@ def max_file_mb() -> int:
         return MAX_FILE_MB
 
 
+#: session keys: the last addition's report, shown after the rerun; the uploader's round
+_DONE, _ROUND = "_up_done", "_up_round"
+
+
 def upload_source(path: Path) -> str:
     """Where an uploaded document is recorded to come from: ``upload/<file name>`` (the file
     itself lives in a temporary folder only while it is added).
@@ -82,7 +86,11 @@ def render() -> None:
         f"**{limit} MB**。文本会被解析后加入数据库 {md_escape(data.db_path().name)}；内容完全相同的文件只保留一份，同一文档的不同文件（如 .docx 原件和网上抓取的 .txt）只计一份。"
     )
     st.html(UPLOADER_CSS)
-    files = st.file_uploader("选择文件", type=list(ALLOWED), accept_multiple_files=True, key="up_files")
+    if done := st.session_state.pop(_DONE, None):
+        _show_report(*done)  # after the rerun that brought the sidebar's counts up to date
+    # a new uploader after each addition: the added files leave it, so its button cannot add them twice
+    files = st.file_uploader("选择文件", type=list(ALLOWED), accept_multiple_files=True,
+                             key=f"up_files_{st.session_state.get(_ROUND, 0)}")
     if not files:
         st.info("尚未选择文件。")
         return
@@ -134,8 +142,17 @@ def render() -> None:
     bar.progress(1.0, text=f"完成，用时 {time.perf_counter() - t0:.1f} 秒")
     data.clear_caches()
     st.session_state.pop("_sm_filters_init", None)
+    # run the page again, so the sidebar (drawn before the addition) counts the new documents, and
+    # show the report there
+    st.session_state[_DONE] = (report, time.perf_counter() - t0)
+    st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+    st.rerun()
+
+
+def _show_report(report, seconds: float) -> None:
+    """What an addition did: files added (with links), near-duplicates, duplicates, failures."""
     link = open_link("单篇文档")
-    (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档。")
+    (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档（用时 {seconds:.1f} 秒）。")
     for warning in report.warnings:
         st.warning(md_escape(warning_label(warning)))
     if report.added_docs:
