@@ -15,7 +15,7 @@ from importlib import resources
 from . import __version__
 
 RULE_FILES = ("indicators.csv", "alias_context.csv", "slogans.csv", "stopwords.txt", "near_duplicates.toml",
-              "fixed_formulas.csv", "positioning.csv")
+              "fixed_formulas.csv", "positioning.csv", "service_numbers.csv")
 
 
 def data_path(name: str):
@@ -91,6 +91,17 @@ def fixed_formulas() -> frozenset[str]:
     True
     """
     return frozenset(r["text"] for r in read_rows("fixed_formulas.csv") if r["text"])
+
+
+@cache
+def service_numbers() -> frozenset[str]:
+    """Telephone numbers a report quotes (“12345”政务服务, “110”), from service_numbers.csv: not
+    a local formula as “6543”计划 is.
+
+    >>> "12345" in service_numbers()
+    True
+    """
+    return frozenset(r["text"] for r in read_rows("service_numbers.csv") if r["text"])
 
 
 @cache

@@ -29,7 +29,7 @@ from functools import cache
 import ahocorasick
 
 from . import fastre
-from .lexicon import read_rows, slogans
+from .lexicon import read_rows, service_numbers, slogans
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,8 @@ FORMULA_RE = fastre.compile(
 NUMERIC_FORMULA_RE = re.compile(r"(?<![0-9A-Za-z.+])\d{1,2}\+[\dNnXx](?:\+[\dNnXx])?(?![0-9A-Za-z.%])")
 QUOTED_RE = re.compile(r"“([^”\n]{2,16})”|\"([^\"\n]{2,16})\"|「([^」\n]{2,16})」")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+#: a quoted code of digits is a numbered formula: “6543”计划, “141”基层治理 (telephone numbers aside)
+_CODE = re.compile(r"\d{3,6}")
 _STOP = re.compile(r"[。;；!?]")
 
 
@@ -142,6 +144,8 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
     [('六新河池', 'quoted', 3), ('六新河池', 'quoted', 11), ('1+3', 'formula', 18)]
     >>> [(m.text, m.start) for m in discovered_mentions("“三公”经费，南三公路，“两不愁三保障”，“三保”，三保障") if m.kind == "quoted"]
     [('三公', 1), ('两不愁三保障', 13), ('三保', 22)]
+    >>> [(m.text, m.kind, m.start) for m in discovered_mentions("实施“6543”计划，拨打“12345”。完成投资6543万元")]
+    [('6543', 'formula', 3)]
     """
     found = [Mention(m.group(m.lastgroup), "formula", m.start(m.lastgroup), m.end(m.lastgroup))
              for m in FORMULA_RE.finditer(text)]
@@ -151,6 +155,8 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
         phrase = m.group(idx)
         if _HAN.search(phrase) and not _STOP.search(phrase):
             found.append(Mention(phrase, "quoted", m.start(idx), m.end(idx)))
+        elif _CODE.fullmatch(phrase) and phrase not in service_numbers():
+            found.append(Mention(phrase, "formula", m.start(idx), m.end(idx)))  # “6543”计划, “1310”具体部署
     # one phrase written in two forms ("全民学条例、文明我践行", "全民学条例 文明我践行") is one phrase,
     # named in its form with 、
     named: dict[str, str] = {}
@@ -158,7 +164,8 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
         named.setdefault(_SEPARATORS_RE.sub("", phrase), phrase)
     found = [m if (n := named[_SEPARATORS_RE.sub("", m.text)]) == m.text else replace(m, text=n) for m in found]
     kinds = dict.fromkeys((m.text, m.kind) for m in found)
-    bare = _bare_places(text, {p for p, _ in kinds if len(p) >= BARE_MIN})
+    # (a code of digits counts where quoted only: bare, "1310" is as likely an amount, 1310亿元)
+    bare = _bare_places(text, {p for p, _ in kinds if len(p) >= BARE_MIN and not p.isdigit()})
     out = list(found)
     written = {(m.text, m.kind, m.start) for m in found}
     for phrase, kind in kinds:

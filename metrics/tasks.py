@@ -264,7 +264,7 @@ def top_level_sections(outline: list[OutlineItem]) -> int:
 
 
 _DECL_NUM = r"(?P<n>[一二两三四五六七八九十]{1,3}|\d{1,2})"
-_OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情|大事|行动|工程)"
+_OBJ = r"的?(?:具体|主要|重点)?(?:意见|工作|要求|特点|任务|重点工作|建议|体会|问题|措施|关系|方面|事情|大事|行动|工程|要义)"
 # Strong verbs declare a list by themselves ("我讲四点意见"); weak verbs need 以下/如下 or
 # an object noun ("抓好以下八方面工作"), so "实施20条以上" or "推进五项" are not declarations.
 DECLARED_RE = fastre.compile(
@@ -407,8 +407,30 @@ def _count_run_after(outline: list[OutlineItem], pos: int, window: int = 400, te
     numbered (1)(2)…: "持续办好十件民生实事：（1）改善…。（2）建成…"."""
     run = _run_after(outline, pos, window)
     if run is None and text is not None:
-        return _numbered_in_paragraph(text, pos)
+        return _numbered_in_paragraph(text, pos) or _dash_paragraphs(text, pos)
     return None if run is None else run[1]
+
+
+def _dash_paragraphs(text: str, pos: int) -> int | None:
+    r"""How many paragraphs in a row open with a dash ("——聚焦空间布局合理。…"), the first of them
+    the paragraph right after the one holding ``pos`` (吉林: 聚焦七个要义 → seven "——聚焦…").
+
+    >>> _dash_paragraphs("聚焦三个要义。\n——聚焦甲。\n\n——聚焦乙。\n——聚焦丙。\n其他。", 0)
+    3
+    >>> _dash_paragraphs("聚焦三个要义。\n其他。\n——聚焦甲。", 0) is None
+    True
+    """
+    count = 0
+    para = text.find("\n", pos)
+    while para >= 0:
+        nxt = text.find("\n", para + 1)
+        line = text[para + 1:len(text) if nxt < 0 else nxt].strip()
+        if line:
+            if not line.startswith("—"):
+                break
+            count += 1
+        para = nxt
+    return count if count >= 2 else None
 
 
 _IN_PARAGRAPH_NO = re.compile(r"\((\d{1,2})\)")
@@ -519,7 +541,39 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
         by_run[run[0].start] = Declared(text[start:m.end()], n, n, False, start, m.end(), "follows")
     out += by_run.values()
     out += _formula_groups(text, outline, out)
+    out += _dash_declared(text, out) if "\n——" in text else []
     out.sort(key=lambda d: d.start)
+    return out
+
+
+_DASH_RUN = re.compile(r"(?:\n[ \t\u3000\n]*——[^\n]*){2,}")
+_DASH_ITEM = re.compile(r"\n[ \t\u3000\n]*——")
+_DASH_NEAR = 36  # characters before the end of the paragraph
+_COUNTED = re.compile(r"(?P<n>[两二三四五六七八九十]{1,2})(?:个方面|个|项|大|条|方面)(?P<obj>[\u4e00-\u9fff]{1,6})")
+
+
+def _dash_declared(text: str, taken: list[Declared]) -> list[Declared]:
+    r"""A count in the paragraph just before a run of paragraphs that open with "——", when the run
+    has exactly that many: 吉林's "具体要聚焦七个要义，…。" and then "——聚焦空间布局合理。…" ×7.
+
+    >>> t = "具体要聚焦三个要义，抓落实。\n——聚焦甲。\n——聚焦乙。\n——聚焦丙。\n今年，两大引擎。\n——甲。\n——乙。\n——丙。"
+    >>> [(d.phrase, d.n, d.found) for d in _dash_declared(t, [])]
+    [('具体要聚焦三个要义', 3, 3)]
+    """
+    out: list[Declared] = []
+    for run in _DASH_RUN.finditer(text):
+        n_items = len(_DASH_ITEM.findall(run.group()))
+        para = text.rfind("\n", 0, run.start()) + 1
+        end = len(text[para:run.start()].rstrip()) + para
+        # near the paragraph's end (the run follows from it), not a formula mid-way through a review's
+        # opening ("紧紧围绕“四个走在前”“四个新”重大任务，顶住外部压力…" then four results)
+        counts = [m for m in _COUNTED.finditer(text, max(para, end - _DASH_NEAR), run.start())
+                  if _ordinal("x", m.group("n")) == n_items]
+        if not counts or any(d.start <= counts[-1].start() < d.end for d in taken):
+            continue
+        m = counts[-1]
+        start, stop = _clause_start(text, m.start()), m.end() + (text[m.end():m.end() + 1] in "”\"」")
+        out.append(Declared(text[start:stop], n_items, n_items, False, start, stop, "follows"))
     return out
 
 
@@ -582,13 +636,15 @@ def _verb_paragraphs(text: str, verb: str, pos: int, within: int = 12) -> int | 
 
     >>> _verb_paragraphs("计划。\\n\\n守住甲。\\n 守住乙。\\n促进丙。", "守住", 0), _verb_paragraphs("计划。\\n促进丙。", "守住", 0)
     (2, None)
+    >>> _verb_paragraphs("聚焦七个要义。\\n——聚焦甲。\\n——聚焦乙。", "聚焦", 0)
+    2
     """
     seen = count = 0
     para = text.find("\n", pos)
     while para >= 0:
         start, nxt = para + 1, text.find("\n", para + 1)
         end = len(text) if nxt < 0 else nxt
-        while start < end and text[start].isspace():
+        while start < end and (text[start].isspace() or text[start] == "—"):  # "——聚焦…": a dash opens it
             start += 1
         if start < end:  # a paragraph with text
             if text.startswith(verb, start):

@@ -77,6 +77,19 @@ def test_discovered_phrases_count_as_whole_phrases_in_their_forms(counts, name, 
     assert max(counts(name)[phrase].values()) == n
 
 
+@pytest.mark.parametrize("name, code, n", [
+    ("宣城.txt", "6543", 2),   # heldout5: 工业强市“6543”计划, twice
+    ("扬州.txt", "613", 2),    # heldout3: “613”重点产业
+])
+def test_a_quoted_code_of_digits_is_a_formula(counts, name, code, n):
+    assert counts(name)[code] == {"formula": n}
+
+
+def test_a_telephone_number_or_an_unquoted_code_is_no_formula():
+    got = [(m.text, m.kind) for m in discovered_mentions("拨打“12345”热线、“110”，推进“1310”部署，完成投资1310亿元")]
+    assert got == [("1310", "formula")]
+
+
 @pytest.mark.parametrize("name, phrase", [
     ("宿州.txt", "中心城市"),          # in 智算中心城市, 新兴中心城市
     ("钦州.txt", "战略枢纽"),          # in 国家级粮食安全和物流战略枢纽

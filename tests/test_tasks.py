@@ -198,3 +198,22 @@ def test_declared_items_numbered_in_one_paragraph_or_called_dashi(name, phrase, 
     text = read_document(DATA / "city-reports-2024" / name).text
     got = [(d.n, d.found) for d in analyze(text).tasks.declared if d.phrase.endswith(phrase)]
     assert got == [(n, n)]
+
+
+
+@pytest.mark.parametrize("name, phrase, n", [
+    # heldout5 (session 23): a count just before paragraphs that open with "——", exactly that many
+    ("吉林.txt", "具体要聚焦七个要义", 7),
+    ("杭州.txt", "实现了极具里程碑意义的“三大跨越”", 3),
+])
+def test_a_count_followed_by_as_many_dash_paragraphs_declares_them(name, phrase, n):
+    text = read_document(DATA / "city-reports-2024" / name).text
+    assert [(d.n, d.found, d.form) for d in analyze(text).tasks.declared if d.phrase == phrase] == [(n, n, "follows")]
+
+
+@pytest.mark.parametrize("name, formula", [("南京.txt", "四个新"), ("宜昌.txt", "四个重大")])
+def test_a_formula_mid_way_through_the_paragraph_before_dash_results_declares_nothing(name, formula):
+    """南京 and 宜昌 open their review with a formula, then list results as ——paragraphs: the
+    count of those is a coincidence, not the formula's items."""
+    text = read_document(DATA / "city-reports-2024" / name).text
+    assert not [d for d in analyze(text).tasks.declared if formula in d.phrase and d.form == "follows"]
