@@ -95,7 +95,7 @@ def load_sources(source: Path) -> tuple[list[SourceText], list[str]]:
         texts.append(SourceText(path.name, stem if _HAN_NAME.match(stem) else None, raw.text))
     cities = sorted({t.city for t in texts if t.city})
     if not texts:
-        raise ValueError(f"no readable documents under {source}")
+        raise BenchSourceError(f"no readable documents under {source}")
     return texts, cities or ["某"]
 
 
@@ -694,6 +694,10 @@ def write_docs(md: str, results: dict, path: Path) -> None:
 
 def _stop(signum, frame):
     raise SystemExit(128 + signum)
+
+
+class BenchSourceError(ValueError):
+    """A --source folder with no document the benchmark can read."""
 
 
 def run_bench(sizes: list[int], workers: int | None, out_dir: Path, source: Path,

@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.lexicon import indicators
 from metrics.codebook import DISCOVERED_KINDS, SLOGAN_KINDS
 from metrics.export import DOC_LINK_PREFIX
-from metrics.filters import LEVEL_ORDER, REGION_FIELDS, doc_type_label, level_label
+from metrics.filters import LEVEL_ORDER, REGION_FIELDS, UNKNOWN_REGION, doc_type_label, level_label
 from metrics.phrases import per_10k
 from metrics.slogans import dictionary_forms
 
@@ -496,7 +497,11 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
 
 def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] | None = None,
                  unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
-    """The indicator over the years for chosen regions (intervals, one colour per region)."""
+    """The indicator over the years for chosen regions (intervals, one colour per region).
+    Documents of no known region are no region's series (a 镇 of 2021 and a 县 of 2023 are not one
+    line), even when a link names 未知地区."""
+    if not df.empty:
+        df = df[df["region"] != UNKNOWN_REGION]
     if regions:
         df = df[df["region"].isin(list(regions))]
     df = df[df["year"].notna()] if not df.empty else df
@@ -551,16 +556,34 @@ _ESC_COLS = ["下级地区", "下级层级", "上级地区", "上级层级", "�
              "下级原句", "上级原句"]
 
 
+def lower_is_stricter(indicator_id: str) -> bool:
+    """Whether a lower target is the stricter one: a ceiling (the registry's direction
+    ``at_most``: 城镇调查失业率控制在5.5%以内, CPI涨幅3%左右), not a figure to reach.
+
+    >>> lower_is_stricter("urban_unemployment_rate"), lower_is_stricter("gdp_growth"), lower_is_stricter("nope")
+    (True, False, False)
+    """
+    ind = indicators().get(indicator_id)
+    return bool(ind and ind.direction == "at_most")
+
+
 def escalation_child_parent(df: pd.DataFrame, indicator_label: str, unit: str | None = None,
-                            top_n: int | None = None, order: str = "desc") -> tuple[pd.DataFrame, go.Figure]:
-    """Child minus parent for the same indicator and year where both are present:
-    :func:`escalation_figure` of :func:`escalation_pairs`."""
-    return escalation_figure(*escalation_pairs(df, unit), indicator_label, top_n, order)
+                            top_n: int | None = None, order: str = "desc",
+                            lower_is_stricter: bool = False) -> tuple[pd.DataFrame, go.Figure]:
+    """How much stricter the child's target is than its parent's, for the same indicator and year
+    where both are present: :func:`escalation_figure` of :func:`escalation_pairs`."""
+    pairs, unit = escalation_pairs(df, unit, lower_is_stricter)
+    return escalation_figure(pairs, unit, indicator_label, top_n, order, lower_is_stricter)
 
 
-def escalation_pairs(df: pd.DataFrame, unit: str | None = None) -> tuple[pd.DataFrame, str | None]:
-    """Every child–parent pair of one indicator (columns ``_ESC_COLS``, largest difference
-    first), and the unit they are in (the most common one when ``unit`` is None).
+def escalation_pairs(df: pd.DataFrame, unit: str | None = None,
+                     lower_is_stricter: bool = False) -> tuple[pd.DataFrame, str | None]:
+    """Every child–parent pair of one indicator (columns ``_ESC_COLS``, largest 加码 first), and the
+    unit they are in (the most common one when ``unit`` is None).
+
+    加码幅度 is how much stricter the child's target is: child − parent for a figure to reach
+    (growth), parent − child when ``lower_is_stricter`` (a ceiling: 失业率控制在5.5%以内, CPI; a
+    city's 6%以内 under the nation's 5.5% is 0.5 looser, −0.5).
 
     The parent of a document is the nearest ancestor with a target of the same
     year: its region path (province, city, district, town without blanks) is the
@@ -595,7 +618,8 @@ def escalation_pairs(df: pd.DataFrame, unit: str | None = None) -> tuple[pd.Data
             "下级地区": child["region"], "下级层级": level_label(child["level"]),
             "上级地区": parent["region"] if parent["_path"] else "全国", "上级层级": level_label(parent["level"]),
             "年份": year, "下级中值": child["mid"], "上级中值": parent["mid"],
-            "加码幅度": round(child["mid"] - parent["mid"], 6), "单位": unit or "",
+            "加码幅度": round((parent["mid"] - child["mid"]) if lower_is_stricter else (child["mid"] - parent["mid"]), 6),
+            "单位": unit or "",
             "下级原句": child["sentence"], "上级原句": parent["sentence"],
         })
     tidy = pd.DataFrame(rows, columns=_ESC_COLS).sort_values(["加码幅度", "下级地区"], ascending=[False, True])
@@ -603,10 +627,10 @@ def escalation_pairs(df: pd.DataFrame, unit: str | None = None) -> tuple[pd.Data
 
 
 def escalation_figure(pairs: pd.DataFrame, unit: str | None, indicator_label: str, top_n: int | None = None,
-                      order: str = "desc") -> tuple[pd.DataFrame, go.Figure]:
+                      order: str = "desc", lower_is_stricter: bool = False) -> tuple[pd.DataFrame, go.Figure]:
     """The bars of :func:`escalation_pairs`: with ``top_n``, only the largest (``desc``),
     smallest (``asc``) or both ends of the differences are drawn; many pairs turn the chart
-    horizontal."""
+    horizontal. Red is stricter than the parent (加码), blue looser."""
     if order not in RANGE_ORDERS:
         raise ValueError(order)
     if pairs.empty:
@@ -620,22 +644,24 @@ def escalation_figure(pairs: pd.DataFrame, unit: str | None, indicator_label: st
     multi_year = tidy["年份"].nunique() > 1
     cats = [f"{short[r]}" + (f" {y}" if multi_year else "") for r, y in zip(tidy["下级地区"], tidy["年份"])]
     labels = unique_labels(cats)
+    diff_name = "上级−下级" if lower_is_stricter else "下级−上级"
     colors = ["#c0392b" if v > 0 else ("#2874a6" if v < 0 else "#7f8c8d") for v in tidy["加码幅度"]]
     horizontal = len(tidy) > 12
     vals = list(tidy["加码幅度"])
     fig = go.Figure()
     fig.add_bar(**({"y": labels, "x": vals, "orientation": "h"} if horizontal else {"x": labels, "y": vals}),
-                marker_color=colors, name="下级−上级",
+                marker_color=colors, name=diff_name,
                 text=[f"{v:+g}" for v in tidy["加码幅度"]], textposition="outside", cliponaxis=False,
                 customdata=np.stack([tidy["上级地区"], tidy["下级中值"], tidy["上级中值"], tidy["年份"]], axis=-1),
-                hovertemplate=("%{" + ("y" if horizontal else "x") + "} %{customdata[3]}<br>下级 %{customdata[1]}"
-                               " − 上级(%{customdata[0]}) %{customdata[2]} = %{" + ("x" if horizontal else "y")
-                               + "}<extra></extra>"))
+                hovertemplate=("%{" + ("y" if horizontal else "x") + "} %{customdata[3]}<br>"
+                               + ("上级(%{customdata[0]}) %{customdata[2]} − 下级 %{customdata[1]}" if lower_is_stricter
+                                  else "下级 %{customdata[1]} − 上级(%{customdata[0]}) %{customdata[2]}")
+                               + " = %{" + ("x" if horizontal else "y") + "}<extra></extra>"))
     height = max(360, 20 * len(tidy) + 140) if horizontal else 400
     # short: the card names the chart and the indicator, and a plotly title does not wrap (1024 px)
     # the difference of two rates is in percentage points, not per cent
     diff_unit = "个百分点" if unit == "%" else unit
-    base_layout(fig, f"下级 − 上级（{diff_unit or '无单位'}{shown}）", height=height,
+    base_layout(fig, f"{' − '.join(diff_name.split('−'))}（{diff_unit or '无单位'}{shown}）", height=height,
                 legend=False)
     diff_title = f"差值（{diff_unit}）" if diff_unit else "差值"
     # room on both sides for the value labels outside the bars: a negative bar's label would

@@ -532,9 +532,17 @@ def _sizes(ctx, param, value: str) -> list[int]:
 def bench(sizes, workers, out, source, publish):
     """Benchmark: synthetic corpora from data/, full builds, per-stage times, memory,
     database size, dashboard query latencies, and the jieba reference."""
-    from .bench import run_bench
+    from .bench import BenchSourceError, run_bench
 
-    run_bench(sizes, workers=workers, out_dir=out, source=source, docs_path="auto" if publish else None)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        click.echo(f"Error: --out {out}: cannot write ({exc.strerror or exc})", err=True)
+        sys.exit(3)  # as a build that cannot write its database
+    try:
+        run_bench(sizes, workers=workers, out_dir=out, source=source, docs_path="auto" if publish else None)
+    except BenchSourceError as exc:
+        raise click.BadParameter(str(exc), param_hint="--source") from None
 
 
 if __name__ == "__main__":

@@ -326,8 +326,8 @@ def _whole_places(text: str, phrase: str, places: tuple[str, ...] = ()) -> list[
     return out
 
 
-#: single characters after which a name starts ("打造成…", "作为…的…", "A和B")
-_FUNCTION_CHARS = frozenset("的为成是和与及向把将作当在")
+#: single characters after which a name starts ("打造成…", "作为…的…", "A和B", "对…建设", "建设好…", "致力于…")
+_FUNCTION_CHARS = frozenset("的为成是和与及向把将作当在对好于")
 
 
 _OPENERS = set("，,。；;：:、\n“")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import os
 import shutil
 import socket
@@ -402,6 +403,21 @@ def test_upload_txt(page, server, tmp_path):
     page.wait_for_selector("text=1 个文件与已有文档内容相同", timeout=10_000)
     no_exception(page)
     page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=10_000)
+
+
+def test_a_file_of_another_format_or_too_large_is_named_by_the_page(page, server, tmp_path):
+    """QA pass 12: the browser refused a .pdf or a 31.5 MB file by itself, with an English note
+    on the file's chip only, while the page said 尚未选择文件."""
+    pdf = tmp_path / "报告.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    big = tmp_path / "很大的报告.txt"
+    big.write_bytes("各位代表：".encode() * (21 * 1024 * 1024 // 15 + 1))
+    open_view(page, server.url, "upload")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(pdf), str(big)])
+    page.wait_for_selector("text=2 个文件不会被处理", timeout=60_000)
+    no_exception(page)
+    assert page.get_by_text("尚未选择文件").count() == 0
+    assert page.get_by_role("button", name=re.compile("添加 .* 个文件到数据库")).count() == 0
 
 
 def test_two_files_of_one_upload_that_are_one_document_make_one_row(page, tmp_path):

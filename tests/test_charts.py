@@ -513,3 +513,31 @@ def test_one_value_far_above_the_rest_gives_a_log_axis(con):
     # ticks in full: 20, 50 … not a lone "2" after "10"
     assert all(t in ("1", "2", "5") or t[0] in "125" and set(t[1:]) <= {"0", "."} for t in fig.layout.yaxis.ticktext)
     assert {"10", "100", "1000"} <= set(fig.layout.yaxis.ticktext)
+
+
+def test_escalation_of_a_ceiling_counts_a_lower_child_as_stricter():
+    """QA pass 12: 防城港 "控制在6%以内" under the nation's "5.5%左右" was drawn as +0.5 加码; for a
+    ceiling (失业率, CPI) a higher child is looser."""
+    rows = pd.DataFrame({
+        "doc_id": ["n", "c"], "idx": [0, 0], "region": ["全国", "广西壮族自治区 防城港市"], "level": ["national", "city"],
+        "province": [None, "广西壮族自治区"], "city": [None, "防城港市"], "district": [None, None], "town": [None, None],
+        "year": [2024, 2024], "low": [5.5, 6.0], "high": [5.5, 6.0], "unit": ["%", "%"],
+        "qualifier": ["about", "at_most"], "sentence": ["城镇调查失业率5.5%左右", "城镇调查失业率控制在6%以内"]})
+    pairs, _ = C.escalation_pairs(rows, "%", lower_is_stricter=C.lower_is_stricter("urban_unemployment_rate"))
+    assert pairs["加码幅度"].tolist() == [-0.5]
+    tidy, fig = C.escalation_figure(pairs, "%", "失业率", lower_is_stricter=True)
+    assert fig.data[0].marker.color == ("#2874a6",) and fig.layout.title.text.startswith("上级 − 下级")
+    pairs, _ = C.escalation_pairs(rows, "%")  # read as a figure to reach: +0.5
+    assert pairs["加码幅度"].tolist() == [0.5]
+
+
+def test_documents_of_no_known_region_are_no_series_over_the_years():
+    """QA pass 12: 历年变化 drew one line through a 镇 of 2021, a 区 of 2022 and a 县 of 2023, all
+    未知地区, and chose it by default."""
+    rows = pd.DataFrame({
+        "doc_id": ["a", "b", "c"], "idx": [0, 0, 0], "region": ["未知地区", "未知地区", "江苏省 南京市"],
+        "level": [None, None, "city"], "year": [2021, 2022, 2022], "low": [6.0, 7.0, 5.0], "high": [6.0, 7.0, 5.0],
+        "unit": ["%"] * 3, "qualifier": ["exact"] * 3, "kind": ["target"] * 3, "indicator": ["GDP"] * 3,
+        "canonical": ["gdp_growth"] * 3, "sentence": ["x"] * 3, "stretch": [None] * 3})
+    tidy, _ = C.target_years(rows, "GDP", ["未知地区", "江苏省 南京市"], "%")
+    assert tidy["地区"].tolist() == ["江苏省 南京市"]

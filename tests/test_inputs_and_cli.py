@@ -498,6 +498,19 @@ def test_bench_sizes_are_checked(sizes, message):
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_bench_without_documents_or_a_place_for_its_results_says_so(tmp_path):
+    """QA pass 12: both were a Python traceback with exit 1."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run_cli("bench", "--sizes", "5", "--source", empty, "--out", tmp_path / "out")
+    assert proc.returncode == 2 and "--source" in proc.stderr and "no readable documents" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    (tmp_path / "file").write_text("x")
+    proc = run_cli("bench", "--sizes", "5", "--out", tmp_path / "file" / "out")
+    assert proc.returncode == 3 and "--out" in proc.stderr and "cannot write" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_file_count_limit(tmp_path):
     db = tmp_path / "n.duckdb"
     proc = run_cli("build", DATA / "seeds", "--db", db, "--max-files", "3", "--quiet")

@@ -77,6 +77,15 @@ def test_discovered_phrases_count_as_whole_phrases_in_their_forms(counts, name, 
     assert max(counts(name)[phrase].values()) == n
 
 
+@pytest.mark.parametrize("name, phrase, n", [
+    # QA pass 12: the card said 5 where the document writes 6 and 7 (after 对, 开展, 建设好)
+    ("盐城.txt", "绿色低碳发展示范区", 6),
+    ("贺州.txt", "广西东融先行示范区", 7),
+])
+def test_a_positioning_counts_after_a_preposition_or_a_verbs_complement(counts, name, phrase, n):
+    assert counts(name)[phrase] == {"positioning": n}
+
+
 @pytest.mark.parametrize("name, code, n", [
     ("宣城.txt", "6543", 2),   # heldout5: 工业强市“6543”计划, twice
     ("扬州.txt", "613", 2),    # heldout3: “613”重点产业

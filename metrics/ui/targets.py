@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
-from metrics.filters import level_label
+from metrics.filters import UNKNOWN_REGION, level_label
 from metrics.ui import data
 from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, md_escape, page_context,
                                open_link, set_link, table_card)
@@ -17,10 +17,11 @@ EVIDENCE_ROWS = 1000
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _escalation_pairs(key: str, _targets: pd.DataFrame, unit: str | None) -> tuple[pd.DataFrame, str | None]:
+def _escalation_pairs(key: str, _targets: pd.DataFrame, unit: str | None,
+                      lower_is_stricter: bool) -> tuple[pd.DataFrame, str | None]:
     """:func:`charts.escalation_pairs` of the page's targets, cached per database, filters and
     indicator (``key``) and unit: 0.2 s at 100,000 documents."""
-    return charts.escalation_pairs(_targets, unit)
+    return charts.escalation_pairs(_targets, unit, lower_is_stricter)
 
 
 def render() -> None:
@@ -94,6 +95,7 @@ def render() -> None:
     def year_controls() -> dict:
         # regions with values in the chosen unit (the chart draws only those)
         yrs = rows[in_unit(rows)].dropna(subset=["year"]).groupby("region")["year"].nunique().sort_values(ascending=False)
+        yrs = yrs.drop(UNKNOWN_REGION, errors="ignore")  # no one region's series (charts.target_years)
         regions = yrs.index.tolist()
         default = [r for r in regions if yrs[r] > 1][:3] or regions[:3]
         # one selection per indicator and unit: switching to another indicator and back keeps it;
@@ -136,12 +138,15 @@ def render() -> None:
                    empty_msg="没有带年份的目标。")
     with right:
         # paired once: the slider counts the pairs (the chart's rows), the chart draws some of them
-        pairs, pairs_unit = _escalation_pairs(repr((data.db_key(), f, ind)), tgt, unit)
+        ceiling = charts.lower_is_stricter(ind)
+        pairs, pairs_unit = _escalation_pairs(repr((data.db_key(), f, ind)), tgt, unit, ceiling)
         chart_card("tg_escalation", f"逐级加码 · {label} · 年度目标", ctx,
-                   lambda p: charts.escalation_figure(pairs, pairs_unit, label, p["top"], p["order"]),
+                   lambda p: charts.escalation_figure(pairs, pairs_unit, label, p["top"], p["order"], ceiling),
                    controls=rank_controls("tg_escalation", len(pairs), 20), deps=(f, ind, unit),
                    caption="上级 = 同一年提出该目标的最近一级上级（如 江苏省 南京市 → 江苏省；"
-                           "没有省级文档时为全国）。红 = 下级更高（加码），蓝 = 更低。",
+                           "没有省级文档时为全国）。"
+                           + ("这是控制上限类指标，越低越严：红 = 下级更低（加码），蓝 = 下级更高（更宽）。" if ceiling
+                              else "红 = 下级更高（加码），蓝 = 更低。"),
                    empty_msg=("没有同年份、上下级都提出该目标的地区。放宽筛选以同时包含上下级（或全国报告）。"
                               if (pairs_unit or "") in charts.RATE_UNITS else
                               f"「{label}」在单位 {pairs_unit or '无'} 下是总量，各地规模不同，上下级数值不可比；"

@@ -89,7 +89,9 @@ def render() -> None:
     if done := st.session_state.pop(_DONE, None):
         _show_report(*done)  # after the rerun that brought the sidebar's counts up to date
     # a new uploader after each addition: the added files leave it, so its button cannot add them twice
-    files = st.file_uploader("选择文件", type=list(ALLOWED), accept_multiple_files=True,
+    # no type filter here: the browser would refuse a .pdf with an English note on the file's chip only;
+    # the page names it in its table of files not processed, as it does one too large
+    files = st.file_uploader("选择文件", accept_multiple_files=True,
                              key=f"up_files_{st.session_state.get(_ROUND, 0)}")
     if not files:
         st.info("尚未选择文件。")
