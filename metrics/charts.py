@@ -1152,6 +1152,22 @@ def value_text(low, high, unit) -> str:
     return (lo if lo == hi or not hi else f"{lo}–{hi}") + (unit if isinstance(unit, str) else "")
 
 
+#: a qualifier as a report writes it after the number ("1200万人以上": a cell stays narrow)
+QUALIFIER_AFTER = {"exact": "", "about": "左右", "at_least": "以上", "at_most": "以内"}
+
+
+def written_value(low, high, unit, qualifier) -> str:
+    """A figure as a report writes it, its qualifier after the number.
+
+    >>> written_value(1200.0, 1200.0, "万人", "at_least"), written_value(8.2, 8.5, "%", "exact")
+    ('1200万人以上', '8.2–8.5%')
+    >>> written_value(None, None, "%", "about")
+    ''
+    """
+    text = value_text(low, high, unit)
+    return text + QUALIFIER_AFTER.get(qualifier, "") if text and isinstance(qualifier, str) else text
+
+
 def short_path(path: str | None) -> str:
     """A source path's folder and file name, for a narrow table.
 

@@ -183,11 +183,23 @@ def _filters(url: str | None, **given):
     from .filters import Filters
 
     query = "" if not url else urlsplit(url).query if "?" in url or "://" in url else url.lstrip("?")
-    f = Filters.from_query_params(parse_qs(query))
+    params = parse_qs(query)
+    f = Filters.from_query_params(params)
     if url and f == Filters():
-        click.echo(f"warning: --url {url!r} holds no dashboard filters: all documents are used", err=True)
+        what = "no dashboard filter it can apply" if params else "no dashboard filters"
+        click.echo(f"warning: --url {url!r} holds {what}: all documents are used", err=True)
     changes = {k: v for k, v in given.items() if k in _FILTER_FIELDS and v not in (None, (), "")}
+    years = [changes.get("year_from", _year(params, "from")), changes.get("year_to", _year(params, "to"))]
+    if None not in years and years[0] > years[1]:  # the dashboard says so too ("前后颠倒")
+        click.echo(f"warning: the years are reversed ({years[0]} to {years[1]}): {years[1]}–{years[0]} is used", err=True)
     return dataclasses.replace(f, **changes)
+
+
+def _year(params: dict, name: str) -> int | None:
+    """A year parameter of a dashboard address as given (before the filters swap a reversed pair)."""
+    from .filters import parse_year
+
+    return parse_year(params.get(name))
 
 
 def _as_linked(con, f, url: str | None):

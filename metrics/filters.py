@@ -219,7 +219,12 @@ def _first(value: Any) -> str | None:
     return str(value)
 
 
-def _parse_year(value: Any) -> int | None:
+def parse_year(value: Any) -> int | None:
+    """A year parameter's value (a string or the first of a list), if it is a year of 1949–2100.
+
+    >>> parse_year(["2024"]), parse_year("1900"), parse_year("abc")
+    (2024, None, None)
+    """
     s = _first(value)
     if s is None:
         return None
@@ -288,8 +293,8 @@ class Filters:
             kwargs[field_name] = _clean_list(params.get(param))
         kwargs["level"] = tuple(v for v in kwargs["level"] if v in LEVEL_LABELS)
         kwargs["doc_type"] = tuple(v for v in kwargs["doc_type"] if v in DOC_TYPE_LABELS)
-        kwargs["year_from"] = _parse_year(params.get(_PARAM_YEAR_FROM))
-        kwargs["year_to"] = _parse_year(params.get(_PARAM_YEAR_TO))
+        kwargs["year_from"] = parse_year(params.get(_PARAM_YEAR_FROM))
+        kwargs["year_to"] = parse_year(params.get(_PARAM_YEAR_TO))
         kwargs["speaker"] = _clean_text(params.get(_PARAM_SPEAKER))
         kwargs["text"] = _clean_text(params.get(_PARAM_TEXT))
         kwargs["duplicates"] = _first(params.get(_PARAM_DUPLICATES)) == "1"

@@ -326,6 +326,16 @@ def test_a_link_to_one_figure_selects_it_not_the_first_place_of_its_phrase(app):
     assert "item" not in at.query_params
 
 
+def test_a_link_to_an_item_the_document_does_not_have_says_so(app):
+    """QA pass 12: ?item=target:99999 opened the page without a word."""
+    doc = fixture_docs()[0]
+    at = app("document", {"doc": doc.doc_id, "hl": "地区生产总值", "item": "target:99999"})
+    no_errors(at)
+    assert any("99999" in w.value and "不在本文中" in w.value for w in at.warning)
+    at = app("document", {"doc": doc.doc_id, "item": "target:1"})
+    assert not any("不在本文中" in w.value for w in at.warning)
+
+
 def test_compare_needs_two(app):
     at = app("compare")
     no_errors(at)
@@ -352,6 +362,15 @@ def test_compare_choice_is_kept_in_the_url(app):
     no_errors(at)
     assert any("最多对比 4 个" in w.value for w in at.warning)
     assert at.query_params["pick"] == options[:4]
+
+
+def test_compare_takes_a_region_linked_twice_once(app):
+    """QA pass 12: pick=全国 ×5 showed 全国 five times and "已选 5 个"."""
+    options = app("compare").multiselect(key="cmp_pick_region").options
+    at = app("compare", {"cmp": "region", "pick": [options[0]] * 5 + [options[1]]})
+    no_errors(at)
+    assert at.multiselect(key="cmp_pick_region").value == options[:2]
+    assert not any("最多对比 4 个" in w.value for w in at.warning)
 
 
 def test_compare_names_what_a_link_asks_for_and_cannot_show(app):

@@ -972,3 +972,14 @@ def test_a_year_outside_the_filters_range_is_refused(built_db, tmp_path, option,
     proc = run_cli("export", tmp_path / "x.csv", "--db", built_db, option, value)
     assert proc.returncode == 2 and option in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_reversed_year_range_is_used_swapped_with_a_warning(built_db):
+    """QA pass 12: the CLI swapped it in silence; the dashboard says 前后颠倒."""
+    for args in (["--year-from", "2024", "--year-to", "2012"], ["--url", "http://localhost:8501/?from=2024&to=2012"]):
+        proc = run_cli("count", "高质量发展", "--db", built_db, *args)
+        assert proc.returncode == 0 and "the years are reversed (2024 to 2012): 2012–2024 is used" in proc.stderr
+        same = run_cli("count", "高质量发展", "--db", built_db, "--year-from", "2012", "--year-to", "2024")
+        assert proc.stdout == same.stdout
+    proc = run_cli("count", "高质量发展", "--db", built_db, "--url", "http://localhost:8501/?from=abc&level=bogus")
+    assert "holds no dashboard filter it can apply" in proc.stderr

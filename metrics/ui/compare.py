@@ -38,7 +38,7 @@ def render() -> None:
         label_of = {r: r for r in options}
     key = f"cmp_pick_{mode}"
     linked_pick = st.query_params.get_all("pick")
-    url_pick = [v for v in linked_pick if v in label_of]
+    url_pick = list(dict.fromkeys(v for v in linked_pick if v in label_of))  # each once (pick=全国&pick=全国)
     dropped = [v for v in linked_pick if v not in label_of]
     if dropped and (st.query_params.get("cmp"), linked_pick) != ss.get("_cmp_url_pick"):
         # a region the sidebar filter leaves out is named, not dropped in silence
@@ -105,10 +105,6 @@ def _metric_value(v) -> str:
     return str(v)
 
 
-#: a qualifier as a report writes it after the number (a cell of 数字目标对齐 stays narrow)
-QUALIFIER_AFTER = {"exact": "", "about": "左右", "at_least": "以上", "at_most": "以内"}
-
-
 def _fmt(row) -> str:
     """A target as a report writes it, with its year: 1200万人以上（2024）.
 
@@ -117,13 +113,8 @@ def _fmt(row) -> str:
     >>> _fmt({"low": 8.2, "high": 8.5, "unit": "%", "qualifier": "exact", "year": None})
     '8.2–8.5%'
     """
-    lo, hi, _ = charts.value_bounds(row["low"], row["high"])
-    if lo is None:
-        return ""
-    q = QUALIFIER_AFTER.get(row["qualifier"], "") if isinstance(row["qualifier"], str) else ""
-    num = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
-    year = f"（{int(row['year'])}）" if pd.notna(row["year"]) else ""
-    return f"{num}{row['unit'] or ''}{q}{year}"
+    text = charts.written_value(row["low"], row["high"], row["unit"], row["qualifier"])
+    return text + (f"（{int(row['year'])}）" if text and pd.notna(row["year"]) else "")
 
 
 def _aligned_targets(tgts: dict[str, pd.DataFrame], labels: dict[str, str]) -> pd.DataFrame:

@@ -25,7 +25,7 @@ COLUMN_NAMES = {
     "start": "位置", "phrase": "原文", "n": "声明", "found": "实际", "mismatch": "不符",
 }
 #: column widths (px) of 单篇文档's number table: all four before 原句 in view at 1024 px
-NARROW = {"类型": 44, "指标": 112, "数值": 64, "限定": 64}
+NARROW = {"类型": 44, "指标": 112, "数值": 100}
 TABLES = {  # key -> (tab label, item prefix); short labels: all four tabs in view at 1024 px
     "doc_t_targets": ("数字", "target"),
     "doc_t_outline": ("提纲", "task"),
@@ -165,6 +165,10 @@ def render() -> None:
             selected = f"{prefix}:{ident}"
     if selected is None and item and any(sp.item == item for sp in spans):
         selected = item  # a link to one figure (?item=target:3): its own place, not the sentence's first
+    elif item and not any(sp.item == item for sp in spans):
+        # (a link made before a rebuild with other rules, or edited by hand)
+        st.warning(f"链接所指的条目「{md_escape(item[:40])}」不在本文中（数据库可能已按新规则重建）；"
+                   + ("下面标出检索短语的第一处。" if hl else "下面显示全文。"))
     if selected is None and any(sp.kind == "phrase" for sp in spans):
         selected = "phrase:0"  # a link with a phrase to mark (?hl=): show and scroll to its first place
 
@@ -191,7 +195,7 @@ def render() -> None:
     with left:
         tabs = st.tabs([f"{TABLES[k][0]} {len(frames[k])}" for k in TABLES])
         show = {
-            "doc_t_targets": ["kind", "indicator", "value", "qualifier", "sentence"],
+            "doc_t_targets": ["kind", "indicator", "value", "sentence"],
             "doc_t_outline": ["outline_level", "marker", "heading"],
             "doc_t_slogans": ["text", "kind", "start"],
             "doc_t_declared": ["phrase", "n", "found", "mismatch"],
@@ -202,9 +206,9 @@ def render() -> None:
                 if frame.empty:
                     st.info("本文档没有此类条目。")
                     continue
-                if key == "doc_t_targets":  # one 数值 column ("8.2–8.5%"): the sentence stays in view
-                    frame = frame.assign(value=[charts.value_text(lo, hi, u) for lo, hi, u in
-                                                zip(frame["low"], frame["high"], frame["unit"])])
+                if key == "doc_t_targets":  # one 数值 column, as written ("126万亿元以上"): the sentence stays in view
+                    frame = frame.assign(value=[charts.written_value(lo, hi, u, q) for lo, hi, u, q in
+                                                zip(frame["low"], frame["high"], frame["unit"], frame["qualifier"])])
                 if key == "doc_t_declared":  # no list found after it: "—", not Streamlit's grey "None"
                     frame = frame.assign(found=_whole_or_dash(frame["found"]))
                 view = frame[show[key]].rename(columns=COLUMN_NAMES)
@@ -214,7 +218,7 @@ def render() -> None:
                 st.dataframe(view, hide_index=True, width="stretch", key=_table_key(key, doc_id),
                              on_select=lambda k=key: _on_select(_table_key(k, doc_id), k), selection_mode="single-row",
                              height=320,
-                             # narrow code columns: 类型, 数值 and 限定 stay in view beside 指标 at 1024 px
+                             # narrow code columns: 类型 and 数值 (with its 以上/左右) stay in view beside 指标 at 1024 px
                              column_config={"原文": st.column_config.TextColumn(width="medium"),
                                             **{c: st.column_config.TextColumn(width=w) for c, w in NARROW.items()}})
         st.caption("在表格中选中一行，右侧全文会标出并滚动到该条目。")
