@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from metrics.allocator import keep_freed_memory
+from metrics.ui.widgets import page_menu
 
 UI = Path(__file__).resolve().parent / "metrics" / "ui"
 
@@ -42,4 +43,13 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES, position="sidebar").run()
+# The sidebar's links are page links that carry the filters (Streamlit's own menu drops the query,
+# and writing it back made a second browser history entry: Back stayed on the page). They are
+# drawn after the page ran, at the top of the sidebar, with the filters as they are now.
+page = st.navigation(PAGES, position="hidden")
+menu = st.sidebar.container()
+try:
+    page.run()
+finally:
+    with menu:
+        page_menu(PAGES)
