@@ -291,6 +291,7 @@ def _mask_numbers(m: re.Match) -> str:
 
 _DIGIT = re.compile(r"\d")
 _STRETCH = re.compile(r"\s*(?:力争|争取)(?:达到|实现|增长)?\d")
+_AIM_LEVEL = re.compile(r"\s*(?:力争|争取)(?:达到|突破|超过|迈上|实现)?\d")
 _SAME_THING = re.compile(r"[、,和]?(?:同比|比上年)?(?:增长|下降|增速|提高|降低)")
 _ALL_OF = re.compile(r"均|都")
 _RUN_SEP = re.compile(r"[、和与及,]|以及")
@@ -437,6 +438,15 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 prev = new or prev
                 continue
             prev_alias = aliases[-1] if aliases else None
+            if (not aliases and prev and len(qs) == 1 and prev[-1].unit != qs[0].unit and prev[-1].canonical != "other"
+                    and _AIM_LEVEL.match(clause)):
+                # "地区生产总值增长5.5%以上，力争突破6000亿元": a level aimed at, of the indicator just named
+                name = prev[-1].indicator
+                new = [replace(t, indicator=name, canonical="other")
+                       for t in _continued(text, clause, cstart, qs, name, [], cues, section, year)]
+                out.extend(new)
+                prev = new or prev
+                continue
             # Two-level target: "增长7%以上,力争8%" — a clause of only 力争 + number refines the previous one.
             if not aliases and prev and len(qs) == 1 and _STRETCH.match(clause):
                 last = prev[-1]

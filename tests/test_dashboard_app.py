@@ -394,6 +394,10 @@ def test_a_link_with_years_it_cannot_apply_says_so(app):
     assert not any("无效" in w.value for w in app("overview", {"from": str(lo)}).warning)
     swapped = app("overview", {"from": str(lo + 1), "to": str(lo)})
     assert any("前后颠倒" in w.value for w in swapped.warning)
+    # QA pass 12: a year past the data's last is not applied (it gave the last year alone)
+    at = app("overview", {"from": "2030", "to": "1900"})
+    bounds = next(sl for sl in at.sidebar.slider if sl.label == "年份")
+    assert bounds.value == (bounds.min, bounds.max) and any("全部" in w.value or "无效" in w.value for w in at.warning)
 
 
 def test_a_link_with_a_filter_value_the_data_lacks_says_so(app):

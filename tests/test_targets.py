@@ -580,3 +580,12 @@ def test_a_lone_numbered_review_heading_opens_the_review():
             "过去一年，全市上下锚定目标一起拼。\n\n全力以赴扩大投资。360个实施类省市重点项目完成投资925.4亿元，争取专项债券资金95亿元。\n")
     got = extract_targets(text, year=2024)
     assert [(t.low, t.kind) for t in got if t.unit == "亿元"] == [(925.4, "achievement"), (95.0, "achievement")]
+
+
+def test_a_level_aimed_at_after_a_growth_rate_is_the_indicators_level():
+    """heldout6 (济宁): "地区生产总值增长5.5%以上，力争突破6000亿元" — 6000亿元 was lost; a stretch in
+    the same unit stays the growth target's stretch."""
+    got = run("地区生产总值增长5.5%以上，力争突破6000亿元。")
+    assert [(t[0], t[1], t[2], t[4], t[5]) for t in got] == [("地区生产总值", "gdp_growth", 5.5, "%", "at_least"),
+                                                             ("地区生产总值", "other", 6000.0, "亿元", "at_least")]
+    assert [(t[2], t[8]) for t in run("地区生产总值增长7%以上，力争8%。")] == [(7.0, 8.0)]

@@ -279,7 +279,10 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
             lo, hi = years
             key = _KEYS["years"]
             if _INIT not in ss or key not in ss:
-                ss[key] = (max(lo, min(hi, seed.year_from or lo)), max(lo, min(hi, seed.year_to or hi)))
+                # a linked year outside the data's years is not applied (QA pass 12: from=2030 gave 2024–2024)
+                a = seed.year_from if seed.year_from is not None and lo <= seed.year_from <= hi else lo
+                b = seed.year_to if seed.year_to is not None and lo <= seed.year_to <= hi else hi
+                ss[key] = (min(a, b), max(a, b))
                 linked = {p: st.query_params.get(p) for p in ("from", "to")}
                 bad = [f"{p}={md_escape(v)}" for p, v in linked.items() if v and not (v.isdigit() and lo <= int(v) <= hi)]
                 if bad and _INIT not in ss:  # a shared link or an edited address: say what was not applied
