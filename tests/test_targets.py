@@ -359,7 +359,9 @@ def test_a_number_split_by_a_line_break_is_read_whole():
     ("能耗强度“十四五”已累计下降12.4%。", "plan", "achievement"),  # 长治: 已
     ("到2027年，地区生产总值年均增长6%。", "plan", "long_term_target"),
     ("臭氧年均浓度下降5%。", "plan", "target"),  # an annual mean, not years (深圳 wrote it of 2023)
-], ids=["由2010到2015", "近三年", "已累计", "到2027年", "年均浓度"])
+    ("支持创办共富公司，三年建设共富村庄1000个。", "plan", "long_term_target"),  # heldout6 (潍坊)
+    ("三年完成投资70亿元以上。", "plan", "long_term_target"),  # 舟山
+], ids=["由2010到2015", "近三年", "已累计", "到2027年", "年均浓度", "三年建设", "三年完成"])
 def test_a_multi_year_figure_is_a_long_term_target_only_when_it_looks_ahead(sentence, part, kind):
     """QA pass 6: every registry long_term_target of the sample corpus was a past result."""
     assert {t[7] for t in run(sentence, part=REVIEW if part == "review" else PLAN)} == {kind}
