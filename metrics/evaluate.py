@@ -243,11 +243,19 @@ def evaluate_gold(gold_path: Path, data_dir: Path, only: list[Path] | None = Non
         pd = a["tasks"]["declared"]
         used = set()
         for g in gd:
-            span = _locate(text, g["phrase"])
-            hit = next((i for i, p in enumerate(pd) if i not in used and p["n"] == g["n"]
-                        and (fold(g["phrase"]) in fold(p["phrase"]) or fold(p["phrase"]) in fold(g["phrase"])
-                             or fold(g["phrase"])[-6:] in fold(p["phrase"])
-                             or span and span[0] < p["end"] and p["start"] < span[1])), None)
+            places = _places(text, g["phrase"])
+
+            def fit(p, g=g, places=places) -> int:
+                """2: at the label's place; 1: the phrases agree (one holds the other, or the
+                label's last six characters); 0: no match."""
+                if any(s < p["end"] and p["start"] < e for s, e in places):
+                    return 2
+                gp, pp = fold(g["phrase"]), fold(p["phrase"])
+                return int(gp in pp or pp in gp or gp[-6:] in pp)
+
+            fits = [(fit(p), -i) for i, p in enumerate(pd) if i not in used and p["n"] == g["n"]]
+            best = max((f for f in fits if f[0]), default=None)
+            hit = -best[1] if best else None
             if hit is None:
                 doc["misses"].append({"declared": g})
             else:

@@ -276,7 +276,7 @@ QUOTED_RUN_RE = re.compile(r"[“\"](?P<n>[两二三四五六七八九十]{1,2})
 # "强力推进四大行动": named programmes; declared only when that many items follow
 ACTIONS_RE = re.compile(r"(?:推进|实施|开展)[“\"]?" + _DECL_NUM + r"(?P<cls>大)(?P<obj>行动|工程)[”\"]?")
 # "十方面民生实事", "十件民生实事": a count of livelihood projects, usually listed ①②③ after it
-PROJECTS_RE = re.compile(_DECL_NUM + r"(?P<cls>个方面|方面|件|项)(?:重点)?(?:民生实事|为民办实事|民生项目)")
+PROJECTS_RE = re.compile(_DECL_NUM + r"(?P<cls>个方面|方面|件|项)的?(?:重点)?(?:民生实事|为民办实事|民生项目)")
 _PROJECT_WORDS = ("民生实事", "为民办实事", "民生项目")
 # "在A、B、C等十个方面提质增效": a count that sums up the items just listed
 SUMMARY_RE = re.compile(r"等" + _DECL_NUM + r"(?P<cls>个方面|大领域|个领域)")
@@ -479,8 +479,8 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
     """Declared counts, each checked against the enumeration run that follows it."""
     out: list[Declared] = []
     for m in DECLARED_RE.finditer(text):
-        if m.group("weak") and not (m.group("below") or m.group("obj2")):
-            continue
+        if m.group("weak") and not (m.group("below") or m.group("obj2") or m.group("cls2") in ("个方面", "方面")):
+            continue  # ("把握好五个方面": 方面 is the object)
         raw = m.group("n") or m.group("n2")
         n = _ordinal("x", raw)
         if not n or n < 2 or n > 30:
@@ -542,7 +542,66 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
     out += by_run.values()
     out += _formula_groups(text, outline, out)
     out += _dash_declared(text, out) if "\n——" in text else []
+    out += _sentence_declared(text, out)
     out.sort(key=lambda d: d.start)
+    return out
+
+
+# a formula of three or more that ends its sentence: 全力打造“五个区域中心”。 必须立足五个“基点”：
+_SENTENCE_COUNT = re.compile(r"(?:[“\"](?P<n>[三四五六七八九十]{1,2})[\u4e00-\u9fff]{1,8}[”\"]"
+                             r"|(?P<n2>[三四五六七八九十]{1,2})(?:个|项|大|条|方面)[“\"]?[\u4e00-\u9fff]{1,6}[”\"]?)"
+                             r"(?:行动|工程|建设|战略)?(?=[。：:；;，,])")
+_ITEM_BREAK = re.compile(r"[。；;：:]")
+# what may follow the formula in its sentence: a short clause with no figure or other formula
+# ("全力打造“五个区域中心”，首府都市圈辐射能力进一步放大。"; not "聚焦“四大定位”，创造“四敢”环境，…")
+_SHORT_TAIL = re.compile(r"(?:[，,][^。；;：:\d“\"\n]{0,24})?[。；;：:]")
+_SENTENCE_SPLIT = re.compile(r"[。；;]")
+
+
+def _alike_sentences(text: str, pos: int) -> int | None:
+    r"""How many sentences, from the first after ``pos`` in its paragraph (after its colon or full
+    stop) to the paragraph's end, open with the first one's two characters: 呼和浩特's 全力打造“五个区域中心”。立足打造…。
+    立足打造…; 吉安's 必须立足五个“基点”：必须恪守…；必须聚焦….
+
+    >>> _alike_sentences("推进“两项改革”。狠抓甲项。说明一下。狠抓乙项。", 7), _alike_sentences("推进“两项改革”。狠抓甲项。抓好乙项。", 7)
+    (2, None)
+    """
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    brk = _ITEM_BREAK.search(text, pos, end)
+    if brk is None:
+        return None
+    sentences = [x.strip() for x in _SENTENCE_SPLIT.split(text[brk.end():end]) if len(x.strip()) >= 4]
+    # (each item may be followed by sentences that explain it: 必须恪守根本遵循。深刻领悟…。必须聚焦…)
+    if not sentences or sentences[0][:2] in _NO_ITEM_OPENING:
+        return None
+    count = sum(1 for x in sentences if x[:2] == sentences[0][:2])
+    return count if count >= 2 else None
+
+
+#: sentence openings that begin no item ("这是…的一年。这是…", "我们…。我们…")
+_NO_ITEM_OPENING = frozenset(("我们", "这是", "其中", "同时", "全市", "今年", "去年", "我市", "一年", "过去"))
+
+
+def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
+    """A formula of three or more that ends its sentence, whose items follow in its own paragraph
+    as that many sentences opening alike (:func:`_alike_sentences`), where no other declaration is
+    (heldout7: 呼和浩特's review lists its 五个区域中心, 五宜城市 and 五个大起底 so).
+
+    >>> t = "全力打造“三个中心”。立足打造甲中心。立足打造乙中心。立足打造丙中心。另外。"
+    >>> [(d.phrase, d.n) for d in _sentence_declared(t, [])]
+    [('全力打造“三个中心”', 3)]
+    """
+    out: list[Declared] = []
+    for m in _SENTENCE_COUNT.finditer(text):
+        n = _ordinal("x", m.group("n") or m.group("n2"))
+        formula = m.group(0).strip("“\"”")
+        if (not n or any(d.start <= m.start() < d.end + 2 for d in taken + out) or formula in fixed_formulas()
+                or formula in _national_formulas() or not _SHORT_TAIL.match(text, m.end())
+                or _alike_sentences(text, m.end()) != n):
+            continue
+        start = _clause_start(text, m.start())
+        out.append(Declared(text[start:m.end()], n, n, False, start, m.end(), "follows"))
     return out
 
 

@@ -217,3 +217,25 @@ def test_a_formula_mid_way_through_the_paragraph_before_dash_results_declares_no
     count of those is a coincidence, not the formula's items."""
     text = read_document(DATA / "city-reports-2024" / name).text
     assert not [d for d in analyze(text).tasks.declared if formula in d.phrase and d.form == "follows"]
+
+@pytest.mark.parametrize("name, phrase, n", [
+    # heldout7 (session 23): items as sentences of the declaration's own paragraph, opening alike
+    ("呼和浩特.txt", "我们全力打造“五个区域中心”", 5),   # 立足打造… ×5
+    ("呼和浩特.txt", "我们全力推进“五个大起底”行动", 5),  # 开展…大起底 ×5
+    ("吉安.txt", "必须立足五个“基点”", 5),              # 必须… ×5, each with sentences explaining it
+    # a weak verb before 方面 (方面 is the object), and 民生实事 after 的
+    ("毕节.txt", "把握好五个方面", 5),
+    ("毕节.txt", "努力办好十个方面的民生实事", 10),
+])
+def test_declarations_found_by_the_seventh_blind_set(name, phrase, n):
+    text = read_document(DATA / "city-reports-2024" / name).text
+    assert [(d.n, d.found) for d in analyze(text).tasks.declared if d.phrase == phrase] == [(n, n)]
+
+
+@pytest.mark.parametrize("name, formula", [
+    ("郴州.txt", "四大定位"),        # 聚焦“四大定位”，创造“四敢”环境…: then 郴州发展… ×4, no items
+    ("梧州.txt", "三个百亿产业集群"),  # a figure in its sentence's tail; 支持… ×3 are other things
+])
+def test_sentences_that_open_alike_by_chance_are_no_items(name, formula):
+    text = read_document(DATA / "city-reports-2024" / name).text
+    assert not [d for d in analyze(text).tasks.declared if formula in d.phrase]
