@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from metrics.allocator import keep_freed_memory
-from metrics.ui.widgets import page_menu
+from metrics.ui.widgets import flush_url, page_menu
 
 UI = Path(__file__).resolve().parent / "metrics" / "ui"
 
@@ -51,5 +51,6 @@ menu = st.sidebar.container()
 try:
     page.run()
 finally:
+    flush_url()  # the run's URL changes in one write: one browser history entry
     with menu:
         page_menu(PAGES)

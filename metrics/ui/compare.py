@@ -8,7 +8,7 @@ import streamlit as st
 from metrics import charts
 from metrics.ui import data
 from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, md_escape, page_context,
-                               set_link, table_card)
+                               set_link, table_card, url_write)
 
 MODES = {"region": "地区", "document": "文档"}
 
@@ -40,11 +40,11 @@ def render() -> None:
     linked_pick = st.query_params.get_all("pick")
     url_pick = list(dict.fromkeys(v for v in linked_pick if v in label_of))  # each once (pick=全国&pick=全国)
     dropped = [v for v in linked_pick if v not in label_of]
-    if dropped and (st.query_params.get("cmp"), linked_pick) != ss.get("_cmp_url_pick"):
+    if dropped and (st.query_params.get("cmp", next(iter(MODES))), linked_pick) != ss.get("_cmp_url_pick"):
         # a region the sidebar filter leaves out is named, not dropped in silence
         st.warning(f"链接中的 {'、'.join(md_escape(v) for v in dropped[:4])} 不在当前筛选内"
                    f"（{md_escape(f.describe(len(docs)))}），未参与对比。")
-    if url_pick and (st.query_params.get("cmp"), url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
+    if url_pick and (st.query_params.get("cmp", next(iter(MODES))), url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
         ss[key] = url_pick
     elif key in ss:
         ss[key] = [v for v in ss[key] if v in label_of]  # the filters may have removed some
@@ -54,9 +54,11 @@ def render() -> None:
     if len(picked) > 4:
         st.warning(f"最多对比 4 个，已选 {len(picked)} 个：只对比前 4 个（链接中也只保留这 4 个）。")
         picked = picked[:4]
-    # the choice is part of the URL: a reload or a shared link shows the same comparison
-    set_link("cmp", "cmp_mode", mode)
-    st.query_params["pick"] = picked
+    # the choice is part of the URL: a reload or a shared link shows the same comparison (the
+    # page's defaults, regions and the first two, are left out: opening the page writes nothing)
+    set_link("cmp", "cmp_mode", mode, omit=next(iter(MODES)))
+    if picked != options[:2] or st.query_params.get_all("pick") != picked:
+        url_write("pick", None if picked == options[:2] else picked)
     ss["_cmp_url_pick"] = (mode, picked)
     if len(picked) < 2:
         st.info("请至少选择两个对象进行对比（当前筛选下可选 %d 个）。" % len(options))

@@ -15,7 +15,7 @@ from metrics.dedup import RULE_ZH
 from metrics.ui.queries import SIMILAR_MIN
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
 from metrics.codebook import SLOGAN_KINDS, codebook
-from metrics.ui.widgets import download_row, link_value, md_escape, open_link, page_context, set_link
+from metrics.ui.widgets import download_row, link_value, md_escape, open_link, page_context, set_link, url_write
 
 SEL = "doc_sel"
 VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS, **SLOGAN_KINDS}
@@ -57,6 +57,7 @@ def render() -> None:
     labels = charts.doc_labels(docs)
     options = docs["doc_id"].tolist()
     label_of = dict(zip(docs["doc_id"], labels))
+    first = options[0]  # the page's default document: not written to the URL
     shown = st.query_params.get("doc")
     if shown and shown not in options and (extra := data.query("document", shown)) is not None:
         # a link to a document outside the current filters: offered as well
@@ -73,13 +74,13 @@ def render() -> None:
     elif ss.get("doc_pick") not in options:
         ss["doc_pick"] = options[0]
     doc_id = st.selectbox("文档", options, key="doc_pick", format_func=lambda d: label_of.get(d, d))
-    set_link("doc", "doc_pick", doc_id)
+    set_link("doc", "doc_pick", doc_id, omit=first)
     item = st.query_params.get("item")  # the figure or declaration a link points at
     if st.session_state.get("_doc_last") != doc_id:  # new document → forget the selection
         st.session_state[SEL] = None
         st.session_state["_doc_last"] = doc_id
         if item and wanted != doc_id:  # another document picked: the link's item is not in it
-            del st.query_params["item"]
+            url_write("item", None)
             item = None
     doc = data.query("document", doc_id)
     if doc is None:

@@ -9,7 +9,7 @@ from metrics import charts
 from metrics.filters import UNKNOWN_REGION, level_label
 from metrics.ui import data
 from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, link_value, md_escape, page_context,
-                               open_link, set_link, table_card)
+                               open_link, set_link, table_card, url_write)
 
 KINDS = {"target": "目标", "achievement": "完成值", "long_term_target": "远期目标"}
 #: rows of the evidence table shown on the page (the download has all of them)
@@ -51,7 +51,7 @@ def render() -> None:
     c1, c2, c3 = st.columns([3, 2, 2])
     ind = c1.selectbox("指标", options, key="tg_ind",
                        format_func=lambda c: f"{indicator_label(c, labels)}（{n_docs.get(c, 0)} 篇）")
-    set_link("ind", "tg_ind", ind)
+    set_link("ind", "tg_ind", ind, omit=options[0])  # the first indicator is the page's default: no URL write
     kind = _url_choice(c2.radio, "kind", "tg_kind", list(KINDS), "类型", format_func=KINDS.get, horizontal=True)
     label = indicator_label(ind, labels)
     all_rows = data.query("target_points", f, ind)
@@ -111,9 +111,9 @@ def render() -> None:
         chosen = st.multiselect("地区", regions, key=k, max_selections=8, placeholder="选择地区", select_all=False)
         # the choice is part of the URL (left out while it is the default), so a link shows the same lines
         if chosen and chosen != default:
-            st.query_params["yr"] = chosen
-        elif "yr" in st.query_params:
-            del st.query_params["yr"]
+            url_write("yr", chosen)
+        else:
+            url_write("yr", None)
         ss["_tg_yr_url"] = chosen
         return {"regions": chosen}
 

@@ -79,7 +79,7 @@ class PageContext:
     def meta(self, title: str) -> export.ExportMeta:
         # the page's own choices (indicator, type, unit, phrases, document …) belong to what was
         # downloaded as much as the filters do
-        page = {k: st.query_params.get_all(k) for k in PAGE_PARAMS if k in st.query_params}
+        page = {k: v for k, v in url_params().items() if k in PAGE_PARAMS}
         return export.ExportMeta(
             title=title,
             filters=self.filters.describe(self.n_docs, self.left_out),
@@ -151,12 +151,43 @@ def link_value(param: str, key: str) -> str | None:
 def set_link(param: str, key: str, value: str | None, *, omit: str | None = None) -> None:
     """Keep the widget ``key``'s ``value`` in the URL as ``param`` (left out when empty or
     ``omit``, e.g. a choice's first option), so a reload or a shared link shows the same."""
-    if not value or value == omit:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
+    if value and value == omit and st.query_params.get(param) == value:
+        pass  # a link that names the default keeps it (no write, no history entry)
+    else:
+        url_write(param, None if not value or value == omit else value)
     st.session_state[f"_{key}_url"] = value
+
+
+# ---------------------------------------------------------------- the URL, written once a run
+_PENDING = "_sm_url_pending"
+
+
+def url_write(param: str, value: str | list[str] | None) -> None:
+    """Set (or, with None or an empty value, remove) a URL parameter at the end of this run: every
+    write of st.query_params is a browser history entry, so a run that wrote three parameters made
+    Back stay on its page for three presses (QA passes 12, 13). :func:`flush_url` writes them."""
+    st.session_state.setdefault(_PENDING, {})[param] = value
+
+
+def url_params() -> dict[str, list[str]]:
+    """The URL's parameters as this run leaves them (its writes included)."""
+    out = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    for k, v in st.session_state.get(_PENDING, {}).items():
+        if v in (None, "") or (not isinstance(v, str) and not list(v)):
+            out.pop(k, None)
+        else:
+            out[k] = [v] if isinstance(v, str) else list(v)
+    return out
+
+
+def flush_url() -> None:
+    """Write this run's URL changes in one write (the entrypoint calls it after the page ran)."""
+    if not st.session_state.get(_PENDING):
+        return
+    new = url_params()
+    st.session_state.pop(_PENDING, None)
+    if new != {k: st.query_params.get_all(k) for k in st.query_params.keys()}:
+        st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in new.items()})
 
 
 def open_link(label: str):
@@ -201,6 +232,7 @@ _KEYS = {
 _INIT = "_sm_filters_init"
 _LAST = "_sm_filters_last"
 _YEAR_BOUNDS = "_sm_year_bounds"
+_WRITTEN = "_sm_filters_written"  # the filters this session last put in the URL
 
 
 def _reset_filters() -> None:
@@ -239,6 +271,11 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
     """Render the shared filter sidebar and keep the URL in sync. Cascading
     province → city → district/county → town options come from the data."""
     ss = st.session_state
+    # An address whose filters are not the ones this session last wrote (Back or Forward, an edited
+    # address) is read as a new link: the filters it names are applied (QA pass 13: Back after a
+    # filter change kept the new filters and wrote them over the older entry).
+    if _INIT in ss and _url_filters() != ss.get(_WRITTEN, _url_filters()):
+        ss.pop(_INIT)
     # Seed widgets from the URL on the first run of a session; afterwards from
     # the last applied filters whenever a page switch dropped the widget state.
     seed = _url_filters() if _INIT not in ss else ss.get(_LAST, Filters())
@@ -326,7 +363,7 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
     f = Filters(province=tuple(prov), city=tuple(city), district=tuple(dist), town=tuple(town),
                 level=tuple(level), doc_type=tuple(dtype), year_from=year_from, year_to=year_to,
                 speaker=speaker or "", text=text or "", duplicates=duplicates)
-    ss[_LAST] = f
+    ss[_LAST] = ss[_WRITTEN] = f
     sync_url(f, drop=tuple(k for k in PAGE_PARAMS if k not in keep))
     return f
 
@@ -336,8 +373,7 @@ def page_menu(pages: dict[str, list]) -> None:
     URL's filters (not another page's own parameters), so a page switch is one browser history
     entry and Back returns to the page before."""
     names = set(Filters.param_names())
-    query = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in names}
-    query = {k: v if len(v) > 1 else v[0] for k, v in query.items()}
+    query = {k: v if len(v) > 1 else v[0] for k, v in url_params().items() if k in names}
     for section, section_pages in pages.items():
         st.html(f'<div class="sm-menu-section">{html.escape(section)}</div>')
         for p in section_pages:
@@ -347,16 +383,11 @@ def page_menu(pages: dict[str, list]) -> None:
 
 
 def sync_url(f: Filters, drop: tuple[str, ...] = ()) -> None:
-    """Write the filter state to the URL, and drop the parameters ``drop`` (another page's), in one
-    write: each write of st.query_params is a browser history entry, and a page switch that made
-    three of them took Back three presses (QA pass 12). Other parameters are kept."""
-    desired = {k: ([v] if isinstance(v, str) else list(v)) for k, v in f.to_query_params().items()}
-    names = set(Filters.param_names())
-    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    new = {k: v for k, v in current.items() if k not in names and k not in drop}
-    new.update(desired)
-    if new != current:
-        st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in new.items()})
+    """Write the filter state to the URL, and drop the parameters ``drop`` (another page's), with
+    the run's other writes (:func:`url_write`). Other parameters are kept."""
+    desired = f.to_query_params()
+    for k in set(Filters.param_names()) | set(drop):
+        url_write(k, desired.get(k))
 
 
 # ---------------------------------------------------------------- cards
