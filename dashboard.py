@@ -45,12 +45,14 @@ PAGES = {
 
 # The sidebar's links are page links that carry the filters (Streamlit's own menu drops the query,
 # and writing it back made a second browser history entry: Back stayed on the page). They are
-# drawn after the page ran, at the top of the sidebar, with the filters as they are now.
+# drawn at once and again after the page ran, with the filters as they are then.
 page = st.navigation(PAGES, position="hidden")
-menu = st.sidebar.container()
+menu = st.sidebar.empty()
+with menu.container():
+    page_menu(PAGES)  # at once, while the page runs (QA pass 13: a slow page left no menu for seconds)
 try:
     page.run()
 finally:
     flush_url()  # the run's URL changes in one write: one browser history entry
-    with menu:
+    with menu.container():
         page_menu(PAGES)

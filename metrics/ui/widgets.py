@@ -180,6 +180,16 @@ def url_params() -> dict[str, list[str]]:
     return out
 
 
+def flush_fragment_url() -> None:
+    """:func:`flush_url` in a run of one card's fragment only, which does not reach the
+    entrypoint's (a control's choice, 历年变化's regions, goes to the URL at once)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        flush_url()
+
+
 def flush_url() -> None:
     """Write this run's URL changes in one write (the entrypoint calls it after the page ran)."""
     if not st.session_state.get(_PENDING):
@@ -463,6 +473,7 @@ def chart_card(key: str, title: str, ctx: PageContext, build: Builder, *,
         if caption:
             st.caption(caption)
         params = controls() if controls else {}
+        flush_fragment_url()
         df, fig = build_chart(key, build, params, deps)
         if df is None or df.empty or fig is None:
             st.info(empty_msg)
@@ -488,6 +499,7 @@ def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str
         if caption:
             st.caption(caption)
         params = controls() if controls else {}
+        flush_fragment_url()
         df = build(params)
         if df is None or df.empty:
             st.info(empty_msg)
