@@ -552,8 +552,8 @@ def escalation_by_level(df: pd.DataFrame, indicator_label: str, unit: str | None
 
 #: units in which the values of different regions are comparable as such (growth, shares, rates)
 RATE_UNITS = ("%", "个百分点", "‰")
-_ESC_COLS = ["下级地区", "下级层级", "上级地区", "上级层级", "年份", "下级中值", "上级中值", "加码幅度", "单位",
-             "下级原句", "上级原句"]
+_ESC_COLS = ["下级地区", "下级层级", "上级地区", "上级层级", "年份", "下级中值", "上级中值", "单位", "加码幅度",
+             "幅度单位", "下级原句", "上级原句"]
 
 
 def lower_is_stricter(indicator_id: str) -> bool:
@@ -620,6 +620,7 @@ def escalation_pairs(df: pd.DataFrame, unit: str | None = None,
             "年份": year, "下级中值": child["mid"], "上级中值": parent["mid"],
             "加码幅度": round((parent["mid"] - child["mid"]) if lower_is_stricter else (child["mid"] - parent["mid"]), 6),
             "单位": unit or "",
+            "幅度单位": "个百分点" if unit == "%" else (unit or ""),  # the difference of two rates (QA pass 13)
             "下级原句": child["sentence"], "上级原句": parent["sentence"],
         })
     tidy = pd.DataFrame(rows, columns=_ESC_COLS).sort_values(["加码幅度", "下级地区"], ascending=[False, True])

@@ -541,3 +541,14 @@ def test_documents_of_no_known_region_are_no_series_over_the_years():
         "canonical": ["gdp_growth"] * 3, "sentence": ["x"] * 3, "stretch": [None] * 3})
     tidy, _ = C.target_years(rows, "GDP", ["未知地区", "江苏省 南京市"], "%")
     assert tidy["地区"].tolist() == ["江苏省 南京市"]
+
+
+def test_escalation_downloads_name_the_unit_of_the_difference():
+    """QA pass 13: the CSV's 单位 said % beside 加码幅度, a difference in 个百分点."""
+    rows = pd.DataFrame({
+        "doc_id": ["n", "c"], "idx": [0, 0], "region": ["全国", "江苏省"], "level": ["national", "province"],
+        "province": [None, "江苏省"], "city": [None, None], "district": [None, None], "town": [None, None],
+        "year": [2024, 2024], "low": [5.0, 5.5], "high": [5.0, 5.5], "unit": ["%", "%"],
+        "qualifier": ["about", "about"], "sentence": ["增长5%左右", "增长5.5%左右"]})
+    pairs, _ = C.escalation_pairs(rows, "%")
+    assert pairs[["单位", "加码幅度", "幅度单位"]].values.tolist() == [["%", 0.5, "个百分点"]]

@@ -61,7 +61,9 @@ def render() -> None:
         if p["form"] != "all":
             df = df[df["form"] == p["form"]]
         out = df[cols].assign(title=df["title"].fillna("—"), phrase=df["phrase"].str.strip(),
-                              form=df["form"].map(FORM_LABELS)).rename(columns=names)
+                              form=df["form"].map(FORM_LABELS),
+                              # whole numbers in the downloads, also where some are unknown (not 2013.0)
+                              year=df["year"].astype("Int64"), found=df["found"].astype("Int64")).rename(columns=names)
         # the document, with the declaration marked, next to the counts (not past the wide columns)
         out.insert(2, "单篇文档", [charts.doc_link(d, ph, f"declared:{i}")
                                   for d, ph, i in zip(out["文档ID"], out["原文"], df["idx"])])

@@ -20,6 +20,8 @@ from metrics.ui.widgets import md_escape, open_link, sidebar_filters
 ALLOWED = ("txt", "docx", "html", "htm")
 MAX_FILES = 50
 MAX_FILE_MB = 20
+#: a megabyte as the uploader's chip and most file managers count it (21,600,000 bytes is "21.6MB")
+MB = 1_000_000
 
 
 #: Streamlit's uploader speaks English ("Upload", "20MB per file • TXT, DOCX, HTML"); the text
@@ -102,8 +104,8 @@ def render() -> None:
         ext = up.name.rsplit(".", 1)[-1].lower() if "." in up.name else ""
         if ext not in ALLOWED:
             problems.append((up.name, f"不支持的格式 .{ext}"))
-        elif up.size > limit * 1024 * 1024:
-            problems.append((up.name, f"文件过大（{up.size / 1024 / 1024:.1f} MB > {limit} MB）"))
+        elif up.size > limit * MB:
+            problems.append((up.name, f"文件过大（{up.size / MB:.1f} MB > {limit} MB）"))
         elif up.size == 0:
             problems.append((up.name, "空文件"))
         else:
@@ -114,6 +116,9 @@ def render() -> None:
     if problems:
         st.warning(f"{len(problems)} 个文件不会被处理：")
         st.dataframe(pd.DataFrame(problems, columns=["文件", "原因"]), hide_index=True, width="stretch")
+        if st.button("清空所选文件", key="up_clear"):  # (the uploader removes its files one by one only)
+            st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+            st.rerun()
     if not ok:
         return
     if not st.button(f"添加 {len(ok)} 个文件到数据库", type="primary", key="up_go"):
