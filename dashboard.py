@@ -24,8 +24,16 @@ HOME = st.Page(UI / "overview.py", title="总览", icon=":material/dashboard:", 
 
 def _to_home() -> None:
     """/overview, the path a reader would guess, forwards to the default page at / with the same
-    query, so the link works and the sidebar marks 总览."""
-    st.switch_page(HOME, query_params=[(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    query, so the link works and the sidebar marks 总览. Back to it later in the session shows 总览
+    in place: forwarding again made a new history entry, and Back could never leave (QA pass 13)."""
+    query = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    if st.session_state.get("_sm_forwarded") == query:
+        from metrics.ui import overview
+
+        overview.render()
+        return
+    st.session_state["_sm_forwarded"] = query
+    st.switch_page(HOME, query_params=query)
 
 
 PAGES = {

@@ -202,6 +202,13 @@ def test_overview_is_also_served_at_the_path_a_reader_would_type(page, server):
     # forwarded to / with the query kept, so the sidebar marks 总览 as the page shown
     assert page.url.split("?")[0].rstrip("/") == server.url and "province=" in page.url
     assert active_page(page) == ["总览"]
+    # QA pass 13: Back lands on /overview, which forwarded again; now it shows 总览 in place, and
+    # the next Back leaves
+    page.go_back()
+    settle(page)
+    assert "/overview" in page.url and page.locator("h1").first.inner_text() == "讲话指标看板 · 总览"
+    page.go_back()
+    page.wait_for_function("() => !location.pathname.includes('overview')", timeout=20_000)
 
 
 def test_filter_change_changes_chart_and_url_round_trip(page, server):
