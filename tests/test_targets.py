@@ -543,7 +543,7 @@ def test_the_three_sectors_are_named_one_by_one(sentence, names):
 
 @pytest.mark.parametrize("sentence,expected", [
     # heldout4 (blind, session 23): every figure of 1900–2100 with a classifier was dropped as a
-    # year when nothing followed it ("国家高新技术企业突破2000家" at the end of a string); 87 in the sample
+    # year when nothing followed it ("国家高新技术企业突破2000家" at the end of a string); 78 in the sample
     ("国家高新技术企业突破2000家", [(2000.0, "家", "at_least")]),
     ("新增停车泊位2000个。", [(2000.0, "个", "exact")]),
     ("2018—2020批次", []),
