@@ -401,6 +401,14 @@ def test_a_link_with_years_it_cannot_apply_says_so(app):
     assert bounds.value == (bounds.min, bounds.max) and any("全部" in w.value or "无效" in w.value for w in at.warning)
 
 
+def test_a_link_with_a_parameter_nothing_reads_says_so(app):
+    """QA pass 13: ?text=经济 (the full-text filter is q) and dups=1 were ignored without a word."""
+    at = app("overview", {"text": "经济", "dups": "1", "province": "北京市"})
+    no_errors(at)
+    assert any("text" in w.value and "dups" in w.value and "无法识别" in w.value for w in at.warning)
+    assert not any("无法识别" in w.value for w in app("overview", {"q": "经济", "dup": "1"}).warning)
+
+
 def test_a_link_with_a_filter_value_the_data_lacks_says_so(app):
     """QA pass 7: /targets?province=四川 (for 四川省) showed the whole corpus without a word."""
     at = app("overview", {"province": "四川"})

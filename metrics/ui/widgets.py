@@ -272,6 +272,12 @@ def _linked_value(label: str, value: str) -> str:
     return f"{label}「{md_escape(value if len(value) <= 20 else value[:20] + '…')}」"
 
 
+def _stray_params() -> list[str]:
+    """The URL's parameters that no filter or page reads (a mistyped or an old link's)."""
+    known = set(Filters.param_names()) | set(PAGE_PARAMS) | {"embed", "embed_options"}
+    return [k for k in st.query_params.keys() if k not in known]
+
+
 def _url_filters() -> Filters:
     qp = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     return Filters.from_query_params(qp)
@@ -320,6 +326,9 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
                                    format_func=doc_type_label)
         if unknown:
             st.warning(f"链接中的{'、'.join(unknown[:4])}在数据中不存在（或不属于所选的上级地区），未用于筛选。")
+        if _INIT not in ss and (stray := _stray_params()):  # QA pass 13: ?text=经济 (for q) did nothing, silently
+            st.warning(f"链接中的参数 {'、'.join(md_escape(k) for k in stray[:4])} 无法识别，未使用"
+                       f"（筛选参数：{'、'.join(Filters.param_names())}）。")
         years = facets["years"]
         year_from = year_to = None
         if years and years[0] < years[1]:
