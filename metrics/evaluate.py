@@ -37,11 +37,6 @@ def _file_for(label: dict, data_dir: Path) -> Path:
     return data_dir / "seeds" / f"{label['id']}.txt"
 
 
-def _locate(text: str, sentence: str) -> tuple[int, int] | None:
-    i = text.find(sentence)
-    if i < 0:
-        i = fold(text).find(fold(sentence))
-    return (i, i + len(sentence)) if i >= 0 else None
 
 
 def _same_value(g: dict, p: dict) -> bool:
@@ -59,6 +54,12 @@ def _places(text: str, sentence: str) -> list[tuple[int, int]]:
         if out:
             return out
     return []
+
+
+def _locate(text: str, sentence: str) -> tuple[int, int] | None:
+    """The first place a label's sentence is written."""
+    places = _places(text, sentence)
+    return places[0] if places else None
 
 
 def _overlap(text: str, g: dict, p: dict) -> bool:

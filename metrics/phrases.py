@@ -75,7 +75,6 @@ def _char_class(ch: str) -> str:
     return _escape(ch)
 
 
-
 def marked_places(text: str, phrase: str, counted: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], int]:
     """Where to mark ``phrase`` in a document, and how often it is written there.
 
@@ -92,6 +91,7 @@ def marked_places(text: str, phrase: str, counted: list[tuple[int, int]]) -> tup
     written = [(m.start(), m.end()) for m in finditer(text, phrase)]
     places = sorted({(int(s), int(e)) for s, e in counted}) if counted else written
     return places, len(written)
+
 
 def forms(phrase: str) -> list[str]:
     """The written forms a phrase counts in, longest first.

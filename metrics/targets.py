@@ -163,7 +163,7 @@ def _sections(text: str, outline: list[OutlineItem], year: int | None = None) ->
     its kind unless their own heading is a plan heading by itself."""
     heads = [(i.start, i.heading, True) for i in outline if i.level == 1]
     if "年" in text:
-        numbered = {i.start for i in outline if i.level == 1}
+        numbered = {start for start, _, _ in heads}  # the outline's level-1 headings
         heads += [(m.start(1), m.group(1), False) for m in _HEAD_LINE.finditer(text)
                   if not numbered.intersection(range(m.start(), m.start(1) + 1))]
     # Work reports often open the plan part without a numbered heading: "今年政府工作的总体要求…"

@@ -606,7 +606,6 @@ def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
 
 
 _DASH_RUN = re.compile(r"(?:\n[ \t\u3000\n]*——[^\n]*){2,}")
-_DASH_ITEM = re.compile(r"\n[ \t\u3000\n]*——")
 _DASH_NEAR = 36  # characters before the end of the paragraph
 _COUNTED = re.compile(r"(?P<n>[两二三四五六七八九十]{1,2})(?:个方面|个|项|大|条|方面)(?P<obj>[\u4e00-\u9fff]{1,6})")
 
@@ -621,7 +620,7 @@ def _dash_declared(text: str, taken: list[Declared]) -> list[Declared]:
     """
     out: list[Declared] = []
     for run in _DASH_RUN.finditer(text):
-        n_items = len(_DASH_ITEM.findall(run.group()))
+        n_items = _dash_paragraphs(text, run.start())
         para = text.rfind("\n", 0, run.start()) + 1
         end = len(text[para:run.start()].rstrip()) + para
         # near the paragraph's end (the run follows from it), not a formula mid-way through a review's

@@ -169,9 +169,14 @@ def url_write(param: str, value: str | list[str] | None) -> None:
     st.session_state.setdefault(_PENDING, {})[param] = value
 
 
+def _query() -> dict[str, list[str]]:
+    """The URL's parameters as the browser sent them, each with all its values."""
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
 def url_params() -> dict[str, list[str]]:
     """The URL's parameters as this run leaves them (its writes included)."""
-    out = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    out = _query()
     for k, v in st.session_state.get(_PENDING, {}).items():
         if v in (None, "") or (not isinstance(v, str) and not list(v)):
             out.pop(k, None)
@@ -196,7 +201,7 @@ def flush_url() -> None:
         return
     new = url_params()
     st.session_state.pop(_PENDING, None)
-    if new != {k: st.query_params.get_all(k) for k in st.query_params.keys()}:
+    if new != _query():
         st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in new.items()})
 
 
@@ -279,8 +284,7 @@ def _stray_params() -> list[str]:
 
 
 def _url_filters() -> Filters:
-    qp = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    return Filters.from_query_params(qp)
+    return Filters.from_query_params(_query())
 
 
 def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
@@ -290,7 +294,7 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
     # An address whose filters are not the ones this session last wrote (Back or Forward, an edited
     # address) is read as a new link: the filters it names are applied (QA pass 13: Back after a
     # filter change kept the new filters and wrote them over the older entry).
-    if _INIT in ss and _url_filters() != ss.get(_WRITTEN, _url_filters()):
+    if _INIT in ss and _WRITTEN in ss and _url_filters() != ss[_WRITTEN]:
         ss.pop(_INIT)
     # Seed widgets from the URL on the first run of a session; afterwards from
     # the last applied filters whenever a page switch dropped the widget state.
