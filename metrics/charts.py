@@ -1287,15 +1287,23 @@ COMPARE_METRICS = [
     ("列举事项（平均）", "enumerated_items"), ("声明不符", "declared_mismatches"),
     ("数字目标（已归类，条）", "n_targets"), ("提法命中（每万字）", "slogans_per_10k"),
 ]
+#: short column labels of the 指标对齐表 on screen (the full label is the column's tooltip and the
+#: download's header)
+COMPARE_SHORT = {"一级部分（平均）": "一级部分", "列举事项（平均）": "列举事项", "数字目标（已归类，条）": "数字目标",
+                 "提法命中（每万字）": "提法/万字"}
+#: the metrics of :data:`COMPARE_METRICS` that are means or rates (the others are counts)
+COMPARE_MEANS = frozenset({"top_level_sections", "enumerated_items", "slogans_per_10k"})
 
 
 def compare_table(entities: dict[str, pd.DataFrame], slogans_by_entity: dict[str, pd.DataFrame],
                   targets_by_entity: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """Aligned metric rows × entity columns. ``entities`` maps a column label to
-    the documents it covers. With ``targets_by_entity`` (target rows with a
-    ``canonical`` column), the target count is the classified targets only;
-    otherwise the documents' ``n_targets`` (every number found)."""
-    rows = {label: [] for label, _ in COMPARE_METRICS}
+    """One row per compared entity (``对象``) and one typed column per metric of
+    :data:`COMPARE_METRICS`: counts are whole numbers, means and rates floats (a table of metric
+    rows × entity columns mixed the two, and its downloads wrote a count as 1.0). ``entities`` maps
+    a label to the documents it covers. With ``targets_by_entity`` (target rows with a
+    ``canonical`` column), the target count is the classified targets only; otherwise the
+    documents' ``n_targets`` (every number found)."""
+    records = []
     for name, docs in entities.items():
         n_chars = int(docs["n_chars"].sum()) if len(docs) else 0
         hits = int(slogans_by_entity.get(name, pd.DataFrame(columns=["count"]))["count"].sum())
@@ -1309,11 +1317,11 @@ def compare_table(entities: dict[str, pd.DataFrame], slogans_by_entity: dict[str
                           else int(docs["n_targets"].sum()) if len(docs) else 0),
             "slogans_per_10k": round(hits / n_chars * 10000, 2) if n_chars else None,
         }
-        for label, key in COMPARE_METRICS:
-            rows[label].append(vals[key])
-    out = pd.DataFrame({name: [rows[label][i] for label, _ in COMPARE_METRICS] for i, name in enumerate(entities)},
-                       index=[label for label, _ in COMPARE_METRICS], dtype=object)
-    return out.reset_index(names="指标")
+        records.append({"对象": name, **{label: vals[key] for label, key in COMPARE_METRICS}})
+    out = pd.DataFrame(records, columns=["对象", *(label for label, _ in COMPARE_METRICS)])
+    for label, key in COMPARE_METRICS:
+        out[label] = out[label].astype("Float64" if key in COMPARE_MEANS else "Int64")
+    return out
 
 
 def compare_slogans(slogans_by_entity: dict[str, pd.DataFrame], chars_by_entity: dict[str, int],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import duckdb
@@ -11,6 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 from metrics import charts as C
+from metrics import export
 from metrics.filters import Filters
 from metrics.ui import queries as Q
 from metrics.ui.highlight import Span, highlight_html, legend_html
@@ -286,8 +288,12 @@ def test_compare(con, docs):
     ents = {"南京": docs[docs["city"] == "南京市"], "成都": docs[docs["city"] == "成都市"]}
     slog = {k: sl[sl["doc_id"].isin(v["doc_id"])] for k, v in ents.items()}
     table = C.compare_table(ents, slog)
-    assert list(table.columns) == ["指标", "南京", "成都"]
-    assert table["指标"].tolist() == [m for m, _ in C.COMPARE_METRICS]
+    assert list(table.columns) == ["对象", *(m for m, _ in C.COMPARE_METRICS)]
+    assert table["对象"].tolist() == ["南京", "成都"] and table["文档数"].tolist() == [1, 1]
+    # QA pass 13: counts and means shared a column, and the downloads wrote a count as 1.0
+    assert str(table["文档数"].dtype) == "Int64" and str(table["一级部分（平均）"].dtype) == "Float64"
+    assert export.to_csv_bytes(table).decode("utf-8-sig").splitlines()[1].startswith("南京,1,")
+    assert json.loads(export.to_json_bytes(table, export.ExportMeta("t", "", "r")))["data"][0]["文档数"] == 1
     df, fig = C.compare_slogans(slog, {k: int(v["n_chars"].sum()) for k, v in ents.items()})
     assert set(df["对象"]) == {"南京", "成都"} and len(fig.data) == 2
     assert len(df) == 2 * df["提法"].nunique()

@@ -76,15 +76,18 @@ def render() -> None:
 
     table = charts.compare_table(entities, slog, tgts)
     cols = st.columns(len(entities))
-    for c, (name, edocs) in zip(cols, entities.items()):
+    for c, (name, edocs), (_, row) in zip(cols, entities.items(), table.iterrows()):
         with c.container(border=True):
             st.markdown(f"**{_esc(name)}**")
-            for _, row in table.iterrows():
-                st.metric(row["指标"], _metric_value(row[name]))
+            for label, _key in charts.COMPARE_METRICS:
+                st.metric(label, _metric_value(row[label]))
             top = slog[name].groupby("text")["count"].sum().sort_values(ascending=False).head(5)
             st.caption("高频提法：" + (_esc("、".join(f"{t}×{n}" for t, n in top.items())) if len(top) else "无"))
 
-    table_card("cmp_table", "指标对齐表", ctx, lambda p: table)
+    short = {label: st.column_config.NumberColumn(charts.COMPARE_SHORT.get(label, label), help=label, width="small",
+                                                  format=None if key in charts.COMPARE_MEANS else "localized")
+             for label, key in charts.COMPARE_METRICS}
+    table_card("cmp_table", "指标对齐表", ctx, lambda p: table, column_config=short)
     chars = {name: int(d["n_chars"].sum()) for name, d in entities.items()}
     chart_card("cmp_slogans", "提法对比", ctx, lambda p: charts.compare_slogans(slog, chars),
                deps=(f, mode, tuple(picked)))
@@ -95,16 +98,18 @@ def render() -> None:
 
 
 def _metric_value(v) -> str:
-    """A card's value as the table shows it: 2 (not 2.0), 3.14, — when missing.
+    """A card's value as the table shows it: 2 (not 2.0), 3.14, 17,231, — when missing.
 
-    >>> _metric_value(2.0), _metric_value(3.14159), _metric_value(float("nan")), _metric_value(12)
-    ('2', '3.14', '—', '12')
+    >>> _metric_value(2.0), _metric_value(3.14159), _metric_value(float("nan")), _metric_value(17231)
+    ('2', '3.14', '—', '17,231')
+    >>> _metric_value(pd.NA)
+    '—'
     """
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    if v is None or pd.isna(v):
         return "—"
     if isinstance(v, float):
         return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
-    return str(v)
+    return f"{int(v):,}"
 
 
 def _fmt(row) -> str:
