@@ -113,7 +113,7 @@ PLAN_HEADING = re.compile(r"安排|目标|任务|总体要求|今年|明年|主�
 
 GROWTH_VERBS = ("增长", "增速", "增幅", "提高", "上升", "增加", "增收", "提升", "递增")
 REDUCE_VERBS = ("下降", "降低", "减少", "压缩", "压减", "削减")
-LONG_TERM = re.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度|水质)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时"
+LONG_TERM = fastre.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度|水质)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时"
                        r"|[两三四五十]年(?=累计|共|新增|建设|建成|打造|培育|完成)")  # "五年新增就业3.25万人": the five years' sum
 YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
 
@@ -270,9 +270,28 @@ _SECOND_VALUE_LINK = re.compile(
     r"(?:增长|提高|提升|增加|下降|降低|减少|力争|超过|超|突破|达到|达|约|分别达)?(?:到|至)?\s*")
 _RELATIVE = re.compile(r"高于|快于|高出|领先|低于|慢于|好于|优于")
 _BAO_ZHENG = re.compile(r"保(\d+(?:\.\d+)?)争(\d+(?:\.\d+)?)")
-_CONTINUES = re.compile(r"^\s*(?:全年|年均)?(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
+_CONTINUES = re.compile(r"^\s*(?:全年(?:累计)?|年均)?(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
 _PART_OF_YEAR = re.compile(r"\s*(一季度|二季度|三季度|四季度|上半年|下半年|前三季度|1[-—至~～]\d{1,2}月)(?:累计)?(?:同比)?(?:增长|下降)\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PERIOD_AFTER = re.compile(r"(?:一季度|二季度|三季度|四季度|上半年|下半年|前三季度)(?:累计)?(?:同比)?(?:增长|下降)\d")
+
+_PERIOD_NAME = re.compile(r"((?:一季度|二季度|三季度|四季度|上半年|下半年|前三季度)(?:累计)?)(?:同比)?(?:增长|下降)$")
+
+
+def _period_alias(clause: str) -> tuple | None:
+    """An indicator written just before a part of the year, the clause's first figure: "GDP一季度累计增长4.7%、
+    二季度…" (not the year's figure, but the topic of a following "全年累计增长6.7%").
+
+    >>> _period_alias("GDP一季度累计增长4.7%、二季度累计增长6.3%")[2:]
+    ('GDP', 'gdp_growth')
+    >>> _period_alias("研发投入占GDP比重一季度提高") is None
+    True
+    """
+    for end_idx, (length, alias, ind_id) in _alias_automaton().iter(clause):
+        start = end_idx - length + 1
+        if _PERIOD_AFTER.match(clause, end_idx + 1) and not _HAS_NUMBER.search(clause, 0, start):
+            return start, end_idx + 1, alias, ind_id
+    return None
 # a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit
 _HAS_NUMBER = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?(?:亩|万亩|公顷|万元|亿元|元|万人|人|户|万户|公里|吨|万吨|平方米|万平方米|个百分点)")
 #: a clause that is only a part of the year ("1-11月，…", "前三季度，…"): the figures after it in the
@@ -437,7 +456,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                 out.extend(new)
                 prev = new or prev
                 continue
-            prev_alias = aliases[-1] if aliases else None
+            prev_alias = aliases[-1] if aliases else _period_alias(clause) if "季度" in clause or "半年" in clause else None
             if (not aliases and prev and len(qs) == 1 and prev[-1].unit != qs[0].unit and prev[-1].canonical != "other"
                     and _AIM_LEVEL.match(clause)):
                 # "地区生产总值增长5.5%以上，力争突破6000亿元": a level aimed at, of the indicator just named
@@ -455,6 +474,10 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
                     continue
             new = _stretch_pairs([t for t in _clause_targets(text, clause, cstart, qs, aliases, cues, section, year) if t], text)
             new = [_zone_earlier(t, text, sm.start()) for t in new]
+            if not aliases and prev_alias:  # "GDP一季度累计增长4.7%、二季度累计增长6.3%": GDP（二季度累计）
+                new = [replace(t, indicator=f"{prev_alias[2]}（{p.group(1)}）") if t.canonical == "other"
+                       and (p := _PERIOD_NAME.search(text, max(t.start, t.value_start - 12), t.value_start)) else t
+                       for t in new]
             out.extend(new)
             prev = new or prev
         if period:  # every figure after it, named with the period (a registry one is no longer the year's)
@@ -864,7 +887,7 @@ def _clause_targets(text, clause, cstart, qs, aliases, cues, section, year):
 
 _PAST = re.compile(r"新建成|比上年|同比|较上年|较去年|比去年|上年|去年|累计|已经|已|了|共计|过去|回顾")
 _FUTURE = re.compile(r"力争|确保|今年|目标|要|争取|计划|将|拟")
-_FUTURE_SENTENCE = re.compile(r"预期目标|主要目标|目标是|力争|确保|争取|控制在|今年|计划|要|拟|将|加快|推动|推进|实施|启动|打造|培育|年内|扩大至|提升至|提高到|力求|努力")
+_FUTURE_SENTENCE = fastre.compile(r"预期目标|主要目标|目标是|力争|确保|争取|控制在|今年|计划|要|拟|将|加快|推动|推进|实施|启动|打造|培育|年内|扩大至|提升至|提高到|力求|努力")
 
 
 @dataclass(frozen=True)

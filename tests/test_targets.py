@@ -105,6 +105,16 @@ def test_the_year_and_its_parts_after_a_topic():
         ("经济增速", "gdp_growth", 5.7)]
 
 
+def test_the_year_after_its_parts_named_with_the_indicator():
+    # 荆门 2024 (data/city-reports-2024): the quarters follow GDP; 全年累计 is the year's GDP growth
+    text = REVIEW + "经济承压开局、逐月回升，GDP一季度累计增长4.7%、二季度累计增长6.3%、三季度累计增长6.6%，全年累计增长6.7%，增幅居全省第4位。\n" + PLAN
+    rows = extract_targets(text, year=2024)
+    assert [(t.indicator, t.canonical, t.low, t.kind) for t in rows] == [
+        ("GDP（一季度累计）", "other", 4.7, "achievement"), ("GDP（二季度累计）", "other", 6.3, "achievement"),
+        ("GDP（三季度累计）", "other", 6.6, "achievement"), ("GDP", "gdp_growth", 6.7, "achievement")]
+    assert [text[t.value_start:t.value_end] for t in rows][-1] == "6.7%"
+
+
 def test_a_pair_goes_on_in_the_next_clause_after_tongbi():
     # 海拉尔区 2019 (data/hailar-district-reports/2019.txt): the growth clause opens with 同比分别
     text = REVIEW + "城乡常住居民人均可支配收入分别完成37820元、28104元,同比分别增长6.5%、9.4%。\n" + PLAN
@@ -187,7 +197,7 @@ NOT_THE_INDICATOR = [
     ("“四上”企业应税收入增长17.3%。", [("“四上”企业应税收入", "other", 17.3)]),  # 芜湖
     ("全市海洋生产总值约880亿元、增长9%。", [("海洋生产总值", "other", 880), ("海洋生产总值", "other", 9)]),  # 钦州
     ("非煤工业增加值增长3.9%。", [("非煤工业增加值", "other", 3.9)]),  # 阳泉
-    ("GDP一季度累计增长4.7%。", [("GDP一季度累计", "other", 4.7)]),  # 荆门
+    ("GDP一季度累计增长4.7%。", [("GDP（一季度累计）", "other", 4.7)]),  # 荆门
     ("力争外贸出口增长10%。", [("外贸出口", "other", 10)]),  # 随州
     ("新增就业大学生1万人。", [("新增就业大学生", "other", 1)]),  # 蚌埠
     # …and the whole still is
