@@ -20,6 +20,7 @@ A label names its file by ``file`` (relative to the data directory) or, for the 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -40,12 +41,26 @@ def _file_for(label: dict, data_dir: Path) -> Path:
 
 
 def _same_value(g: dict, p: dict) -> bool:
+    """Same values and unit; a label's unit may add its alternative in brackets ("套（间）": 套).
+
+    >>> _same_value({"low": 6.1, "high": 6.1, "unit": "万套（间）"}, {"low": 6.1, "high": 6.1, "unit": "万套"})
+    True
+    """
     return (abs(float(g["low"]) - float(p["low"])) < 1e-6 and abs(float(g["high"]) - float(p["high"])) < 1e-6
-            and (g.get("unit") or "") == (p.get("unit") or ""))
+            and _UNIT_ALTERNATIVE.sub("", g.get("unit") or "") == (p.get("unit") or ""))
+
+
+_UNIT_ALTERNATIVE = re.compile(r"[（(][^（）()]*[)）]$")
 
 
 def _places(text: str, sentence: str) -> list[tuple[int, int]]:
-    """Every place a label's sentence is written (folded when not found as is)."""
+    """Every place a label's sentence is written: as is, else folded, else with white space left
+    out on both sides (a label copied from a hard-wrapped file, "增长6%左\\n\\n右", where the reader
+    joined the lines).
+
+    >>> _places("目标是:增长6%左右,收入增长5%", "增长6%左\\n\\n右")
+    [(4, 10)]
+    """
     for hay, needle in ((text, sentence), (fold(text), fold(sentence))):
         out, i = [], hay.find(needle)
         while i >= 0 and needle:
@@ -53,7 +68,13 @@ def _places(text: str, sentence: str) -> list[tuple[int, int]]:
             i = hay.find(needle, i + 1)
         if out:
             return out
-    return []
+    kept = [i for i, c in enumerate(text) if not c.isspace()]
+    hay, needle = "".join(text[i] for i in kept), "".join(c for c in sentence if not c.isspace())
+    out, i = [], hay.find(needle) if needle else -1
+    while i >= 0:
+        out.append((kept[i], kept[i + len(needle) - 1] + 1))
+        i = hay.find(needle, i + 1)
+    return out
 
 
 def _locate(text: str, sentence: str) -> tuple[int, int] | None:
@@ -89,8 +110,25 @@ def _match(text: str, gold: list[dict], pred: list[dict], canonical: bool = True
             misses.append(g)
         else:
             used.add(hit)
-    extras = [p for i, p in enumerate(pred) if i not in used]
+    extras = [p for i, p in enumerate(pred) if i not in used and not p.get("of_stretch")]
     return len(gold) - len(misses), misses, extras
+
+
+def _with_stretches(pred: list[dict]) -> list[dict]:
+    """The predictions, and after each one with a 力争 value ("增长5.5%、力争6%以上": one target of
+    5.5 % whose ``stretch`` is 6) that value as a prediction of its own, at least, at the same place:
+    some label sets write the stretch as a target of its own, others leave it out, so such a
+    prediction may match a label but is never counted as an extra (see :func:`_match`).
+
+    >>> [(p["low"], p["qualifier"]) for p in _with_stretches([{"low": 5.5, "high": 5.5, "qualifier": "exact", "stretch": 6.0}])]
+    [(5.5, 'exact'), (6.0, 'at_least')]
+    """
+    out = []
+    for p in pred:
+        out.append(p)
+        if p.get("stretch") is not None:
+            out.append(dict(p, low=p["stretch"], high=p["stretch"], qualifier="at_least", stretch=None, of_stretch=True))
+    return out
 
 
 def _sentence_spans(text: str, items: list[dict]) -> list[tuple[int, int]]:
@@ -204,7 +242,7 @@ def evaluate_gold(gold_path: Path, data_dir: Path, only: list[Path] | None = Non
                 doc["meta_errors"].append({"field": key, "gold": want, "got": got})
                 if key == "year" and got is not None:
                     wrong_years.append({"file": str(path), "gold": label.get("year"), "got": got})
-        pred = a["targets"]
+        pred = _with_stretches(a["targets"])
         gold_targets = [dict(t, kind=t.get("kind", "target")) for t in label.get("targets", [])]
         gold_long = [dict(t, kind="long_term_target") for t in label.get("long_term_targets", [])]
         gold_ach = [dict(t, kind="achievement") for t in label.get("achievements", [])]

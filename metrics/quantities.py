@@ -63,18 +63,24 @@ UNITS = [
     "万人次", "人次", "万人", "万户", "万亩", "万吨", "万千瓦", "万平方米", "平方公里", "平方米",
     "万标准箱", "万标箱", "标准箱", "标箱", "万TEU", "TEU",
     "万辆", "公顷", "公里", "千米", "千瓦", "兆瓦", "亿斤", "万斤", "吨", "斤", "亩", "米", "辆",
-    "微克/立方米", "微克每立方米", "天",
+    "微克/立方米", "微克每立方米", "微克", "个工作日", "工作日", "天", "小时", "个月",
+    "GWh", "GW", "MW",
     "%", "‰", "倍",
     "个", "家", "户", "座", "项", "件", "所", "条", "套", "间", "张", "台", "宗", "名", "位", "处",
-    "栋", "株", "棵", "人", "批", "场", "次", "篇",
+    "栋", "株", "棵", "人", "项次", "家次", "户次", "台套", "批次", "批", "场次", "场", "次", "篇", "头", "盏", "支", "门", "部",
 ]
-CLASSIFIERS = {"个", "家", "户", "座", "项", "件", "所", "条", "套", "间", "张", "台", "宗", "名", "位", "处", "栋", "株", "棵", "批", "场", "次", "篇", "辆"}
+CLASSIFIERS = {"个", "家", "户", "座", "项", "件", "所", "条", "套", "间", "张", "台", "宗", "名", "位", "处", "栋", "株", "棵", "批",
+               "项次", "家次", "户次", "台套", "批次", "场次", "场", "次", "篇", "辆", "头", "盏", "支", "门", "部"}
 # Chinese numerals count as values only with these measuring units (not "三个关系", "五项建设").
 CN_VALUE_UNITS = {"亩", "万亩", "公顷", "万元", "亿元", "元", "万人", "人", "户", "万户", "公里", "吨", "万吨", "%", "个百分点", "平方米", "万平方米"}
 
 #: "天" is a unit, but not where it opens a name: 天府实验室, 天开园, 天津
 _DAY_NAMES = "府开津然地空下际猫堂桥门台鹅山河池坛宫水目工"
-_UNIT_RE = "|".join(re.escape(u) if u != "天" else f"天(?![{_DAY_NAMES}])" for u in UNITS)
+#: …and "部" not in 部门 or 部署, "门" not in 门户, "支" not in 支持 or 支撑
+#: …and "小时" only where it ends the figure, not where it opens a name (1小时经济圈, 144小时过境免签, 24小时自助)
+_NOT_AFTER = {"天": f"[{_DAY_NAMES}]", "部": "[门署分委位]", "门": "[户类槛]", "支": "[持撑付出柱]",
+              "小时": "(?!以内|以上|左右|之内|内|以下)[\u4e00-\u9fff“\"]"}
+_UNIT_RE = "|".join(re.escape(u) + (f"(?!{_NOT_AFTER[u]})" if u in _NOT_AFTER else "") for u in UNITS)
 #: "每人每月1134元", "每月2000元左右", "每亩1200元": the period or thing an amount is given per
 _EACH_BEFORE = re.compile(r"每(?:人|户)?每?(月|年|天|亩|吨)$")
 _PER_UNITS = frozenset({"元", "万元", "千元"})
@@ -90,7 +96,7 @@ _RANGE_SEP = r"(?:—{1,2}|-|~|至|到)"
 QUANTITY_RE = re.compile(
     rf"(?P<pct>百分之(?P<pctn>{_CN}|{_ARABIC})(?:(?:{_RANGE_SEP})(?:百分之)?(?P<pctn2>{_CN}|{_ARABIC}))?)"
     rf"|{_NUM1}(?P<u1>{_UNIT_RE})?(?:(?P<mod1>余|多)(?=[万亿]?(?:{_UNIT_RE})))?"
-    rf"(?:{_RANGE_SEP}{_NUM2})?(?P<mod>余|多)?(?P<mag>万|亿)?(?P<unit>{_UNIT_RE})"
+    rf"(?:{_RANGE_SEP}{_NUM2})?(?P<mod>余|多)?(?P<mag>万|亿)?(?P<mod2>余|多)?(?P<unit>{_UNIT_RE})"
     rf"(?P<per>[/／](?:{_PER}))?(?P<post>左右|以上|以内|以下|之内|上下)?"
 )
 _ANON_BEFORE = re.compile(r"[xX×*＊]$")
@@ -148,12 +154,16 @@ def find_quantities(text: str) -> list[Quantity]:
                 if u1 + unit in _UNIT_SET:
                     # "370万人次": the regex split one unit in two (万人 + 次)
                     unit = u1 + unit
+                elif (m.group("unit") in _NAME_OPENERS or u1 in CLASSIFIERS) and not (m.group("mag") or m.group("mod")):
+                    # "174条支沟", "10家头部企业", "20个项目", "5部条例": the first unit is the figure's (a
+                    # count); the word after opens a name
+                    unit, end = u1, m.end("u1")
                 else:
                     # "<n1><u1>" then a unit again ("10亿元项目", "74个项目"): not a quantity of its own
                     continue
             low = _num(n1)
             high = _num(n2) if n2 else low
-            mod = m.group("mod") or m.group("mod1")
+            mod = m.group("mod") or m.group("mod1") or m.group("mod2")  # "1.4万余场"
             post = m.group("post")
             if is_cn and unit not in CN_VALUE_UNITS:
                 continue
@@ -182,6 +192,8 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # "在全国168个城市排第15": the size of the group ranked in, not a figure
         if unit == "位" and before == "前":
             continue  # "10项居前3位": a rank
+        if unit in _DURATIONS and text.endswith(("连续", "持续", "连"), 0, start):
+            continue  # "连续8个月全省第一": a streak, not a figure
         minus = bool(before) and before in "-－−"
         if unit in ("%", "个百分点") and (text.endswith("负增长", 0, start) or minus and _SIGNED_AFTER.search(text, max(0, start - 6), start - 1)):
             # "增长-3.8%", "负增长4.1%": a fall written as growth is a negative rate
@@ -215,17 +227,34 @@ def find_quantities(text: str) -> list[Quantity]:
     return _shared_points(text, out)
 
 
+#: units that also open a word after another unit (支流, 头部, 门店, 部队, 小时工): there the first unit counts
+_NAME_OPENERS = frozenset({"支", "头", "门", "部", "盏", "小时", "个月", "天", "工作日"})
+#: units of time: after 连续 a streak ("连续8个月全省第一")
+_DURATIONS = frozenset({"个月", "天", "小时", "个工作日", "工作日"})
+_BARE_LIST = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?[、和])+$")
+
+
 def _shared_points(text: str, qs: list[Quantity]) -> list[Quantity]:
-    """"分别提高29个、6个百分点": the first value's 个 is short for the 个百分点 of the last one.
+    """"分别提高29个、6个百分点": the first value's 个 is short for the 个百分点 of the last one;
+    "分别压缩至55、50、24个工作日": bare numbers before a figure share its unit.
 
     >>> [(q.low, q.unit) for q in find_quantities("分别提高29个、6个百分点")]
     [(29.0, '个百分点'), (6.0, '个百分点')]
+    >>> [(q.low, q.unit, q.start) for q in find_quantities("审批时限分别压缩至55、50、24个工作日")]
+    [(55.0, '个工作日', 9), (50.0, '个工作日', 12), (24.0, '个工作日', 15)]
     """
     for k in range(len(qs) - 2, -1, -1):
         q, nxt = qs[k], qs[k + 1]
         if (q.unit == "个" and nxt.unit == "个百分点" and text[q.end:nxt.start] in ("、", "和", "，", ",")
                 and (q.low != int(q.low) or "分别" in text[max(0, q.start - 20):q.start])):  # not "超目标任务42个、23个百分点"
             qs[k] = replace(q, unit="个百分点")
+    for k in range(len(qs) - 1, -1, -1):
+        q = qs[k]
+        if (q.start and text[q.start - 1] in "、和" and (m := _BARE_LIST.search(text, max(0, q.start - 40), q.start))
+                and "分别" in text[max(0, m.start() - 12):m.start()] and (k == 0 or qs[k - 1].end <= m.start())):
+            # "审批时限分别压缩至55、50、24个工作日": the numbers before share the last one's unit
+            qs[k:k] = [replace(q, low=float(n.group()), high=float(n.group()), start=m.start() + n.start(),
+                               end=m.start() + n.end()) for n in re.finditer(r"\d+(?:\.\d+)?", m.group())]
     for k in range(1, len(qs)):
         q, prev = qs[k], qs[k - 1]
         if "/" in prev.unit and prev.unit.split("/")[0] == q.unit and text[prev.end:q.start] in ("、", "和"):

@@ -66,11 +66,11 @@ def test_a_third_blind_set_of_slogans_and_declared_counts():
     assert f["declared_counts"]["precision"] >= 0.85 and f["declared_counts"]["recall"] >= 0.85
 
 
-@pytest.mark.parametrize("gold", ["heldout4.jsonl", "heldout6.jsonl"])
+@pytest.mark.parametrize("gold", ["heldout4.jsonl", "heldout6.jsonl", "heldout8.jsonl"])
 def test_blind_sets_of_targets_and_results(gold):
-    """Two blind sets of numbers (session 23), each 12 city reports labelled for this year's
-    targets, last year's results and metadata by two helpers who saw only the texts; plan figures
-    outside the passage of main targets are not labelled.
+    """Three blind sets of numbers (sessions 23 and 24), each 12 city reports labelled for this
+    year's targets, last year's results and metadata by two helpers who saw only the texts; plan
+    figures outside the passage of main targets are not labelled.
 
     heldout4 (南通 … 眉山), at the draw (8de9fbe): targets P/R 0.972/1.000 of 70, results 209 of 226
     (214 once the labels' canonical ids were checked against the registry), metadata 12/12, and
@@ -82,7 +82,21 @@ def test_blind_sets_of_targets_and_results(gold):
     heldout4's fixes: targets 81 of 82 (precision 1.00), results 300 of 305, metadata 12/12, and two
     "past results reported as targets" that were the scorer's (a plan's "增长7%左右" begins with the
     review's "增长7%": it now requires the same qualifier and the place). Fixed since: a level aimed
-    at after a growth rate ("增长5.5%以上，力争突破6000亿元"), 微克每立方米."""
+    at after a growth rate ("增长5.5%以上，力争突破6000亿元"), 微克每立方米.
+
+    heldout8 (session 24), drawn at random (seed 24) from the 84 reports no set had labelled for
+    targets: at the draw targets 73 of 84 (precision 0.92), results 1,423 of 1,568, metadata 12/12.
+    Its labellers marked every result of the review (not a sample). Two label conventions were met
+    in the scorer, not the rules: a 力争 value stored as the ``stretch`` of its target (临沂's five
+    "增长5.5%、力争6%以上") may match a label of its own, and a label copied from 承德's hard-wrapped
+    file ("增长6%左\n\n右") is found with white space left out; a unit's bracketed alternative
+    ("套（间）") is the unit. Two CPI labels written as the index 103 were re-expressed as the
+    registry's 3 % after the draw. Fixed in the rules since: units 头, 盏, 支, 门, 部, 场次, 批次,
+    小时, 个月, 个工作日, GW/GWh/MW, 微克 (not where they open a name: 支流, 头部, 1小时经济圈);
+    "1.4万余场"; a count before 项目 ("等20个项目建成"); bare numbers sharing the last one's unit
+    ("分别压缩至55、50、24个工作日"); names in the clause before 分别 ("精简会议、文件、督查检查考核，分别减少
+    7.7%、20.7%、17.4%"); 同口径增长 continues the indicator before. Left: 威海's 粮食综合生产能力
+    (labelled grain_output; a capacity, read as other)."""
     r = evaluate_gold(GOLD / gold, DATA)
     assert r["documents"] == 12 and not r["errors"]
     f = r["fields"]
