@@ -579,14 +579,42 @@ def _alike_sentences(text: str, pos: int) -> int | None:
     return count if count >= 2 else None
 
 
+def _named_sentences(text: str, pos: int, noun: str, formula: str) -> int | None:
+    """How many sentences of the paragraph after ``pos`` (after its colon or full stop) open with a
+    name of the formula's kind: 呼和浩特's 全力培育“六大产业集群”，…。绿色农畜产品加工产业集群迈上…。
+    电子信息技术产业集群… (a sentence that restates the formula, "“六大产业集群”产值实现…", is none).
+
+    >>> _named_sentences("打造“三大集群”。甲乙集群很好。丙丁集群也好；说明。戊己集群更好。“三大集群”产值增长。", 8, "集群", "三大集群")
+    3
+    """
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    brk = _ITEM_BREAK.search(text, pos, end)
+    if brk is None or len(noun) < 2:
+        return None
+    count = 0
+    for x in _SENTENCE_SPLIT.split(text[brk.end():end]):
+        x = x.strip()
+        if 2 <= x.find(noun) <= 14 and formula not in x and not _NAME_NOT_ITEM.match(x):
+            count += 1
+    return count if count >= 2 else None
+
+
+#: a sentence that opens so is about the items together, not one of them
+_NAME_NOT_ITEM = re.compile(r"[“\"]|其中|全市|我市|各|这些|以上|上述|所有|全部")
+#: the numeral and measure word of a formula, before its noun ("六大产业集群" → 产业集群)
+_FORMULA_HEAD = re.compile(r"^[两二三四五六七八九十]{1,2}(?:个|项|大|条|方面)?")
+
+
 #: sentence openings that begin no item ("这是…的一年。这是…", "我们…。我们…")
 _NO_ITEM_OPENING = frozenset(("我们", "这是", "其中", "同时", "全市", "今年", "去年", "我市", "一年", "过去"))
 
 
 def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
     """A formula of three or more that ends its sentence, whose items follow in its own paragraph
-    as that many sentences opening alike (:func:`_alike_sentences`), where no other declaration is
-    (heldout7: 呼和浩特's review lists its 五个区域中心, 五宜城市 and 五个大起底 so).
+    as that many sentences opening alike (:func:`_alike_sentences`) or opening with a name of its
+    kind (:func:`_named_sentences`), where no other declaration is (heldout7: 呼和浩特's review lists
+    its 五个区域中心, 五宜城市 and 五个大起底 so, and its 六大产业集群 by name).
 
     >>> t = "全力打造“三个中心”。立足打造甲中心。立足打造乙中心。立足打造丙中心。另外。"
     >>> [(d.phrase, d.n) for d in _sentence_declared(t, [])]
@@ -597,8 +625,11 @@ def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
         n = _ordinal("x", m.group("n") or m.group("n2"))
         formula = m.group(0).strip("“\"”")
         if (not n or any(d.start <= m.start() < d.end + 2 for d in taken + out) or formula in fixed_formulas()
-                or formula in _national_formulas() or not _SHORT_TAIL.match(text, m.end())
-                or _alike_sentences(text, m.end()) != n):
+                or formula in _national_formulas() or not _SHORT_TAIL.match(text, m.end())):
+            continue
+        counted = formula.strip("“\"”")
+        if (_alike_sentences(text, m.end()) != n
+                and _named_sentences(text, m.end(), _FORMULA_HEAD.sub("", counted), counted) != n):
             continue
         start = _clause_start(text, m.start())
         out.append(Declared(text[start:m.end()], n, n, False, start, m.end(), "follows"))

@@ -114,7 +114,9 @@ def test_a_seventh_blind_set_of_slogans_and_declared_counts():
     “五个区域中心”。立足打造…。立足打造…), now read when as many sentences open alike; two such
     lists the first helper flagged as doubtful were added to its labels, as the second helper
     counted them. Also read since: 把握好五个方面, 十个方面的民生实事. The scorer matches a
-    declaration at the label's place first (贵港's inline 六大产业集群 took the label before)."""
+    declaration at the label's place first (贵港's inline 六大产业集群 took the label before). Session
+    24: a formula whose items open with their own names (呼和浩特's 六大产业集群: 绿色农畜产品加工产业集群
+    迈上…), 19 of 21."""
     r = evaluate_gold(GOLD / "heldout7.jsonl", DATA)
     assert r["documents"] == 10 and not r["errors"]
     f = r["fields"]

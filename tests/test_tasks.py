@@ -3,6 +3,7 @@ import pytest
 
 from metrics.analyze import analyze
 from metrics.reader import read_document
+from metrics.normalize import fold
 from metrics.tasks import build_outline, find_declared
 
 from conftest import DATA
@@ -239,3 +240,15 @@ def test_declarations_found_by_the_seventh_blind_set(name, phrase, n):
 def test_sentences_that_open_alike_by_chance_are_no_items(name, formula):
     text = read_document(DATA / "city-reports-2024" / name).text
     assert not [d for d in analyze(text).tasks.declared if formula in d.phrase]
+
+
+def test_a_formula_whose_items_open_with_their_names():
+    """heldout7 (呼和浩特's review): 全力培育“六大产业集群”, then six sentences of its paragraph open with
+    a cluster's name (绿色农畜产品加工产业集群迈上…); the sentence that restates the formula is none.
+    宜春's 重点实施六大工程：实施创新工程。… ×6 is found the same way."""
+    text = (DATA / "city-reports-2024" / "呼和浩特.txt").read_text(encoding="utf-8")
+    got = [(d.phrase, d.n, d.found) for d in find_declared(fold(text), build_outline(fold(text)))]
+    assert ("我们全力培育“六大产业集群”", 6, 6) in got
+    text = (DATA / "city-reports-2024" / "宜春.txt").read_text(encoding="utf-8")
+    got = [(d.phrase, d.n, d.found) for d in find_declared(fold(text), build_outline(fold(text)))]
+    assert ("重点实施六大工程", 6, 6) in got
