@@ -14,6 +14,8 @@
 [(3.0, 4.0, '个')]
 >>> [(q.qualifier, q.marker) for q in find_quantities("赤字率不超过3%,投资超过5亿元")]
 [('at_most', '不超过'), ('at_least', '超过')]
+>>> [(q.low, q.qualifier) for q in find_quantities("现场签约102亿元,约5亿元")]  # 签约 is no 约 (about)
+[(102.0, 'exact'), (5.0, 'about')]
 """
 
 from __future__ import annotations
@@ -107,6 +109,11 @@ PRE_CUES = {"不低于": "at_least", "不少于": "at_least", "超过": "at_leas
             "超": "at_least", "逾": "at_least", "高于": "at_least",
             "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "不足": "at_most", "不到": "at_most",
             "约": "about", "近": "about"}
+
+
+#: words ending in 约 that are no "about" ("现场签约102亿元": signed, not about)
+_YUE_WORDS = frozenset({"签约", "合约", "预约", "节约", "制约", "公约", "条约", "契约", "履约", "违约", "缔约", "特约",
+                        "邀约", "简约", "集约", "解约", "续约", "守约", "践约", "新约"})
 
 
 #: after "<n>个": the group a rank is taken in ("168个城市排第15", "100个大中城市中排第15位",
@@ -212,7 +219,7 @@ def find_quantities(text: str) -> list[Quantity]:
             qualifier, marker = "at_most", post
         else:  # the longest cue ending right before the number: 不超过 before 超过
             for cue in (pre_window, pre_window[-2:], pre_window[-1:]):
-                if cue in PRE_CUES:
+                if cue in PRE_CUES and not (cue == "约" and pre_window[-2:] in _YUE_WORDS):
                     qualifier, marker = PRE_CUES[cue], cue
                     break
         if m.group("per"):

@@ -615,6 +615,8 @@ def test_a_level_aimed_at_after_a_growth_rate_is_the_indicators_level():
     ("钠离子电池25GWh。", [("钠离子电池", 25, "GWh")]),  # 阜阳
     ("配合市人大及其常委会制定5部条例。", [("条例", 5, "部")]),  # 晋城
     ("箴言书院等20个项目建成。", [("项目建成", 20, "个")]),  # 益阳: a count before 项目
+    ("12个项目与金融机构现场签约102亿元。",  # 晋城: 签约 is not cut to 签 (约 "about")
+     [("项目与金融机构现场签约", 12, "个"), ("12个项目与金融机构现场签约", 102, "亿元")]),
     ("政府投资类、一般社会投资类和工业项目审批时限分别压缩至55、50、24个工作日。",  # 阜阳
      [("政府投资类", 55, "个工作日"), ("一般社会投资类", 50, "个工作日"), ("工业项目审批时限", 24, "个工作日")]),
     ("全面精简会议、文件、督查检查考核，分别减少7.7%、20.7%、17.4%。",  # 阜阳: the names in the clause before
@@ -626,7 +628,7 @@ def test_a_level_aimed_at_after_a_growth_rate_is_the_indicators_level():
     ("培育10家头部企业。", [("培育头部企业", 10, "家")]),
     ("宜宾进入成都1小时经济圈。", []),
     ("规模以上工业增加值连续8个月全省第一。", []),
-], ids=["万头", "盏", "支", "场次", "万余场", "批次", "小时", "GWh", "部", "个项目", "bare-list", "names-before",
+], ids=["万头", "盏", "支", "场次", "万余场", "批次", "小时", "GWh", "部", "个项目", "签约", "bare-list", "names-before",
         "同口径", "支沟", "头部", "1小时经济圈", "连续8个月"])
 def test_units_of_results_and_where_they_are_names(sentence, expected):
     got = [(t[0], t[2], t[4]) for t in run(sentence, part=REVIEW)]
