@@ -170,7 +170,11 @@ def discovered_mentions(text: str, places: tuple[str, ...] = ()) -> list[Mention
     written = {(m.text, m.kind, m.start) for m in found}
     for phrase, kind in kinds:
         out += [Mention(phrase, kind, s, e) for s, e in bare.get(phrase, ()) if (phrase, kind, s) not in written]
-    out += [Mention(phrase, "positioning", s, e) for phrase, spans in positionings(text, places).items() for s, e in spans]
+    named = positionings(text, places)
+    # (a brand inside a positioning, 美丽张家湾 in 幸福美丽张家湾, is that positioning's)
+    named.update((phrase, spans) for phrase, spans in brands(text, places).items()
+                 if not any(phrase in other for other in named))
+    out += [Mention(phrase, "positioning", s, e) for phrase, spans in named.items() for s, e in spans]
     out.sort(key=lambda m: (m.start, m.kind))
     return out
 
@@ -258,7 +262,7 @@ def _positioning_table() -> dict[str, list[str]]:
     """metrics/data/positioning.csv by role, longest first."""
     rows = read_rows("positioning.csv")
     return {role: sorted({r["text"] for r in rows if r["role"] == role}, key=len, reverse=True)
-            for role in ("verb", "lead", "tail", "suffix", "generic", "before")}
+            for role in ("verb", "lead", "tail", "suffix", "generic", "before", "brand", "vision", "vision_end")}
 
 
 @cache
@@ -310,6 +314,60 @@ def positionings(text: str, places: tuple[str, ...] = ()) -> dict[str, list[tupl
     return out
 
 
+#: a brand or vision written fewer times than this is a passing mention
+BRAND_MIN = 2
+
+
+def brands(text: str, places: tuple[str, ...] = ()) -> dict[str, list[tuple[int, int]]]:
+    """A place's brands and its part of a national vision (metrics/data/positioning.csv, roles
+    ``brand``, ``vision`` and ``vision_end``): a quality word before the place's own name (美丽阳泉,
+    平安广元, 数字济南), and 中国式现代化 up to the first end word after the place's own name
+    (中国式现代化宜宾新篇章, 中国式现代化毕节实践; 中国式现代化贵州实践安顺新篇章 in 安顺's report), each
+    written :data:`BRAND_MIN` times or more, counted wherever written.
+
+    >>> t = "建设美丽阳泉。美丽阳泉更美。平安阳泉。谱写中国式现代化阳泉新篇章，中国式现代化阳泉新篇章"
+    >>> brands(t, places=("阳泉市", "阳泉", "山西省", "山西"))
+    {'美丽阳泉': [(2, 6), (7, 11)], '中国式现代化阳泉新篇章': [(21, 32), (33, 44)]}
+    >>> list(brands("奋力谱写中国式现代化贵州实践安顺新篇章。中国式现代化贵州实践安顺新篇章", ("安顺市", "安顺")))
+    ['中国式现代化贵州实践安顺新篇章']
+    """
+    own = tuple(p for p in places[:2] if len(p) >= 2)
+    brand, vision, ends = _brand_rules(own)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in brand.finditer(text) if brand is not None else ():
+        found.setdefault(m.group(), []).append(m.span())
+    for m in vision.finditer(text):
+        window = text[m.end():m.end() + 16]
+        stops = [e.end() for e in ends.finditer(window) if _HAN.match(window[:1] or "x")]
+        pick = next((e for e in stops if not own or any(name in window[:e] for name in own)), None)
+        if pick is not None:
+            phrase = text[m.start():m.end() + pick]
+            found.setdefault(phrase, [])
+    out: dict[str, list[tuple[int, int]]] = {}
+    for phrase, spans in found.items():
+        if not spans:  # a vision counts wherever its whole phrase is written
+            i = text.find(phrase)
+            while i >= 0:
+                spans.append((i, i + len(phrase)))
+                i = text.find(phrase, i + 1)
+        if len(spans) >= BRAND_MIN:
+            out[phrase] = spans
+    return out
+
+
+@cache
+def _brand_rules(own: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern, re.Pattern]:
+    """Patterns of the brands of these names (the place's own, full and short), of a vision's
+    start, and of its end words."""
+    words = _positioning_table()
+    vision = re.compile("|".join(words["vision"]))
+    ends = re.compile(rf"[\u4e00-\u9fff]*?(?:{'|'.join(words['vision_end'])})")
+    if not own:
+        return None, vision, ends
+    names = "|".join(sorted(own, key=len, reverse=True))
+    return re.compile(rf"(?:{'|'.join(words['brand'])})(?:{names})"), vision, ends
+
+
 def _whole_places(text: str, phrase: str, places: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """Where ``phrase`` is written as a whole name: after a non-Han character, a word of the
     positioning rules (a verb, a lead, 推进, 围绕 …), a function word (的, 为, 和 …) or the place's
@@ -336,7 +394,7 @@ _AND_SPLIT = re.compile(r"(?<=..)(?:和|及|与)(?=..)")
 
 # the neighbours that make an ASCII phrase part of something longer (as NUMERIC_FORMULA_RE's bounds)
 _ASCII_BEFORE = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.+")
-_ASCII_AFTER = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.%")
+_ASCII_AFTER = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.%+")
 
 
 def count_slogans(text: str, mentions: list[Mention] | None = None) -> list[SloganCount]:

@@ -433,23 +433,31 @@ def _dash_paragraphs(text: str, pos: int) -> int | None:
     return count if count >= 2 else None
 
 
-_IN_PARAGRAPH_NO = re.compile(r"\((\d{1,2})\)")
+_IN_PARAGRAPH_NO = re.compile(r"\((\d{1,2})\)|(?<=[。；;：:])(\d{1,2})[.．](?!\d)")
 
 
 def _numbered_in_paragraph(text: str, pos: int) -> int | None:
-    """How many items numbered (1), (2) … in a row follow a colon at ``pos`` in one paragraph.
+    """How many items numbered (1), (2) … or 1. 2. … in a row follow a colon at ``pos`` in one
+    paragraph, or its full stop when the first item opens right after it (安顺: 扎实办好“十件民生实事”。
+    1.促进农民增收…。2.新建…).
 
     >>> _numbered_in_paragraph("办好三件实事：(1)建学校。(2)建医院。(3)修道路。\\n(4)另起一段", 6)
+    3
+    >>> _numbered_in_paragraph("办好三件实事。1.建学校。2.建医院2.5万平方米。3.修道路。", 6)
     3
     >>> _numbered_in_paragraph("办好三件实事。(1)建学校。(2)建医院。", 6) is None
     True
     """
-    if text[pos:pos + 1] not in ("：", ":"):
+    pos += text[pos:pos + 1] in ("”", '"')  # “十件民生实事”。1.…
+    stop = text[pos:pos + 1]
+    if stop not in ("：", ":", "。"):
         return None
     end = text.find("\n", pos)
     count = 0
     for m in _IN_PARAGRAPH_NO.finditer(text, pos + 1, len(text) if end < 0 else end):
-        if int(m.group(1)) != count + 1:
+        if stop == "。" and count == 0 and (m.start() != pos + 1 or not m.group(2)):
+            return None
+        if int(m.group(1) or m.group(2)) != count + 1:
             break
         count += 1
     return count if count >= 2 else None
@@ -521,6 +529,7 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
             if not n or n < 2 or n > 30 or any(d.start <= m.start() < d.end + 2 for d in out):
                 continue
             start, end = _clause_start(text, m.start()), m.end()
+            end += text[end:end + 1] in ("”", '"') and "“" in text[start:end]  # “十件民生实事”
             found = _count_run_after(outline, end, window=12, text=text) if rx is PROJECTS_RE else None
             if rx is PROJECTS_RE and found is None:
                 continue  # "省下达25件民生实事" mentions projects without listing them
@@ -544,6 +553,27 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
     out += _dash_declared(text, out) if "\n——" in text else []
     out += _sentence_declared(text, out)
     out.sort(key=lambda d: d.start)
+    return _nearest_of_a_run(text, out)
+
+
+def _nearest_of_a_run(text: str, declared: list[Declared]) -> list[Declared]:
+    """Two counts of the same number whose items follow, in two clauses of one sentence, share one
+    run: it is the nearer one's (阳泉: 务必深刻领会“五个必须”的规律性认识，…努力做到
+    “五个更加”：一是…五是…; the first is only named).
+
+    >>> a = Declared("领会“五个必须”", 5, 5, False, 0, 8, "follows")
+    >>> b = Declared("做到“五个更加”", 5, 5, False, 12, 20, "follows")
+    >>> [d.phrase for d in _nearest_of_a_run("领会“五个必须”的认识，做到“五个更加”：一是…", [a, b])]
+    ['做到“五个更加”']
+    """
+    out = []
+    for d, nxt in zip(declared, declared[1:] + [None]):
+        if (nxt is not None and d.form == nxt.form == "follows" and d.n == nxt.n and d.found == nxt.found
+                and d.end <= nxt.start and not _SENTENCE_SPLIT.search(text, d.end, nxt.start)
+                and "\n" not in text[d.end:nxt.start] and ("，" in text[d.end:nxt.start] or "," in text[d.end:nxt.start])):
+            # (formulas listed together, 加快“三化进程”、抓好“三大行动”, share a run in order: kept)
+            continue
+        out.append(d)
     return out
 
 
@@ -558,9 +588,9 @@ _SHORT_TAIL = re.compile(r"(?:[，,][^。；;：:\d“\"\n]{0,24})?[。；;：:]
 _SENTENCE_SPLIT = re.compile(r"[。；;]")
 
 
-def _alike_sentences(text: str, pos: int) -> int | None:
+def _alike_sentences(text: str, pos: int, width: int = 2) -> int | None:
     r"""How many sentences, from the first after ``pos`` in its paragraph (after its colon or full
-    stop) to the paragraph's end, open with the first one's two characters: 呼和浩特's 全力打造“五个区域中心”。立足打造…。
+    stop) to the paragraph's end, open with the first one's two (``width``) characters: 呼和浩特's 全力打造“五个区域中心”。立足打造…。
     立足打造…; 吉安's 必须立足五个“基点”：必须恪守…；必须聚焦….
 
     >>> _alike_sentences("推进“两项改革”。狠抓甲项。说明一下。狠抓乙项。", 7), _alike_sentences("推进“两项改革”。狠抓甲项。抓好乙项。", 7)
@@ -575,7 +605,7 @@ def _alike_sentences(text: str, pos: int) -> int | None:
     # (each item may be followed by sentences that explain it: 必须恪守根本遵循。深刻领悟…。必须聚焦…)
     if not sentences or sentences[0][:2] in _NO_ITEM_OPENING:
         return None
-    count = sum(1 for x in sentences if x[:2] == sentences[0][:2])
+    count = sum(1 for x in sentences if x[:width] == sentences[0][:width])
     return count if count >= 2 else None
 
 
@@ -628,7 +658,8 @@ def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
                 or formula in _national_formulas() or not _SHORT_TAIL.match(text, m.end())):
             continue
         counted = formula.strip("“\"”")
-        if (_alike_sentences(text, m.end()) != n
+        # (openings of two characters, or of four where two say too many: 宜宾's 加快建成… ×4 among 加快推进…)
+        if (all(_alike_sentences(text, m.end(), width) != n for width in (2, 4))
                 and _named_sentences(text, m.end(), _FORMULA_HEAD.sub("", counted), counted) != n):
             continue
         start = _clause_start(text, m.start())

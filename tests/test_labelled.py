@@ -124,6 +124,24 @@ def test_a_seventh_blind_set_of_slogans_and_declared_counts():
     assert f["slogan_counts"]["precision"] >= 0.95 and f["slogan_counts"]["recall"] >= 0.7
 
 
+def test_a_ninth_blind_set_of_slogans_and_declared_counts():
+    """tests/gold/heldout9.jsonl (session 24): 10 city reports drawn at random (seed 2411) from the
+    86 no set had labelled for 提法 or declared counts, by a helper from the texts only. At the draw:
+    declared counts 9 of 11 (precision 0.90), slogans 89 of 122 (precision 0.98). Fixed since: a
+    livelihood list numbered 1. 2. … in the paragraph after “十件民生实事”。; openings of four
+    characters where two say too many (宜宾: 加快建成… ×4 among 加快推进…); of two counts in one
+    sentence sharing a run, the nearer one (阳泉: 领会“五个必须”…，做到“五个更加”：一是…); a place's brand
+    (美丽阳泉, 平安广元) and its 中国式现代化…新篇章; 3+1 is not inside 3+1+N. The misses left are
+    local 提法 written without quotes or a positioning's verb (大蜀道, 产业立市, 数智新城), and 枣庄's
+    高质量发展 inside the dictionary's longer 黄河流域生态保护和高质量发展 (the longest phrase at a
+    place counts)."""
+    r = evaluate_gold(GOLD / "heldout9.jsonl", DATA)
+    assert r["documents"] == 10 and not r["errors"]
+    f = r["fields"]
+    assert f["declared_counts"]["precision"] >= 0.95 and f["declared_counts"]["recall"] >= 0.95
+    assert f["slogan_counts"]["precision"] >= 0.95 and f["slogan_counts"]["recall"] >= 0.75
+
+
 def test_a_fifth_blind_set_of_slogans_and_declared_counts():
     """tests/gold/heldout5.jsonl (session 23): the 5 city reports no set had labelled for local 提法
     and declared counts (南通, 吉林, 宣城, 日照, 黄山区), by a helper who saw only the texts. At the

@@ -108,3 +108,33 @@ def test_a_telephone_number_or_an_unquoted_code_is_no_formula():
 ])
 def test_no_fragment_or_national_phrase_is_a_positioning(counts, name, phrase):
     assert "positioning" not in counts(name).get(phrase, {})
+
+
+@pytest.mark.parametrize("name,brand,count", [
+    ("阳泉.txt", "美丽阳泉", 2),  # heldout9
+    ("广元.txt", "平安广元", 2),  # heldout9
+    ("济南.txt", "数字济南", 7),  # heldout7
+    ("宜宾.txt", "中国式现代化宜宾新篇章", 2),  # heldout9
+    ("安顺.txt", "中国式现代化贵州实践安顺新篇章", 3),  # the province's 实践, then the city's 新篇章
+    ("毕节.txt", "中国式现代化毕节实践", 3),  # heldout7: the first end word after the place
+])
+def test_a_places_brand_and_its_part_of_the_vision(name, brand, count):
+    """A quality word before the place's own name, and 中国式现代化 + the place + 新篇章/实践, written
+    twice or more (metrics/data/positioning.csv, roles brand, vision, vision_end)."""
+    a = analyze(read_document(DATA / "city-reports-2024" / name).text)
+    got = {s.text: s.count for s in a.slogans if s.kind == "positioning"}
+    assert got.get(brand) == count
+
+
+def test_a_formula_is_not_counted_inside_a_longer_one():
+    """安顺 (heldout9): “3+1” is written twice, and once more inside “3+1+N”."""
+    a = analyze(read_document(DATA / "city-reports-2024" / "安顺.txt").text)
+    assert {s.text: s.count for s in a.slogans if s.kind == "formula"}.get("3+1") == 2
+
+
+def test_common_local_formulations_are_in_the_dictionary():
+    """Session 24 added the 38 formulations written in ten or more of the 134 city reports (以进促稳,
+    项目为王, 拼经济, 保交楼 …) to metrics/data/slogans.csv."""
+    a = analyze(read_document(DATA / "city-reports-2024" / "南宁.txt").text)
+    got = {s.text for s in a.slogans if s.kind == "dictionary"}
+    assert {"以进促稳", "先立后破", "保交楼", "项目为王", "拼经济"} <= got

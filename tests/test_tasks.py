@@ -252,3 +252,17 @@ def test_a_formula_whose_items_open_with_their_names():
     text = (DATA / "city-reports-2024" / "宜春.txt").read_text(encoding="utf-8")
     got = [(d.phrase, d.n, d.found) for d in find_declared(fold(text), build_outline(fold(text)))]
     assert ("重点实施六大工程", 6, 6) in got
+
+
+@pytest.mark.parametrize("name,phrase,n", [
+    ("安顺.txt", "扎实办好“十件民生实事”", 10),  # 。1.促进…。2.新建… in the same paragraph
+    ("宜宾.txt", "全力打造四大千亿产业集群", 4),  # 加快建成… ×4 among 加快推进…
+    ("阳泉.txt", "在实际工作中努力做到“五个更加”", 5),  # the nearer of two counts before 一是…五是
+])
+def test_heldout9_declarations(name, phrase, n):
+    """heldout9 (session 24): three forms its labels showed."""
+    text = fold((DATA / "city-reports-2024" / name).read_text(encoding="utf-8"))
+    got = [(d.phrase, d.n, d.found) for d in find_declared(text, build_outline(text))]
+    assert (phrase, n, n) in got
+    # 阳泉's first count only names its formula (务必深刻领会“五个必须”的规律性认识)
+    assert not any("五个必须" in p for p, _, _ in got)
