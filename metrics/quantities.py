@@ -166,7 +166,7 @@ def find_quantities(text: str) -> list[Quantity]:
                     # count); the word after opens a name
                     unit, end = u1, m.end("u1")
                 else:
-                    # "<n1><u1>" then a unit again ("10亿元项目", "74个项目"): not a quantity of its own
+                    # "<n1><u1>" then a unit again ("10亿元项目"): a sum that bounds a name, not a figure
                     continue
             low = _num(n1)
             high = _num(n2) if n2 else low
