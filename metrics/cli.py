@@ -258,6 +258,8 @@ def count(phrases, db, url, as_json, **given):
     from .ui.queries import count_docs, phrase_docs
 
     wanted = ph.parse_phrases("\n".join(phrases), limit=len(phrases))
+    for cut in ph.cut_phrases("\n".join(phrases)):
+        click.echo(f"warning: a phrase is at most {ph.MAX_LENGTH} characters; counted: {cut[:ph.MAX_LENGTH]}", err=True)
     if not wanted:
         raise click.BadParameter("give at least one phrase that is not empty", param_hint="PHRASES")
     f = _filters(url, **given)

@@ -40,15 +40,44 @@ _SPECIAL = set("\\.^$|?*+()[]{}")
 _SEPARATORS = ("、", ",", " ", "")  # "," also matches "，" (full-width forms)
 
 
+#: full-width ASCII forms (！…～) to their half-width characters: a phrase typed with a Chinese
+#: input method (ＧＤＰ, １＋３) is the phrase GDP, 1+3, which matches both widths in the texts
+_NARROW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def narrow(phrase: str) -> str:
+    """The phrase with full-width letters, digits and signs written half-width.
+
+    >>> narrow("ＧＤＰ增长１０％"), narrow("１＋３")
+    ('GDP增长10%', '1+3')
+    """
+    return phrase.translate(_NARROW)
+
+
 def parse_phrases(raw: str, limit: int = MAX_PHRASES) -> tuple[str, ...]:
-    """Phrases typed one per line (or separated by ; or ；): stripped, without duplicates or
-    empty entries, at most ``limit``, each cut to :data:`MAX_LENGTH` characters."""
+    """Phrases typed one per line (or separated by ; or ；): stripped, written half-width
+    (:func:`narrow`), without duplicates or empty entries, at most ``limit``, each cut to
+    :data:`MAX_LENGTH` characters.
+
+    >>> parse_phrases("ＧＤＰ；GDP；１＋３")
+    ('GDP', '1+3')
+    """
     out: list[str] = []
-    for part in _SPLIT.split(raw or ""):
+    for part in _SPLIT.split(narrow(raw or "")):
         phrase = " ".join(part.split())[:MAX_LENGTH]
         if phrase and phrase not in out:
             out.append(phrase)
     return tuple(out[:limit])
+
+
+def cut_phrases(raw: str) -> list[str]:
+    """The typed phrases longer than :data:`MAX_LENGTH` characters (:func:`parse_phrases` counts
+    their first :data:`MAX_LENGTH` only), for a message.
+
+    >>> cut_phrases("强首府；" + "长" * 41)
+    ['长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长']
+    """
+    return [p for p in (" ".join(part.split()) for part in _SPLIT.split(narrow(raw or ""))) if len(p) > MAX_LENGTH]
 
 
 def _escape(ch: str) -> str:
@@ -99,6 +128,7 @@ def forms(phrase: str) -> list[str]:
     >>> forms("A、B")
     ['A、B', 'A,B', 'A B', 'AB']
     """
+    phrase = narrow(phrase)
     if "、" not in phrase:
         return [phrase]
     out = []
@@ -141,6 +171,7 @@ def pattern(phrase: str) -> str:
 
 def needs_boundary(phrase: str) -> bool:
     """Whether the phrase starts or ends with an ASCII letter or digit (then its neighbours may not be one)."""
+    phrase = narrow(phrase)
     return bool(phrase) and bool(_ALNUM.match(phrase[0]) or _ALNUM.match(phrase[-1]))
 
 

@@ -615,6 +615,13 @@ def test_more_phrases_than_counted_are_named(app):
     assert any("每次最多 8 个" in c.value and "短语8" in c.value and "短语9" in c.value for c in at.caption)
 
 
+def test_a_phrase_longer_than_counted_is_named(app):
+    """QA pass 14: a phrase of 50 characters was cut to 40 without a word."""
+    at = app("slogans", {"ph": "高质量发展" * 10})
+    no_errors(at)
+    assert any("最长 40 字" in c.value and "高质量发展" * 8 + "…" in c.value for c in at.caption)
+
+
 def test_a_declaration_with_no_list_after_it_shows_a_dash(built_db, monkeypatch):
     """南京's "稳妥有序实施城中村改造、“平急两用”公共基础设施等“三大工程”" names three and lists two
     (an abbreviation, unchecked): its 实际 reads "—", not Streamlit's grey "None"."""

@@ -99,3 +99,16 @@ def test_the_document_table_links_to_the_marked_document(built_db):
     assert first["原文"] == f"document?doc={first['文档ID']}&hl=%E4%B8%89%E9%AB%98%E5%9B%9B%E6%96%B0"
     groups = charts.phrase_groups(queries.phrase_docs(con, Filters(), ("三高四新",)))
     assert groups["count"].sum() == table["出现次数"].sum() and set(groups["province"]) == {"湖南省"}
+
+
+def test_a_phrase_typed_full_width_counts_as_the_same_phrase(built_db):
+    """QA pass 14: ＧＤＰ or １＋３ typed with a Chinese input method was never found (the texts are
+    matched in both widths, but the typed phrase was not narrowed)."""
+    assert phrases.parse_phrases("ＧＤＰ；１＋３；GDP") == ("GDP", "1+3")
+    con = duckdb.connect(str(built_db), read_only=True)
+    half = queries.phrase_docs(con, Filters(), ("GDP", "1+3"))
+    full = queries.phrase_docs(con, Filters(), ("ＧＤＰ", "１＋３"))
+    assert len(half) > 10 and full["count"].tolist() == half["count"].tolist()
+    text = "地区生产总值（GDP）增长10%，落实“１＋３”"
+    assert [m.group() for m in phrases.finditer(text, "１０％")] == ["10%"]
+    assert phrases.count_phrase(text, "1+3") == phrases.count_phrase(text, "１＋３") == 1

@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics import charts
 from metrics.codebook import DISCOVERED_KINDS
-from metrics.phrases import MAX_PHRASES, parse_phrases
+from metrics.phrases import MAX_LENGTH, MAX_PHRASES, cut_phrases, parse_phrases
 from metrics.ui import data
 from metrics.ui.widgets import chart_card, link_value, md_escape, open_link, page_context, set_link, table_card
 
@@ -123,6 +123,8 @@ def _custom_phrases(ctx, docs) -> None:
     extra = parse_phrases(raw, limit=10_000)[len(phrases):]
     if extra:
         st.caption(f"每次最多 {MAX_PHRASES} 个，未计数：" + "、".join(f"「{md_escape(p)}」" for p in extra))
+    if cut := cut_phrases(raw):
+        st.caption(f"短语最长 {MAX_LENGTH} 字，只计前 {MAX_LENGTH} 字：" + "、".join(f"「{md_escape(p[:MAX_LENGTH])}…」" for p in cut))
     value = "；".join(phrases)
     set_link("ph", "sl_custom", value)
     if not phrases:
