@@ -715,6 +715,39 @@ def _run(tasks: list[list], workers: int, built_at: dt.datetime):
         gc.unfreeze()
 
 
+#: a DuckDB file holds these bytes at offset 8 (after the header's checksum)
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """Whether ``path`` is a DuckDB database file (by its header), or an empty file."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    return not head or head[8:12] == _DUCKDB_MAGIC
+
+
+def check_target(db_path: Path) -> None:
+    """Refuse, before any file is read, a database path that cannot be one: a folder, a path
+    under a file, or a file that is not a DuckDB database (a mistyped ``--db notes.txt`` must not
+    replace the user's file).
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp()); (d / "notes.txt").write_text("my notes")
+    8
+    >>> check_target(d / "notes.txt")
+    Traceback (most recent call last):
+    ...
+    metrics.build.BuildError: ... exists and is not a DuckDB database; it was not changed (remove it or choose another --db)
+    """
+    if db_path.is_dir():
+        raise BuildError(f"{db_path} is a folder, not a database file")
+    blocker = next((p for p in db_path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise BuildError(f"{blocker} is a file, not a folder: {db_path} cannot be written")
+    if db_path.exists() and not is_duckdb_file(db_path):
+        raise BuildError(f"{db_path} exists and is not a DuckDB database; it was not changed "
+                         "(remove it or choose another --db)")
+
+
 def build_database(paths: list[Path], db_path: Path, *, workers: int | None = None, progress: Progress | None = None,
                    manifest: Path | None = None, limits: Limits = Limits(), lock_timeout: float = 600.0,
                    max_files: int | None = None, incremental: bool = False,
@@ -724,6 +757,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
     Each document records where it came from (``documents.source``): the path as found, or
     ``source_of(path)`` (the dashboard's uploads: ``upload/<file name>``, not a temporary path)."""
     db_path = Path(db_path)
+    check_target(db_path)
     report = BuildReport(db_path=db_path)
     start = time.perf_counter()
     man = load_manifest(manifest) if manifest else {}

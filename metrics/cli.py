@@ -61,6 +61,8 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
     if missing := [str(p) for p in paths if not p.exists()]:
         # a mistyped path must not rebuild the database from the others alone (or add a failure row)
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}; {db} was not changed")
+    if not Path(db).parent.exists():  # as export: a mistyped folder is not made
+        raise click.UsageError(f"{db}: no such folder {Path(db).parent}")
     bar = None
     progress = None
     if not quiet and sys.stderr.isatty():
@@ -99,13 +101,22 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         mb = report.bytes_read / 1e6
-        click.echo(f"{report.added} documents added to {db} in {report.seconds:.1f} s "
+        click.echo(f"{_documents(report.added)} added to {db} in {report.seconds:.1f} s "
                    f"({mb:.1f} MB, {mb / max(report.seconds, 1e-9):.1f} MB/s); "
                    f"{len(report.failures)} failed, {len(report.duplicates)} duplicates", err=True)
         if report.near_duplicates:
             click.echo(f"{report.near_duplicates} documents in the database are near-duplicates of another "
                        "(left out of counts unless --with-duplicates / 包括近似重复的文档)", err=True)
     sys.exit(0 if report.ok else 1)
+
+
+def _documents(n: int) -> str:
+    """ "1 document", "2,000 documents".
+
+    >>> _documents(1), _documents(2000)
+    ('1 document', '2,000 documents')
+    """
+    return f"{n:,} document" + ("" if n == 1 else "s")
 
 
 @main.command()
@@ -424,6 +435,8 @@ def export_command(out, db, url, tables, **given):
     try:
         f = _as_linked(con, f, url)
         n_docs = count_docs(con, f)
+        if not n_docs:  # as count: an empty export is a filter that matches nothing (a typo?)
+            raise click.UsageError(f"the filter matches no document in {db} ({f.describe(0)}); nothing was written")
         left_out = 0 if f.duplicates else count_docs(con, f.replace(duplicates=True)) - n_docs
         rules = build_info(con).get("rules_version", "unknown")
         meta = export.ExportMeta(title="筛选后的完整数据" if len(names) > 1 else f"表 {names[0]}",
@@ -483,7 +496,7 @@ def export_command(out, db, url, tables, **given):
     finally:
         con.close()
     rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
-    click.echo(f"{out}: {n_docs:,} documents ({f.describe(n_docs, left_out)}); rows: {rows}", err=True)
+    click.echo(f"{out}: {_documents(n_docs)} ({f.describe(n_docs, left_out)}); rows: {rows}", err=True)
 
 
 @main.command()
@@ -508,6 +521,8 @@ def evaluate(gold, files, data_dir, as_json, details):
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         click.echo(format_report(result, details=details))
+    for e in result.get("errors", ()):  # on stderr, as every command's errors (the scores go to stdout)
+        click.echo(f"error: {e['file']}: {e['error']}", err=True)
     sys.exit(1 if result.get("errors") else 0)
 
 

@@ -348,8 +348,6 @@ def format_report(result: dict, details: bool = False) -> str:
     for k, v in result["metadata_accuracy"].items():
         lines.append(f"{k:32} {v['accuracy']:9.3f} {v['correct']:>4}/{v['of']}")
     lines += ["", f"wrong years: {len(result['wrong_years'])}", f"past results reported as targets: {len(result['past_results_reported_as_targets'])}"]
-    for e in result["errors"]:
-        lines.append(f"error: {e['file']}: {e['error']}")
     if details:
         for d in result["details"]:
             if d["misses"] or d["extras"] or d["meta_errors"]:

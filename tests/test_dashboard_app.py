@@ -430,7 +430,8 @@ def test_missing_db_explains_build(monkeypatch, tmp_path):
     at = AppTest.from_file(str(APP), default_timeout=30).run()
     assert not at.exception
     assert any("找不到数据库" in e.value for e in at.error)
-    assert any("python -m metrics build data" in i.value for i in at.info)
+    # the command builds the file the dashboard reads (QA pass 14: it named speech_metrics.duckdb)
+    assert any(f"python -m metrics build data --db {tmp_path / 'nope.duckdb'}" in i.value for i in at.info)
     at.switch_page(PAGES["upload"][0]).run()
     assert not at.exception and [t.value for t in at.title] == ["添加文档"]
 

@@ -983,3 +983,37 @@ def test_a_reversed_year_range_is_used_swapped_with_a_warning(built_db):
         assert proc.stdout == same.stdout
     proc = run_cli("count", "高质量发展", "--db", built_db, "--url", "http://localhost:8501/?from=abc&level=bogus")
     assert "holds no dashboard filter it can apply" in proc.stderr
+
+
+def test_build_refuses_a_db_path_that_cannot_be_a_database(tmp_path):
+    """QA pass 14 (D3, D4, D15): --db naming the user's notes replaced them; --add on such a file
+    printed a traceback; a folder failed only after every file was analysed; a missing folder was
+    made, where export refuses one."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my important notes", encoding="utf-8")
+    for extra in ((), ("--add",)):
+        proc = run_cli("build", SEED, "--db", notes, "--quiet", *extra)
+        assert proc.returncode == 3 and "Traceback" not in proc.stderr
+        assert f"{notes} exists and is not a DuckDB database; it was not changed" in proc.stderr
+        assert notes.read_text(encoding="utf-8") == "my important notes"
+    proc = run_cli("build", SEED, "--db", tmp_path, "--quiet")
+    assert proc.returncode == 3 and f"{tmp_path} is a folder, not a database file" in proc.stderr
+    assert not list(tmp_path.glob("*.lock"))
+    proc = run_cli("build", SEED, "--db", notes / "x.duckdb", "--quiet")
+    assert proc.returncode == 3 and f"{notes} is a file, not a folder" in proc.stderr
+    proc = run_cli("build", SEED, "--db", tmp_path / "no" / "x.duckdb", "--quiet")
+    assert proc.returncode == 2 and "no such folder" in proc.stderr and not (tmp_path / "no").exists()
+    proc = run_cli("build", SEED, "--db", tmp_path / "ok.duckdb")
+    assert proc.returncode == 0 and "1 document added to" in proc.stderr
+
+
+def test_export_of_a_filter_that_matches_nothing_is_refused(built_db, tmp_path):
+    """QA pass 14 (D15): an export with a mistyped province wrote empty tables and exited 0 (count exits 2)."""
+    out = tmp_path / "z.zip"
+    proc = run_cli("export", out, "--db", built_db, "--province", "四川")
+    assert proc.returncode == 2 and "matches no document" in proc.stderr and not out.exists()
+
+
+def test_evaluate_writes_its_errors_on_stderr(tmp_path):
+    proc = run_cli("evaluate", ROOT / "tests" / "gold" / "seeds.jsonl", "--data-dir", tmp_path)
+    assert proc.returncode == 1 and "error:" in proc.stderr and "error:" not in proc.stdout

@@ -95,7 +95,7 @@ def require_db() -> bool:
         st.error(f"找不到数据库文件：`{path}`")
         st.info(
             "请先在项目根目录构建数据库：\n\n"
-            f"```\n{data.BUILD_COMMAND}\n```\n\n"
+            f"```\n{data.build_command()}\n```\n\n"
             f"或用环境变量 `{data.ENV_VAR}` 指向已有的数据库文件。也可以在「添加文档」页上传文件。"
         )
         return False
@@ -107,13 +107,13 @@ def require_db() -> bool:
             st.caption(f"DuckDB: {type(exc).__name__}")
             return False
         st.error("数据库无法读取或结构不符（可能来自旧版本）。请重新构建：")
-        st.code(data.BUILD_COMMAND, language="bash")
+        st.code(data.build_command(), language="bash")
         st.caption(f"DuckDB: {type(exc).__name__}")
         return False
     if data.query("schema_problem"):
         st.error(f"数据库由旧版本构建（结构版本 {data.query('build_info').get('schema_version')}，"
                  f"本版本为 {DB_SCHEMA_VERSION}，新增了{DB_SCHEMA_ADDS[1]}）。请从原文件重新构建：")
-        st.code(data.BUILD_COMMAND, language="bash")
+        st.code(data.build_command(), language="bash")
         return False
     return True
 
@@ -230,7 +230,7 @@ def page_context(keep: tuple[str, ...] = ()) -> PageContext | None:
     st.caption(f"筛选：{md_escape(f.describe(n, ctx.left_out))} · 规则版本 {md_escape(ctx.rules_version)}")
     total = data.query("count_docs", Filters())
     if total == 0:
-        st.info(f"数据库中还没有文档。请运行 `{data.BUILD_COMMAND}` 或在「添加文档」页上传。")
+        st.info(f"数据库中还没有文档。请运行 `{data.build_command()}` 或在「添加文档」页上传。")
         return None
     if n == 0:
         st.info("当前筛选条件下没有文档。请放宽左侧的筛选条件（或点击「清除筛选」）。")
