@@ -58,9 +58,11 @@ page = st.navigation(PAGES, position="hidden")
 menu = st.sidebar.empty()
 with menu.container():
     page_menu(PAGES)  # at once, while the page runs (QA pass 13: a slow page left no menu for seconds)
+st.session_state["_sm_page"] = page.url_path  # link_value tells Back on one page from a page switch
 try:
     page.run()
 finally:
     flush_url()  # the run's URL changes in one write: one browser history entry
+    st.session_state["_sm_page_before"] = page.url_path
     with menu.container():
         page_menu(PAGES)

@@ -405,6 +405,7 @@ def _interval_traces(fig: go.Figure, tidy: pd.DataFrame, x_col: str, *, group_co
 RANGES_VERTICAL_MAX = 20
 RANGE_ORDERS = {"desc": "最高", "asc": "最低", "both": "两端"}
 #: ``target_ranges`` draws a log axis when the highest value is this many times the median or more
+#: (``target_years`` and ``escalation_by_level``, amounts only: this many times the lowest)
 LOG_AXIS_RATIO = 20
 
 
@@ -460,14 +461,8 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     _interval_traces(fig, tidy, "标签", horizontal=horizontal)
     height = max(360, 20 * len(tidy) + 140) if horizontal else 460
     base_layout(fig, f"{indicator_label}：各地区对比（{unit or '无单位'}{shown}）", height=height, legend_title="限定")
-    if log:  # the range in log units, as plotly wants it (its autorange counts the median line wrongly)
-        lows = tidy["下限"].where(tidy["下限"] > 0, tidy["中值"])
-        span = [float(np.log10(min(lows.min(), median))) - 0.1,  # the median line in view too
-                float(np.log10(tidy["上限"].fillna(tidy["中值"]).max())) + 0.1]
-        ticks = [v * 10 ** k for k in range(int(np.floor(span[0])), int(np.ceil(span[1])) + 1) for v in (1, 2, 5)
-                 if span[0] <= np.log10(v * 10 ** k) <= span[1]]  # 1-2-5 in full ("20", not a lone "2")
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(
-            type="log", range=span, tickmode="array", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
+    if log:  # (the median line in view too)
+        _log_axis(fig, tidy, horizontal, also=median)
     cat_axis = {"type": "category", "title": None, "categoryorder": "array", "categoryarray": tidy["标签"].tolist()}
     if horizontal:
         fig.update_yaxes(**cat_axis, autorange="reversed", tickfont={"size": 12})
@@ -495,6 +490,26 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     return tidy, fig
 
 
+def _wants_log(tidy: pd.DataFrame, unit: str | None) -> bool:
+    """Amounts (not rates) all above 0 whose highest is :data:`LOG_AXIS_RATIO` times the lowest or
+    more (全国's 1244万人 of new jobs beside a city's 1.1万人): on a linear axis the small ones lie on 0."""
+    v = tidy["中值"]
+    return bool(len(v) and (unit or "") not in RATE_UNITS and (v > 0).all() and v.max() >= LOG_AXIS_RATIO * v.min())
+
+
+def _log_axis(fig: go.Figure, tidy: pd.DataFrame, horizontal: bool = False, also: float | None = None) -> None:
+    """A log value axis over the intervals of ``tidy`` (and ``also``), ticked 1-2-5 in full ("20",
+    not a lone "2"); the range in log units, as plotly wants it (its autorange counts a line such
+    as the median wrongly)."""
+    lows = tidy["下限"].where(tidy["下限"] > 0, tidy["中值"])
+    low = lows.min() if also is None else min(lows.min(), also)
+    span = [float(np.log10(low)) - 0.1, float(np.log10(tidy["上限"].fillna(tidy["中值"]).max())) + 0.1]
+    ticks = [v * 10 ** k for k in range(int(np.floor(span[0])), int(np.ceil(span[1])) + 1) for v in (1, 2, 5)
+             if span[0] <= np.log10(v * 10 ** k) <= span[1]]
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(
+        type="log", range=span, tickmode="array", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
+
+
 def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] | None = None,
                  unit: str | None = None) -> tuple[pd.DataFrame, go.Figure]:
     """The indicator over the years for chosen regions (intervals, one colour per region).
@@ -517,10 +532,14 @@ def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] 
     # the full paths took half the chart's width
     short = short_labels(tidy["地区"])
     _interval_traces(fig, tidy.assign(_legend=tidy["地区"].map(short)), "年份", group_col="_legend", mode="lines+markers")
-    base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}）", height=440, legend_title="地区")
+    log = _wants_log(tidy, unit)  # (QA pass 14: 全国 beside two cities hid one of them on 0)
+    base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}{'，对数坐标' if log else ''}）", height=440,
+                legend_title="地区")
     _legend_right(fig, "地区")  # one entry per region (the marker shape gives the qualifier)
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
     fig.update_yaxes(title=unit or "")
+    if log:
+        _log_axis(fig, tidy)
     return tidy, fig
 
 
@@ -542,11 +561,15 @@ def escalation_by_level(df: pd.DataFrame, indicator_label: str, unit: str | None
                     jitter=0.4, pointpos=0, marker={"color": color, "size": 8}, line={"color": color},
                     customdata=np.stack([part["地区"], part["限定"], part["原句"].str.slice(0, 60)], axis=-1),
                     hovertemplate="%{customdata[0]}<br>%{y} (%{customdata[1]})<br>%{customdata[2]}<extra></extra>")
-    base_layout(fig, f"{indicator_label}：按层级（{unit or '无单位'}）", height=420, legend_title="年份")
+    log = _wants_log(tidy, unit)  # (QA pass 14: 全国's total squeezed the provinces' and cities' boxes onto 0)
+    base_layout(fig, f"{indicator_label}：按层级（{unit or '无单位'}{'，对数坐标' if log else ''}）", height=420,
+                legend_title="年份")
     fig.update_layout(boxmode="group")
     cats = [level_label(v) for v in LEVEL_ORDER if level_label(v) in set(tidy["层级"])]
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=cats, title="层级")
     fig.update_yaxes(title=unit or "")
+    if log:
+        _log_axis(fig, tidy)
     return tidy, fig
 
 

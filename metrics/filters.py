@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -98,6 +98,10 @@ _PARAM_DUPLICATES = "dup"
 
 MAX_LIST_ITEMS = 50
 MAX_TEXT_LEN = 200
+#: the longest speaker and full-text search a filter takes (the sidebar's inputs take as many:
+#: a link with more was shown whole in an input that allows fewer, QA pass 14)
+MAX_SPEAKER_LEN = 50
+MAX_SEARCH_LEN = 100
 YEAR_MIN, YEAR_MAX = 1949, 2100
 
 _ALIAS_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -235,14 +239,14 @@ def parse_year(value: Any) -> int | None:
     return y if YEAR_MIN <= y <= YEAR_MAX else None
 
 
-def _clean_text(value: Any) -> str:
+def _clean_text(value: Any, limit: int = MAX_TEXT_LEN) -> str:
     s = _first(value)
     if s is None:
         return ""
     # collapse whitespace, drop control characters
     s = re.sub(r"[\x00-\x1f\x7f]", " ", s)
     s = re.sub(r"\s+", " ", s).strip()
-    return s[:MAX_TEXT_LEN]
+    return s[:limit]
 
 
 @dataclass(frozen=True)
@@ -267,8 +271,8 @@ class Filters:
         # Accept lists (or a bare string) for convenience; store tuples.
         for name in URL_LIST_PARAMS:
             object.__setattr__(self, name, _clean_list(getattr(self, name)))
-        object.__setattr__(self, "speaker", _clean_text(self.speaker))
-        object.__setattr__(self, "text", _clean_text(self.text))
+        object.__setattr__(self, "speaker", _clean_text(self.speaker, MAX_SPEAKER_LEN))
+        object.__setattr__(self, "text", _clean_text(self.text, MAX_SEARCH_LEN))
         object.__setattr__(self, "duplicates", bool(self.duplicates))
         yf, yt = self.year_from, self.year_to
         yf = None if yf is None else int(yf)
@@ -295,8 +299,8 @@ class Filters:
         kwargs["doc_type"] = tuple(v for v in kwargs["doc_type"] if v in DOC_TYPE_LABELS)
         kwargs["year_from"] = parse_year(params.get(_PARAM_YEAR_FROM))
         kwargs["year_to"] = parse_year(params.get(_PARAM_YEAR_TO))
-        kwargs["speaker"] = _clean_text(params.get(_PARAM_SPEAKER))
-        kwargs["text"] = _clean_text(params.get(_PARAM_TEXT))
+        kwargs["speaker"] = _clean_text(params.get(_PARAM_SPEAKER), MAX_SPEAKER_LEN)
+        kwargs["text"] = _clean_text(params.get(_PARAM_TEXT), MAX_SEARCH_LEN)
         kwargs["duplicates"] = _first(params.get(_PARAM_DUPLICATES)) == "1"
         return cls(**kwargs)
 
@@ -321,6 +325,24 @@ class Filters:
             if kept[name]:  # the next level's options: under the kept choices only
                 rows = [r for r in rows if r[i] in kept[name]]
         return replace(self, **kept), dropped
+
+    def within_years(self, bounds: Sequence[int]) -> Filters:
+        """The years the dashboard's slider applies, given the data's first and last year: an end
+        at a bound (or outside them) is no limit, which keeps the documents of no known year
+        (the slider "拖到两端 = 不限年份"); with one year in the data there is no slider.
+
+        >>> f = Filters(year_from=2012, year_to=2020).within_years([2012, 2024])
+        >>> f.year_from, f.year_to
+        (None, 2020)
+        >>> Filters(year_from=2030).within_years([2012, 2024]).year_from is None
+        True
+        """
+        if len(bounds) < 2 or bounds[0] >= bounds[1]:
+            return replace(self, year_from=None, year_to=None)
+        lo, hi = bounds[0], bounds[1]
+        a = self.year_from if self.year_from is not None and lo < self.year_from <= hi else None
+        b = self.year_to if self.year_to is not None and lo <= self.year_to < hi else None
+        return replace(self, year_from=a, year_to=b)
 
     def to_query_params(self) -> dict[str, list[str] | str]:
         """Serialise to query parameters; empty filters are omitted.

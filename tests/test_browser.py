@@ -297,6 +297,24 @@ def test_back_from_a_page_that_has_its_own_parameters(page, server, view):
     no_exception(page)
 
 
+def test_back_returns_to_a_page_default(page, server):
+    """QA pass 14: Back after 类型 → 完成值 stayed on 完成值 (the default, 目标, is not in the URL, and
+    the page wrote 完成值 back)."""
+    page.goto(f"{server.url}/targets?ind=gdp_growth")
+    settle(page)
+    page.wait_for_selector(".st-key-tg_kind", timeout=20_000)
+    page.locator(".st-key-tg_kind").get_by_text("完成值").click()
+    page.wait_for_function("() => location.search.includes('kind=achievement')", timeout=10_000)
+    settle(page)
+    page.go_back()
+    settle(page)
+    page.wait_for_function("() => !location.search.includes('kind=')", timeout=10_000)
+    settle(page)
+    assert "kind=" not in page.url and "ind=gdp_growth" in page.url
+    assert page.locator(".st-key-tg_kind input[type=radio]").first.is_checked()
+    no_exception(page)
+
+
 def test_back_undoes_a_filter_change(page, server):
     """QA pass 13: Back after a filter change kept the new filters and wrote them over the older
     entry. An address whose filters this session did not write is read as a new link."""
@@ -521,6 +539,32 @@ def test_two_files_of_one_upload_that_are_one_document_make_one_row(page, tmp_pa
         page.wait_for_selector("text=1 组文件是同一文档的不同文件", timeout=10_000)
         no_exception(page)
         assert page.get_by_text("已有文档").count() == 0
+    finally:
+        srv.stop()
+
+
+def test_the_upload_report_names_files_not_processed_and_renamed(page, tmp_path):
+    """QA pass 14: after 添加, the report no longer named the empty file it had refused, and a file
+    stored under a cleaned name (<b>x<b>.txt as _b_x_b_.txt) was not matched to the chosen one."""
+    from metrics.build import build_database
+
+    data = REPO / "data"
+    db = tmp_path / "report.duckdb"
+    build_database([data / "city-reports-2024" / "乐山.txt"], db, workers=1)
+    odd = tmp_path / "<b>x<b>=1+1.txt"
+    odd.write_bytes((data / "city-reports-2024" / "成都.txt").read_bytes())
+    empty = tmp_path / "空的.txt"
+    empty.write_bytes(b"")
+    srv = Server(db, SHOTS.parent / "streamlit-server-report.log")
+    try:
+        open_view(page, srv.url, "upload")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(odd), str(empty)])
+        page.get_by_role("button", name="添加 1 个文件到数据库").click(timeout=20_000)
+        page.wait_for_selector("text=已添加 1 篇文档", timeout=60_000)
+        page.wait_for_selector("text=1 个所选文件未处理", timeout=10_000)
+        assert page.get_by_text("空的.txt").count() >= 1
+        assert page.get_by_text("<b>x<b>=1+1.txt → _b_x_b_=1+1.txt").count() == 1
+        no_exception(page)
     finally:
         srv.stop()
 

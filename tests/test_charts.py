@@ -457,6 +457,23 @@ def test_results_are_drawn_at_the_year_they_are_for(built_db):
     assert set(plans["年份"]) == set(plans["报告年份"]) == {2024}
 
 
+def test_a_national_total_beside_cities_gets_a_log_axis(built_db):
+    """QA pass 14: 城镇新增就业 完成值 for 全国 (1244万人) and two cities (6.1, 1.1) on a linear axis:
+    the cities lay on 0, one hidden by the other; the box plot by level was squeezed the same way."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    rows = Q.target_points(con, Filters(), "new_urban_jobs")
+    done = rows[(rows["kind"] == "achievement") & (rows["unit"] == "万人")]
+    cities = [r for r in done["region"].unique() if r != "全国"][:2]
+    tidy, fig = C.target_years(done, "城镇新增就业", ["全国", *cities], "万人")
+    assert tidy["中值"].max() / tidy["中值"].min() >= C.LOG_AXIS_RATIO
+    assert fig.layout.yaxis.type == "log" and "对数坐标" in fig.layout.title.text
+    tidy, fig = C.escalation_by_level(done, "城镇新增就业", "万人")
+    assert fig.layout.yaxis.type == "log"
+    # rates keep a linear axis
+    gdp = Q.target_points(con, Filters(), "gdp_growth")
+    assert C.target_years(gdp, "GDP", None, "%")[1].layout.yaxis.type != "log"
+
+
 def test_documents_with_the_same_label_are_told_apart_by_file_name():
     docs = pd.DataFrame({"region": ["广东省 深圳市", "广东省 深圳市", "北京市 通州区 张家湾镇"], "year": [2024, 2024, 2019],
                          "title": [None, None, "牢记初心使命,加快建设幸福美丽新张家湾"],

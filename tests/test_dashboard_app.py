@@ -173,6 +173,20 @@ def test_targets_kind_switch(app):
     assert "kind" not in at.query_params
 
 
+def test_back_to_a_page_default_shows_the_default(app):
+    """QA pass 14: a page's default choice is left out of the URL; Back to such an address (the
+    same page without ``kind``) kept 完成值 and wrote it straight back. Removing the parameter on the
+    same page, as Back does, shows the default; the other choices stay."""
+    at = app("targets", {"ind": "gdp_growth"})
+    at.radio(key="tg_kind").set_value("achievement").run()
+    assert (at.query_params["ind"], at.query_params["kind"]) == ("gdp_growth", "achievement")
+    del at.query_params["kind"]  # Back to the entry before 完成值
+    at.run()
+    no_errors(at)
+    assert at.radio(key="tg_kind").value == "target" and "kind" not in at.query_params
+    assert at.selectbox(key="tg_ind").value == "gdp_growth"
+
+
 def test_a_link_with_an_unknown_kind_says_so(app):
     at = app("targets", {"ind": "gdp_growth", "kind": "near"})
     no_errors(at)

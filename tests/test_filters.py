@@ -248,3 +248,12 @@ def test_random_text_search_executes(con, text):
     f = Filters(text=text)
     result = run(con, f)
     assert result <= ALL
+
+
+def test_a_link_takes_no_longer_search_than_the_inputs():
+    """QA pass 14: a link's 150-character 全文检索 (80-character 讲话人) was shown whole in an input
+    that takes 100 (50), and applied whole."""
+    from metrics.filters import MAX_SEARCH_LEN, MAX_SPEAKER_LEN
+
+    f = Filters.from_query_params({"q": ["经" * 150], "speaker": ["张" * 80]})
+    assert (f.text, f.speaker) == ("经" * MAX_SEARCH_LEN, "张" * MAX_SPEAKER_LEN) == ("经" * 100, "张" * 50)

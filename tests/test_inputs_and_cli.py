@@ -895,7 +895,8 @@ def test_a_link_with_a_city_outside_its_province_counts_what_the_dashboard_shows
 def test_export_names_a_region_no_document_has_and_what_it_may_be(built_db, tmp_path):
     """QA pass 9: --province 山东 (for 山东省) exported nothing with exit 0 and no hint."""
     proc = run_cli("export", tmp_path / "z.csv", "--table", "targets", "--province", "山东", "--db", built_db)
-    assert proc.returncode == 0 and "no document has province '山东'; did you mean 山东省?" in proc.stderr
+    # (QA pass 14: an export of nothing is refused, as count refuses to search nothing)
+    assert proc.returncode == 2 and "no document has province '山东'; did you mean 山东省?" in proc.stderr
     assert "no document has" not in run_cli("export", tmp_path / "y.csv", "--table", "targets", "--province", "山东省",
                                             "--db", built_db).stderr
 
@@ -976,10 +977,13 @@ def test_a_year_outside_the_filters_range_is_refused(built_db, tmp_path, option,
 
 def test_a_reversed_year_range_is_used_swapped_with_a_warning(built_db):
     """QA pass 12: the CLI swapped it in silence; the dashboard says 前后颠倒."""
-    for args in (["--year-from", "2024", "--year-to", "2012"], ["--url", "http://localhost:8501/?from=2024&to=2012"]):
+    # (through a link, 2012–2024 are the data's first and last years: the slider at its ends, no
+    # limit, as the page shows it; given as options, the years are applied as they are)
+    for args, plain in ((["--year-from", "2024", "--year-to", "2012"], ["--year-from", "2012", "--year-to", "2024"]),
+                        (["--url", "http://localhost:8501/?from=2024&to=2012"], [])):
         proc = run_cli("count", "高质量发展", "--db", built_db, *args)
         assert proc.returncode == 0 and "the years are reversed (2024 to 2012): 2012–2024 is used" in proc.stderr
-        same = run_cli("count", "高质量发展", "--db", built_db, "--year-from", "2012", "--year-to", "2024")
+        same = run_cli("count", "高质量发展", "--db", built_db, *plain)
         assert proc.stdout == same.stdout
     proc = run_cli("count", "高质量发展", "--db", built_db, "--url", "http://localhost:8501/?from=abc&level=bogus")
     assert "holds no dashboard filter it can apply" in proc.stderr
@@ -1017,3 +1021,20 @@ def test_export_of_a_filter_that_matches_nothing_is_refused(built_db, tmp_path):
 def test_evaluate_writes_its_errors_on_stderr(tmp_path):
     proc = run_cli("evaluate", ROOT / "tests" / "gold" / "seeds.jsonl", "--data-dir", tmp_path)
     assert proc.returncode == 1 and "error:" in proc.stderr and "error:" not in proc.stdout
+
+
+def test_a_link_with_the_datas_first_and_last_year_exports_what_the_page_shows(built_db):
+    """QA pass 14 (D5): the page reads from/to at the data's bounds as the slider at its ends (no
+    limit, the document of no known year included); --url applied them literally and left it out."""
+    import duckdb
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    lo, hi, undated = con.execute("SELECT min(year), max(year), count(*) FILTER (WHERE year IS NULL) FROM documents").fetchone()
+    con.close()
+    assert undated >= 1
+    whole = run_cli("export", "-", "--table", "documents", "--db", built_db)
+    linked = run_cli("export", "-", "--table", "documents", "--db", built_db, "--url", f"http://x/?from={lo}&to={hi}")
+    assert whole.returncode == linked.returncode == 0, linked.stderr
+    assert len(linked.stdout.splitlines()) == len(whole.stdout.splitlines())
+    inner = run_cli("export", "-", "--table", "documents", "--db", built_db, "--url", f"http://x/?from={lo + 1}&to={hi}")
+    assert len(inner.stdout.splitlines()) < len(whole.stdout.splitlines()) - undated

@@ -103,12 +103,24 @@ def render() -> None:
         # default again (as a fresh page with the same URL does)
         k = f"tg_year_regions_{ind}_{unit}"
         ss = st.session_state
-        from_url = [r for r in st.query_params.get_all("yr") if r in regions][:8]
+        linked = st.query_params.get_all("yr")
+        from_url = [r for r in linked if r in regions][:8]
+        current = ss.get(k)
+        if linked and linked != ss.get("_tg_yr_url") and len(from_url) < len(set(linked[:8])):
+            lost = [r for r in linked[:8] if r not in regions]
+            st.warning("链接中的地区" + "、".join(f"「{md_escape(r)}」" for r in lost) + "在当前筛选下没有该指标的年份数据，未显示。")
         if from_url and from_url != ss.get("_tg_yr_url"):  # a shared link (or an edited address)
             ss[k] = from_url
+        elif current is not None and current != ss.get(f"_{k}_last"):  # the user's own change this run
+            ss[k] = [r for r in current if r in regions] or default
+        elif ss.get(f"_{k}_auto", True):
+            # a choice that was the default follows the filters (QA pass 14: after 清除筛选 the three
+            # 四川 cities, the default under 四川省, stayed and went into the URL)
+            ss[k] = default
         else:
-            ss[k] = [r for r in ss.get(k, []) if r in regions] or default
+            ss[k] = [r for r in current or [] if r in regions] or default
         chosen = st.multiselect("地区", regions, key=k, max_selections=8, placeholder="选择地区", select_all=False)
+        ss[f"_{k}_last"], ss[f"_{k}_auto"] = chosen, chosen == default
         # the choice is part of the URL (left out while it is the default), so a link shows the same lines
         if chosen and chosen != default:
             url_write("yr", chosen)

@@ -132,11 +132,14 @@ def render() -> None:
         bar.progress(frac, text=f"{done}/{total} · {Path(source).name}")
 
     t0 = time.perf_counter()
+    renamed: dict[str, str] = {}  # the name a file is stored under → the name it was chosen by
     with tempfile.TemporaryDirectory(prefix="sm-upload-") as tmp:
         used: set[str] = set()
         paths = []
         for up in ok:
             p = Path(tmp) / safe_upload_name(up.name, used)
+            if p.name != up.name:
+                renamed[p.name] = up.name
             p.write_bytes(up.getvalue())
             paths.append(p)
         try:
@@ -144,22 +147,41 @@ def render() -> None:
             report = add_documents(data.db_path(), paths, progress=progress, source_of=upload_source)
         except Exception as exc:  # noqa: BLE001 - show, don't crash
             bar.empty()
-            st.error(f"添加失败：{md_escape(type(exc).__name__)}: {md_escape(str(exc)[:300])}")
+            st.error(f"添加失败：{_failure_zh(exc)}")
+            st.caption(f"{md_escape(type(exc).__name__)}: {md_escape(str(exc)[:300])}")
             return
     bar.progress(1.0, text=f"完成，用时 {time.perf_counter() - t0:.1f} 秒")
     data.clear_caches()
     st.session_state.pop("_sm_filters_init", None)
     # run the page again, so the sidebar (drawn before the addition) counts the new documents, and
     # show the report there
-    st.session_state[_DONE] = (report, time.perf_counter() - t0)
+    st.session_state[_DONE] = (report, time.perf_counter() - t0, problems, renamed)
     st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     st.rerun()
 
 
-def _show_report(report, seconds: float) -> None:
-    """What an addition did: files added (with links), near-duplicates, duplicates, failures."""
+def _failure_zh(exc: Exception) -> str:
+    """Why an addition failed, in Chinese (the technical message goes in a caption below)."""
+    text = str(exc)
+    if "not a DuckDB database" in text or "not a valid DuckDB database" in text:
+        return f"数据库文件 {md_escape(str(data.db_path()))} 不是有效的 DuckDB 数据库，未作改动。"
+    if "lock" in text.lower():
+        return "数据库正被另一个程序写入（例如命令行的 build），请稍后再试。"
+    return "数据库无法写入。"
+
+
+def _show_report(report, seconds: float, skipped: list[tuple[str, str]] = (), renamed: dict[str, str] | None = None) -> None:
+    """What an addition did: files added (with links), near-duplicates, duplicates, failures; and
+    the files chosen but not processed (``skipped``: empty, too large, a .pdf), and the names a
+    file was stored under where they differ from the chosen one (``renamed``)."""
     link = open_link("单篇文档")
     (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档（用时 {seconds:.1f} 秒）。")
+    if skipped:  # (QA pass 14: the table of files not processed was gone after the addition)
+        st.warning(f"{len(skipped)} 个所选文件未处理：")
+        st.dataframe(pd.DataFrame(list(skipped), columns=["文件", "原因"]), hide_index=True, width="stretch")
+    if renamed:
+        st.caption("文件名中的特殊字符已替换（以下按保存的文件名列出）："
+                   + "；".join(f"{md_escape(old)} → {md_escape(new)}" for new, old in renamed.items()))
     for warning in report.warnings:
         st.warning(md_escape(warning_label(warning)))
     if report.added_docs:

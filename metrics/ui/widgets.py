@@ -18,7 +18,7 @@ import streamlit as st
 from metrics import DB_SCHEMA_ADDS, DB_SCHEMA_VERSION, export
 from metrics.charts import PLOT_CONFIG, display_safe
 from metrics.dedup import RULE_ZH
-from metrics.filters import URL_LIST_PARAMS, Filters, doc_type_label, level_label
+from metrics.filters import MAX_SEARCH_LEN, MAX_SPEAKER_LEN, URL_LIST_PARAMS, Filters, doc_type_label, level_label
 from metrics.ui import data
 
 # ---------------------------------------------------------------- text safety
@@ -143,9 +143,19 @@ def keep_page_choices() -> None:
 
 def link_value(param: str, key: str) -> str | None:
     """The URL's ``param`` when it is new to the widget ``key`` — a shared link or an edited
-    address, not the value :func:`set_link` put there on an earlier run — else None."""
+    address, not the value :func:`set_link` put there on an earlier run — else None.
+
+    An address of the same page without ``param``, where this session's last run had written it,
+    is Back (or Forward) to the page's default choice, which the URL leaves out: the widget's
+    value is dropped, so the page shows its default (QA pass 14: Back after 类型 → 完成值 wrote
+    完成值 straight back). A page switch from the menu, whose links carry no page choice, keeps it."""
+    ss = st.session_state
     wanted = st.query_params.get(param)
-    return wanted if wanted and wanted != st.session_state.get(f"_{key}_url") else None
+    if (not wanted and ss.get(f"_{key}_in_url") and ss.get("_sm_page") == ss.get("_sm_page_before")
+            and param not in ss.get(_PENDING, {})):
+        ss.pop(key, None)
+        ss[f"_{key}_in_url"] = False
+    return wanted if wanted and wanted != ss.get(f"_{key}_url") else None
 
 
 def set_link(param: str, key: str, value: str | None, *, omit: str | None = None) -> None:
@@ -156,6 +166,7 @@ def set_link(param: str, key: str, value: str | None, *, omit: str | None = None
     else:
         url_write(param, None if not value or value == omit else value)
     st.session_state[f"_{key}_url"] = value
+    st.session_state[f"_{key}_in_url"] = bool(value) and value != omit
 
 
 # ---------------------------------------------------------------- the URL, written once a run
@@ -370,8 +381,8 @@ def sidebar_filters(keep: tuple[str, ...] = ()) -> Filters:
                 ss[_KEYS[name]] = getattr(seed, name)
             else:  # re-assign: after a page switch the new widget instance adopts it
                 ss[_KEYS[name]] = ss[_KEYS[name]]
-        speaker = st.text_input("讲话人", key=_KEYS["speaker"], placeholder="姓名片段", max_chars=50)
-        text = st.text_input("全文检索", key=_KEYS["text"], placeholder="标题或正文包含…", max_chars=100)
+        speaker = st.text_input("讲话人", key=_KEYS["speaker"], placeholder="姓名片段", max_chars=MAX_SPEAKER_LEN)
+        text = st.text_input("全文检索", key=_KEYS["text"], placeholder="标题或正文包含…", max_chars=MAX_SEARCH_LEN)
         twins = data.query("count_near_duplicates")
         duplicates = False
         if twins:
