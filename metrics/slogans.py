@@ -338,11 +338,12 @@ def brands(text: str, places: tuple[str, ...] = ()) -> dict[str, list[tuple[int,
         found.setdefault(m.group(), []).append(m.span())
     for m in vision.finditer(text):
         window = text[m.end():m.end() + 16]
-        stops = [e.end() for e in ends.finditer(window) if _HAN.match(window[:1] or "x")]
+        if not _HAN.match(window):  # (中国式现代化，…: no name of a place's part follows)
+            continue
+        stops = [e.end() for e in ends.finditer(window)]
         pick = next((e for e in stops if not own or any(name in window[:e] for name in own)), None)
         if pick is not None:
-            phrase = text[m.start():m.end() + pick]
-            found.setdefault(phrase, [])
+            found.setdefault(text[m.start():m.end() + pick], [])
     out: dict[str, list[tuple[int, int]]] = {}
     for phrase, spans in found.items():
         if not spans:  # a vision counts wherever its whole phrase is written

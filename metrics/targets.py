@@ -114,7 +114,7 @@ PLAN_HEADING = re.compile(r"安排|目标|任务|总体要求|今年|明年|主�
 GROWTH_VERBS = ("增长", "增速", "增幅", "提高", "上升", "增加", "增收", "提升", "递增")
 REDUCE_VERBS = ("下降", "降低", "减少", "压缩", "压减", "削减")
 LONG_TERM = fastre.compile(r"到20\d\d年|至20\d\d年|20\d\d年前|年均(?!浓度|水质)|十[一二三四五六]五|\d+年内|[两三四五十]年内|[三五]年(?:内|间|后)|届时"
-                       r"|[两三四五十]年(?=累计|共|新增|建设|建成|打造|培育|完成)")  # "五年新增就业3.25万人": the five years' sum
+                           r"|[两三四五十]年(?=累计|共|新增|建设|建成|打造|培育|完成)")  # "五年新增就业3.25万人": the five years' sum
 YEAR_RE = re.compile(r"(20\d\d|19\d\d)年")
 
 
@@ -271,11 +271,14 @@ _SECOND_VALUE_LINK = re.compile(
 _RELATIVE = re.compile(r"高于|快于|高出|领先|低于|慢于|好于|优于")
 _BAO_ZHENG = re.compile(r"保(\d+(?:\.\d+)?)争(\d+(?:\.\d+)?)")
 _CONTINUES = re.compile(r"^\s*(?:全年(?:累计)?|年均)?(?:达到|达|为|突破|超过|总量达到|总额达到|完成|实现|(?:按可比价计算|同口径|可比口径)?(?:同比|比上年|较上年)?(?:增长|下降|增加|减少))\d")
-_PART_OF_YEAR = re.compile(r"\s*(一季度|二季度|三季度|四季度|上半年|下半年|前三季度|1[-—至~～]\d{1,2}月)(?:累计)?(?:同比)?(?:增长|下降)\d")
+#: the parts of a year a figure may be given for
+_PARTS = "一季度|二季度|三季度|四季度|上半年|下半年|前三季度"
+_PART_OF_YEAR = re.compile(rf"\s*({_PARTS}|1[-—至~～]\d{{1,2}}月)(?:累计)?(?:同比)?(?:增长|下降)\d")
+_PERIOD_AFTER = re.compile(rf"(?:{_PARTS})(?:累计)?(?:同比)?(?:增长|下降)\d")
+_PERIOD_NAME = re.compile(rf"((?:{_PARTS})(?:累计)?)(?:同比)?(?:增长|下降)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_PERIOD_AFTER = re.compile(r"(?:一季度|二季度|三季度|四季度|上半年|下半年|前三季度)(?:累计)?(?:同比)?(?:增长|下降)\d")
-
-_PERIOD_NAME = re.compile(r"((?:一季度|二季度|三季度|四季度|上半年|下半年|前三季度)(?:累计)?)(?:同比)?(?:增长|下降)$")
+# a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit
+_HAS_NUMBER = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?(?:亩|万亩|公顷|万元|亿元|元|万人|人|户|万户|公里|吨|万吨|平方米|万平方米|个百分点)")
 
 
 def _period_alias(clause: str) -> tuple | None:
@@ -292,11 +295,11 @@ def _period_alias(clause: str) -> tuple | None:
         if _PERIOD_AFTER.match(clause, end_idx + 1) and not _HAS_NUMBER.search(clause, 0, start):
             return start, end_idx + 1, alias, ind_id
     return None
-# a sentence can hold a quantity only with an Arabic digit, 百分之, or Chinese numerals before a measuring unit
-_HAS_NUMBER = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?(?:亩|万亩|公顷|万元|亿元|元|万人|人|户|万户|公里|吨|万吨|平方米|万平方米|个百分点)")
+
+
 #: a clause that is only a part of the year ("1-11月，…", "前三季度，…"): the figures after it in the
 #: sentence are that part's, not the year's (1-12月 is the year)
-_PERIOD_CLAUSE = re.compile(r"\s*(?:今年|去年|上年|\d{4}年)?(一季度|二季度|三季度|四季度|上半年|下半年|前三季度|"
+_PERIOD_CLAUSE = re.compile(rf"\s*(?:今年|去年|上年|\d{{4}}年)?({_PARTS}|"
                             r"1[-—至~～](?:[1-9]|1[01])月(?:份)?)(?:以来)?\s*$")
 SENTENCE_RE = re.compile(r"[^。!！?？\n]+")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+")

@@ -657,10 +657,9 @@ def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
         if (not n or any(d.start <= m.start() < d.end + 2 for d in taken + out) or formula in fixed_formulas()
                 or formula in _national_formulas() or not _SHORT_TAIL.match(text, m.end())):
             continue
-        counted = formula.strip("“\"”")
         # (openings of two characters, or of four where two say too many: 宜宾's 加快建成… ×4 among 加快推进…)
         if (all(_alike_sentences(text, m.end(), width) != n for width in (2, 4))
-                and _named_sentences(text, m.end(), _FORMULA_HEAD.sub("", counted), counted) != n):
+                and _named_sentences(text, m.end(), _FORMULA_HEAD.sub("", formula), formula) != n):
             continue
         start = _clause_start(text, m.start())
         out.append(Declared(text[start:m.end()], n, n, False, start, m.end(), "follows"))
