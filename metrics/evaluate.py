@@ -38,8 +38,6 @@ def _file_for(label: dict, data_dir: Path) -> Path:
     return data_dir / "seeds" / f"{label['id']}.txt"
 
 
-
-
 def _same_value(g: dict, p: dict) -> bool:
     """Same values and unit; a label's unit may add its alternative in brackets ("套（间）": 套).
 

@@ -63,11 +63,16 @@ def parse_phrases(raw: str, limit: int = MAX_PHRASES) -> tuple[str, ...]:
     ('GDP', '1+3')
     """
     out: list[str] = []
-    for part in _SPLIT.split(narrow(raw or "")):
-        phrase = " ".join(part.split())[:MAX_LENGTH]
+    for phrase in _typed(raw):
+        phrase = phrase[:MAX_LENGTH]
         if phrase and phrase not in out:
             out.append(phrase)
     return tuple(out[:limit])
+
+
+def _typed(raw: str) -> list[str]:
+    """The typed parts: split at lines and ; ；, written half-width, spaces collapsed."""
+    return [" ".join(part.split()) for part in _SPLIT.split(narrow(raw or ""))]
 
 
 def cut_phrases(raw: str) -> list[str]:
@@ -77,7 +82,7 @@ def cut_phrases(raw: str) -> list[str]:
     >>> cut_phrases("强首府；" + "长" * 41)
     ['长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长']
     """
-    return [p for p in (" ".join(part.split()) for part in _SPLIT.split(narrow(raw or ""))) if len(p) > MAX_LENGTH]
+    return [p for p in _typed(raw) if len(p) > MAX_LENGTH]
 
 
 def _escape(ch: str) -> str:

@@ -11,6 +11,7 @@ from metrics.ui.widgets import (chart_card, indicator_label, indicator_labels, l
                                set_link, table_card, url_write)
 
 MODES = {"region": "地区", "document": "文档"}
+DEFAULT_MODE = next(iter(MODES))  # left out of the URL
 
 
 def render() -> None:
@@ -27,7 +28,7 @@ def render() -> None:
         ss["cmp_mode"] = linked
     elif linked:
         st.warning(f"链接中的对比对象「{md_escape(linked)}」无效（可选：{'、'.join(MODES.values())}），"
-                   f"已按{MODES[ss.get('cmp_mode', next(iter(MODES)))]}对比。")
+                   f"已按{MODES[ss.get('cmp_mode', DEFAULT_MODE)]}对比。")
     mode = st.radio("对比对象", list(MODES), format_func=MODES.get, horizontal=True, key="cmp_mode")
     if mode == "document":
         labels = charts.doc_labels(docs)
@@ -40,11 +41,11 @@ def render() -> None:
     linked_pick = st.query_params.get_all("pick")
     url_pick = list(dict.fromkeys(v for v in linked_pick if v in label_of))  # each once (pick=全国&pick=全国)
     dropped = [v for v in linked_pick if v not in label_of]
-    if dropped and (st.query_params.get("cmp", next(iter(MODES))), linked_pick) != ss.get("_cmp_url_pick"):
+    if dropped and (st.query_params.get("cmp", DEFAULT_MODE), linked_pick) != ss.get("_cmp_url_pick"):
         # a region the sidebar filter leaves out is named, not dropped in silence
         st.warning(f"链接中的 {'、'.join(md_escape(v) for v in dropped[:4])} 不在当前筛选内"
                    f"（{md_escape(f.describe(len(docs)))}），未参与对比。")
-    if url_pick and (st.query_params.get("cmp", next(iter(MODES))), url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
+    if url_pick and (st.query_params.get("cmp", DEFAULT_MODE), url_pick) != ss.get("_cmp_url_pick"):  # a (new) shared link
         ss[key] = url_pick
     elif key in ss:
         ss[key] = [v for v in ss[key] if v in label_of]  # the filters may have removed some
@@ -56,7 +57,7 @@ def render() -> None:
         picked = picked[:4]
     # the choice is part of the URL: a reload or a shared link shows the same comparison (the
     # page's defaults, regions and the first two, are left out: opening the page writes nothing)
-    set_link("cmp", "cmp_mode", mode, omit=next(iter(MODES)))
+    set_link("cmp", "cmp_mode", mode, omit=DEFAULT_MODE)
     if picked != options[:2] or st.query_params.get_all("pick") != picked:
         url_write("pick", None if picked == options[:2] else picked)
     ss["_cmp_url_pick"] = (mode, picked)

@@ -24,17 +24,19 @@ from metrics.ui import queries
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = REPO_ROOT / "speech_metrics.duckdb"
 ENV_VAR = "SPEECH_METRICS_DB"
+
+
+def db_path() -> Path:
+    env = os.environ.get(ENV_VAR)
+    return Path(env).expanduser() if env else DEFAULT_DB
+
+
 def build_command() -> str:
     """The command that builds the database this dashboard reads (SPEECH_METRICS_DB's file, not
     always speech_metrics.duckdb), quoted for a shell."""
     import shlex
 
     return f"python -m metrics build data --db {shlex.quote(str(db_path()))}"
-
-
-def db_path() -> Path:
-    env = os.environ.get(ENV_VAR)
-    return Path(env).expanduser() if env else DEFAULT_DB
 
 
 def db_key(path: Path | None = None) -> str | None:

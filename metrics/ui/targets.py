@@ -106,8 +106,7 @@ def render() -> None:
         linked = st.query_params.get_all("yr")
         from_url = [r for r in linked if r in regions][:8]
         current = ss.get(k)
-        if linked and linked != ss.get("_tg_yr_url") and len(from_url) < len(set(linked[:8])):
-            lost = [r for r in linked[:8] if r not in regions]
+        if (lost := [r for r in linked[:8] if r not in regions]) and linked != ss.get("_tg_yr_url"):
             st.warning("链接中的地区" + "、".join(f"「{md_escape(r)}」" for r in lost) + "在当前筛选下没有该指标的年份数据，未显示。")
         if from_url and from_url != ss.get("_tg_yr_url"):  # a shared link (or an edited address)
             ss[k] = from_url
