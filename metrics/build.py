@@ -98,7 +98,14 @@ class ManifestError(ValueError):
 
 
 class BuildError(Exception):
-    """The database could not be written (lock timeout, unwritable target …)."""
+    """The database could not be written (lock timeout, unwritable target …). ``reason`` says why,
+    for a caller that words it for its users: ``locked`` (another build holds the lock),
+    ``not_database`` (the target is a folder, under a file, or a file that is no DuckDB database),
+    ``schema`` (a database this version cannot extend) or ``failed`` (anything else)."""
+
+    def __init__(self, message: str, reason: str = "failed"):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -629,7 +636,8 @@ def build_lock(db_path: Path, timeout: float):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise BuildError(f"another build holds {lock_path} (waited {timeout:.0f} s); try again when it ends") from None
+                    raise BuildError(f"another build holds {lock_path} (waited {timeout:.0f} s); try again when it ends",
+                                     reason="locked") from None
                 time.sleep(0.2)
         yield
     finally:
@@ -739,13 +747,13 @@ def check_target(db_path: Path) -> None:
     metrics.build.BuildError: ... exists and is not a DuckDB database; it was not changed (remove it or choose another --db)
     """
     if db_path.is_dir():
-        raise BuildError(f"{db_path} is a folder, not a database file")
+        raise BuildError(f"{db_path} is a folder, not a database file", reason="not_database")
     blocker = next((p for p in db_path.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:
-        raise BuildError(f"{blocker} is a file, not a folder: {db_path} cannot be written")
+        raise BuildError(f"{blocker} is a file, not a folder: {db_path} cannot be written", reason="not_database")
     if db_path.exists() and not is_duckdb_file(db_path):
         raise BuildError(f"{db_path} exists and is not a DuckDB database; it was not changed "
-                         "(remove it or choose another --db)")
+                         "(remove it or choose another --db)", reason="not_database")
 
 
 def build_database(paths: list[Path], db_path: Path, *, workers: int | None = None, progress: Progress | None = None,
@@ -797,7 +805,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 con.execute("SET enable_progress_bar = false")  # DuckDB's own bar on stdout (the CLI draws one)
                 problem = schema_problem(con)
                 if problem:
-                    raise BuildError(f"{db_path}: {problem}")
+                    raise BuildError(f"{db_path}: {problem}", reason="schema")
                 con.execute(schema_sql())
                 if in_place:
                     con.execute("BEGIN TRANSACTION")  # all or nothing: a failed add leaves the database as it was

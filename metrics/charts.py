@@ -456,7 +456,7 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
     # into a sliver of the axis: a log axis keeps every one readable
     log = bool((tidy["中值"] > 0).all() and tidy["中值"].max() >= LOG_AXIS_RATIO * median > 0)
     if log:
-        shown += "，对数坐标"
+        shown += LOG_NOTE
     fig = go.Figure()
     _interval_traces(fig, tidy, "标签", horizontal=horizontal)
     height = max(360, 20 * len(tidy) + 140) if horizontal else 460
@@ -488,6 +488,10 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
         else:
             fig.add_hline(y=median, annotation_position="top right", **line)
     return tidy, fig
+
+
+#: what a chart's title adds when its value axis is logarithmic
+LOG_NOTE = "，对数坐标"
 
 
 def _wants_log(tidy: pd.DataFrame, unit: str | None) -> bool:
@@ -533,7 +537,7 @@ def target_years(df: pd.DataFrame, indicator_label: str, regions: Sequence[str] 
     short = short_labels(tidy["地区"])
     _interval_traces(fig, tidy.assign(_legend=tidy["地区"].map(short)), "年份", group_col="_legend", mode="lines+markers")
     log = _wants_log(tidy, unit)  # (QA pass 14: 全国 beside two cities hid one of them on 0)
-    base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}{'，对数坐标' if log else ''}）", height=440,
+    base_layout(fig, f"{indicator_label}：历年变化（{unit or '无单位'}{LOG_NOTE if log else ''}）", height=440,
                 legend_title="地区")
     _legend_right(fig, "地区")  # one entry per region (the marker shape gives the qualifier)
     fig.update_xaxes(title="年份", tickmode="linear", dtick=1, tickformat="d")
@@ -562,7 +566,7 @@ def escalation_by_level(df: pd.DataFrame, indicator_label: str, unit: str | None
                     customdata=np.stack([part["地区"], part["限定"], part["原句"].str.slice(0, 60)], axis=-1),
                     hovertemplate="%{customdata[0]}<br>%{y} (%{customdata[1]})<br>%{customdata[2]}<extra></extra>")
     log = _wants_log(tidy, unit)  # (QA pass 14: 全国's total squeezed the provinces' and cities' boxes onto 0)
-    base_layout(fig, f"{indicator_label}：按层级（{unit or '无单位'}{'，对数坐标' if log else ''}）", height=420,
+    base_layout(fig, f"{indicator_label}：按层级（{unit or '无单位'}{LOG_NOTE if log else ''}）", height=420,
                 legend_title="年份")
     fig.update_layout(boxmode="group")
     cats = [level_label(v) for v in LEVEL_ORDER if level_label(v) in set(tidy["层级"])]

@@ -487,6 +487,30 @@ def test_safe_upload_name_unique():
     assert [safe_upload_name("a.txt", used) for _ in range(3)] == ["a.txt", "a-2.txt", "a-3.txt"]
 
 
+def test_a_failed_upload_is_worded_by_why_the_builder_refused(tmp_path, monkeypatch):
+    """The upload page words a failure by the builder's reason, not by the error's English text."""
+    from metrics.build import add_documents, build_lock
+    from metrics.ui import upload
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("我讲两点意见。一、统一思想。二、狠抓落实。", encoding="utf-8")
+
+    def failure(db):
+        monkeypatch.setenv("SPEECH_METRICS_DB", str(db))
+        with pytest.raises(Exception) as info:
+            add_documents(db, [doc], lock_timeout=0.2)
+        return upload._failure_zh(info.value)
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    assert failure(notes) == f"数据库文件 {upload.md_escape(str(notes))} 不是有效的 DuckDB 数据库，未作改动。"
+    assert notes.read_text(encoding="utf-8") == "my notes"
+    assert "不是有效的 DuckDB 数据库" in failure(tmp_path)  # a folder
+    db = tmp_path / "s.duckdb"
+    with build_lock(db, 1):
+        assert failure(db) == "数据库正被另一个程序写入（例如命令行的 build），请稍后再试。"
+
+
 def test_database_being_written_shows_a_wait_message(tmp_path, monkeypatch):
     """While `build --add` writes in place it holds DuckDB's lock: the page says so (no rebuild advice)."""
     import shutil

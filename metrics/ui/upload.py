@@ -161,12 +161,19 @@ def render() -> None:
 
 
 def _failure_zh(exc: Exception) -> str:
-    """Why an addition failed, in Chinese (the technical message goes in a caption below)."""
-    text = str(exc)
-    if "not a DuckDB database" in text or "not a valid DuckDB database" in text:
+    """Why an addition failed, in Chinese (the technical message goes in a caption below), by the
+    builder's ``BuildError.reason``; DuckDB's own errors by their type."""
+    from metrics.build import BuildError
+
+    reason = exc.reason if isinstance(exc, BuildError) else None
+    if reason == "not_database":
         return f"数据库文件 {md_escape(str(data.db_path()))} 不是有效的 DuckDB 数据库，未作改动。"
-    if "lock" in text.lower():
+    if reason == "locked":
         return "数据库正被另一个程序写入（例如命令行的 build），请稍后再试。"
+    if reason == "schema":
+        return "数据库由旧版本建立，无法追加；请用命令行重新 build。"
+    if isinstance(exc, OSError):
+        return "数据库无法写入（磁盘已满或没有写入权限？）。"
     return "数据库无法写入。"
 
 
