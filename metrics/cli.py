@@ -159,7 +159,7 @@ def filter_options(command):
                      show_default=True, envvar="SPEECH_METRICS_DB", help="Database to read."),
         click.option("--url", default=None, help="A dashboard address (or its ?query): use the filters it shows; "
                      "options given as well replace the address's value for that filter."),
-        click.option("--province", multiple=True, help="Only documents of this province (repeatable)."),
+        click.option("--province", multiple=True, help="Only documents of this province (repeatable); 全国: the national documents."),
         click.option("--city", multiple=True, help="Only documents of this city (repeatable)."),
         click.option("--district", multiple=True, help="Only documents of this district or county (repeatable)."),
         click.option("--town", multiple=True, help="Only documents of this town or street (repeatable)."),

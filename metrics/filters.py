@@ -12,6 +12,11 @@ User input never reaches SQL text: every value travels as a ``?`` parameter.
 '2018–2020 · 北京市 · 区级 · 12 篇'
 >>> Filters.from_query_params(f.to_query_params()) == f
 True
+
+全国 is one of the 省份 choices: the national documents, which have no province.
+
+>>> Filters(province=("全国", "四川省")).where_sql()
+("(d.province IN (?) OR d.level = 'national') AND d.duplicate_of IS NULL", ['四川省'])
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ LEVEL_LABELS: dict[str, str] = {
     "street": "街道级",
 }
 LEVEL_ORDER: tuple[str, ...] = tuple(LEVEL_LABELS)
+#: the 省份 choice of the national documents (which have no province): 全国 beside 四川省 compares
+#: the State Council's targets with a province's
+NATIONAL = LEVEL_LABELS["national"]
 
 DOC_TYPE_LABELS: dict[str, str] = {
     "speech": "讲话",
@@ -386,7 +394,16 @@ class Filters:
         params: list[Any] = []
         for field_name in URL_LIST_PARAMS:
             values = getattr(self, field_name)
-            if values:
+            if field_name == "province" and NATIONAL in values:
+                values = tuple(v for v in values if v != NATIONAL)
+                national = f"{a}.level = 'national'"
+                if values:
+                    marks = ", ".join("?" for _ in values)
+                    clauses.append(f"({a}.province IN ({marks}) OR {national})")
+                    params.extend(values)
+                else:
+                    clauses.append(national)
+            elif values:
                 marks = ", ".join("?" for _ in values)
                 clauses.append(f"{a}.{field_name} IN ({marks})")
                 params.extend(values)

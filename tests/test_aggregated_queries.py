@@ -15,7 +15,9 @@ from metrics import charts as C
 from metrics.filters import Filters
 from metrics.ui import queries as Q
 
-FILTERS = [Filters(), Filters(year_from=2016, year_to=2024), Filters(doc_type=("work_report",), province=("内蒙古自治区",))]
+FILTERS = [Filters(), Filters(year_from=2016, year_to=2024), Filters(doc_type=("work_report",), province=("内蒙古自治区",)),
+           Filters(province=("全国", "四川省"))]
+IDS = ["all", "years", "province", "national"]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 @pytest.mark.parametrize("metric, group", [("per_10k", "region"), ("count", "province")])
 def test_heatmap(con, f, metric, group):
     docs = Q.documents(con, f)
@@ -39,7 +41,7 @@ def test_heatmap(con, f, metric, group):
     _same(C.slogan_heatmap(rows, docs, metric, 20, group, 40)[0], C.slogan_heatmap(groups, docs, metric, 20, group, 40)[0])
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS[:3], ids=IDS[:3])  # (四川 and 全国: one year, no trend)
 def test_trend_and_flags(con, f):
     docs = Q.documents(con, f)
     rows, groups = Q.slogans(con, f, ("dictionary",)), Q.slogan_groups(con, f)
@@ -48,7 +50,7 @@ def test_trend_and_flags(con, f):
     _same(C.slogan_flags(rows, docs), C.slogan_flags(groups, docs))
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 @pytest.mark.parametrize("kinds", [["formula", "quoted"], ["formula"], ["quoted"]])
 def test_discovered(con, f, kinds):
     rows, top = Q.slogans(con, f, ("formula", "quoted")), Q.discovered(con, f)
@@ -84,7 +86,7 @@ def test_outline_levels(con, by):
 
 
 # ---------------------------------------------------------------- documents summed in SQL
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 @pytest.mark.parametrize("by, stack, top", [("region", None, 5), ("province", None, None), ("doc_type", None, None),
                                             ("year", "doc_type", None), ("level", "doc_type", None)])
 def test_docs_by_from_groups(con, f, by, stack, top):
@@ -93,7 +95,7 @@ def test_docs_by_from_groups(con, f, by, stack, top):
     _same(C.docs_by(docs, by, stack, top)[0], C.docs_by(groups, by, stack, top)[0])
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 def test_slogan_charts_from_doc_groups(con, f):
     docs, groups, sl = Q.documents(con, f), Q.doc_groups(con, f), Q.slogan_groups(con, f)
     for metric, group in [("per_10k", "region"), ("count", "province")]:
@@ -104,14 +106,14 @@ def test_slogan_charts_from_doc_groups(con, f):
     pd.testing.assert_frame_equal(a, b)
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 @pytest.mark.parametrize("by", ["region", "year"])
 def test_task_counts_from_groups(con, f, by):
     docs, groups = Q.documents(con, f), Q.doc_groups(con, f)
     _same(C.task_counts(docs, by, 10)[0], C.task_counts(groups, by, 10)[0])
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 @pytest.mark.parametrize("by", ["document", "region", "year"])
 def test_task_docs_is_a_slice_of_documents(con, f, by):
     docs, slim = Q.documents(con, f), Q.task_docs(con, f)
@@ -120,7 +122,7 @@ def test_task_docs_is_a_slice_of_documents(con, f, by):
     _same(C.outline_levels(outline, docs, by, 20)[0], C.outline_levels(outline, slim, by, 20)[0])
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 def test_declared_stats_and_missing(con, f):
     rows = Q.declared(con, f)
     assert Q.declared_stats(con, f) == {"n": len(rows), "mismatch": int(rows["mismatch"].sum())}
@@ -159,7 +161,7 @@ def test_query_frames_have_duckdb_dtypes(con):
         pd.testing.assert_frame_equal(got, want)
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 def test_indicator_counts_match_the_rows(con, f):
     rows = Q.targets(con, f)
     rows = rows[rows["canonical"] != "other"]
@@ -235,7 +237,7 @@ def test_keyword_groups_from_the_rollups_equal_the_rows(con, f, monkeypatch):
     pd.testing.assert_frame_equal(fast, slow, check_exact=False, rtol=1e-9)
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 def test_target_points_and_evidence_are_the_indicator_rows(con, f):
     """The 数字目标 page reads lean rows for its charts and the first rows for its evidence table;
     both must be the rows of ``targets`` (which the downloads read)."""
@@ -293,7 +295,27 @@ def test_rollups_after_adds_equal_a_full_build(tmp_path, data_dir):
         pd.testing.assert_frame_equal(a, b)
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "years", "province"])
+@pytest.mark.parametrize("f", FILTERS, ids=IDS)
 def test_dataset_rows_counts_what_the_full_download_holds(con, f):
     tables = Q.full_dataset(con, f)
     assert Q.dataset_rows(con, f) == sum(len(df) for name, df in tables.items() if name != "codebook") > 0
+
+
+def test_national_is_a_province_choice(con):
+    """全国 is listed among the provinces, first, and chooses the national documents (which have
+    no province) beside the provinces chosen with it; the rollups answer it as the rows do."""
+    from metrics.ui.widgets import _opts
+
+    options = Q.region_options(con)
+    assert _opts(options, "province", {})[0] == "全国"
+    national = Q.documents(con, Filters(province=("全国",)))
+    assert len(national) >= 1 and set(national["level"]) == {"national"} and national["province"].isna().all()
+    sichuan = Q.documents(con, Filters(province=("四川省",)))
+    both = Q.documents(con, Filters(province=("全国", "四川省")))
+    assert sorted(both["doc_id"]) == sorted([*national["doc_id"], *sichuan["doc_id"]])
+    f = Filters(province=("全国", "四川省"))
+    counts = Q.indicator_counts(con, f)  # from the target_stats rollup
+    rows = Q.targets(con, f)
+    n = rows[rows["canonical"] == "gdp_growth"].shape[0]
+    assert counts.set_index("canonical").loc["gdp_growth", "n"] == n
+    assert "全国" in set(Q.target_points(con, f, "gdp_growth")["region"])

@@ -21,7 +21,7 @@ from metrics import phrases as phrases_mod
 from metrics.codebook import DISCOVERED_SQL, SLOGAN_KINDS, codebook
 from metrics.dedup import SIMILAR_MIN as _SIMILAR_MIN, similarity as dedup_similarity
 from metrics.passages import Passage, compare as compare_passages
-from metrics.filters import REGION_SQL, UNKNOWN_REGION, Filters
+from metrics.filters import NATIONAL, REGION_SQL, UNKNOWN_REGION, Filters
 from metrics.slogans import dictionary_forms
 from metrics.targets import KINDS as TARGET_KINDS
 
@@ -110,11 +110,14 @@ def build_info(con) -> dict[str, str]:
 
 
 def region_options(con) -> pd.DataFrame:
-    """Distinct region paths for cascading selectors (all documents)."""
+    """Distinct region paths for cascading selectors (all documents); the national documents'
+    province is 全国 (:data:`metrics.filters.NATIONAL`), the filter's name for them."""
     return q(
         con,
-        """SELECT DISTINCT province, city, district, town FROM documents
+        """SELECT DISTINCT CASE WHEN level = 'national' THEN ? ELSE province END AS province, city, district, town
+           FROM documents
            ORDER BY province NULLS LAST, city NULLS LAST, district NULLS LAST, town NULLS LAST""",
+        [NATIONAL],
     )
 
 

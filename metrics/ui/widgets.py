@@ -18,7 +18,8 @@ import streamlit as st
 from metrics import DB_SCHEMA_ADDS, DB_SCHEMA_VERSION, export
 from metrics.charts import PLOT_CONFIG, display_safe
 from metrics.dedup import RULE_ZH
-from metrics.filters import MAX_SEARCH_LEN, MAX_SPEAKER_LEN, URL_LIST_PARAMS, Filters, doc_type_label, level_label
+from metrics.filters import (MAX_SEARCH_LEN, MAX_SPEAKER_LEN, NATIONAL, URL_LIST_PARAMS, Filters, doc_type_label,
+                             level_label)
 from metrics.ui import data
 
 # ---------------------------------------------------------------- text safety
@@ -280,7 +281,7 @@ def _opts(df: pd.DataFrame, col: str, parents: dict[str, list[str]]) -> list[str
         if selected:
             sub = sub[sub[pcol].isin(selected)]
     vals = sub[col].dropna().astype(str)
-    return sorted(v for v in vals.unique() if v)
+    return sorted((v for v in vals.unique() if v), key=lambda v: (v != NATIONAL, v))  # 全国 first
 
 
 def _linked_value(label: str, value: str) -> str:
