@@ -401,7 +401,11 @@ EXPORT_IN_MEMORY_MAX_ROWS = 2_000_000
 @filter_options
 @click.option("--table", "tables", multiple=True, type=click.Choice(EXPORT_TABLES),
               help="Only this table (repeatable) [default: all, as the dashboard's 下载筛选后的完整数据].")
-def export_command(out, db, url, tables, **given):
+@click.option("--labels", type=click.Choice(["codes", "zh"]), default="codes", show_default=True,
+              help="codes: the database's column names and codes (achievement, at_least, gdp_growth), for "
+                   "scripts; zh: Chinese table names, headers and labels (完成, 以上/不低于, 地区生产总值增速), "
+                   "as the dashboard's 中文 download. --table takes the codes' names either way.")
+def export_command(out, db, url, tables, labels, **given):
     """Write the filtered dataset to OUT: documents (no full text), targets, outline, declared_counts,
     slogans, keywords and a codebook of their columns, exactly as the dashboard's download.
     OUT's suffix picks the format: .xlsx (one sheet per table and a 说明 sheet), .json, .zip (one
@@ -413,6 +417,7 @@ def export_command(out, db, url, tables, **given):
     \b
     python -m metrics export sichuan-2024.xlsx --province 四川省 --year-from 2024 --year-to 2024
     python -m metrics export - --table targets --url "http://localhost:8501/targets?province=四川省"
+    python -m metrics export 四川.xlsx --province 四川省 --labels zh
     """
     import os
     import shutil
@@ -420,7 +425,7 @@ def export_command(out, db, url, tables, **given):
     import zipfile
 
     from . import export
-    from .codebook import codebook
+    from .codebook import codebook, readable_sql, table_label
     from .ui.queries import build_info, count_docs, dataset_rows, dataset_sql, full_dataset, q
 
     suffix = ".csv" if str(out) == "-" else out.suffix.lower()
@@ -448,32 +453,39 @@ def export_command(out, db, url, tables, **given):
             # DuckDB sorts each table for the file: within 1 GB, spilling to the export's folder
             con.execute("SET memory_limit = '1GB'")
             con.execute("SET temp_directory = ?", [os.path.join(tmp, "spill")])
+            sqls = dataset_sql(f)
+            empty = {t: q(con, f"SELECT * FROM ({sql}) LIMIT 0", params)  # each table's columns
+                     for t, (sql, params) in sqls.items() if t in names}
+            readable = labels == "zh"
+            shown = {table_label(n) if readable else n: n for n in EXPORT_TABLES}  # its name in the file → table
+            named = {n: s for s, n in shown.items()}
             if suffix in (".xlsx", ".json"):  # built in memory: bounded
                 n_rows = dataset_rows(con, f)
                 if n_rows > EXPORT_IN_MEMORY_MAX_ROWS:
                     raise click.ClickException(
                         f"{n_rows:,} rows are too many for {suffix} (built in memory; at most "
                         f"{EXPORT_IN_MEMORY_MAX_ROWS:,}): export to .zip, which is streamed")
-                data = {name: df for name, df in full_dataset(con, f).items() if name in names}
-                if tables and "codebook" in names:
-                    data["codebook"] = codebook({k: v for k, v in data.items() if k != "codebook"})
+                data = {name: df for name, df in full_dataset(con, f, readable).items() if shown[name] in names}
+                if tables and "codebook" in names:  # of the tables exported only
+                    data[named["codebook"]] = codebook(empty)
                 counts = {name: len(df) for name, df in data.items()}
                 payload = export.to_xlsx_bytes(data, meta) if suffix == ".xlsx" else export.to_json_bytes(data, meta)
                 with open(part, "wb") as fh:
                     fh.write(payload)
             else:  # CSV: every table streamed by DuckDB, flat memory at any size
-                sqls, files, counts = dataset_sql(f), {}, {}
+                files, counts = {}, {}
                 for name in names:
-                    files[name] = os.path.join(tmp, f"{export.safe_filename(name)}.csv")
+                    files[name] = os.path.join(tmp, f"{export.safe_filename(named[name])}.csv")
                     if name == "codebook":
-                        empty = {t: q(con, f"SELECT * FROM ({sql}) LIMIT 0", params)
-                                 for t, (sql, params) in sqls.items() if t in names}
                         book = codebook(empty)
-                        counts[name] = len(book)
+                        counts[named[name]] = len(book)
                         with open(files[name], "wb") as fh:
                             fh.write(export.to_csv_bytes(book))
                     else:
-                        counts[name] = export.query_to_csv(con, *sqls[name], files[name])
+                        sql, params = sqls[name]
+                        if readable:
+                            sql, params = readable_sql(name, list(empty[name].columns), sql, params)
+                        counts[named[name]] = export.query_to_csv(con, sql, params, files[name])
                 if suffix == ".zip":
                     with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                         for path in files.values():

@@ -11,6 +11,12 @@ same dictionaries the dashboard shows (and the indicator registry, ``metrics/dat
 'target = 目标；achievement = 完成；long_term_target = 远期目标'
 >>> book[book["列"] == "qualifier"].iloc[0]["说明"]
 '限定词；exact | about | at_least | at_most'
+
+A 中文 export (``labels="zh"``) reads the same rows with Chinese headers and labels for the codes
+(:func:`readable_sql`); its headers and table names are in ``metrics/data/columns.csv``.
+
+>>> header("targets", "qualifier"), table_label("declared_counts")
+('限定词', '声明数量')
 """
 
 from __future__ import annotations
@@ -93,9 +99,9 @@ TABLE_MEANINGS = {("outline", "level"): "提纲层级（1 = 最高）", ("slogan
 
 
 def codebook(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per exported table and column: 表, 列, 说明, 取值 (codes and their labels)."""
+    """One row per exported table and column: 表, 列, 中文列名 (the header of a 中文 export), 说明,
+    取值 (codes and their labels; a 中文 export writes the labels)."""
     comments = schema_comments()
-    labels = _code_labels()
     rows = []
     for table, df in tables.items():
         own = comments.get(table, {})
@@ -105,6 +111,69 @@ def codebook(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             if (table, col) == ("outline", "level"):
                 note = ""  # the documents' level (行政层级) is not the outline's
             say = "；".join(x for x in (meaning, note) if x) or col
-            codes = SLOGAN_KINDS if (table in ("slogans", "slogan_mentions") and col == "kind") else labels.get(col, {})
-            rows.append((table, col, say, "；".join(f"{k} = {v}" for k, v in codes.items())))
-    return pd.DataFrame(rows, columns=["表", "列", "说明", "取值"])
+            codes = code_labels(table, col)
+            rows.append((table, col, header(table, col), say, "；".join(f"{k} = {v}" for k, v in codes.items())))
+    return pd.DataFrame(rows, columns=["表", "列", "中文列名", "说明", "取值"])
+
+
+# ---------------------------------------------------------------- 中文 exports
+
+#: the label a 中文 export's yes-or-no columns write
+YES_NO = {"mismatch": ("是", "否")}
+
+
+@cache
+def _headers() -> dict[tuple[str, str], str]:
+    """{(table, column): header} from metrics/data/columns.csv (table "" = every table)."""
+    from .lexicon import read_rows
+
+    return {(row["table"] or "", row["column"]): row["header"] for row in read_rows("columns.csv")}
+
+
+def header(table: str, column: str) -> str:
+    """A column's header in a 中文 export (its own name when columns.csv has none)."""
+    h = _headers()
+    return h.get((table, column)) or h.get(("", column)) or column
+
+
+def table_label(table: str) -> str:
+    """A table's name in a 中文 export: a sheet, a file of the .zip, a key of the JSON."""
+    return _headers().get(("", f"table_{table}"), table)
+
+
+def code_labels(table: str, column: str) -> Mapping[str, str]:
+    """The codes a column holds and their Chinese labels (empty: the column holds no codes)."""
+    if table in ("slogans", "slogan_mentions") and column == "kind":
+        return SLOGAN_KINDS
+    return _code_labels().get(column, {})
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def readable_sql(table: str, columns: list[str], sql: str, params: list) -> tuple[str, list]:
+    """The rows of ``sql`` (a query of the exported ``table`` with these ``columns``) with Chinese
+    headers and each code written as its label; a code with no label stays as it is. The same
+    query serves the dashboard's download and the command line's streamed export.
+
+    >>> import duckdb
+    >>> sql, p = readable_sql("targets", ["kind", "low"], "SELECT ? AS kind, 6.5 AS low", ["achievement"])
+    >>> duckdb.sql(sql, params=p).fetchall(), duckdb.sql(sql, params=p).columns
+    ([('完成', Decimal('6.5'))], ['类型', '下限'])
+    """
+    parts, head = [], []
+    for col in columns:
+        name = _quote(col)
+        codes = code_labels(table, col)
+        if codes:
+            whens = " ".join("WHEN ? THEN ?" for _ in codes)
+            expr = f"CASE {name} {whens} ELSE {name} END"
+            head += [x for pair in codes.items() for x in pair]
+        elif col in YES_NO:
+            yes, no = YES_NO[col]
+            expr = f"CASE WHEN {name} THEN '{yes}' WHEN NOT {name} THEN '{no}' END"
+        else:
+            expr = name
+        parts.append(f"{expr} AS {_quote(header(table, col))}")
+    return f"SELECT {', '.join(parts)} FROM ({sql}) AS x", head + list(params)

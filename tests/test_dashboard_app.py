@@ -103,8 +103,12 @@ def test_a_dataset_too_large_for_the_browser_points_to_the_command_line(app, mon
     no_errors(at)
     assert len(at.download_button) == before - 3
     [code] = [c.value for c in at.code]
-    assert code.startswith("python -m metrics export dataset.zip --url") and "province=%E5%86%85" in code
+    # in the form the card's 表头与取值 chooses: 中文 by default, as --labels zh
+    assert at.radio(key="ds_labels").value == "zh"
+    assert code.startswith("python -m metrics export dataset.zip --labels zh --url") and "province=%E5%86%85" in code
     assert any("超过网页下载的上限" in i.value for i in at.info)
+    at.radio(key="ds_labels").set_value("codes").run()
+    assert at.code[0].value.startswith("python -m metrics export dataset.zip --url")
 
 
 def test_filter_changes_charts_and_url(app):

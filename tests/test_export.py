@@ -176,6 +176,41 @@ def test_the_full_dataset_carries_a_codebook_of_its_columns_and_codes(built_db):
     assert "achievement = 完成" in kinds
     assert "gdp_growth = 地区生产总值增速" in book[book["列"] == "canonical"].iloc[0]["取值"]
     assert "quoted = 引号短语" in book[(book["表"] == "slogans") & (book["列"] == "kind")].iloc[0]["取值"]
+    # each column's header in a 中文 export: one per column of a table, none left as the code name
+    assert not book.duplicated(["表", "中文列名"]).any()
+    assert not (book["中文列名"] == book["列"]).any()
+
+
+def test_a_chinese_export_is_the_same_rows_with_headers_and_labels(built_db):
+    """``readable``: Chinese table names and headers (metrics/data/columns.csv), each code as its
+    label; the same rows, in the same order, as the export of codes."""
+    import duckdb
+
+    from metrics.codebook import table_label
+    from metrics.filters import Filters
+    from metrics.ui import queries
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    f = Filters(province=("四川省", "全国"))
+    codes, zh = queries.full_dataset(con, f), queries.full_dataset(con, f, readable=True)
+    con.close()
+    assert list(zh) == ["文档", "数字目标", "提纲", "声明数量", "提法", "关键词", "列说明"]
+    book = codes["codebook"]
+    for name, df in codes.items():
+        ours = zh[table_label(name)]
+        assert len(ours) == len(df) > 0
+        if name != "codebook":
+            assert list(ours.columns) == book[book["表"] == name]["中文列名"].tolist()
+    t, tz = codes["targets"], zh["数字目标"]
+    assert set(tz["类型"]) == {"目标", "完成", "远期目标"}
+    assert tz["指标"][t["canonical"] == "gdp_growth"].eq("地区生产总值增速").all()
+    assert tz["指标"][t["canonical"] == "other"].eq("未归类").all()
+    assert set(tz["限定词"].dropna()) <= {"确数", "左右/约", "以上/不低于", "以内/不超过"}
+    assert (tz["原句"] == t["sentence"]).all() and (tz["下限"].fillna(-1) == t["low"].fillna(-1)).all()
+    assert set(zh["文档"]["行政层级"]) == {"全国", "市级"} and "政府工作报告" in set(zh["文档"]["文档类型"])
+    c, cz = codes["declared_counts"], zh["声明数量"]
+    assert (cz["不符"] == c["mismatch"].map({True: "是", False: "否"})).all() and set(cz["列举形式"]) <= {"其后列举", "前文并列"}
+    assert set(zh["提法"]["类型"]) <= {"词典提法", "数字提法", "引号短语", "发展定位"}
 
 
 def test_xlsx_continues_a_table_longer_than_a_sheet(monkeypatch):

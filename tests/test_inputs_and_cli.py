@@ -785,20 +785,23 @@ def test_export_refuses_what_it_cannot_write(built_db, tmp_path, args, message):
     assert proc.returncode == 2 and message in proc.stderr and ".export-" not in proc.stderr
 
 
-def test_export_zip_is_streamed_and_holds_the_dashboards_rows(built_db, tmp_path):
+@pytest.mark.parametrize("labels", ["codes", "zh"])
+def test_export_zip_is_streamed_and_holds_the_dashboards_rows(built_db, tmp_path, labels):
     """.zip/.csv exports are written by DuckDB's COPY (flat memory at any size); their rows are the
-    dashboard download's rows (to_csv_zip_bytes of queries.full_dataset), value for value."""
+    dashboard download's rows (to_csv_zip_bytes of queries.full_dataset), value for value, in
+    either form (``--labels zh``: the dashboard's 中文 download)."""
     from metrics import export as ex
     from metrics.ui import queries as Q
 
     out = tmp_path / "nmg.zip"
-    proc = run_cli("export", out, "--db", built_db, "--province", "内蒙古自治区")
+    proc = run_cli("export", out, "--db", built_db, "--province", "内蒙古自治区", "--labels", labels)
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(str(built_db), read_only=True)
     try:
-        full = Q.full_dataset(con, Filters(province=("内蒙古自治区",)))
+        full = Q.full_dataset(con, Filters(province=("内蒙古自治区",)), labels == "zh")
     finally:
         con.close()
+    targets = "数字目标" if labels == "zh" else "targets"
     meta = ex.ExportMeta("x", "y", "z")
     ours, dashboard = zipfile.ZipFile(out), zipfile.ZipFile(io.BytesIO(ex.to_csv_zip_bytes(full, meta)))
     assert sorted(ours.namelist()) == sorted(dashboard.namelist()) == sorted([*(f"{t}.csv" for t in full), "说明.csv"])
@@ -810,7 +813,7 @@ def test_export_zip_is_streamed_and_holds_the_dashboards_rows(built_db, tmp_path
     assert about["筛选"].startswith("内蒙古自治区") and about["URL 参数"] == "province=内蒙古自治区"
     for name in set(dashboard.namelist()) - {"说明.csv"}:
         assert rows(ours, name) == rows(dashboard, name), name
-    assert len(rows(ours, "targets.csv")) == len(full["targets"]) + 1 > 100
+    assert len(rows(ours, f"{targets}.csv")) == len(full[targets]) + 1 > 100
 
 
 def test_export_refuses_a_workbook_too_large_for_memory(built_db, tmp_path, monkeypatch):

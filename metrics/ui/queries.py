@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from metrics import DB_SCHEMA_ADDS, DB_SCHEMA_VERSION
 from metrics import phrases as phrases_mod
-from metrics.codebook import DISCOVERED_SQL, SLOGAN_KINDS, codebook
+from metrics.codebook import DISCOVERED_SQL, SLOGAN_KINDS, codebook, readable_sql, table_label
 from metrics.dedup import SIMILAR_MIN as _SIMILAR_MIN, similarity as dedup_similarity
 from metrics.passages import Passage, compare as compare_passages
 from metrics.filters import NATIONAL, REGION_SQL, UNKNOWN_REGION, Filters
@@ -801,8 +801,15 @@ def dataset_sql(f: Filters) -> dict[str, tuple[str, list[Any]]]:
     }
 
 
-def full_dataset(con, f: Filters) -> dict[str, pd.DataFrame]:
+def full_dataset(con, f: Filters, readable: bool = False) -> dict[str, pd.DataFrame]:
     """Every fact table restricted to the filtered documents (no full text), and a ``codebook``
-    of their columns and codes (:mod:`metrics.codebook`)."""
-    tables = {name: q(con, sql, p) for name, (sql, p) in dataset_sql(f).items()}
-    return {**tables, "codebook": codebook(tables)}
+    of their columns and codes (:mod:`metrics.codebook`). ``readable``: the 中文 export, the same
+    rows with Chinese table names, headers and code labels (:func:`metrics.codebook.readable_sql`)."""
+    sqls = dataset_sql(f)
+    if not readable:
+        tables = {name: q(con, sql, p) for name, (sql, p) in sqls.items()}
+        return {**tables, "codebook": codebook(tables)}
+    empty = {name: q(con, f"SELECT * FROM ({sql}) LIMIT 0", p) for name, (sql, p) in sqls.items()}
+    out = {table_label(name): q(con, *readable_sql(name, list(empty[name].columns), sql, p))
+           for name, (sql, p) in sqls.items()}
+    return {**out, table_label("codebook"): codebook(empty)}

@@ -543,18 +543,29 @@ def table_card(key: str, title: str, ctx: PageContext, build: Callable[[dict[str
 DATASET_DOWNLOAD_MAX_ROWS = 1_000_000
 
 
+#: the full-dataset download's two forms: Chinese headers and labels, or the database's codes
+DATASET_LABELS = {"zh": "中文", "codes": "代码（供程序读取）"}
+
+
 def dataset_download(ctx: PageContext) -> None:
-    """Download of the whole filtered dataset (every fact table, no full text)."""
+    """Download of the whole filtered dataset (every fact table, no full text), in Chinese or in
+    the database's codes (:data:`DATASET_LABELS`)."""
     with st.container(border=True, key="card-dataset"):
         st.markdown("#### 下载筛选后的完整数据")
-        st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文），以及说明各列含义与代码取值的 codebook。")
+        st.caption("文档元数据、数字目标、提纲、声明数量、提法、关键词（各一张表，不含全文），以及说明各列含义与代码取值的 codebook（列说明）。")
+        readable = st.radio(
+            "表头与取值", list(DATASET_LABELS), format_func=DATASET_LABELS.get, horizontal=True, key="ds_labels",
+            help="中文：中文表名、列名，代码写作中文（完成、以上/不低于、地区生产总值增速）；"
+                 "代码：数据库的列名和代码（achievement、at_least、gdp_growth），供程序读取。"
+                 "两种都附 codebook（列说明）；命令行 export 的 --labels zh / codes 与之相同。") == "zh"
         rows = data.query("dataset_rows", ctx.filters)
         if rows > DATASET_DOWNLOAD_MAX_ROWS:
             query = urlencode(ctx.filters.to_query_params(), doseq=True)
             st.info(f"筛选后的数据共 {rows:,} 行，超过网页下载的上限（{DATASET_DOWNLOAD_MAX_ROWS:,} 行）。"
                     "请缩小筛选，或在命令行导出（同样的筛选）：")
-            st.code(f'python -m metrics export dataset.zip --url "?{query}"', language="bash")
+            st.code(f'python -m metrics export dataset.zip{" --labels zh" if readable else ""} --url "?{query}"',
+                    language="bash")
             return
         # the same 内容 as `python -m metrics export` states; an ASCII file name
-        download_row(lambda: data.query("full_dataset", ctx.filters), ctx, "dataset", "筛选后的完整数据",
-                     file_stem="speech-metrics-dataset")
+        download_row(lambda: data.query("full_dataset", ctx.filters, readable), ctx, "dataset", "筛选后的完整数据",
+                     file_stem="speech-metrics-dataset" + ("-zh" if readable else ""))
