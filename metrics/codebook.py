@@ -148,6 +148,24 @@ def code_labels(table: str, column: str) -> Mapping[str, str]:
     return _code_labels().get(column, {})
 
 
+def readable_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """A table of codes as a 中文 export writes it (:func:`readable_sql`, for rows already in pandas).
+
+    >>> readable_frame("declared_counts", pd.DataFrame({"n": [4], "mismatch": [True]}))
+       声明数 不符
+    0    4  是
+    """
+    out = df.copy()
+    for col in df.columns:
+        codes = code_labels(table, col)
+        if codes:
+            out[col] = df[col].map(lambda v: codes.get(v, v))
+        elif col in YES_NO:
+            yes, no = YES_NO[col]
+            out[col] = df[col].map({True: yes, False: no})
+    return out.rename(columns={col: header(table, col) for col in df.columns})
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 

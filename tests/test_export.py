@@ -211,6 +211,11 @@ def test_a_chinese_export_is_the_same_rows_with_headers_and_labels(built_db):
     c, cz = codes["declared_counts"], zh["声明数量"]
     assert (cz["不符"] == c["mismatch"].map({True: "是", False: "否"})).all() and set(cz["列举形式"]) <= {"其后列举", "前文并列"}
     assert set(zh["提法"]["类型"]) <= {"词典提法", "数字提法", "引号短语", "发展定位"}
+    # the document page's download labels its tables in pandas (readable_frame): the same result
+    from metrics.codebook import readable_frame
+    for name, df in codes.items():
+        if name != "codebook":
+            pd.testing.assert_frame_equal(readable_frame(name, df), zh[table_label(name)], check_dtype=False)
 
 
 def test_xlsx_continues_a_table_longer_than_a_sheet(monkeypatch):

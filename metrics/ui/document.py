@@ -14,7 +14,7 @@ from metrics.ui import data
 from metrics.dedup import RULE_ZH
 from metrics.ui.queries import SIMILAR_MIN
 from metrics.ui.highlight import SCROLL_SCRIPT, Span, css, highlight_html, legend_html
-from metrics.codebook import SLOGAN_KINDS, codebook
+from metrics.codebook import SLOGAN_KINDS, codebook, readable_frame, table_label
 from metrics.ui.widgets import download_row, link_value, md_escape, open_link, page_context, set_link, url_write
 
 SEL = "doc_sel"
@@ -229,8 +229,9 @@ def render() -> None:
                      "声明数量": ("declared_counts", dc)}
             book = codebook({table: df for table, df in facts.values()})
             book["表"] = book["表"].map({table: name for name, (table, _) in facts.items()})
-            download_row({"元数据": meta, **{name: df for name, (_, df) in facts.items()}, "codebook": book}, ctx,
-                         "doc_dl", f"document-{doc_id}")
+            # in Chinese, as the full dataset's 中文 download (the codebook gives each column's code name)
+            download_row({"元数据": meta, **{name: readable_frame(table, df) for name, (table, df) in facts.items()},
+                          table_label("codebook"): book}, ctx, "doc_dl", f"document-{doc_id}")
     with right:
         counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn),
                   "phrase": sum(sp.kind == "phrase" for sp in spans), "shared": sum(sp.kind == "shared" for sp in spans)}
