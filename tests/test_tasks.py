@@ -212,6 +212,21 @@ def test_a_count_followed_by_as_many_dash_paragraphs_declares_them(name, phrase,
     assert [(d.n, d.found, d.form) for d in analyze(text).tasks.declared if d.phrase == phrase] == [(n, n, "follows")]
 
 
+@pytest.mark.parametrize("name, phrase, n", [
+    # heldout2's miss (session 25): a count that ends its paragraph, then a run of exactly that many
+    ("河池.txt", "我们还共同亲历了足以影响河池发展历史的八件大事", 8),  # 一是…八是
+    ("黄石.txt", "我们将集中力量抓好办成群众可感可及的十件实事", 10),   # 1.…10.
+])
+def test_a_count_that_ends_its_paragraph_declares_the_run_after_it(name, phrase, n):
+    text = read_document(DATA / "city-reports-2024" / name).text
+    assert [(d.n, d.found, d.form) for d in analyze(text).tasks.declared if d.phrase == phrase] == [(n, n, "follows")]
+
+
+def test_a_count_that_ends_its_paragraph_before_a_run_of_another_length_declares_nothing():
+    text = "今年要办好五件大事。\n一是甲项工作。\n二是乙项工作。\n三是丙项工作。\n"
+    assert not analyze(text).tasks.declared
+
+
 @pytest.mark.parametrize("name, formula", [("南京.txt", "四个新"), ("宜昌.txt", "四个重大")])
 def test_a_formula_mid_way_through_the_paragraph_before_dash_results_declares_nothing(name, formula):
     """南京 and 宜昌 open their review with a formula, then list results as ——paragraphs: the
