@@ -727,6 +727,13 @@ def test_count_prints_one_csv_row_per_phrase_and_document(built_db):
     assert "not found: =SUM(1)" in proc.stderr
     js = run_cli("count", "强首府", "--db", built_db, "--json")
     assert [json.loads(line)["count"] for line in js.stdout.splitlines()] == [1, 14]
+    # an argument with ; or ； is several phrases, each counted or named as not found (QA pass 15:
+    # the parts beyond the number of arguments were dropped without a word)
+    split = run_cli("count", "强首府；8337", "三高四新;奋力争先", "=SUM(1)", "--db", built_db, "--json")
+    counted = {json.loads(line)["phrase"] for line in split.stdout.splitlines()}
+    missing = set(split.stderr.split("not found: ")[1].strip().split(", ")) if "not found: " in split.stderr else set()
+    assert counted | missing == {"强首府", "8337", "三高四新", "奋力争先", "=SUM(1)"}
+    assert {"强首府", "8337"} <= counted and "=SUM(1)" in missing
 
 
 def test_export_writes_the_filtered_dataset_as_xlsx(built_db, tmp_path):

@@ -33,13 +33,23 @@ UPLOADER_CSS = ("<style>[class*='st-key-up_files_'] [data-testid='stFileUploader
                 "{content:'选择文件（可多选，或拖放到此处）';font-size:0.875rem}</style>")
 
 
+def chosen_name(name: str) -> str:
+    """The name the user chose: browsers send " as %22 and line breaks as %0A / %0D (HTML form
+    encoding).
+
+    >>> chosen_name('=HYPERLINK(%22x%22).txt')
+    '=HYPERLINK("x").txt'
+    """
+    return name.replace("%22", '"').replace("%0A", "\n").replace("%0D", "\r")
+
+
 def safe_upload_name(name: str, used: set[str]) -> str:
     """A flat, unique file name keeping Chinese characters and the extension.
 
-    >>> safe_upload_name('=HYPERLINK(%22x%22).txt', set())  # browsers send " as %22 (HTML form encoding)
+    >>> safe_upload_name('=HYPERLINK(%22x%22).txt', set())
     '=HYPERLINK(_x_).txt'
     """
-    name = name.replace("%22", '"').replace("%0A", "\n").replace("%0D", "\r")
+    name = chosen_name(name)
     name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
     name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", name).strip(" .") or "upload.txt"
     stem, dot, ext = name.rpartition(".")
@@ -103,15 +113,15 @@ def render() -> None:
     for up in files:
         ext = up.name.rsplit(".", 1)[-1].lower() if "." in up.name else ""
         if ext not in ALLOWED:
-            problems.append((up.name, f"不支持的格式 .{ext}"))
+            problems.append((chosen_name(up.name), f"不支持的格式 .{ext}"))
         elif up.size > limit * MB:
-            problems.append((up.name, f"文件过大（{up.size / MB:.1f} MB > {limit} MB）"))
+            problems.append((chosen_name(up.name), f"文件过大（{up.size / MB:.1f} MB > {limit} MB）"))
         elif up.size == 0:
-            problems.append((up.name, "空文件"))
+            problems.append((chosen_name(up.name), "空文件"))
         else:
             ok.append(up)
     if len(ok) > MAX_FILES:
-        problems += [(up.name, f"超过每次 {MAX_FILES} 个文件的上限，未处理") for up in ok[MAX_FILES:]]
+        problems += [(chosen_name(up.name), f"超过每次 {MAX_FILES} 个文件的上限，未处理") for up in ok[MAX_FILES:]]
         ok = ok[:MAX_FILES]
     if problems:
         st.warning(f"{len(problems)} 个文件不会被处理：")
@@ -138,8 +148,8 @@ def render() -> None:
         paths = []
         for up in ok:
             p = Path(tmp) / safe_upload_name(up.name, used)
-            if p.name != up.name:
-                renamed[p.name] = up.name
+            if p.name != chosen_name(up.name):
+                renamed[p.name] = chosen_name(up.name)
             p.write_bytes(up.getvalue())
             paths.append(p)
         try:
