@@ -184,7 +184,9 @@ def _tasks(d: _Doc, _k: int) -> None:
 
 def _targets(d: _Doc, _k: int) -> None:
     text, a_text = d.text, d.a_text
-    targets = extract_targets(a_text, d.outline, year=d.meta.year)
+    m = d.meta  # the year the text's 今年 names: its date's (a December speech's year is the next)
+    now = int(m.date[:4]) if m.date and m.year and int(m.date[:4]) != m.year else None
+    targets = extract_targets(a_text, d.outline, year=m.year, now=now)
     if a_text != text:  # show evidence as written (full-width forms), at the same offsets
         targets = [t if text[t.start:t.end] == t.sentence else replace(t, sentence=text[t.start:t.end]) for t in targets]
     d.targets = targets

@@ -72,6 +72,7 @@ YEAR_SOURCE_LABELS: dict[str, str] = {
     "header_date_minus_2": "发布日期前两天（文中“前天”）",
     "review_section": "回顾年份的次年",
     "plan_year": "文中计划年份",
+    "plan_next_year": "12月讲话部署明年：日期的次年",
     "title": "标题中的年份",
     "override": "手工指定",
 }

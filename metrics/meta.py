@@ -132,6 +132,10 @@ def _speech_year(text: str) -> tuple[int | None, str | None]:
     return None, None
 
 
+#: a text that sets next year's work: "明年全市地区生产总值增长7%左右", "做好明年经济工作"
+_NEXT_YEAR_PLAN = re.compile(r"明年[^。\n]{0,40}?(?:增长|力争|确保|控制在|目标|达到|突破)|(?:做好|部署|谋划)明年[^。\n]{0,6}工作")
+
+
 def extract_meta(text: str) -> Meta:
     head = text[:4000]
     lines = _lines(head)
@@ -234,6 +238,10 @@ def extract_meta(text: str) -> Meta:
                 else:
                     source = "header_date"
                 date, year = d.isoformat(), d.year
+    if date is not None and date[5:7] == "12" and _NEXT_YEAR_PLAN.search(text[:60000]):
+        # a December speech that sets next year's work (经济工作会议): its targets are 明年's and
+        # its 今年 is the year it reviews, as a work report of the next January (QA pass 15)
+        year, source = year + 1, "plan_next_year"
     if year is None and is_report:
         year, source = _report_year(text[:60000])
     if year is None and not is_report:

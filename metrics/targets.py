@@ -373,8 +373,10 @@ def _without_bounds_in_names(clause: str, qs: list[Quantity]) -> list[Quantity]:
     return keep
 
 
-def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None) -> list[Target]:
-    """All numeric targets and results in a (folded) text."""
+def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: int | None = None,
+                    now: int | None = None) -> list[Target]:
+    """All numeric targets and results in a (folded) text. ``now``: the year the text's 今年 names,
+    when it is not ``year`` (a December speech that plans 明年: its year is the next one)."""
     if outline is None:
         outline = build_outline(text)
     sections = _sections(text, outline, year)
@@ -388,7 +390,7 @@ def extract_targets(text: str, outline: list[OutlineItem] | None = None, year: i
         masked = _PAREN_RE.sub(_mask_numbers, sentence) if "(" in sentence else sentence
         prev: list[Target] = []
         run_from = len(out)  # where the figures of the clauses since the last one without a number begin
-        cues = _sentence_cues(sentence)
+        cues = _sentence_cues(sentence, late=now is not None and year is not None and now < year)
         prev_alias: tuple | None = None
         named_before: tuple[str, int] | None = None  # the clause just before, with no figure and no alias
         prev_pair = False
@@ -910,14 +912,20 @@ class _SentenceCues:
     years: tuple[int, ...]
     future: bool
     target_list: bool  # the sentence introduces the year's targets: "主要预期目标是:"
+    #: the sentence is about the year a December speech reviews ("今年…预计增长6%"; its year is the next)
+    reviewed: bool = False
+    #: the sentence sets next year's targets ("明年全市地区生产总值增长7%左右，城镇新增就业1.5万人")
+    ahead: bool = False
 
 
 _TARGET_LIST = re.compile(r"(?:预期目标|主要目标|目标任务)(?:是|为)[:：]?")
 
 
-def _sentence_cues(sentence: str) -> _SentenceCues:
+def _sentence_cues(sentence: str, late: bool = False) -> _SentenceCues:
+    """``late``: the text is a December speech planning 明年, so its 今年 is a year under review."""
     return _SentenceCues(tuple(int(y) for y in YEAR_RE.findall(sentence)), bool(_FUTURE_SENTENCE.search(sentence)),
-                         bool(_TARGET_LIST.search(sentence)))
+                         bool(_TARGET_LIST.search(sentence)), late and "今年" in sentence and "明年" not in sentence,
+                         "明年" in sentence)
 
 
 _DONE = re.compile(r"完成|实现了|达到了")
@@ -932,6 +940,10 @@ def _kind(cues: _SentenceCues, clause: str, section: str, year: int | None) -> s
         past = section == "review" or (year and years and max(years) < year) or "已" in clause
         if not past or _FUTURE.search(clause):
             return "long_term_target"
+    if "明年" in clause or (cues.ahead and not _PAST.search(clause)):
+        return "target"  # (QA pass 15: a December speech's 明年 targets were filed as results)
+    if cues.reviewed:
+        return "achievement"
     if year and any(y < year for y in years) and not _FUTURE.search(clause):
         return "achievement"
     if cues.target_list and not _DONE.search(clause):

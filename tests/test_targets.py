@@ -634,3 +634,31 @@ def test_units_of_results_and_where_they_are_names(sentence, expected):
     got = [(t[0], t[2], t[4]) for t in run(sentence, part=REVIEW)]
     assert [(u, v) for _, v, u in got] == [(u, v) for _, v, u in expected]
     assert [n for n, _, _ in got] == [n for n, _, _ in expected]
+
+
+# A December 经济工作会议 speech (QA pass 15): it reviews 今年 and sets 明年's targets. Its year is
+# the next one, as a work report of the next January; 今年's figures are that year's results.
+DECEMBER_SPEECH = (
+    "在全县经济工作会议上的讲话\n（2023年12月20日）\n同志们：\n"
+    "今年全县地区生产总值预计增长6.5%左右，规模以上工业增加值增长8%以上。\n"
+    "明年全县地区生产总值增长7%左右，城镇新增就业1.2万人，城镇调查失业率控制在5.5%以内。\n"
+)
+
+
+def test_a_december_speech_sets_next_years_targets_and_reviews_this_years():
+    from metrics.analyze import analyze
+
+    a = analyze(DECEMBER_SPEECH)
+    assert (a.meta.date, a.meta.year, a.meta.year_source) == ("2023-12-20", 2024, "plan_next_year")
+    got = [(t.canonical, t.low, t.kind) for t in a.targets]
+    assert got == [("gdp_growth", 6.5, "achievement"), ("industrial_value_added_growth", 8.0, "achievement"),
+                   ("gdp_growth", 7.0, "target"), ("new_urban_jobs", 1.2, "target"),
+                   ("urban_unemployment_rate", 5.5, "target")]
+
+
+def test_next_year_in_a_speech_of_another_month_is_a_target_and_keeps_the_year():
+    from metrics.analyze import analyze
+
+    a = analyze(DECEMBER_SPEECH.replace("2023年12月20日", "2023年6月20日"))
+    assert (a.meta.year, a.meta.year_source) == (2023, "dateline")
+    assert [t.kind for t in a.targets if t.low == 7.0] == ["target"]
