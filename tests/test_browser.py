@@ -315,6 +315,28 @@ def test_back_returns_to_a_page_default(page, server):
     no_exception(page)
 
 
+def test_back_to_a_page_without_custom_phrases_empties_their_box(page, server):
+    """QA pass 15: Back to 提法 without ``ph`` counted nothing but kept the phrase in the box."""
+    open_view(page, server.url, "slogans")
+    box = page.locator(".st-key-sl_custom input")
+    for typed in ("高质量发展", "高质量发展；营商环境"):
+        box.fill(typed)
+        box.press("Enter")
+        settle(page)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('营商环境')", timeout=10_000)
+    page.go_back()
+    settle(page)
+    page.wait_for_function("() => !decodeURIComponent(location.search).includes('营商环境')", timeout=10_000)
+    settle(page)
+    assert box.input_value() == "高质量发展" and page.get_by_text("自定义提法：地区 × 提法").count() == 1
+    page.go_back()
+    settle(page)
+    page.wait_for_function("() => !location.search.includes('ph=')", timeout=10_000)
+    settle(page)
+    assert box.input_value() == "" and page.get_by_text("自定义提法：地区 × 提法").count() == 0
+    no_exception(page)
+
+
 def test_back_undoes_a_filter_change(page, server):
     """QA pass 13: Back after a filter change kept the new filters and wrote them over the older
     entry. An address whose filters this session did not write is read as a new link."""

@@ -313,7 +313,7 @@ HL_MAX = 200
 
 def _phrase_input() -> str:
     """A phrase to mark in the text, bound to the URL parameter ``hl`` (the 提法 page links here)."""
-    if wanted := link_value("hl", "doc_hl"):
+    if wanted := link_value("hl", "doc_hl", empty=""):
         st.session_state["doc_hl"] = wanted[:HL_MAX]
     # (written half-width: ＧＤＰ typed with a Chinese input method is GDP, which matches both widths)
     hl = phrases.narrow(" ".join(st.text_input("在本文中检索短语", key="doc_hl", max_chars=HL_MAX,

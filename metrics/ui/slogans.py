@@ -115,7 +115,7 @@ def _group_controls(prefix: str, many: bool) -> dict:
 def _custom_phrases(ctx, docs) -> None:
     """Phrases the user types (URL parameter ``ph``), counted in the full text of every filtered
     document: by region, by year, and per document with the first occurrence and a link."""
-    if wanted := link_value("ph", "sl_custom"):
+    if wanted := link_value("ph", "sl_custom", empty=""):
         st.session_state["sl_custom"] = wanted
     raw = st.text_input(f"自定义提法：在筛选后的全文中精确计数（用“；”分隔，最多 {MAX_PHRASES} 个）",
                         key="sl_custom", placeholder="如：强首府；奋力争先；三高四新", max_chars=400)

@@ -142,19 +142,24 @@ def keep_page_choices() -> None:
             ss[key] = ss[key]
 
 
-def link_value(param: str, key: str) -> str | None:
+def link_value(param: str, key: str, empty: str | None = None) -> str | None:
     """The URL's ``param`` when it is new to the widget ``key`` — a shared link or an edited
     address, not the value :func:`set_link` put there on an earlier run — else None.
 
     An address of the same page without ``param``, where this session's last run had written it,
     is Back (or Forward) to the page's default choice, which the URL leaves out: the widget's
     value is dropped, so the page shows its default (QA pass 14: Back after 类型 → 完成值 wrote
-    完成值 straight back). A page switch from the menu, whose links carry no page choice, keeps it."""
+    完成值 straight back). A page switch from the menu, whose links carry no page choice, keeps it.
+    ``empty``: a text input's empty value, set rather than dropped (a dropped text input kept
+    showing its text in the browser, while the page counted nothing: QA pass 15)."""
     ss = st.session_state
     wanted = st.query_params.get(param)
     if (not wanted and ss.get(f"_{key}_in_url") and ss.get("_sm_page") == ss.get("_sm_page_before")
             and param not in ss.get(_PENDING, {})):
-        ss.pop(key, None)
+        if empty is None:
+            ss.pop(key, None)
+        else:
+            ss[key] = empty
         ss[f"_{key}_in_url"] = False
     return wanted if wanted and wanted != ss.get(f"_{key}_url") else None
 
