@@ -314,8 +314,8 @@ def _add_bar(fig, cats, values, name, horizontal, color):
 
 
 # ---------------------------------------------------------------- targets
-_TARGET_COLS = ["地区", "年份", "报告年份", "层级", "指标", "原文指标", "下限", "上限", "中值", "单位", "限定", "类型",
-                "原句", "文档ID", "文件"]
+_TARGET_COLS = ["地区", "年份", "报告年份", "层级", "指标", "原文指标", "下限", "上限", "中值", "力争值", "单位", "限定",
+                "类型", "原句", "文档ID", "文件"]
 
 
 def year_for(report_year: pd.Series, kind: pd.Series) -> pd.Series:
@@ -351,6 +351,9 @@ def _target_tidy(df: pd.DataFrame, indicator_label: str) -> pd.DataFrame:
         "下限": b["lo"],
         "上限": b["hi"],
         "中值": b["mid"],
+        # a two-level target's 力争 value ("确保增长6.5%、力争7%以上"; QA pass 15: the downloads had none)
+        "力争值": (pd.to_numeric(b["stretch"], errors="coerce").astype("float64") if "stretch" in b
+                  else pd.Series(np.nan, index=b.index)),
         "单位": b["unit"].fillna("").astype(str),
         "限定": map_distinct(b["qualifier"], lambda v: QUALIFIER_LABELS.get(v, "未注明") if isinstance(v, str) else "未注明"),
         "类型": map_distinct(b["kind"], lambda v: KIND_LABELS.get(v, v)),
@@ -387,7 +390,8 @@ def _interval_traces(fig: go.Figure, tidy: pd.DataFrame, x_col: str, *, group_co
             err = {"type": "data", "symmetric": False, "array": list(part["上限"] - part["中值"]),
                    "arrayminus": list(part["中值"] - part["下限"]), "thickness": 2, "width": 5, "color": color}
             cats, vals = list(part[x_col]), list(part["中值"])
-            values = [value_text(lo, hi, u) for lo, hi, u in zip(part["下限"], part["上限"], part["单位"])]
+            values = [value_text(lo, hi, u) + ("" if pd.isna(st) else f"，力争 {value_text(st, st, u)}")
+                      for lo, hi, st, u in zip(part["下限"], part["上限"], part["力争值"], part["单位"])]
             fig.add_scatter(
                 **({"y": cats, "x": vals, "error_x": err} if horizontal else {"x": cats, "y": vals, "error_y": err}),
                 mode="markers" if lines else mode, name=name,

@@ -457,6 +457,18 @@ def test_results_are_drawn_at_the_year_they_are_for(built_db):
     assert set(plans["年份"]) == set(plans["报告年份"]) == {2024}
 
 
+def test_a_two_level_target_keeps_its_stretch_in_the_chart_and_its_download(built_db):
+    """QA pass 15: 攀枝花's "确保增长6.5%、力争7%以上" was 6.5 in 各地区对比 with no trace of 7."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    rows = Q.target_points(con, Filters(province=("四川省",)), "gdp_growth")
+    tidy, fig = C.target_ranges(rows[rows["kind"] == "target"], "地区生产总值增速")
+    pzh = tidy[tidy["文件"] == "攀枝花.txt"].iloc[0]
+    assert (pzh["中值"], pzh["力争值"]) == (6.5, 7.0)
+    assert tidy[tidy["文件"] == "乐山.txt"]["力争值"].isna().all()
+    hover = [row[2] for tr in fig.data for row in tr.customdata]
+    assert "6.5%，力争 7%" in hover and "8%，力争 9%" in hover  # 凉山's 保8争9
+
+
 def test_a_national_total_beside_cities_gets_a_log_axis(built_db):
     """QA pass 14: 城镇新增就业 完成值 for 全国 (1244万人) and two cities (6.1, 1.1) on a linear axis:
     the cities lay on 0, one hidden by the other; the box plot by level was squeezed the same way."""

@@ -378,13 +378,12 @@ def slogan_groups(con, f: Filters) -> pd.DataFrame:
     Read from the ``slogan_stats`` rollup unless a speaker or text search is set."""
     if _use_rollups(con, f, "slogan_stats"):
         w, p = _rollup_where(f)
-        return q(
-            con,
-            f"""SELECT r.text, r.year, r.region, r.province, sum(r.count)::BIGINT AS count, sum(r.n_docs)::BIGINT AS n_docs
-                FROM slogan_stats r WHERE {w}
-                GROUP BY ALL ORDER BY r.region, r.year NULLS LAST, r.text""",
-            p,
-        )
+        # sorted in pandas: DuckDB sorts these ~110,000 rows of Chinese region names, which share
+        # long prefixes ("四川省 成都市 …"), in 50 ms; pandas in 25 (the same order: code points)
+        df = q(con, f"""SELECT r.text, r.year, r.region, r.province, sum(r.count)::BIGINT AS count,
+                               sum(r.n_docs)::BIGINT AS n_docs
+                        FROM slogan_stats r WHERE {w} GROUP BY ALL""", p)
+        return df.sort_values(["region", "year", "text"], na_position="last", kind="stable", ignore_index=True)
     w, p = _where(f)
     return q(
         con,
