@@ -642,7 +642,7 @@ def test_page_choices_survive_a_visit_to_another_page(app):
     no_errors(at)
     assert at.radio(key="tg_kind").value == "achievement" and at.selectbox(key="tg_ind").value == "gdp_growth"
     # the evidence table dates results like the charts: the year before the report
-    table = next(df.value for df in at.dataframe if "力争值" in df.value.columns)
+    table = next(df.value for df in at.dataframe if {"力争值", "原文"} <= set(df.value.columns))
     assert (table["年份"] == table["报告年份"] - 1).all()
     at.switch_page(PAGES["slogans"][0]).run()
     at.text_input(key="sl_custom").set_value("高质量发展").run()
