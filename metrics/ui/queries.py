@@ -7,6 +7,7 @@ passes user-controlled values as ``?`` parameters only. Filter SQL comes from
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, fields
 from typing import Any
 
@@ -60,6 +61,16 @@ def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
         return cur.sql(sql, params=params or None).to_arrow_table()
     finally:
         cur.close()
+
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sm-query")
+
+
+def _together(con: duckdb.DuckDBPyConnection, *queries: tuple[str, list[Any]]) -> list[pa.Table]:
+    """Several queries at once, each on its own cursor (DuckDB releases the GIL while it runs one):
+    target_points' two scans at 100,000 documents take p50 45 ms / p95 63 this way, 53 / 82 in turn."""
+    futures = [_POOL.submit(_arrow, con, sql, params) for sql, params in queries]
+    return [fut.result() for fut in futures]
 
 
 def arrow_frame(table: pa.Table) -> pd.DataFrame:
@@ -215,19 +226,14 @@ def target_points(con, f: Filters, canonical: str) -> pd.DataFrame:
     Arrow. For the 207,250 GDP-growth rows at 100,000 documents: p50 77 ms (fastest 65 ms) instead
     of ~100 ms for a join, whose hash probe and sort carry every row's sentence."""
     w, p = _where(f)
-    points = _arrow(
+    points, docs = _together(
         con,
-        """SELECT t.doc_id, t.idx, t.indicator, t.low, t.high, t.unit, t.qualifier, t.direction, t.kind,
-                  t.stretch, t.sentence
-           FROM targets t WHERE t.canonical = ?""",
-        [canonical],
-    )
-    docs = _arrow(
-        con,
-        f"""SELECT d.doc_id, d.year, d.level, d.province, d.city, d.district, d.town, {REGION_SQL} AS region,
-                   d.file_name
-            FROM documents d WHERE {w}""",
-        p,
+        ("""SELECT t.doc_id, t.idx, t.indicator, t.low, t.high, t.unit, t.qualifier, t.direction, t.kind,
+                   t.stretch, t.sentence
+            FROM targets t WHERE t.canonical = ?""", [canonical]),
+        (f"""SELECT d.doc_id, d.year, d.level, d.province, d.city, d.district, d.town, {REGION_SQL} AS region,
+                    d.file_name
+             FROM documents d WHERE {w}""", p),
     )
     at = pc.index_in(points["doc_id"], value_set=docs["doc_id"])
     if not f.keeps_all:  # the rows of the documents the filter keeps
