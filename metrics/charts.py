@@ -26,11 +26,26 @@ from metrics.slogans import dictionary_forms
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
-#: ``config`` for st.plotly_chart: PNG export keeps the CJK font and a sane size.
+#: the chart toolbar's and messages' words in Chinese (plotly.js's own zh-CN dictionary, given with
+#: each chart as ``config.locales``: its locale files are not in Streamlit's bundle)
+PLOTLY_ZH = {
+    "Autoscale": "自动缩放", "Box Select": "矩形框选择", "Compare data on hover": "悬停时比较数据",
+    "Double-click to zoom back out": "双击还原", "Download plot as a PNG": "下载图表为 PNG 图片",
+    "Download plot": "下载图表", "Image download succeeded": "图片已下载", "Lasso Select": "套索选择", "Pan": "平移",
+    "Preparing image - this may take a few seconds": "正在生成图片，可能需要几秒钟", "Reset": "重置",
+    "Reset axes": "重置坐标轴", "Reset view": "重置视图", "Reset views": "重置视图",
+    "Show closest data on hover": "悬停时显示最近的数据",
+    "Sorry, there was a problem downloading your image!": "抱歉，图片下载出错！",
+    "Toggle Spike Lines": "显示/隐藏参考线", "Toggle show closest data on hover": "切换悬停时显示最近的数据",
+    "Zoom": "缩放", "Zoom in": "放大", "Zoom out": "缩小",
+}
+#: ``config`` for st.plotly_chart: PNG export keeps the CJK font and a sane size; the toolbar in Chinese.
 PLOT_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "filename": "speech-metrics", "height": 640, "width": 1100, "scale": 2},
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": PLOTLY_ZH}},
 }
 
 QUALIFIER_LABELS = {"exact": "确数", "about": "左右/约", "at_least": "以上/不低于", "at_most": "以内/不超过"}

@@ -297,6 +297,19 @@ def test_back_from_a_page_that_has_its_own_parameters(page, server, view):
     no_exception(page)
 
 
+def test_the_chart_toolbar_speaks_chinese(page, server):
+    """Plotly's toolbar said "Zoom", "Pan", "Download plot as a PNG": its zh-CN words now come with
+    each chart's config (charts.PLOT_CONFIG)."""
+    open_view(page, server.url, "targets", "?ind=gdp_growth")
+    page.locator(".js-plotly-plot").first.hover()
+    page.wait_for_selector(".modebar-btn", timeout=10_000)
+    titles = set(page.locator(".js-plotly-plot").first.locator(".modebar-btn").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-title'))"))
+    assert {"下载图表为 PNG 图片", "缩放", "平移", "重置坐标轴"} <= titles
+    assert not {"Zoom", "Pan", "Reset axes", "Download plot as a PNG"} & titles
+    no_exception(page)
+
+
 def test_back_returns_to_a_page_default(page, server):
     """QA pass 14: Back after 类型 → 完成值 stayed on 完成值 (the default, 目标, is not in the URL, and
     the page wrote 完成值 back)."""
