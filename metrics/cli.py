@@ -427,7 +427,7 @@ def export_command(out, db, url, tables, labels, **given):
 
     from . import export
     from .codebook import codebook, readable_sql, table_label
-    from .ui.queries import build_info, count_docs, dataset_rows, dataset_sql, full_dataset, q
+    from .ui.queries import build_info, count_docs, dataset_columns, dataset_rows, dataset_sql, full_dataset
 
     suffix = ".csv" if str(out) == "-" else out.suffix.lower()
     if suffix not in _EXPORT_FORMATS:
@@ -454,19 +454,17 @@ def export_command(out, db, url, tables, labels, **given):
             # DuckDB sorts each table for the file: within 1 GB, spilling to the export's folder
             con.execute("SET memory_limit = '1GB'")
             con.execute("SET temp_directory = ?", [os.path.join(tmp, "spill")])
-            sqls = dataset_sql(f)
-            empty = {t: q(con, f"SELECT * FROM ({sql}) LIMIT 0", params)  # each table's columns
-                     for t, (sql, params) in sqls.items() if t in names}
+            sqls = {t: sql for t, sql in dataset_sql(f).items() if t in names}
+            empty = dataset_columns(con, sqls)  # each table's columns
             readable = labels == "zh"
-            shown = {table_label(n) if readable else n: n for n in EXPORT_TABLES}  # its name in the file → table
-            named = {n: s for s, n in shown.items()}
+            named = {n: table_label(n) if readable else n for n in names}  # each table's name in the file
             if suffix in (".xlsx", ".json"):  # built in memory: bounded
                 n_rows = dataset_rows(con, f)
                 if n_rows > EXPORT_IN_MEMORY_MAX_ROWS:
                     raise click.ClickException(
                         f"{n_rows:,} rows are too many for {suffix} (built in memory; at most "
                         f"{EXPORT_IN_MEMORY_MAX_ROWS:,}): export to .zip, which is streamed")
-                data = {name: df for name, df in full_dataset(con, f, readable).items() if shown[name] in names}
+                data = {name: df for name, df in full_dataset(con, f, readable).items() if name in named.values()}
                 if tables and "codebook" in names:  # of the tables exported only
                     data[named["codebook"]] = codebook(empty)
                 counts = {name: len(df) for name, df in data.items()}

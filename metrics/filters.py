@@ -395,18 +395,12 @@ class Filters:
         params: list[Any] = []
         for field_name in URL_LIST_PARAMS:
             values = getattr(self, field_name)
-            if field_name == "province" and NATIONAL in values:
-                values = tuple(v for v in values if v != NATIONAL)
-                national = f"{a}.level = 'national'"
-                if values:
-                    marks = ", ".join("?" for _ in values)
-                    clauses.append(f"({a}.province IN ({marks}) OR {national})")
-                    params.extend(values)
-                else:
-                    clauses.append(national)
-            elif values:
-                marks = ", ".join("?" for _ in values)
-                clauses.append(f"{a}.{field_name} IN ({marks})")
+            national = field_name == "province" and NATIONAL in values
+            values = tuple(v for v in values if v != NATIONAL) if national else values
+            terms = [f"{a}.{field_name} IN ({', '.join('?' for _ in values)})"] if values else []
+            terms += [f"{a}.level = 'national'"] if national else []
+            if terms:
+                clauses.append(terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})")
                 params.extend(values)
         if self.year_from is not None:
             clauses.append(f"{a}.year >= ?")

@@ -806,6 +806,12 @@ def dataset_sql(f: Filters) -> dict[str, tuple[str, list[Any]]]:
     }
 
 
+def dataset_columns(con, sqls: dict[str, tuple[str, list[Any]]]) -> dict[str, pd.DataFrame]:
+    """Each table of :func:`dataset_sql` with its columns and no rows (for the codebook and the
+    中文 export's headers), read without running the queries."""
+    return {name: q(con, f"SELECT * FROM ({sql}) LIMIT 0", p) for name, (sql, p) in sqls.items()}
+
+
 def full_dataset(con, f: Filters, readable: bool = False) -> dict[str, pd.DataFrame]:
     """Every fact table restricted to the filtered documents (no full text), and a ``codebook``
     of their columns and codes (:mod:`metrics.codebook`). ``readable``: the 中文 export, the same
@@ -814,7 +820,7 @@ def full_dataset(con, f: Filters, readable: bool = False) -> dict[str, pd.DataFr
     if not readable:
         tables = {name: q(con, sql, p) for name, (sql, p) in sqls.items()}
         return {**tables, "codebook": codebook(tables)}
-    empty = {name: q(con, f"SELECT * FROM ({sql}) LIMIT 0", p) for name, (sql, p) in sqls.items()}
+    empty = dataset_columns(con, sqls)
     out = {table_label(name): q(con, *readable_sql(name, list(empty[name].columns), sql, p))
            for name, (sql, p) in sqls.items()}
     return {**out, table_label("codebook"): codebook(empty)}

@@ -112,12 +112,11 @@ def render() -> None:
     ok = []
     for up in files:
         ext = up.name.rsplit(".", 1)[-1].lower() if "." in up.name else ""
-        if ext not in ALLOWED:
-            problems.append((chosen_name(up.name), f"不支持的格式 .{ext}"))
-        elif up.size > limit * MB:
-            problems.append((chosen_name(up.name), f"文件过大（{up.size / MB:.1f} MB > {limit} MB）"))
-        elif up.size == 0:
-            problems.append((chosen_name(up.name), "空文件"))
+        why = (f"不支持的格式 .{ext}" if ext not in ALLOWED
+               else f"文件过大（{up.size / MB:.1f} MB > {limit} MB）" if up.size > limit * MB
+               else "空文件" if up.size == 0 else None)
+        if why:
+            problems.append((chosen_name(up.name), why))
         else:
             ok.append(up)
     if len(ok) > MAX_FILES:
