@@ -776,7 +776,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
     if not jobs and not incremental:
         # a mistyped or empty folder must not replace a database with an empty one
         problems = "; ".join(f"{s}: {r}" for s, r in report.failures[:3])
-        raise NoInput(f"no readable .txt/.docx/.html file under {', '.join(map(str, paths))}"
+        raise NoInput(f"no readable .txt/.docx/.pdf/.html file under {', '.join(map(str, paths))}"
                       f"{' (' + problems + ')' if problems else ''}; {db_path} was not changed")
     workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
     built_at = dt.datetime.now().replace(microsecond=0)

@@ -53,7 +53,7 @@ def _limits(max_mb: float) -> Limits:
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, lock_timeout, as_json, quiet):
-    """Read every .txt/.docx/.html under PATHS (default: data/), analyse each and write a
+    """Read every .txt/.docx/.pdf/.html under PATHS (default: data/), analyse each and write a
     DuckDB database. Unreadable files are reported (path: reason) and skipped."""
     from .build import BuildError, ManifestError, NoInput, build_database
 

@@ -15,8 +15,8 @@ three .docx/.txt pairs score 1.0 and no two other documents more than 0.12.
 Documents are compared only within a **block** of the same year and region: a near-copy of
 another region's report is a finding for a researcher (a template, a copied speech), not a
 twin to leave out. In each group of twins (similarity >= :data:`THRESHOLD`, linked
-transitively) one document is kept — the original format first (.docx, then .html, then
-.txt), then the first source path — and the others name it in ``documents.duplicate_of``.
+transitively) one document is kept — the original format first (.docx, then .pdf, then
+.html, then .txt), then the first source path — and the others name it in ``documents.duplicate_of``.
 The choice depends only on the group, so adding files gives what a full build gives.
 
 The settings (sketch size, shingle length, threshold, which format is kept, 相似文档's cut-off)

@@ -143,7 +143,11 @@ FAILURE_LABELS = {
     "cannot decode text": "无法识别编码（不是有效的 UTF-8、UTF-16 或 GBK/GB18030，或混合编码）",
     "starts with a": "编码错误：有字节顺序标记（BOM）但内容不符", "not a valid .docx": "不是有效的 .docx（不是 zip 文件或已截断）",
     "refused: .docx": "拒绝处理：.docx 解压后过大（可能是压缩炸弹）", "corrupt .docx": "损坏的 .docx",
-    "cannot parse .docx": "无法解析 .docx", "analysis failed": "分析出错",
+    "cannot parse .docx": "无法解析 .docx", "encrypted PDF": "加密的 PDF：需要密码（请另存一份未加密的副本）",
+    "not a valid PDF": "不是有效的 PDF（或文件不完整）", "PDF has no pages": "PDF 没有页面",
+    "PDF has no text layer": "PDF 没有文字层（扫描件？请先做文字识别 OCR）",
+    "PDF's text cannot be read": "PDF 的文字无法读取（字体没有字符映射，请先做文字识别 OCR）",
+    "cannot read page": "无法读取 PDF 的某一页", "PDF has ": "PDF 页数过多", "analysis failed": "分析出错",
     "not read: over the limit": "超过每次构建的文件数上限，未读取", "file is ": "文件过大",
 }
 

@@ -1,4 +1,4 @@
-"""Read documents from disk into text: .txt (any common Chinese encoding), .docx, .html.
+"""Read documents from disk into text: .txt (any common Chinese encoding), .docx, .pdf, .html.
 
 Every failure is a :class:`ReadError` whose message names the problem; callers add the
 path. Nothing here trusts the file: sizes are checked before reading, .docx archives are
@@ -20,9 +20,9 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .reflow import reflow
+from .reflow import reflow, width
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 
 
 class ReadError(Exception):
@@ -37,13 +37,14 @@ class Limits:
     max_docx_uncompressed: int = 200 * 1024 * 1024   # sum of a .docx's expanded members
     max_docx_ratio: int = 200                        # expansion ratio of one member
     min_chars: int = 1                               # fewer non-space chars: "empty"
+    max_pdf_pages: int = 3000                        # a PDF with more pages is refused
 
 
 @dataclass(frozen=True)
 class RawDocument:
     source: str
     file_name: str
-    file_format: str  # txt | docx | html
+    file_format: str  # txt | docx | pdf | html
     encoding: str | None
     text: str         # decoded; line ends normalised to "\n"
 
@@ -78,6 +79,8 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
     if suffix == ".docx":
         text, encoding, fmt = docx_text(data, limits), None, "docx"
+    elif suffix == ".pdf":
+        text, encoding, fmt = pdf_text(data, limits), None, "pdf"
     elif suffix in (".html", ".htm"):
         html, encoding = decode_bytes(data)
         text, fmt = html_text(html), "html"
@@ -85,8 +88,8 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
         text, encoding = decode_bytes(data)
         fmt = "txt"
     text = normalise_line_ends(text)
-    if fmt == "txt":
-        text = reflow(text)  # a copy out of a PDF: its page-width lines become paragraphs
+    if fmt in ("txt", "pdf"):
+        text = reflow(text)  # a PDF, or a copy out of one: its page-width lines become paragraphs
     if len(_SPACE.sub("", text)) < limits.min_chars:
         raise ReadError("file holds no text (empty or whitespace only)")
     return RawDocument(source=source, file_name=path.name, file_format=fmt, encoding=encoding, text=text)
@@ -117,7 +120,7 @@ _BOMS = (
 #: as some legacy encoding ("\x89PNG\r\n\x1a\n" decodes as UTF-16 to "襐乇ഊᨊ")
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive, or a .docx/.xlsx named .txt"),
+    (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document; name it .pdf to read it"), (b"PK\x03\x04", "a ZIP archive, or a .docx/.xlsx named .txt"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc/.xls)"), (b"\x1f\x8b", "a gzip archive"),
     (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"), (b"\x7fELF", "a program"),
 )
@@ -244,6 +247,218 @@ def docx_text(data: bytes, limits: Limits = Limits()) -> str:
         raise
     except Exception as exc:  # python-docx raises many types on malformed XML
         raise ReadError(f"cannot parse .docx: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def pdf_text(data: bytes, limits: Limits = Limits()) -> str:
+    """The text of a PDF in paragraphs, without its running heads and page numbers.
+
+    PDFium (Chromium's PDF engine, through pypdfium2) parses the file and gives each printed
+    line with its place on the page. Page furniture goes first (:func:`page_furniture`); then a
+    line goes on from the line before unless it is indented (a paragraph's first line, a
+    heading) or the line before stops short of the right margin (:func:`paragraphs`). A PDF of
+    scanned pages has no text to read, and one whose fonts map their glyphs to no characters
+    yields private-use code points: both are refused with the advice to run OCR, not turned into
+    nonsense.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReadError("encrypted PDF: it needs a password (save an unlocked copy)") from None
+        raise ReadError(f"not a valid PDF, or truncated ({exc})") from None
+    pages: list[list[Line]] = []
+    try:
+        if len(pdf) == 0:
+            raise ReadError("PDF has no pages")
+        if len(pdf) > limits.max_pdf_pages:
+            raise ReadError(f"PDF has {len(pdf):,} pages, over the limit of {limits.max_pdf_pages:,}")
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                textpage = page.get_textpage()
+                pages.append(_page_lines(textpage))
+                textpage.close()
+            except pdfium.PdfiumError as exc:
+                raise ReadError(f"cannot read page {index + 1} of the PDF ({exc})") from None
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    kept = page_furniture([[line.text for line in lines] for lines in pages])[0]
+    text = "\n".join(paragraphs([[lines[i] for i in keep] for lines, keep in zip(pages, kept)]))
+    if not _WORD_CHAR.search(text):
+        raise ReadError("PDF has no text layer (scanned pages?): run OCR on it first")
+    if not _looks_textual(text):
+        raise ReadError("PDF's text cannot be read (its fonts map glyphs to no characters): run OCR on it first")
+    return text
+
+
+@dataclass(frozen=True)
+class Line:
+    """A printed line of a PDF page: its text, and where it starts and ends (PDF units from the
+    page's left edge; NaN where PDFium gave no place)."""
+
+    text: str
+    left: float = float("nan")
+    right: float = float("nan")
+    bottom: float = float("nan")
+
+
+def _page_lines(textpage) -> list[Line]:
+    """A page's lines, in PDFium's reading order, each with its first and last character's place."""
+    n = textpage.count_chars()
+    text = textpage.get_text_range(0, n, errors="replace") if n > 0 else ""
+    if len(text) != n:  # PDFium's text does not map onto its characters: lines without places
+        return [Line(line.strip()) for line in _LINE_BREAK.split(textpage.get_text_bounded(errors="replace")) if line.strip()]
+    text = _drop_generated_spaces(textpage, text)
+    lines: list[Line] = []
+    start = 0
+    for brk in _LINE_BREAK.finditer(text + "\n"):
+        segment, offset = text[start:brk.start()], start
+        start = brk.end()
+        inked = _INKED.search(segment)
+        if inked:
+            first = offset + inked.start()
+            last = offset + len(segment.rstrip(_NOT_INKED)) - 1
+            stripped = text[first:last + 1].replace(_DROPPED, "")
+            x0, y0, _, y1 = textpage.get_charbox(first, loose=True)
+            x1 = textpage.get_charbox(last, loose=True)[2]
+            if lines and abs(lines[-1].bottom - y0) < (y1 - y0) / 2 and x0 > lines[-1].left:
+                # PDFium breaks a printed line where the font changes ("“1+5+1”" set in another
+                # font): the pieces on one baseline are one line
+                prev = lines.pop()
+                lines.append(Line(prev.text + _glue(prev.text, stripped) + stripped, prev.left, x1, prev.bottom))
+            else:
+                lines.append(Line(stripped, x0, x1, y0))
+    return lines
+
+
+def _drop_generated_spaces(textpage, text: str) -> str:
+    """Mark with ``_DROPPED`` the spaces PDFium made up (where glyphs stand apart, as in justified
+    lines: "责任书怎么签 , 一 直 是") unless they part two Latin words or figures; the text keeps
+    its length, so that its indices stay those of the page's characters."""
+    import pypdfium2.raw as pdfium_c
+
+    chars = list(text)
+    for m in re.finditer(" ", text):
+        i = m.start()
+        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) and not (
+                i > 0 and i + 1 < len(text) and _ALNUM_END.search(text[i - 1]) and _ALNUM_START.match(text[i + 1])):
+            chars[i] = _DROPPED
+    return "".join(chars)
+
+
+#: stands for a dropped character until a line's text is cut out
+_DROPPED = "\ufffe"
+#: a character that is printed: not a space, nor a dropped one
+_INKED = re.compile("[^\\s\ufffe]")
+_NOT_INKED = " \t\u3000\u00a0\ufffe"
+
+
+def _glue(before: str, after: str) -> str:
+    """A space between two Latin words or figures, nothing between Chinese."""
+    return " " if _ALNUM_END.search(before) and _ALNUM_START.match(after) else ""
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: a letter, digit or CJK character: a page with none is an image or blank
+_WORD_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+_ALNUM_END = re.compile(r"[0-9A-Za-z]$")
+_ALNUM_START = re.compile(r"^[0-9A-Za-z]")
+INDENT_EMS = 0.8   # a line that starts this far (in characters) right of the margin is indented
+SHORT_EMS = 1.0    # a line that ends this far left of the margin ends its paragraph
+
+
+def paragraphs(pages: list[list[Line]]) -> list[str]:
+    """Join the printed lines of a PDF's pages into paragraphs, across page breaks.
+
+    Each page's margins are where most of its lines start and end (from the lines of the whole
+    document when a page holds few), and a character's width is the full lines' width over
+    their characters. Lines without places are kept as lines, for :func:`reflow`. Two lines'
+    Latin words or figures are joined with a space, Chinese without.
+
+    >>> full = [Line("各位代表：", 105, 180), Line("现在，我代表市人民政府向大会报告工作，请予审", 105, 522),
+    ...         Line("议。", 73, 105), Line("一年来，地区生产总值增长6.0%，一般公共预算收入增长", 73, 522),
+    ...         Line("7.5%，主要指标好于预期。", 73, 300)]
+    >>> paragraphs([full])
+    ['各位代表：', '现在，我代表市人民政府向大会报告工作，请予审议。', '一年来，地区生产总值增长6.0%，一般公共预算收入增长7.5%，主要指标好于预期。']
+    """
+    placed = [line for lines in pages for line in lines if line.left == line.left and len(line.text) >= 8]
+    default = _margins(placed)
+    out: list[str] = []
+    open_line = False  # the last line of ``out`` runs on to the right margin
+    for lines in pages:
+        left, right, em = _margins([line for line in lines if line.left == line.left and len(line.text) >= 8]) \
+            if sum(1 for line in lines if len(line.text) >= 8) >= 8 else default
+        for line in lines:
+            if line.left != line.left or em != em:  # no place: a line of its own
+                out.append(line.text)
+                open_line = False
+                continue
+            indented = line.left >= left + INDENT_EMS * em
+            if out and open_line and not indented:
+                out[-1] += _glue(out[-1], line.text) + line.text
+            else:
+                out.append(line.text)
+            open_line = line.right >= right - SHORT_EMS * em
+    return out
+
+
+def _margins(lines: list[Line]) -> tuple[float, float, float]:
+    """(left margin, right margin, a character's width) of these lines; NaNs for none."""
+    if not lines:
+        return float("nan"), float("nan"), float("nan")
+    lefts = sorted(line.left for line in lines)
+    rights = sorted(line.right for line in lines)
+    left, right = lefts[len(lefts) // 5], rights[len(rights) * 4 // 5]
+    full = [(line.right - line.left) / (width(line.text) / 2) for line in lines
+            if line.right >= right - 2 and width(line.text) >= 8]
+    em = sorted(full)[len(full) // 2] if full else (right - left) / 30
+    return left, right, em
+
+
+#: a line's form, its figures left out: "— 12 —" and "— 13 —", "第3页 共9页" and "第4页 共9页" match
+_FIGURES = re.compile(r"\d+")
+EDGE_LINES = 3         # a running head or page number is among a page's first or last lines
+FURNITURE_SHARE = 0.5  # ... on this share of the pages at least (and on 3 pages or more)
+
+
+def page_furniture(pages: list[list[str]]) -> tuple[list[list[int]], list[str]]:
+    """Tell the page furniture of a PDF from its text: a line among the first or last
+    ``EDGE_LINES`` of its page whose form (figures left out) recurs there on at least half the
+    pages, and on three or more — a running head ("政府工作报告"), a page number ("— 3 —",
+    "第3页 共9页", "3"). Returns, for each page, the indices of the lines kept, and the furniture.
+
+    >>> body = ["地区生产总值增长", "6%左右。城镇新增", "就业1.5万人。居民", "收入同步增长。"]
+    >>> pages = [[line, "政府工作报告", f"— {i} —"] for i, line in enumerate(body, 1)]
+    >>> kept, furniture = page_furniture(pages)
+    >>> kept
+    [[0], [0], [0], [0]]
+    >>> furniture[:4]
+    ['政府工作报告', '— 1 —', '政府工作报告', '— 2 —']
+    >>> page_furniture([["第一页", "1"], ["第二页", "2"]])[0]  # two pages: too few to tell
+    [[0, 1], [0, 1]]
+    """
+    forms: dict[str, int] = {}
+    for lines in pages:
+        for form in {_FIGURES.sub("#", line) for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]}:
+            forms[form] = forms.get(form, 0) + 1
+    least = max(3, FURNITURE_SHARE * len(pages))
+    furniture_forms = {form for form, n in forms.items() if n >= least}
+    kept: list[list[int]] = []
+    furniture: list[str] = []
+    for lines in pages:
+        keep: list[int] = []
+        for i, line in enumerate(lines):
+            at_edge = i < EDGE_LINES or i >= len(lines) - EDGE_LINES
+            if at_edge and _FIGURES.sub("#", line) in furniture_forms:
+                furniture.append(line)
+            else:
+                keep.append(i)
+        kept.append(keep)
+    return kept, furniture
 
 
 _BLOCK_TAGS = {

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id             VARCHAR PRIMARY KEY,   -- sha256 of the decoded text, first 16 hex
     source             VARCHAR NOT NULL,      -- path as given / relative to the build root
     file_name          VARCHAR NOT NULL,
-    file_format        VARCHAR NOT NULL,      -- txt | docx | html
+    file_format        VARCHAR NOT NULL,      -- txt | docx | pdf | html
     encoding           VARCHAR,               -- detected encoding (utf-8, gb18030, utf-16, ...)
     n_chars            INTEGER NOT NULL,
     title              VARCHAR,

@@ -539,10 +539,10 @@ def test_upload_txt(page, server, tmp_path):
 
 
 def test_a_file_of_another_format_or_too_large_is_named_by_the_page(page, server, tmp_path):
-    """QA pass 12: the browser refused a .pdf or a 31.5 MB file by itself, with an English note
-    on the file's chip only, while the page said 尚未选择文件."""
-    pdf = tmp_path / "报告.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    """QA pass 12: the browser refused a .pdf (then unsupported) or a 31.5 MB file by itself, with an
+    English note on the file's chip only, while the page said 尚未选择文件."""
+    pdf = tmp_path / "报告.doc"
+    pdf.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
     big = tmp_path / "很大的报告.txt"
     big.write_bytes("各位代表：".encode() * (21 * 1024 * 1024 // 15 + 1))
     open_view(page, server.url, "upload")
@@ -576,6 +576,36 @@ def test_two_files_of_one_upload_that_are_one_document_make_one_row(page, tmp_pa
         assert page.get_by_text("已有文档").count() == 0
     finally:
         srv.stop()
+
+
+def test_a_pdf_is_added_from_the_page_and_a_scanned_one_is_named(page, tmp_path):
+    """PDF files: the printed 鄂州 report is added; a PDF without a text layer is reported as not read, and its reason recorded."""
+    import duckdb
+
+    from metrics.build import build_database
+
+    data = REPO / "data"
+    db = tmp_path / "pdf.duckdb"
+    build_database([data / "city-reports-2024" / "乐山.txt"], db, workers=1)
+    srv = Server(db, SHOTS.parent / "streamlit-server-pdf.log")
+    try:
+        open_view(page, srv.url, "upload")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            [str(data / "pdf" / "鄂州.pdf"), str(REPO / "tests" / "fixtures" / "no-text-layer.pdf")])
+        page.get_by_role("button", name="添加 2 个文件到数据库").click(timeout=20_000)
+        page.wait_for_selector("text=已添加 1 篇文档", timeout=60_000)
+        page.wait_for_selector("text=1 个文件处理失败", timeout=10_000)  # its reason: in a canvas table
+        no_exception(page)
+    finally:
+        srv.stop()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT file_format, region, year FROM documents WHERE file_name = '鄂州.pdf'").fetchall() == [
+            ("pdf", "湖北省 鄂州市", 2024)]
+        [(reason,)] = con.execute("SELECT reason FROM failures").fetchall()
+        assert reason.startswith("PDF has no text layer")
+    finally:
+        con.close()
 
 
 def test_the_upload_report_names_files_not_processed_and_renamed(page, tmp_path):

@@ -91,15 +91,15 @@ def test_the_same_text_in_another_year_or_region_is_not_a_twin():
                              _candidate("c", "txt", "c", sk, (2024, "320100"))]) == []
 
 
-def test_the_sample_corpus_has_its_three_twins_marked(built_db):
+def test_the_sample_corpus_has_its_four_twins_marked(built_db):
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         rows = con.execute("""SELECT d.file_name, k.file_name, d.dup_similarity FROM documents d
                               JOIN documents k ON k.doc_id = d.duplicate_of ORDER BY 1""").fetchall()
         n_all = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
-        assert Q.count_docs(con, Filters()) == n_all - 3
+        assert Q.count_docs(con, Filters()) == n_all - 4
         assert Q.count_docs(con, Filters(duplicates=True)) == n_all
-        assert Q.count_near_duplicates(con) == 3
+        assert Q.count_near_duplicates(con) == 4
         near = Q.near_duplicates(con, Filters(province=("四川省",)))
         assert [[s.split("data/")[-1] for s in row] for row in near[["duplicate_source", "kept_source"]].values] == [
             ["city-reports-2024/成都.txt", "docx/成都.docx"]]
@@ -109,7 +109,8 @@ def test_the_sample_corpus_has_its_three_twins_marked(built_db):
         assert Q.doc_twins(con, twin)[["file_name", "kept"]].values.tolist() == [["成都.docx", True]]
     finally:
         con.close()
-    assert [(a, b) for a, b, _ in rows] == [(f"{c}.txt", f"{c}.docx") for c in sorted(TWINS)]
+    # the three .docx originals and the printed 鄂州.pdf are kept, their scraped .txt copies marked
+    assert [(a, b) for a, b, _ in rows] == sorted([(f"{c}.txt", f"{c}.docx") for c in TWINS] + [("鄂州.txt", "鄂州.pdf")])
     assert all(s >= 0.95 for _, _, s in rows)
 
 
@@ -226,7 +227,7 @@ def test_the_dashboard_leaves_twins_out_until_asked(built_db, monkeypatch):
     [near] = [d.value for d in at.dataframe if "近似重复" in d.value.columns]  # 数据质量 · 近似重复的文档
     assert near[["近似重复", "保留"]].values.tolist() == [["city-reports-2024/成都.txt", "docx/成都.docx"]]
     box = at.checkbox(key="f_duplicates")
-    assert box.label == "包括近似重复的文档（3 篇）" and box.value is False
+    assert box.label == "包括近似重复的文档（4 篇）" and box.value is False
     box.check().run()
     no_errors(at)
     assert {m.label: m.value for m in at.metric}["文档"] == "2" and at.query_params["dup"] == "1"

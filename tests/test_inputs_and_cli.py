@@ -78,7 +78,8 @@ BAD_FILES = {
     "truncated.docx": ((DATA / "docx" / "成都.docx").read_bytes()[:20000], "not a valid .docx"),
     "bomb.docx": (_zip_bytes({"word/document.xml": b"<" + b"a" * 300_000_000 + b">"}), "refused"),
     "mixed.txt": ("同志们".encode("utf-8") + "讲话".encode("gbk") + bytes([0xFF, 0xFE, 0x81]) * 3, "cannot decode"),
-    "notes.pdf": (b"%PDF-1.4", "unsupported"),
+    "notes.pdf": (b"%PDF-1.4", "not a valid PDF"),
+    "notes.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "unsupported file type .doc"),
     # QA pass 6: an 8-byte PNG header named .txt decoded as UTF-16 ("襐乇ഊᨊ") and was added
     "image.txt": (b"\x89PNG\r\n\x1a\n", "binary file \\(a PNG image\\)"),
     "report.pdf.txt": (b"%PDF-1.7\n" + "政府工作报告".encode() * 20, "a PDF document"),
@@ -150,7 +151,7 @@ def test_build_with_bad_files_keeps_the_good_ones(tmp_path):
 def test_cli_build_then_query(built_db):
     con = duckdb.connect(str(built_db), read_only=True)
     n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    assert n_docs == 146  # 148 files, 2 byte-identical duplicates
+    assert n_docs == 147  # 149 files, 2 byte-identical duplicates
     assert con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 2
     row = con.execute("""SELECT t.low, t.high, t.qualifier, t.kind FROM targets t JOIN documents d USING (doc_id)
                          WHERE d.city = ? AND t.canonical = 'gdp_growth' AND t.kind = 'target'""", ["杭州市"]).fetchone()

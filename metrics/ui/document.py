@@ -114,7 +114,7 @@ def render() -> None:
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
         ("年份来源", year_source_label(doc.get("year_source"))), ("日期", _s(doc.get("date"))[:10]),
         ("讲话人", " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x)),
-        ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')} / {doc.get('encoding')}"),
+        ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')} / {_s(doc.get('encoding')) or '—（非纯文本文件）'}"),
         ("字数", _s(doc.get("n_chars"))), ("一级部分 / 列举事项",
                                           f"{doc.get('top_level_sections')} / {doc.get('enumerated_items')}"),
         ("声明不符", _s(doc.get("declared_mismatches"))), ("近似重复", twin_note or "无"),

@@ -1,4 +1,4 @@
-"""添加文档 — upload .txt/.docx/.html files and add them to the database."""
+"""添加文档 — upload .txt/.docx/.pdf/.html files and add them to the database."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from metrics.filters import failure_label, warning_label
 from metrics.ui import data
 from metrics.ui.widgets import md_escape, open_link, sidebar_filters
 
-ALLOWED = ("txt", "docx", "html", "htm")
+ALLOWED = ("txt", "docx", "pdf", "html", "htm")
 MAX_FILES = 50
 MAX_FILE_MB = 20
 #: a megabyte as the uploader's chip and most file managers count it (21,600,000 bytes is "21.6MB")
@@ -94,14 +94,14 @@ def render() -> None:
             pass
     limit = max_file_mb()
     st.markdown(
-        f"上传讲话或政府工作报告（.txt / .docx / .html），每次最多 **{MAX_FILES}** 个文件，单个文件不超过 "
-        f"**{limit} MB**。文本会被解析后加入数据库 {md_escape(data.db_path().name)}；内容完全相同的文件只保留一份，同一文档的不同文件（如 .docx 原件和网上抓取的 .txt）只计一份。"
+        f"上传讲话或政府工作报告（.txt / .docx / .pdf / .html），每次最多 **{MAX_FILES}** 个文件，单个文件不超过 "
+        f"**{limit} MB**。文本会被解析后加入数据库 {md_escape(data.db_path().name)}；内容完全相同的文件只保留一份，同一文档的不同文件（如 .docx 或 .pdf 原件和网上抓取的 .txt）只计一份。"
     )
     st.html(UPLOADER_CSS)
     if done := st.session_state.pop(_DONE, None):
         _show_report(*done)  # after the rerun that brought the sidebar's counts up to date
     # a new uploader after each addition: the added files leave it, so its button cannot add them twice
-    # no type filter here: the browser would refuse a .pdf with an English note on the file's chip only;
+    # no type filter here: the browser would refuse a .doc with an English note on the file's chip only;
     # the page names it in its table of files not processed, as it does one too large
     files = st.file_uploader("选择文件", accept_multiple_files=True,
                              key=f"up_files_{st.session_state.get(_ROUND, 0)}")
@@ -188,7 +188,7 @@ def _failure_zh(exc: Exception) -> str:
 
 def _show_report(report, seconds: float, skipped: list[tuple[str, str]] = (), renamed: dict[str, str] | None = None) -> None:
     """What an addition did: files added (with links), near-duplicates, duplicates, failures; and
-    the files chosen but not processed (``skipped``: empty, too large, a .pdf), and the names a
+    the files chosen but not processed (``skipped``: empty, too large, a .doc), and the names a
     file was stored under where they differ from the chosen one (``renamed``)."""
     link = open_link("单篇文档")
     (st.success if report.added else st.info)(f"已添加 {report.added} 篇文档（用时 {seconds:.1f} 秒）。")
