@@ -188,9 +188,21 @@ def _nest_inline_runs(text: str, runs: list[list[tuple]]) -> list[list[tuple]]:
     return out
 
 
+#: how far on from a formula its items are looked for, at most: a text with no line breaks (a
+#: scraped page run together) is one paragraph, and scanning it to its end from every formula
+#: took time in the square of its length (a 10-million-character line: minutes)
+PARAGRAPH_SCAN = 3000
+
+
 def _paragraph_end(text: str, pos: int) -> int:
     end = text.find("\n", pos)
     return len(text) if end < 0 else end
+
+
+def _scan_end(text: str, pos: int) -> int:
+    """Where the paragraph at ``pos`` ends, or ``PARAGRAPH_SCAN`` characters on, whichever is first."""
+    end = text.find("\n", pos, pos + PARAGRAPH_SCAN)
+    return min(len(text), pos + PARAGRAPH_SCAN) if end < 0 else end
 
 
 def _glued_headings(text: str, line_items: list[tuple]) -> list[tuple]:
@@ -337,6 +349,7 @@ def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
     """Counts whose items are written just before them, checked against those items; an abbreviated
     list (…等“十个新优势”) is kept unchecked."""
     out = []
+    within = _Within(taken, out)
     for m in INLINE_COUNT_RE.finditer(text):
         raw = m.group("n") or m.group("d")
         n = _ordinal("x", raw)
@@ -348,7 +361,7 @@ def _inline_lists(text: str, taken: list[Declared]) -> list[Declared]:
             continue  # no list ends here (most numerals): skip the clause's scan
         start = _clause_start(text, begin, max_back=90)
         items = _inline_items(text[start:begin])
-        if items is None or any(d.start < m.end() and begin < d.end for d in (*taken, *out)):
+        if items is None or within.overlaps(begin, m.end()):
             continue
         joined = items[1]
         if "级" in (m.group("cls"), m.group("dcls")) and not _levels(text[start:begin], m.group("obj")):
@@ -452,9 +465,8 @@ def _numbered_in_paragraph(text: str, pos: int) -> int | None:
     stop = text[pos:pos + 1]
     if stop not in ("：", ":", "。"):
         return None
-    end = text.find("\n", pos)
     count = 0
-    for m in _IN_PARAGRAPH_NO.finditer(text, pos + 1, len(text) if end < 0 else end):
+    for m in _IN_PARAGRAPH_NO.finditer(text, pos + 1, _scan_end(text, pos)):
         if stop == "。" and count == 0 and (m.start() != pos + 1 or not m.group(2)):
             return None
         if int(m.group(1) or m.group(2)) != count + 1:
@@ -466,8 +478,14 @@ def _numbered_in_paragraph(text: str, pos: int) -> int | None:
 def _run_after(outline: list[OutlineItem], pos: int, window: int) -> tuple[OutlineItem, int] | None:
     """The first item of the first enumeration run that starts after pos (within window chars),
     and how many items the run has."""
-    first = next((i for i in outline if i.start >= pos and i.ordinal == 1), None)
-    if first is None or first.start - pos > window:
+    first = None
+    for item in outline[bisect.bisect_left(outline, pos, key=_item_start):]:  # (outline: in text order)
+        if item.start - pos > window:
+            return None
+        if item.ordinal == 1:
+            first = item
+            break
+    if first is None:
         return None
     count, last = 0, 0
     for item in outline[first.idx:]:
@@ -483,9 +501,48 @@ def _run_after(outline: list[OutlineItem], pos: int, window: int) -> tuple[Outli
     return first, count
 
 
+def _item_start(item: OutlineItem) -> int:
+    return item.start
+
+
+class _Within:
+    """Whether a position lies in one of the declared counts of these lists (or up to ``pad``
+    characters after one). The counts are indexed by the positions they cover as the lists grow,
+    so each of a long text's thousands of formulas is checked at once, not against every count
+    found before it (a 10-million-character text took minutes).
+
+    >>> found = [Declared("讲三点意见", 3, 3, False, 10, 15)]
+    >>> within = _Within(found)
+    >>> within(12), within(15), within(16, pad=2), within(17, pad=2)
+    (True, False, True, False)
+    >>> found.append(Declared("做好四项工作", 4, 4, False, 40, 46)); within(41)
+    True
+    >>> within.overlaps(14, 20), within.overlaps(15, 20)
+    (True, False)
+    """
+
+    def __init__(self, *lists: list[Declared]):
+        self.lists, self.indexed, self.covered = lists, [0] * len(lists), set()
+
+    def _update(self) -> None:
+        for k, found in enumerate(self.lists):
+            for d in found[self.indexed[k]:]:
+                self.covered.update(range(d.start, d.end))
+            self.indexed[k] = len(found)
+
+    def __call__(self, pos: int, pad: int = 0) -> bool:
+        self._update()
+        return any(pos - k in self.covered for k in range(pad + 1))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        self._update()
+        return any(p in self.covered for p in range(start, end))
+
+
 def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
     """Declared counts, each checked against the enumeration run that follows it."""
     out: list[Declared] = []
+    within = _Within(out)
     for m in DECLARED_RE.finditer(text):
         if m.group("weak") and not (m.group("below") or m.group("obj2") or m.group("cls2") in ("个方面", "方面")):
             continue  # ("把握好五个方面": 方面 is the object)
@@ -520,13 +577,13 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
     for m in ACTIONS_RE.finditer(text) if "大行动" in text or "大工程" in text else ():
         n = _ordinal("x", m.group("n"))
         start, end = _clause_start(text, m.start()), m.end()
-        if n and 2 <= n <= 30 and not any(d.start <= m.start() < d.end for d in out) and _count_run_after(outline, end, window=60) == n:
+        if n and 2 <= n <= 30 and not within(m.start()) and _count_run_after(outline, end, window=60) == n:
             out.append(Declared(text[start:end], n, n, False, start, end))
     # each pattern runs only over a text with its fixed part (a numeral-led pattern tries every numeral)
     for rx in (PROJECTS_RE, SUMMARY_RE) if any(w in text for w in _PROJECT_WORDS) else (SUMMARY_RE,):
         for m in rx.finditer(text):
             n = _ordinal("x", m.group("n"))
-            if not n or n < 2 or n > 30 or any(d.start <= m.start() < d.end + 2 for d in out):
+            if not n or n < 2 or n > 30 or within(m.start(), pad=2):
                 continue
             start, end = _clause_start(text, m.start()), m.end()
             end += text[end:end + 1] in ("”", '"') and "“" in text[start:end]  # “十件民生实事”
@@ -542,7 +599,7 @@ def find_declared(text: str, outline: list[OutlineItem]) -> list[Declared]:
     for m in QUOTED_RUN_RE.finditer(text) if "“" in text or '"' in text else ():
         n = _ordinal("x", m.group("n"))
         formula = m.group(0)[1:-1]
-        if (not n or n < 2 or any(d.start <= m.start() < d.end for d in out) or formula in fixed_formulas()
+        if (not n or n < 2 or within(m.start()) or formula in fixed_formulas()
                 or _NUMERAL.search(formula, 1)  # "“四减四增”": a formula of several numbers
                 or formula in _national_formulas() or (run := _run_after(outline, m.end(), 60)) is None or run[1] != n):
             continue
@@ -597,8 +654,7 @@ def _alike_sentences(text: str, pos: int, width: int = 2) -> int | None:
     >>> _alike_sentences("推进“两项改革”。狠抓甲项。说明一下。狠抓乙项。", 7), _alike_sentences("推进“两项改革”。狠抓甲项。抓好乙项。", 7)
     (2, None)
     """
-    end = text.find("\n", pos)
-    end = len(text) if end < 0 else end
+    end = _scan_end(text, pos)
     brk = _ITEM_BREAK.search(text, pos, end)
     if brk is None:
         return None
@@ -618,8 +674,7 @@ def _named_sentences(text: str, pos: int, noun: str, formula: str) -> int | None
     >>> _named_sentences("打造“三大集群”。甲乙集群很好。丙丁集群也好；说明。戊己集群更好。“三大集群”产值增长。", 8, "集群", "三大集群")
     3
     """
-    end = text.find("\n", pos)
-    end = len(text) if end < 0 else end
+    end = _scan_end(text, pos)
     brk = _ITEM_BREAK.search(text, pos, end)
     if brk is None or len(noun) < 2:
         return None
@@ -652,10 +707,11 @@ def _sentence_declared(text: str, taken: list[Declared]) -> list[Declared]:
     [('全力打造“三个中心”', 3)]
     """
     out: list[Declared] = []
+    within = _Within(taken, out)
     for m in _SENTENCE_COUNT.finditer(text):
         n = _ordinal("x", m.group("n") or m.group("n2"))
         formula = m.group(0).strip("“\"”")
-        if (not n or any(d.start <= m.start() < d.end + 2 for d in taken + out) or formula in fixed_formulas()
+        if (not n or within(m.start(), pad=2) or formula in fixed_formulas()
                 or formula in _national_formulas() or not _SHORT_TAIL.match(text, m.end())):
             continue
         # (openings of two characters, or of four where two say too many: 宜宾's 加快建成… ×4 among 加快推进…)
@@ -683,9 +739,10 @@ def _paragraph_end_declared(text: str, outline: list[OutlineItem], taken: list[D
     [('我们亲历了三件大事', 3, 3)]
     """
     out: list[Declared] = []
+    within = _Within(taken)
     for m in _PARAGRAPH_END_COUNT.finditer(text):
         n = _ordinal("x", m.group("n"))
-        if not n or n < 3 or any(d.start <= m.start() < d.end + 2 for d in taken):
+        if not n or n < 3 or within(m.start(), pad=2):
             continue  # (of three or more, as a formula that ends its sentence)
         run = _run_after(outline, m.end(), 8)
         if run is None or run[1] != n:
@@ -710,6 +767,7 @@ def _dash_declared(text: str, taken: list[Declared]) -> list[Declared]:
     [('具体要聚焦三个要义', 3, 3)]
     """
     out: list[Declared] = []
+    within = _Within(taken)
     for run in _DASH_RUN.finditer(text):
         n_items = _dash_paragraphs(text, run.start())
         para = text.rfind("\n", 0, run.start()) + 1
@@ -718,7 +776,7 @@ def _dash_declared(text: str, taken: list[Declared]) -> list[Declared]:
         # opening ("紧紧围绕“四个走在前”“四个新”重大任务，顶住外部压力…" then four results)
         counts = [m for m in _COUNTED.finditer(text, max(para, end - _DASH_NEAR), run.start())
                   if _ordinal("x", m.group("n")) == n_items]
-        if not counts or any(d.start <= counts[-1].start() < d.end for d in taken):
+        if not counts or within(counts[-1].start()):
             continue
         m = counts[-1]
         start, stop = _clause_start(text, m.start()), m.end() + (text[m.end():m.end() + 1] in "”\"」")
@@ -748,10 +806,11 @@ def _formula_groups(text: str, outline: list[OutlineItem], taken: list[Declared]
     if "“" not in text and '"' not in text:
         return []
     formulas = []
+    within = _Within(taken)
     for m in FORMULA_GROUP_RE.finditer(text):
         n, formula = _ordinal("x", m.group("n")), m.group(0)[1:-1]
         if (n and n >= 2 and formula not in fixed_formulas() and formula not in _national_formulas()
-                and not _NUMERAL.search(formula, 1) and not any(d.start <= m.start() < d.end for d in taken)):
+                and not _NUMERAL.search(formula, 1) and not within(m.start())):
             formulas.append((m, n))
     out: list[Declared] = []
     # groups: formulas joined by "、" and a short verb phrase
