@@ -17,6 +17,7 @@ metrics/data/indicators.csv, else the phrase around the number) and classified:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -200,12 +201,17 @@ def _sections(text: str, outline: list[OutlineItem], year: int | None = None) ->
 
 
 def _section_at(sections: list[tuple[int, str]], pos: int) -> str:
-    kind = "other"
-    for start, k in sections:
-        if start > pos:
-            break
-        kind = k
-    return kind
+    """The kind of the last section that starts at or before ``pos`` ("other" before the first).
+
+    >>> _section_at([(0, "review"), (50, "plan")], 49), _section_at([(10, "review")], 3)
+    ('review', 'other')
+    """
+    at = bisect.bisect_right(sections, pos, key=_section_start)
+    return sections[at - 1][1] if at else "other"
+
+
+def _section_start(section: tuple[int, str]) -> int:
+    return section[0]
 
 
 _TO_LEVEL = re.compile(r"(?:提升|提高|增加|上升|扩大)(?:至|到)|达到")
