@@ -325,6 +325,9 @@ def _page_lines(textpage) -> list[Line]:
             stripped = text[first:last + 1].replace(_DROPPED, "")
             x0, y0, _, y1 = textpage.get_charbox(first, loose=True)
             x1 = textpage.get_charbox(last, loose=True)[2]
+            for i in range(first + 1, min(first + 4, last + 1)):  # "一": a box as flat as its stroke
+                _, bottom, _, top = textpage.get_charbox(i, loose=True)
+                y0, y1 = min(y0, bottom), max(y1, top)
             if lines and abs(lines[-1].bottom - y0) < (y1 - y0) / 2 and x0 > lines[-1].left:
                 # PDFium breaks a printed line where the font changes ("“1+5+1”" set in another
                 # font): the pieces on one baseline are one line
@@ -336,18 +339,27 @@ def _page_lines(textpage) -> list[Line]:
 
 
 def _drop_generated_spaces(textpage, text: str) -> str:
-    """Mark with ``_DROPPED`` the spaces PDFium made up (where glyphs stand apart, as in justified
-    lines: "责任书怎么签 , 一 直 是") unless they part two Latin words or figures; the text keeps
-    its length, so that its indices stay those of the page's characters."""
+    """Mark with ``_DROPPED`` the spaces PDFium made up between the spread-out characters of a
+    justified line ("责任书怎么签 , 一 直 是"): a line where they part at least ``SPREAD_SHARE`` of
+    its characters, and three or more; not those between two Latin words or figures. Elsewhere a
+    made-up space stands for a space of the text ("区长  孙俨玲"): a printer draws no space, it
+    leaves a gap. The text keeps its length, so that its indices stay those of the page's characters."""
     import pypdfium2.raw as pdfium_c
 
     chars = list(text)
-    for m in re.finditer(" ", text):
-        i = m.start()
-        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) and not (
-                i > 0 and i + 1 < len(text) and _ALNUM_END.search(text[i - 1]) and _ALNUM_START.match(text[i + 1])):
-            chars[i] = _DROPPED
+    start = 0
+    for brk in _LINE_BREAK.finditer(text + "\n"):
+        made_up = [i for i in range(start, brk.start())
+                   if text[i] == " " and pdfium_c.FPDFText_IsGenerated(textpage.raw, i)]
+        if len(made_up) >= 3 and len(made_up) >= SPREAD_SHARE * (brk.start() - start - len(made_up)):
+            for i in made_up:
+                if not (i > 0 and _ALNUM_END.search(text[i - 1]) and _ALNUM_START.match(text[i + 1:i + 2])):
+                    chars[i] = _DROPPED
+        start = brk.end()
     return "".join(chars)
+
+
+SPREAD_SHARE = 0.3
 
 
 #: stands for a dropped character until a line's text is cut out
@@ -368,7 +380,13 @@ _WORD_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _ALNUM_END = re.compile(r"[0-9A-Za-z]$")
 _ALNUM_START = re.compile(r"^[0-9A-Za-z]")
 INDENT_EMS = 0.8   # a line that starts this far (in characters) right of the margin is indented
-SHORT_EMS = 1.0    # a line that ends this far left of the margin ends its paragraph
+PARAGRAPH_SPACING = 1.3  # a line this many line steps below the one before starts a paragraph
+#: a heading's number, which after a full stop starts a paragraph of its own
+_HEADING_START = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d)|第[一二三四五六七八九十]+[部章节条]")
+ROOM_SLACK = 0.35  # a line ends its paragraph when the next line's first word would have fitted, by this much
+#: what a line cannot be broken before its end: the opening marks, one character, and the figures,
+#: Latin letters, straight quotes and closing marks that hold on to it ("台、", "2023、", "好\"1+3\"")
+_FIRST_WORD = re.compile(r"[“‘（《「『(\[\"']*(?:[^\s0-9A-Za-z\"'])?[0-9A-Za-z.,%‰+\-\"'，。、；：？！”’）》」』;:?!)\]]*")
 
 
 def paragraphs(pages: list[list[Line]]) -> list[str]:
@@ -376,8 +394,10 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
 
     Each page's margins are where most of its lines start and end (from the lines of the whole
     document when a page holds few), and a character's width is the full lines' width over
-    their characters. Lines without places are kept as lines, for :func:`reflow`. Two lines'
-    Latin words or figures are joined with a space, Chinese without.
+    their characters. A line stops short when the next line's first word (a character, or a run
+    of figures, with the marks that cannot part from it) would have fitted in the room left: so
+    ragged lines, set flush left, run on too. Lines without places are kept as lines, for
+    :func:`reflow`. Two lines' Latin words or figures are joined with a space, Chinese without.
 
     >>> full = [Line("各位代表：", 105, 180), Line("现在，我代表市人民政府向大会报告工作，请予审", 105, 522),
     ...         Line("议。", 73, 105), Line("一年来，地区生产总值增长6.0%，一般公共预算收入增长", 73, 522),
@@ -388,21 +408,26 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
     placed = [line for lines in pages for line in lines if line.left == line.left and len(line.text) >= 8]
     default = _margins(placed)
     out: list[str] = []
-    open_line = False  # the last line of ``out`` runs on to the right margin
+    room = float("inf")  # what the last line of ``out`` left free before the right margin, in characters
     for lines in pages:
         left, right, em = _margins([line for line in lines if line.left == line.left and len(line.text) >= 8]) \
             if sum(1 for line in lines if len(line.text) >= 8) >= 8 else default
-        for line in lines:
+        steps = sorted(a.bottom - b.bottom for a, b in zip(lines, lines[1:]) if a.bottom - b.bottom > 0)
+        pitch = steps[len(steps) // 2] if steps else float("nan")  # from one line to the next
+        for k, line in enumerate(lines):
             if line.left != line.left or em != em:  # no place: a line of its own
                 out.append(line.text)
-                open_line = False
+                room = float("inf")
                 continue
             indented = line.left >= left + INDENT_EMS * em
-            if out and open_line and not indented:
+            spaced = k > 0 and lines[k - 1].bottom - line.bottom > PARAGRAPH_SPACING * pitch  # space above it
+            heading = out and out[-1][-1:] in "。！？!?" and _HEADING_START.match(line.text)
+            word = _FIRST_WORD.match(line.text).group(0) or line.text[:1]
+            if out and not indented and not spaced and not heading and room < width(word) / 2 + ROOM_SLACK:
                 out[-1] += _glue(out[-1], line.text) + line.text
             else:
                 out.append(line.text)
-            open_line = line.right >= right - SHORT_EMS * em
+            room = (right - line.right) / em
     return out
 
 
@@ -412,7 +437,7 @@ def _margins(lines: list[Line]) -> tuple[float, float, float]:
         return float("nan"), float("nan"), float("nan")
     lefts = sorted(line.left for line in lines)
     rights = sorted(line.right for line in lines)
-    left, right = lefts[len(lefts) // 5], rights[len(rights) * 4 // 5]
+    left, right = lefts[len(lefts) // 5], rights[len(rights) * 9 // 10]
     full = [(line.right - line.left) / (width(line.text) / 2) for line in lines
             if line.right >= right - 2 and width(line.text) >= 8]
     em = sorted(full)[len(full) // 2] if full else (right - left) / 30
