@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import DB_SCHEMA_VERSION, __version__
-from .analyze import META_FIELDS, Analysis, analyze, analyze_many
+from .analyze import META_FIELDS, Analysis, analyze, analyze_many, doc_id_for
 from .codebook import DISCOVERED_SQL
 from .dedup import Candidate, find_twins
 from .filters import DOC_TYPE_LABELS, LEVEL_LABELS, REGION_SQL
@@ -120,6 +120,8 @@ class BuildReport:
     stage_seconds: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     near_duplicates: int = 0  # documents in the database marked as a near-duplicate of another
+    #: files an add found in the database already, text and path alike: not analysed again
+    unchanged: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, source)
 
     @property
     def ok(self) -> bool:
@@ -129,7 +131,7 @@ class BuildReport:
         return {"db": str(self.db_path), "documents_added": self.added,
                 "failures": [{"source": s, "reason": r} for s, r in self.failures],
                 "duplicates": [{"doc_id": d, "source": s} for d, s in self.duplicates],
-                "near_duplicates": self.near_duplicates,
+                "near_duplicates": self.near_duplicates, "unchanged": len(self.unchanged),
                 "warnings": list(self.warnings), "bytes_read": self.bytes_read, "seconds": round(self.seconds, 3)}
 
 
@@ -268,12 +270,21 @@ def _groups(items: list, sizes: list[int], max_size: int, max_items: int | None 
     return out
 
 
+#: the doc_ids of the database an add extends (set before the workers fork; they inherit it): a
+#: file whose text is one of them is read, not analysed again (QA pass 16: adding a folder a second
+#: time analysed every file, then dropped each as a duplicate)
+_STORED: frozenset[str] = frozenset()
+
+
 def process_files(jobs: list[tuple[str, str, dict, Limits]]) -> list[tuple[str, dict | None, str | None, int]]:
     """Read several files, analyse the readable ones together (stage by stage, see
-    :func:`metrics.analyze.analyze_many`). Returns (source, rows, error, bytes) per job, in order.
-    Never raises: if the batch fails, each document is analysed alone so only the bad one fails."""
+    :func:`metrics.analyze.analyze_many`). Returns (source, rows, error, bytes) per job, in order;
+    rows are ``{"stored": doc_id}`` for a text in :data:`_STORED`. Never raises: if the batch
+    fails, each document is analysed alone so only the bad one fails."""
     read = [_read(job) for job in jobs]
-    ok = [i for i, (raw, _, _) in enumerate(read) if raw is not None]
+    stored = {i: did for i, (raw, _, _) in enumerate(read)
+              if raw is not None and _STORED and (did := doc_id_for(raw.text)) in _STORED}
+    ok = [i for i, (raw, _, _) in enumerate(read) if raw is not None and i not in stored]
     items = {i: (read[i][0].text, jobs[i][1], jobs[i][2]) for i in ok}
     analyses: dict[int, Analysis | str] = {}
     for batch in _groups(ok, [len(items[i][0]) for i in ok], BATCH_CHARS):
@@ -292,6 +303,8 @@ def process_files(jobs: list[tuple[str, str, dict, Limits]]) -> list[tuple[str, 
         a = analyses.get(i)
         if raw is None:
             out.append((source, None, error, size))
+        elif i in stored:
+            out.append((source, {"stored": stored[i]}, None, size))
         elif isinstance(a, str):
             out.append((source, None, a, size))
         else:
@@ -386,6 +399,9 @@ def process_chunk(args: tuple[list, dt.datetime]) -> tuple[list, dict[str, pa.Ta
     for source, rows, error, size in process_files(jobs):
         if error:
             outcomes.append((source, error, size, None, False))
+            continue
+        if "stored" in rows:  # in the database already: nothing to insert
+            outcomes.append((source, None, size, rows["stored"], False))
             continue
         for k, v in rows.pop("timings", {}).items():
             timings[k] = timings.get(k, 0.0) + v
@@ -809,8 +825,13 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                 con.execute(schema_sql())
                 if in_place:
                     con.execute("BEGIN TRANSACTION")  # all or nothing: a failed add leaves the database as it was
-                known = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
+                stored_at: dict[str, set[str]] = {}  # doc_id → the sources it was read from
+                for did, src in con.execute("SELECT doc_id, source FROM documents").fetchall():
+                    stored_at.setdefault(did, set()).add(src)
+                known = set(stored_at)
                 before = set(known)
+                global _STORED
+                _STORED = frozenset(known) if incremental else frozenset()
                 next_no = con.execute("SELECT coalesce(max(doc_no), 0) + 1 FROM documents").fetchall()[0][0]
                 if incremental and known:
                     older = con.execute("SELECT count(*) FROM documents WHERE rules_version <> ?",
@@ -855,6 +876,8 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                             report.failures.append((source, error))
                         elif dup_in_chunk:
                             report.duplicates.append((did, source))
+                        elif source in stored_at.get(did, ()):
+                            report.unchanged.append((did, source))  # the very file, added before
                         elif did in known:
                             report.duplicates.append((did, source))
                             drop.add(did)
@@ -870,6 +893,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     writer.add(tables)
                     if progress:
                         progress(done, len(jobs), outcomes[-1][0])
+                _STORED = frozenset()
                 if parallel:
                     con.execute(f"SET threads = {WRITER_THREADS}")
                 writer.flush()
@@ -881,7 +905,8 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     con.execute("INSERT INTO sketch_values SELECT * FROM _sketch_values_unsorted ORDER BY v, doc_no")
                     con.execute("DROP TABLE _sketch_values_unsorted")
                 if incremental:  # a file tried again replaces what its last try recorded
-                    seen = [src for src, _ in report.failures] + [src for _, src in report.duplicates + report.added_docs]
+                    seen = [src for src, _ in report.failures] + [src for _, src in report.duplicates + report.added_docs
+                                                                      + report.unchanged]
                     for table in ("failures", "duplicates"):
                         con.execute(f"DELETE FROM {table} WHERE source IN (SELECT unnest(?::VARCHAR[]))", [seen])
                 if report.failures:

@@ -95,6 +95,8 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
         click.echo(f"{source}: {reason}", err=True)
     for doc_id, source in report.duplicates:
         click.echo(f"{source}: duplicate of document {doc_id}, not added again", err=True)
+    if report.unchanged:
+        click.echo(f"{_files(len(report.unchanged))} already in the database, unchanged: not analysed again", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if as_json:
@@ -108,6 +110,15 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
             click.echo(f"{report.near_duplicates} documents in the database are near-duplicates of another "
                        "(left out of counts unless --with-duplicates / 包括近似重复的文档)", err=True)
     sys.exit(0 if report.ok else 1)
+
+
+def _files(n: int) -> str:
+    """ "1 file", "12 files".
+
+    >>> _files(1), _files(12)
+    ('1 file', '12 files')
+    """
+    return f"{n:,} file" + ("" if n == 1 else "s")
 
 
 def _documents(n: int) -> str:

@@ -257,6 +257,38 @@ def test_add_works_in_place(tmp_path):
     assert _counts(rebuilt) == (new_docs, new_targets)
 
 
+def test_adding_a_folder_again_skips_what_is_stored_and_adds_what_is_new(tmp_path, monkeypatch):
+    """QA pass 16: adding a folder a second time analysed every file again (minutes for a large
+    one), then listed each as a duplicate of itself, and 数据质量 counted them as 重复文件."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("南京.txt", "杭州.txt"):
+        shutil.copy(DATA / "city-reports-2024" / name, folder / name)
+    shutil.copy(DATA / "city-reports-2024" / "南京.txt", folder / "南京_副本.txt")  # a real duplicate
+    db = tmp_path / "a.duckdb"
+    first = build.build_database([folder], db, workers=1)
+    assert first.added == 2 and [Path(s).name for _, s in first.duplicates] == ["南京_副本.txt"]
+    analysed = []
+    real_many = build.analyze_many
+    monkeypatch.setattr(build, "analyze_many", lambda items: analysed.extend(i[1] for i in items) or real_many(items))
+    again = build.add_documents(db, [folder], workers=1)
+    assert again.added == 0 and analysed == []  # nothing analysed: every text is stored
+    assert sorted(Path(s).name for _, s in again.unchanged) == ["南京.txt", "杭州.txt"]
+    assert [Path(s).name for _, s in again.duplicates] == ["南京_副本.txt"]
+    shutil.copy(DATA / "city-reports-2024" / "长沙.txt", folder / "长沙.txt")
+    third = build.add_documents(db, [folder], workers=1)
+    assert third.added == 1 and [Path(s).name for s in analysed] == ["长沙.txt"] and len(third.unchanged) == 2
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+        assert [Path(s).name for (s,) in con.execute("SELECT source FROM duplicates").fetchall()] == ["南京_副本.txt"]
+    finally:
+        con.close()
+    proc = run_cli("build", folder, "--db", db, "--add")
+    assert "3 files already in the database, unchanged: not analysed again" in proc.stderr
+    assert proc.stderr.count("duplicate of document") == 1
+
+
 def test_add_to_a_database_built_with_other_rules_warns(tmp_path):
     db = tmp_path / "a.duckdb"
     run_cli("build", DATA / "seeds", "--db", db, "--quiet", check=True)

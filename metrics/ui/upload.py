@@ -221,10 +221,11 @@ def _show_report(report, seconds: float, skipped: list[tuple[str, str]] = (), re
                    f"每组只计一份（先原始格式 {KEEP_ZH}）。左侧勾选「包括近似重复的文档」可全部计入。")
         st.dataframe(pd.DataFrame(twins, columns=["文件", "关系", "另一份文件", "另一份的来源", "单篇文档"]),
                      hide_index=True, width="stretch", column_config={"单篇文档": link})
-    if report.duplicates:
-        st.warning(f"{len(report.duplicates)} 个文件与已有文档内容相同，未重复添加：")
+    same = report.duplicates + report.unchanged  # (a file added before, under its own name: unchanged)
+    if same:
+        st.warning(f"{len(same)} 个文件与已有文档内容相同，未重复添加：")
         rows = []
-        for did, src in report.duplicates:
+        for did, src in same:
             kept = data.query("document", did) or {}
             rows.append((Path(src).name, kept.get("title") or kept.get("file_name") or did,
                          kept.get("source") or "", doc_link(did)))
