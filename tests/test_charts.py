@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import duckdb
 import numpy as np
@@ -336,6 +337,19 @@ def test_the_selected_figure_stands_out_in_a_sentence_of_several():
     assert two != highlight_html(text, spans, selected="target:1")
     assert two.count("hl-selv") == 1 and '<span class="hl-target hl-value hl-sel hl-selv"' in two
     assert two.count('class="hl-target hl-value hl-sel"') == 2  # the other two figures, still values
+
+
+def test_the_selection_draws_no_box_edges_inside_the_text():
+    """QA pass 16: the selected sentence is many spans side by side, and each span's outline drew a
+    box; on a phone the edges between 增长 and 6%左右 fell on the 6, which read as a 5. The selected
+    item is a ground and an underline (horizontal only), its figure inverted."""
+    from metrics.ui.highlight import css
+
+    rules = css()
+    assert "outline" not in rules and "border-left" not in rules and "border-right" not in rules
+    selected = re.search(r"\.sm-doc \.hl-sel\{([^}]*)\}", rules).group(1)
+    assert "inset 0 -3px 0" in selected  # an underline drawn inside the glyphs' box
+    assert re.search(r"\.hl-selv[^{]*\{[^}]*color:#fff", rules)
 
 
 def test_highlight_ignores_bad_spans():
