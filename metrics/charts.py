@@ -65,19 +65,23 @@ MODEBAR_STRIP = 18
 def base_layout(fig: go.Figure, title: str = "", *, height: int = 420, legend_title: str | None = None,
                 legend: bool = True) -> go.Figure:
     """Shared look. The title sits at the top of the figure and the legend (if
-    any) on one line just above the plot area, so neither collides with long or
-    rotated tick labels and a tall chart does not push its legend off screen. Plotly's toolbar,
-    shown on hover at the top right, has a strip of its own above the title (MODEBAR_STRIP), so it
-    covers no part of a long title."""
-    top = (36 + MODEBAR_STRIP if title else 12) + (30 if legend else 0)
+    any) just under it, above the plot area, so neither collides with long or rotated tick labels
+    and a tall chart does not push its legend off screen. The legend hangs from a fixed height of
+    the figure and pushes the plot down as it wraps: on a phone a legend of three entries takes
+    three lines, which grew up into the title when it stood on the plot (QA pass 16). Plotly's
+    toolbar, shown on hover at the top right, has a strip of its own above the title
+    (MODEBAR_STRIP), so it covers no part of a long title."""
+    head = 36 + MODEBAR_STRIP if title else 12
+    top = head + (30 if legend else 0)
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15},
                "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 10 + (MODEBAR_STRIP if title else 0)}},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
         margin={"l": 60, "r": 20, "t": top, "b": 40},
-        legend={"title": {"text": f"{legend_title}：" if legend_title else "", "side": "left"}, "orientation": "h", "yanchor": "bottom", "y": 1.0,
-                "xanchor": "left", "x": 0, "traceorder": "normal"},
+        legend={"title": {"text": f"{legend_title}：" if legend_title else "", "side": "left"}, "orientation": "h",
+                "yref": "container", "yanchor": "top", "y": 1 - head / height, "xanchor": "left", "x": 0,
+                "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         colorway=_PALETTE,
         xaxis={"automargin": True},
@@ -344,9 +348,9 @@ def year_for(report_year: pd.Series, kind: pd.Series) -> pd.Series:
 
 
 def _legend_right(fig: go.Figure, title: str) -> None:
-    """The legend beside the plot, one entry a line: on top, a long legend wrapped into the title
-    (and at 1024 px took half the chart)."""
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
+    """The legend beside the plot, one entry a line (a long legend on top took half the chart at
+    1024 px)."""
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "yref": "paper", "y": 1.0, "yanchor": "top",
                               "title": {"text": title, "side": "top"}}, margin={"t": 46})
 
 
@@ -490,6 +494,10 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
         fig.update_xaxes(**cat_axis, tickangle=-40 if len(tidy) > 8 else 0)
         fig.update_yaxes(title=unit or "")
     if n_docs >= 5:
+        # the note reads away from the nearer edge: right of a median in the left half, else left of it
+        # (on a phone "中位数 6.5（30 篇…" ran off the chart's right edge, QA pass 16)
+        values = [v for tr in fig.data for v in (tr.x if horizontal else tr.y) or () if isinstance(v, (int, float))]
+        side = "left" if values and median > (min(values) + max(values)) / 2 else "right"
         line = {"line_dash": "dot", "line_color": "#7f8c8d", "line_width": 1,
                 "annotation_text": f"中位数 {median:g}（{n_docs} 篇，每篇计一次）", "annotation_font_size": 11,
                 "annotation_font_color": "#555"}
@@ -499,11 +507,12 @@ def target_ranges(df: pd.DataFrame, indicator_label: str, unit: str | None = Non
             (fig.add_vline(x=median, **line) if horizontal else fig.add_hline(y=median, **line))
             at = float(np.log10(median))
             fig.add_annotation(text=text, font=font, showarrow=False,
-                               **({"x": at, "xref": "x", "y": 0, "yref": "paper", "xanchor": "left", "yanchor": "bottom"}
+                               **({"x": at, "xref": "x", "y": 0, "yref": "paper", "xanchor": "right" if side == "left" else "left",
+                                     "yanchor": "bottom"}
                                   if horizontal else
                                   {"y": at, "yref": "y", "x": 1, "xref": "paper", "xanchor": "right", "yanchor": "bottom"}))
         elif horizontal:
-            fig.add_vline(x=median, annotation_position="bottom right", **line)
+            fig.add_vline(x=median, annotation_position=f"bottom {side}", **line)
         else:
             fig.add_hline(y=median, annotation_position="top right", **line)
     return tidy, fig
@@ -1398,8 +1407,7 @@ def compare_slogans(slogans_by_entity: dict[str, pd.DataFrame], chars_by_entity:
         part = tidy[tidy["对象"] == n]
         fig.add_bar(x=part["提法"], y=part["每万字次数"], name=n, marker_color=_PALETTE[i % len(_PALETTE)])
     base_layout(fig, "主要提法对比（每万字次数）", height=440, legend_title="对象")
-    fig.update_layout(barmode="group",
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1})
+    fig.update_layout(barmode="group", legend={"xanchor": "right", "x": 1})
     fig.update_xaxes(type="category", tickangle=-35, title=None, tickmode="array", tickvals=top,
                      ticktext=[_short_text(t) for t in top])
     fig.update_yaxes(title="每万字次数")

@@ -547,6 +547,33 @@ def test_a_figure_stated_twice_is_one_point_and_the_median_counts_documents(con)
     assert texts == [f"中位数 {median:g}（{t['doc_id'].nunique()} 篇，每篇计一次）"]
 
 
+def test_the_median_note_reads_away_from_the_nearer_edge(con):
+    """QA pass 16: on a phone "中位数 6.5（30 篇…" ran off the right edge of a horizontal chart: a
+    median in the right half has its note to the left of its line."""
+    t = Q.targets(con, Filters(), "gdp_growth", "target")
+    many = pd.concat([t.assign(doc_id=t["doc_id"] + f"-{k}", low=t["low"] + k, high=t["high"] + k) for k in range(4)],
+                     ignore_index=True)
+    # values 4-11 % with the median near 7: the note to the right of its line (anchored at its left);
+    # a fifth of them 50 points lower: the median in the right half, the note to its left
+    for shift, anchor in ((0.0, "left"), (-50.0, "right")):
+        skewed = many.assign(low=many["low"].where(many.index % 5 > 0, many["low"] + shift),
+                             high=many["high"].where(many.index % 5 > 0, many["high"] + shift))
+        _, fig = C.target_ranges(skewed, "GDP")
+        assert len(fig.data[0].y or ()) > C.RANGES_VERTICAL_MAX or fig.layout.yaxis.type == "category"
+        note = next(a for a in fig.layout.annotations if "中位数" in a.text)
+        assert note.xanchor == anchor, (shift, note.xanchor)
+
+
+def test_the_legend_hangs_under_the_title_and_pushes_the_plot_down():
+    """QA pass 16: a legend standing on the plot grew up into the title when it wrapped (a phone)."""
+    fig = C.base_layout(go.Figure(go.Scatter(x=[1], y=[1], name="确数")), "地区生产总值增速", height=500,
+                        legend_title="限定")
+    legend = fig.layout.legend
+    assert (legend.yref, legend.yanchor, legend.orientation) == ("container", "top", "h")
+    assert legend.y == pytest.approx(1 - (36 + C.MODEBAR_STRIP) / 500)  # right under the title's strip
+    assert fig.layout.title.yref == "container" and fig.layout.margin.t == 36 + C.MODEBAR_STRIP + 30
+
+
 def test_one_value_far_above_the_rest_gives_a_log_axis(con):
     """QA pass 8: 全国's 1200万人 new urban jobs squeezed 114 cities into 3 % of the axis."""
     t = Q.targets(con, Filters(), "gdp_growth", "target")

@@ -119,6 +119,8 @@ def require_db() -> bool:
     return True
 
 
+#: chart cards whose figure needs its width (many columns, or a legend beside the plot)
+WIDE_CHARTS = ("sl_heat", "sl_custom_heat", "sl_trend", "sl_custom_trend", "tg_years", "tg_regions")
 #: below 1280 px the main column keeps 1.5 rem of padding instead of Streamlit's 5 rem a side
 #: (at 1024 px with the sidebar open, 160 px of a 724 px column)
 NARROW_SCREEN_CSS = ("<style>@media (max-width: 1280px){[data-testid='stMainBlockContainer']"
@@ -126,6 +128,11 @@ NARROW_SCREEN_CSS = ("<style>@media (max-width: 1280px){[data-testid='stMainBloc
                      # five KPIs in a row at 1024 px: "2012–2024" and their labels whole, not "2012…"
                      "[data-testid='stMetricValue']{font-size:1.6rem}"
                      "[data-testid='stMetricLabel'] *{white-space:normal;overflow:visible;text-overflow:clip}}"
+                     # on a phone, charts of many columns or a legend beside them keep a readable width
+                     # and scroll sideways (QA pass 16: a 20-column heat map 60 px wide)
+                     "@media (max-width: 640px){"
+                     + ",".join(f".st-key-{key}_fig" for key in WIDE_CHARTS) + "{min-width:600px}"
+                     + ",".join(f".st-key-card-{key}" for key in WIDE_CHARTS) + "{overflow-x:auto}}"
                      "</style>")
 
 #: the choices each page makes (widget keys), kept while the user is on other pages
