@@ -333,6 +333,13 @@ def test_a_link_to_one_figure_selects_it_not_the_first_place_of_its_phrase(app):
     no_errors(at)
     htmls = [e.proto.body for e in at.get("html")]
     assert any(f"已选条目（第 {start + 1} 字起" in h for h in htmls)
+    # QA pass 16: the figure as written, its qualifier too ("6%左右", not "6%")
+    about = fixture_docs()[3]
+    t = about.targets[0]
+    assert t.qualifier == "about"
+    at_about = app("document", {"doc": about.doc_id, "item": "target:0"})
+    captions = [e.proto.body for e in at_about.get("html")]
+    assert any(f" · {t.indicator} {t.low:g}{t.unit}左右，" in h for h in captions)
     # without the item, the phrase's first place
     at = app("document", {"doc": doc.doc_id, "hl": "地区生产总值"})
     htmls = [e.proto.body for e in at.get("html")]

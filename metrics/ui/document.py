@@ -129,7 +129,7 @@ def render() -> None:
 
     spans: list[Span] = []
     for r in tg.itertuples(index=False):
-        note = f"{r.indicator} {charts.value_text(r.low, r.high, r.unit)}"
+        note = f"{r.indicator} {charts.written_value(r.low, r.high, r.unit, r.qualifier)}"  # "6%左右", as written
         spans.append(Span(int(r.start), int(r.end), "target", f"target:{r.idx}", note))
         spans.append(Span(int(r.value_start), int(r.value_end), "value", f"target:{r.idx}", note))
     for r in ol.itertuples(index=False):
