@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,6 +13,8 @@ from metrics.ui.upload import safe_upload_name
 from metrics.ui.widgets import PAGE_PARAMS
 
 from tests.ui_fixtures import build_empty_db, build_fixture_db, fixture_docs
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 APP = Path(__file__).resolve().parents[1] / "dashboard.py"
 PAGES = {
@@ -580,8 +583,6 @@ def test_escalation_slider_counts_pairs(built_db, monkeypatch):
     to count the indicator's target rows: 143 against 124 pairs on one corpus)."""
     import re
 
-    import duckdb
-
     from metrics import charts
     from metrics.filters import Filters
     from metrics.ui import queries as Q
@@ -608,8 +609,6 @@ def test_escalation_slider_counts_pairs(built_db, monkeypatch):
 def test_a_document_without_a_title_is_headed_by_its_file_name(built_db, monkeypatch):
     """A NULL title came out of the row as NaN and the page was headed "nan" (the national report
     in 台州.txt of the sample corpus has no title line)."""
-    import duckdb
-
     from metrics.ui import queries as Q
     from metrics.ui.widgets import md_escape
 
@@ -675,8 +674,6 @@ def test_a_phrase_longer_than_counted_is_named(app):
 def test_a_declaration_with_no_list_after_it_shows_a_dash(built_db, monkeypatch):
     """南京's "稳妥有序实施城中村改造、“平急两用”公共基础设施等“三大工程”" names three and lists two
     (an abbreviation, unchecked): its 实际 reads "—", not Streamlit's grey "None"."""
-    import duckdb
-
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         did = con.execute("SELECT doc_id FROM documents WHERE file_name = '南京.txt'").fetchall()[0][0]
@@ -716,8 +713,6 @@ def test_a_phrase_linked_from_the_slogan_tables_shows_their_count(built_db, monk
     """QA pass 11: 中山 quotes “三公” once and writes 三公 twice more inside other words; the 提法
     tables count 1 (a two-character phrase counts where quoted), the document page said 出现 3 次.
     The page now marks the counted places and says how often the phrase is written in all."""
-    import duckdb
-
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         did, text = con.execute("SELECT doc_id, text FROM documents WHERE file_name = '中山.txt'").fetchone()
@@ -737,3 +732,35 @@ def test_a_phrase_linked_from_the_slogan_tables_shows_their_count(built_db, monk
     at.text_input(key="doc_hl").set_value("公路").run()
     no_errors(at)
     assert any(f"出现 {text.count('公路')} 次" in c.value for c in at.caption)
+
+
+def test_a_very_long_text_is_drawn_a_part_at_a_time(tmp_path, monkeypatch):
+    """QA pass 16: a text of 10 million characters took 45 s to draw. A text over TEXT_PART
+    characters is drawn a part at a time; a link to a figure opens the part that holds it."""
+    from metrics.build import build_database
+    from metrics.ui.document import TEXT_PART
+
+    source = (DATA / "city-reports-2024" / "常州.txt").read_text(encoding="utf-8")
+    long_text = "\n".join(source.replace("常州", f"常州{k}号") for k in range(1, 1 + 2 * TEXT_PART // len(source) + 2))
+    (tmp_path / "long.txt").write_text(long_text, encoding="utf-8")
+    db = tmp_path / "long.duckdb"
+    build_database([tmp_path / "long.txt"], db, workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        did, n = con.execute("SELECT doc_id, n_chars FROM documents").fetchone()
+        idx, start = con.execute("SELECT idx, start FROM targets WHERE doc_id = ? AND start > ? ORDER BY start LIMIT 1",
+                                 [did, TEXT_PART + 1000]).fetchone()
+    finally:
+        con.close()
+    assert n > 2 * TEXT_PART
+    at = open_document(db, did, monkeypatch)
+    [part] = [s for s in at.selectbox if s.key == f"doc_part_{did}"]
+    assert part.value == 0 and len(part.options) == (n + TEXT_PART - 1) // TEXT_PART
+    body = max((e.proto.body for e in at.get("html")), key=len)
+    assert len(body) < 40 * TEXT_PART  # one part, not the whole text
+    at.query_params["item"] = f"target:{idx}"
+    at.run()
+    no_errors(at)
+    [part] = [s for s in at.selectbox if s.key == f"doc_part_{did}"]
+    assert part.value == start // TEXT_PART and part.value >= 1
+    assert any('id="sm-sel"' in e.proto.body for e in at.get("html"))
