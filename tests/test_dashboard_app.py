@@ -374,6 +374,16 @@ def test_compare_needs_two(app):
     assert len(at.get("plotly_chart")) >= 1
 
 
+def test_compare_says_what_a_count_of_top_level_sections_leaves_out(app):
+    """QA pass 16: 对比 set 成都's 20 一级部分 beside 南宁's 3 without the caveat 任务结构 gives (成都's
+    three parts are unnumbered: its (一)(二)… are the top level)."""
+    at = app("compare")
+    no_errors(at)
+    sections = [m for m in at.metric if m.label == "一级部分（平均）"]
+    assert len(sections) >= 2 and all("不编号" in (m.help or "") for m in sections)
+    assert any("一级部分：" in c.value and "提纲条目按层级" in c.value for c in at.caption)
+
+
 def test_compare_choice_is_kept_in_the_url(app):
     at = app("compare")
     options = at.multiselect(key="cmp_pick_region").options

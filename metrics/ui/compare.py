@@ -80,15 +80,16 @@ def render() -> None:
     for c, (name, edocs), (_, row) in zip(cols, entities.items(), table.iterrows()):
         with c.container(border=True):
             st.markdown(f"**{_esc(name)}**")
-            for label, _key in charts.COMPARE_METRICS:
-                st.metric(label, _metric_value(row[label]))
+            for label, key in charts.COMPARE_METRICS:
+                st.metric(label, _metric_value(row[label]), help=METRIC_HELP.get(key))
             top = slog[name].groupby("text")["count"].sum().sort_values(ascending=False).head(5)
             st.caption("高频提法：" + (_esc("、".join(f"{t}×{n}" for t, n in top.items())) if len(top) else "无"))
 
     short = {label: st.column_config.NumberColumn(charts.COMPARE_SHORT.get(label, label), help=label, width="small",
                                                   format=None if key in charts.COMPARE_MEANS else "localized")
              for label, key in charts.COMPARE_METRICS}
-    table_card("cmp_table", "指标对齐表", ctx, lambda p: table, column_config=short)
+    table_card("cmp_table", "指标对齐表", ctx, lambda p: table, column_config=short,
+               caption="一级部分：" + METRIC_HELP["top_level_sections"])
     chars = {name: int(d["n_chars"].sum()) for name, d in entities.items()}
     chart_card("cmp_slogans", "提法对比", ctx, lambda p: charts.compare_slogans(slog, chars),
                deps=(f, mode, tuple(picked)))
@@ -96,6 +97,14 @@ def render() -> None:
     table_card("cmp_targets", "数字目标对齐（同一指标）", ctx, lambda p: _aligned_targets(tgts, labels),
                caption="每格为该对象最近一年的年度目标，写法同原文：以上 = 不低于，以内 = 不超过，左右 = 约；括号内为年份。",
                empty_msg="所选对象没有数字目标。")
+
+
+#: what a card's figure does not say by itself (QA pass 16: 成都 20 一级部分 against 南宁 3, because
+#: 成都's three parts are unnumbered and its (一)(二)… under them are the top level)
+METRIC_HELP = {
+    "top_level_sections": "最高一级编号的提纲（如「一、」）。有的报告「回顾」「安排」等部分不编号，其下的（一）（二）……"
+                          "即为最高一级，一级部分便多于三部分式的报告；比较结构请看任务结构页的「提纲条目按层级」。",
+}
 
 
 def _metric_value(v) -> str:
