@@ -193,6 +193,8 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         if after == "年" or after == "月":
             continue
+        if after == "级":
+            continue  # "千万吨级LNG基地", "5万吨级码头", "10万千瓦级": a class of size, not a figure
         if unit in CLASSIFIERS and 1900 <= low <= 2100 and low == int(low) and (high != low or after and after in "批次届"):
             continue  # "2018—2020批次": years, not a quantity
         if unit in CLASSIFIERS and unit != "位" and _RANKED.search(text, end, end + 16) and _PEER_GROUP.match(text, end):

@@ -565,6 +565,11 @@ def test_the_three_sectors_are_named_one_by_one(sentence, names):
     ("环境空气优良天数达到324天", [(324.0, "天", "exact")]),
     ("首批4家天府实验室实体化运行", [(4.0, "家", "exact")]),  # 天 opens a name here
     ("设立50亿元天开九安海河海棠科创母基金", [(50.0, "亿元", "exact")]),
+    # QA pass 16: a class of size is no figure (烟台's 千万吨级LNG基地 was "级LNG基地" = 10,000,000 吨)
+    ("建设千万吨级LNG基地", []),
+    ("新增3000吨级泊位10个", [(10.0, "个", "exact")]),
+    ("打造千亿元级现代农业产业集群", []),
+    ("新建10万千瓦级电站，装机达到120万千瓦", [(120.0, "万千瓦", "exact")]),
 ])
 def test_quantities_found_in_the_blind_set(sentence, expected):
     from metrics.quantities import find_quantities
