@@ -67,6 +67,7 @@ TABLE_COLUMNS = {
     "slogans": ["doc_id", "text", "kind", "category", "count", "per_10k", "rules_version"],
     "slogan_mentions": ["doc_id", "text", "kind", "start", "end"],
     "keywords": ["doc_id", "rank", "word", "weight", "rules_version"],
+    "pdf_pages": ["doc_id", "page", "start"],
     "sketch_values": ["v", "doc_no"],
 }
 #: columns the builder's main process adds (numbers are given in the order documents are stored)
@@ -76,7 +77,7 @@ MAIN_PROCESS_COLUMNS = {"documents": ("doc_no",), "sketch_values": ("v", "doc_no
 _S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 _TYPES = {
     "n_chars": _I, "year": _I, "top_level_sections": _I, "enumerated_items": _I, "declared_mismatches": _I,
-    "n_targets": _I, "n_slogans": _I, "idx": _I, "start": _I, "end": _I, "value_start": _I, "value_end": _I,
+    "n_targets": _I, "n_slogans": _I, "idx": _I, "page": _I, "start": _I, "end": _I, "value_start": _I, "value_end": _I,
     "level": _S, "ordinal": _I, "parent_idx": _I, "n": _I, "found": _I, "count": _I, "rank": _I,
     "low": _F, "high": _F, "stretch": _F, "per_10k": _F, "weight": _F, "mismatch": _B,
     "date": pa.date32(), "built_at": pa.timestamp("us"), "sketch": pa.list_(pa.int64()), "doc_no": pa.int32(),
@@ -308,11 +309,11 @@ def process_files(jobs: list[tuple[str, str, dict, Limits]]) -> list[tuple[str, 
         elif isinstance(a, str):
             out.append((source, None, a, size))
         else:
-            out.append((source, rows_for(a, raw.file_name, raw.file_format, raw.encoding), None, size))
+            out.append((source, rows_for(a, raw.file_name, raw.file_format, raw.encoding, raw.pages), None, size))
     return out
 
 
-def rows_for(a: Analysis, file_name: str, file_format: str, encoding: str | None) -> dict:
+def rows_for(a: Analysis, file_name: str, file_format: str, encoding: str | None, pages: tuple[int, ...] = ()) -> dict:
     rv = rules_version()
     did = a.doc_id
     m = a.meta_dict()
@@ -341,6 +342,7 @@ def rows_for(a: Analysis, file_name: str, file_format: str, encoding: str | None
         "slogans": [(did, s.text, s.kind, s.category, s.count, s.per_10k, rv) for s in a.slogans],
         "slogan_mentions": [(did, mt.text, mt.kind, mt.start, mt.end) for mt in a.mentions],
         "keywords": [(did, i + 1, k.word, k.weight, rv) for i, k in enumerate(a.keywords)],
+        "pdf_pages": [(did, k + 1, start) for k, start in enumerate(pages)],
         "timings": a.timings,
     }
 
@@ -929,7 +931,7 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     # commit the rows before the index step: a failed statement (an index that does not
                     # fit in memory) aborts a DuckDB transaction, and COMMIT would then drop the add
                     con.execute("COMMIT")
-                for table in ("targets", "outline", "declared_counts", "slogans", "slogan_mentions", "keywords"):
+                for table in ("targets", "outline", "declared_counts", "slogans", "slogan_mentions", "keywords", "pdf_pages"):
                     try:  # an ART index must fit in memory; without it one-document lookups scan
                         con.execute(f"CREATE INDEX IF NOT EXISTS {table}_doc ON {table} (doc_id)")
                     except duckdb.OutOfMemoryException:

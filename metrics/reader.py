@@ -47,6 +47,7 @@ class RawDocument:
     file_format: str  # txt | docx | pdf | html
     encoding: str | None
     text: str         # decoded; line ends normalised to "\n"
+    pages: tuple[int, ...] = ()  # a PDF's: where each printed page starts in ``text``
 
 
 def read_document(path: Path, source: str | None = None, limits: Limits = Limits()) -> RawDocument:
@@ -77,10 +78,11 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
         raise ReadError("permission denied") from None
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+    pages: tuple[int, ...] = ()
     if suffix == ".docx":
         text, encoding, fmt = docx_text(data, limits), None, "docx"
     elif suffix == ".pdf":
-        text, encoding, fmt = pdf_text(data, limits), None, "pdf"
+        (text, pages), encoding, fmt = pdf_text(data, limits), None, "pdf"
     elif suffix in (".html", ".htm"):
         html, encoding = decode_bytes(data)
         text, fmt = html_text(html), "html"
@@ -88,11 +90,11 @@ def read_document(path: Path, source: str | None = None, limits: Limits = Limits
         text, encoding = decode_bytes(data)
         fmt = "txt"
     text = normalise_line_ends(text)
-    if fmt in ("txt", "pdf"):
-        text = reflow(text)  # a PDF, or a copy out of one: its page-width lines become paragraphs
+    if fmt == "txt" or fmt == "pdf" and not pages:
+        text = reflow(text)  # a copy out of a PDF (or a PDF without places): its page-width lines become paragraphs
     if len(_SPACE.sub("", text)) < limits.min_chars:
         raise ReadError("file holds no text (empty or whitespace only)")
-    return RawDocument(source=source, file_name=path.name, file_format=fmt, encoding=encoding, text=text)
+    return RawDocument(source=source, file_name=path.name, file_format=fmt, encoding=encoding, text=text, pages=pages)
 
 
 def normalise_line_ends(text: str) -> str:
@@ -249,8 +251,9 @@ def docx_text(data: bytes, limits: Limits = Limits()) -> str:
         raise ReadError(f"cannot parse .docx: {type(exc).__name__}: {exc}"[:300]) from None
 
 
-def pdf_text(data: bytes, limits: Limits = Limits()) -> str:
-    """The text of a PDF in paragraphs, without its running heads and page numbers.
+def pdf_text(data: bytes, limits: Limits = Limits()) -> tuple[str, tuple[int, ...]]:
+    """The text of a PDF in paragraphs, without its running heads and page numbers, and where
+    each page starts in it (empty when some line had no place on its page).
 
     PDFium (Chromium's PDF engine, through pypdfium2) parses the file and gives each printed
     line with its place on the page. Page furniture goes first (:func:`page_furniture`); then a
@@ -287,12 +290,13 @@ def pdf_text(data: bytes, limits: Limits = Limits()) -> str:
     finally:
         pdf.close()
     kept = page_furniture([[line.text for line in lines] for lines in pages])[0]
-    text = "\n".join(paragraphs([[lines[i] for i in keep] for lines, keep in zip(pages, kept)]))
+    joined, starts = paragraphs_and_pages([[lines[i] for i in keep] for lines, keep in zip(pages, kept)])
+    text = "\n".join(joined)
     if not _WORD_CHAR.search(text):
         raise ReadError("PDF has no text layer (scanned pages?): run OCR on it first")
     if not _looks_textual(text):
         raise ReadError("PDF's text cannot be read (its fonts map glyphs to no characters): run OCR on it first")
-    return text
+    return text, tuple(starts) if starts is not None else ()
 
 
 @dataclass(frozen=True)
@@ -322,7 +326,8 @@ def _page_lines(textpage) -> list[Line]:
         if inked:
             first = offset + inked.start()
             last = offset + len(segment.rstrip(_NOT_INKED)) - 1
-            stripped = text[first:last + 1].replace(_DROPPED, "")
+            # (no control characters: normalise_line_ends would drop them, and move the page starts)
+            stripped = _CONTROL.sub("", text[first:last + 1].replace(_DROPPED, ""))
             x0, y0, _, y1 = textpage.get_charbox(first, loose=True)
             x1 = textpage.get_charbox(last, loose=True)[2]
             for i in range(first + 1, min(first + 4, last + 1)):  # "一": a box as flat as its stroke
@@ -390,6 +395,11 @@ _FIRST_WORD = re.compile(r"[“‘（《「『(\[\"']*(?:[^\s0-9A-Za-z\"'])?[0-9
 
 
 def paragraphs(pages: list[list[Line]]) -> list[str]:
+    """Join the printed lines of a PDF's pages into paragraphs (:func:`paragraphs_and_pages`)."""
+    return paragraphs_and_pages(pages)[0]
+
+
+def paragraphs_and_pages(pages: list[list[Line]]) -> tuple[list[str], list[int] | None]:
     """Join the printed lines of a PDF's pages into paragraphs, across page breaks.
 
     Each page's margins are where most of its lines start and end (from the lines of the whole
@@ -399,36 +409,54 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
     ragged lines, set flush left, run on too. Lines without places are kept as lines, for
     :func:`reflow`. Two lines' Latin words or figures are joined with a space, Chinese without.
 
+    Returns the paragraphs, and where each page starts in them joined by line breaks (None when
+    a line had no place: the text then goes through :func:`reflow`, which moves it).
+
     >>> full = [Line("各位代表：", 105, 180), Line("现在，我代表市人民政府向大会报告工作，请予审", 105, 522),
     ...         Line("议。", 73, 105), Line("一年来，地区生产总值增长6.0%，一般公共预算收入增长", 73, 522),
     ...         Line("7.5%，主要指标好于预期。", 73, 300)]
     >>> paragraphs([full])
     ['各位代表：', '现在，我代表市人民政府向大会报告工作，请予审议。', '一年来，地区生产总值增长6.0%，一般公共预算收入增长7.5%，主要指标好于预期。']
+    >>> text, starts = paragraphs_and_pages([full[:2], full[2:]])
+    >>> starts, "\\n".join(text)[starts[1]:][:2]
+    ([0, 28], '议。')
     """
     placed = [line for lines in pages for line in lines if line.left == line.left and len(line.text) >= 8]
     default = _margins(placed)
     out: list[str] = []
+    length = 0  # of the text so far, its paragraphs joined by line breaks
+    starts: list[int] | None = []
     room = float("inf")  # what the last line of ``out`` left free before the right margin, in characters
     for lines in pages:
+        page_start = None
         left, right, em = _margins([line for line in lines if line.left == line.left and len(line.text) >= 8]) \
             if sum(1 for line in lines if len(line.text) >= 8) >= 8 else default
         steps = sorted(a.bottom - b.bottom for a, b in zip(lines, lines[1:]) if a.bottom - b.bottom > 0)
         pitch = steps[len(steps) // 2] if steps else float("nan")  # from one line to the next
         for k, line in enumerate(lines):
             if line.left != line.left or em != em:  # no place: a line of its own
+                length += (1 if out else 0) + len(line.text)
                 out.append(line.text)
                 room = float("inf")
+                starts = None
                 continue
             indented = line.left >= left + INDENT_EMS * em
             spaced = k > 0 and lines[k - 1].bottom - line.bottom > PARAGRAPH_SPACING * pitch  # space above it
             heading = out and out[-1][-1:] in "。！？!?" and _HEADING_START.match(line.text)
             word = _FIRST_WORD.match(line.text).group(0) or line.text[:1]
             if out and not indented and not spaced and not heading and room < width(word) / 2 + ROOM_SLACK:
-                out[-1] += _glue(out[-1], line.text) + line.text
+                glue = _glue(out[-1], line.text)
+                at = length + len(glue)
+                out[-1] += glue + line.text
             else:
+                at = length + (1 if out else 0)
                 out.append(line.text)
+            length = at + len(line.text)
+            page_start = at if page_start is None else page_start
             room = (right - line.right) / em
-    return out
+        if starts is not None:
+            starts.append(length + (1 if out else 0) if page_start is None else page_start)  # (a blank page)
+    return out, starts
 
 
 def _margins(lines: list[Line]) -> tuple[float, float, float]:

@@ -119,6 +119,15 @@ CREATE TABLE IF NOT EXISTS slogan_mentions (
     "end"         INTEGER NOT NULL
 );
 
+-- Where each printed page of a PDF starts in documents.text (other formats have no rows): a
+-- figure's page in the original is the last page that starts at or before its offset. A database
+-- built before this table existed gets it empty on its next add; its PDFs then show no pages.
+CREATE TABLE IF NOT EXISTS pdf_pages (
+    doc_id        VARCHAR NOT NULL,
+    page          INTEGER NOT NULL,   -- 1, 2, … as printed in order (not the number on the page)
+    start         INTEGER NOT NULL
+);
+
 -- Formulas and quoted phrases summed per (text, kind, year, doc_type): the 提法 page ranks
 -- phrases from this table (a few hundred thousand rows) instead of grouping every slogans row
 -- (12.7 M at 100,000 documents) when the filter is on years and document types only.

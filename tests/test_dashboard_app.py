@@ -774,3 +774,34 @@ def test_a_very_long_text_is_drawn_a_part_at_a_time(tmp_path, monkeypatch):
     [part] = [s for s in at.selectbox if s.key == f"doc_part_{did}"]
     assert part.value == start // TEXT_PART and part.value >= 1
     assert any('id="sm-sel"' in e.proto.body for e in at.get("html"))
+
+
+def test_a_pdf_gives_each_item_its_page_in_the_original(tmp_path, monkeypatch):
+    """A figure of a PDF is cited by its page: the tables' first column 页, the caption 原文第 N 页."""
+    from metrics.build import build_database
+    from metrics.reader import read_document
+
+    pdf = DATA / "pdf" / "鄂州.pdf"
+    db = tmp_path / "pdf.duckdb"
+    build_database([pdf], db, workers=1)
+    starts = read_document(pdf).pages
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        did = con.execute("SELECT doc_id FROM documents").fetchone()[0]
+        assert [r[0] for r in con.execute("SELECT start FROM pdf_pages ORDER BY page").fetchall()] == list(starts)
+        idx, start, sentence = con.execute("""SELECT idx, start, sentence FROM targets WHERE doc_id = ?
+                                              AND sentence LIKE '%社会消费品零售总额%' ORDER BY start DESC LIMIT 1""",
+                                           [did]).fetchone()
+    finally:
+        con.close()
+    page = max(k for k, s in enumerate(starts, 1) if s <= start)
+    assert page > 5  # the plan for 2024, after the review
+    at = open_document(db, did, monkeypatch)
+    table = next(d.value for d in at.dataframe if "指标" in d.value.columns)
+    assert list(table.columns[:2]) == ["页", "类型"] and table["页"].is_monotonic_increasing
+    assert table["页"].iloc[0] == 1 and 15 <= table["页"].iloc[-1] <= len(starts)
+    assert any("pdf（18 页）" in str(v) for d in at.dataframe for v in d.value.get("值", []))
+    at.query_params["item"] = f"target:{idx}"
+    at.run()
+    no_errors(at)
+    assert any(f"原文第 {page} 页 · 第 {start + 1} 字起" in e.proto.body for e in at.get("html"))

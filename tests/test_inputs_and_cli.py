@@ -730,10 +730,12 @@ def test_uploads_are_recorded_under_their_name_not_the_temporary_path(tmp_path):
     assert con.execute("SELECT count(*) FROM documents WHERE source LIKE ?", [f"{tmp_path}%"]).fetchall() == [(0,)]
     con.close()
     assert [s for _, s in report.added_docs] == ["upload/新.txt"]
-    # the same files uploaded again: one failure and one duplicate each, not two; a file that
-    # failed and is now readable leaves the failures
+    # the same files uploaded again: one failure and one duplicate each, not two, and the file added
+    # before is unchanged (QA pass 16: not a duplicate of itself); a file that failed and is now
+    # readable leaves the failures
     report = build.add_documents(db, [tmp], workers=1, source_of=upload_source)
-    assert report.added == 0 and len(report.duplicates) == 2
+    assert report.added == 0 and [s for _, s in report.duplicates] == ["upload/讲话.txt"]
+    assert [s for _, s in report.unchanged] == ["upload/新.txt"]
     (tmp / "bin.txt").write_text("镇党委书记讲话\n同志们:\n一是抓项目。二是抓招商。\n", encoding="utf-8")
     (tmp / "bad.txt").write_bytes(b"\x00" * 40)
     build.add_documents(db, [tmp / "bad.txt"], workers=1, source_of=upload_source)
@@ -742,7 +744,7 @@ def test_uploads_are_recorded_under_their_name_not_the_temporary_path(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT source FROM failures ORDER BY source").fetchall() == [("upload/bad.txt",)]
     assert con.execute("SELECT source, count(*) FROM duplicates WHERE source LIKE 'upload/%' GROUP BY source "
-                       "ORDER BY source").fetchall() == [("upload/新.txt", 1), ("upload/讲话.txt", 1)]
+                       "ORDER BY source").fetchall() == [("upload/讲话.txt", 1)]
     con.close()
 
 

@@ -3,6 +3,7 @@ slogan highlighted. Picking a row in a table marks and scrolls to it."""
 
 from __future__ import annotations
 
+import bisect
 import html
 
 import pandas as pd
@@ -22,10 +23,10 @@ VALUE_LABELS = {**charts.QUALIFIER_LABELS, **charts.KIND_LABELS, **SLOGAN_KINDS}
 COLUMN_NAMES = {
     "indicator": "指标", "value": "数值", "low": "下限", "high": "上限", "unit": "单位", "qualifier": "限定", "kind": "类型",
     "sentence": "原句", "outline_level": "层级", "marker": "序号", "heading": "标题", "text": "提法",
-    "start": "位置", "phrase": "原文", "n": "声明", "found": "实际", "mismatch": "不符",
+    "start": "位置", "phrase": "原文", "n": "声明", "found": "实际", "mismatch": "不符", "page": "页",
 }
 #: column widths (px) of 单篇文档's number table: all four before 原句 in view at 1024 px
-NARROW = {"类型": 44, "指标": 112, "数值": 100}
+NARROW = {"页": 36, "类型": 44, "指标": 112, "数值": 100}
 TABLES = {  # key -> (tab label, item prefix); short labels: all four tabs in view at 1024 px
     "doc_t_targets": ("数字", "target"),
     "doc_t_outline": ("提纲", "task"),
@@ -109,12 +110,14 @@ def render() -> None:
             st.info(f"本文有 {len(named)} 份近似重复（同一文档的另一份文件）：{'、'.join(named)}。"
                     + ("当前已勾选「包括近似重复的文档」，它们也计入。" if ticked else
                        "统计和图表只计本篇；在左侧勾选「包括近似重复的文档」可全部计入。"))
+    pages = data.query("doc_pages", doc_id)  # a PDF's printed pages (empty for other formats)
     meta = pd.DataFrame([
         ("标题", _s(doc.get("title")) or "—"), ("地区", doc.get("region_label")), ("层级", level_label(doc.get("level"))),
         ("类型", doc_type_label(doc.get("doc_type"))), ("年份", _s(doc.get("year"))),
         ("年份来源", year_source_label(doc.get("year_source"))), ("日期", _s(doc.get("date"))[:10]),
         ("讲话人", " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x)),
-        ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')} / {_s(doc.get('encoding')) or '—（非纯文本文件）'}"),
+        ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')}{f'（{len(pages)} 页）' if pages else ''} / "
+                          f"{_s(doc.get('encoding')) or '—（非纯文本文件）'}"),
         ("字数", _s(doc.get("n_chars"))), ("一级部分 / 列举事项",
                                           f"{doc.get('top_level_sections')} / {doc.get('enumerated_items')}"),
         ("声明不符", _s(doc.get("declared_mismatches"))), ("近似重复", twin_note or "无"),
@@ -212,7 +215,9 @@ def render() -> None:
                                                 zip(frame["low"], frame["high"], frame["unit"], frame["qualifier"])])
                 if key == "doc_t_declared":  # no list found after it: "—", not Streamlit's grey "None"
                     frame = frame.assign(found=_whole_or_dash(frame["found"]))
-                view = frame[show[key]].rename(columns=COLUMN_NAMES)
+                if pages:  # a PDF: each item's page in the original, first
+                    frame = frame.assign(page=page_numbers(pages, frame["start"]))
+                view = frame[(["page"] if pages else []) + show[key]].rename(columns=COLUMN_NAMES)
                 for col in ("限定", "类型"):
                     if col in view:
                         view[col] = view[col].map(lambda v: VALUE_LABELS.get(v, v))
@@ -236,7 +241,7 @@ def render() -> None:
         counts = {"target": len(tg), "value": len(tg), "task": len(ol), "declared": len(dc), "slogan": len(mn),
                   "phrase": sum(sp.kind == "phrase" for sp in spans), "shared": sum(sp.kind == "shared" for sp in spans)}
         if selected:
-            st.html(css() + _excerpt_html(text, spans, selected))
+            st.html(css() + _excerpt_html(text, spans, selected, pages=pages))
         a, b = _text_window(doc_id, text, spans, selected)
         shown = [Span(max(sp.start, a) - a, min(sp.end, b) - a, sp.kind, sp.item, sp.note) for sp in spans
                  if sp.start < b and sp.end > a] if (a, b) != (0, len(text)) else spans
@@ -346,7 +351,17 @@ def _phrase_input() -> str:
     return hl
 
 
-def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 120) -> str:
+def page_numbers(pages: tuple[int, ...], offsets) -> list[int]:
+    """The printed page (from 1) of each offset of a PDF's text, ``pages`` being where each starts.
+
+    >>> page_numbers((0, 592, 1237), [0, 591, 592, 5000])
+    [1, 1, 2, 3]
+    """
+    return [max(1, bisect.bisect_right(pages, int(o))) for o in offsets]
+
+
+def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 120,
+                  pages: tuple[int, ...] = ()) -> str:
     """The selected item with some context, above the full text: visible at once,
     whether or not the browser scrolls the full text to it."""
     mine = [sp for sp in spans if sp.item == selected]
@@ -358,7 +373,10 @@ def _excerpt_html(text: str, spans: list[Span], selected: str, context: int = 12
              if sp.start >= a and sp.end <= b]
     inner = highlight_html(text[a:b], local, selected).replace(' id="sm-sel"', "")
     inner = inner.replace('<div class="sm-doc">', '<div class="sm-doc sm-excerpt" style="max-height:none">', 1)
-    pos = f"第 {min(sp.start for sp in mine) + 1} 字起"  # counted from 1, as a reader counts
+    first = min(sp.start for sp in mine)
+    pos = f"第 {first + 1} 字起"  # counted from 1, as a reader counts
+    if pages:  # a PDF: the page to look it up on
+        pos = f"原文第 {page_numbers(pages, [first])[0]} 页 · {pos}"
     values = [sp for sp in mine if sp.kind == "value"]
     if values and values[0].note:  # which figure of the sentence ("三次产业增加值分别增长3%、7%、7%")
         pos += f" · {html.escape(values[0].note)}"

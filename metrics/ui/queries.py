@@ -729,6 +729,15 @@ def shared_passages(con, doc_id: str, other_id: str) -> dict[str, Any] | None:
             "other_counted": c.other_counted, "other_shared": c.other_shared}
 
 
+def doc_pages(con, doc_id: str) -> tuple[int, ...]:
+    """Where each printed page of a PDF starts in its text (``pdf_pages``): empty for other formats,
+    and in a database built before the table existed."""
+    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'pdf_pages'").fetchall():
+        return ()
+    return tuple(r[0] for r in con.execute("SELECT start FROM pdf_pages WHERE doc_id = ? ORDER BY page",
+                                           [doc_id]).fetchall())
+
+
 def doc_targets(con, doc_id: str) -> pd.DataFrame:
     return q(
         con,
