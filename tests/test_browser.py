@@ -11,6 +11,7 @@ a real database (test-artifacts/screenshots/real/).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -557,47 +558,45 @@ def test_a_file_of_another_format_or_too_large_is_named_by_the_page(page, server
     no_exception(page)
 
 
-def test_two_files_of_one_upload_that_are_one_document_make_one_row(page, tmp_path):
-    """QA pass 9: 成都.txt and 成都.docx uploaded together gave two rows, each against an "已有文档"."""
+@contextlib.contextmanager
+def _added_on_a_fresh_database(page, tmp_path, name: str, files: list[Path]):
+    """A database of 乐山's report, served on its own; ``files`` chosen on its upload page and added.
+    Yields the database's path while the page shows the report."""
     from metrics.build import build_database
 
-    data = REPO / "data"
-    db = tmp_path / "pair.duckdb"
-    build_database([data / "city-reports-2024" / "乐山.txt"], db, workers=1)
-    srv = Server(db, SHOTS.parent / "streamlit-server-pair.log")
+    db = tmp_path / f"{name}.duckdb"
+    build_database([REPO / "data" / "city-reports-2024" / "乐山.txt"], db, workers=1)
+    srv = Server(db, SHOTS.parent / f"streamlit-server-{name}.log")
     try:
         open_view(page, srv.url, "upload")
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            [str(data / "city-reports-2024" / "成都.txt"), str(data / "docx" / "成都.docx")])
-        page.get_by_role("button", name="添加 2 个文件到数据库").click(timeout=20_000)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(f) for f in files])
+        page.get_by_role("button", name=f"添加 {len(files)} 个文件到数据库").click(timeout=20_000)
+        yield db
+    finally:
+        srv.stop()
+
+
+def test_two_files_of_one_upload_that_are_one_document_make_one_row(page, tmp_path):
+    """QA pass 9: 成都.txt and 成都.docx uploaded together gave two rows, each against an "已有文档"."""
+    data = REPO / "data"
+    with _added_on_a_fresh_database(page, tmp_path, "pair", [data / "city-reports-2024" / "成都.txt",
+                                                             data / "docx" / "成都.docx"]):
         page.wait_for_selector("text=已添加 2 篇文档", timeout=60_000)
         page.wait_for_selector("text=1 组文件是同一文档的不同文件", timeout=10_000)
         no_exception(page)
         assert page.get_by_text("已有文档").count() == 0
-    finally:
-        srv.stop()
 
 
 def test_a_pdf_is_added_from_the_page_and_a_scanned_one_is_named(page, tmp_path):
-    """PDF files: the printed 鄂州 report is added; a PDF without a text layer is reported as not read, and its reason recorded."""
+    """PDF files: the printed 鄂州 report is added; a PDF without a text layer is reported as not read,
+    and its reason recorded."""
     import duckdb
 
-    from metrics.build import build_database
-
-    data = REPO / "data"
-    db = tmp_path / "pdf.duckdb"
-    build_database([data / "city-reports-2024" / "乐山.txt"], db, workers=1)
-    srv = Server(db, SHOTS.parent / "streamlit-server-pdf.log")
-    try:
-        open_view(page, srv.url, "upload")
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            [str(data / "pdf" / "鄂州.pdf"), str(REPO / "tests" / "fixtures" / "no-text-layer.pdf")])
-        page.get_by_role("button", name="添加 2 个文件到数据库").click(timeout=20_000)
+    with _added_on_a_fresh_database(page, tmp_path, "pdf", [REPO / "data" / "pdf" / "鄂州.pdf",
+                                                            REPO / "tests" / "fixtures" / "no-text-layer.pdf"]) as db:
         page.wait_for_selector("text=已添加 1 篇文档", timeout=60_000)
         page.wait_for_selector("text=1 个文件处理失败", timeout=10_000)  # its reason: in a canvas table
         no_exception(page)
-    finally:
-        srv.stop()
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT file_format, region, year FROM documents WHERE file_name = '鄂州.pdf'").fetchall() == [
