@@ -317,30 +317,56 @@ def _page_lines(textpage) -> list[Line]:
     if len(text) != n:  # PDFium's text does not map onto its characters: lines without places
         return [Line(line.strip()) for line in _LINE_BREAK.split(textpage.get_text_bounded(errors="replace")) if line.strip()]
     text = _drop_generated_spaces(textpage, text)
+    boxes = [textpage.get_charbox(i, loose=True) for i in range(n)]
     lines: list[Line] = []
-    start = 0
-    for brk in _LINE_BREAK.finditer(text + "\n"):
-        segment, offset = text[start:brk.start()], start
-        start = brk.end()
-        inked = _INKED.search(segment)
-        if inked:
-            first = offset + inked.start()
-            last = offset + len(segment.rstrip(_NOT_INKED)) - 1
-            # (no control characters: normalise_line_ends would drop them, and move the page starts)
-            stripped = _CONTROL.sub("", text[first:last + 1].replace(_DROPPED, ""))
-            x0, y0, _, y1 = textpage.get_charbox(first, loose=True)
-            x1 = textpage.get_charbox(last, loose=True)[2]
-            for i in range(first + 1, min(first + 4, last + 1)):  # "一": a box as flat as its stroke
-                _, bottom, _, top = textpage.get_charbox(i, loose=True)
-                y0, y1 = min(y0, bottom), max(y1, top)
-            if lines and abs(lines[-1].bottom - y0) < (y1 - y0) / 2 and x0 > lines[-1].left:
-                # PDFium breaks a printed line where the font changes ("“1+5+1”" set in another
-                # font): the pieces on one baseline are one line
-                prev = lines.pop()
-                lines.append(Line(prev.text + _glue(prev.text, stripped) + stripped, prev.left, x1, prev.bottom))
-            else:
-                lines.append(Line(stripped, x0, x1, y0))
+    for first, last in _printed_lines(text, boxes):
+        # (no control characters: normalise_line_ends would drop them, and move the page starts)
+        stripped = _CONTROL.sub("", text[first:last + 1].replace(_DROPPED, ""))
+        x0, x1 = boxes[first][0], boxes[last][2]
+        # the line's height from its first characters ("一": a box as flat as its stroke)
+        y0 = min(boxes[i][1] for i in range(first, min(first + 4, last + 1)))
+        y1 = max(boxes[i][3] for i in range(first, min(first + 4, last + 1)))
+        if lines and abs(lines[-1].bottom - y0) < (y1 - y0) / 2 and x0 > lines[-1].left:
+            # PDFium breaks a printed line where the font changes ("“1+5+1”" set in another
+            # font): the pieces on one baseline are one line
+            prev = lines.pop()
+            lines.append(Line(prev.text + _glue(prev.text, stripped) + stripped, prev.left, x1, prev.bottom))
+        else:
+            lines.append(Line(stripped, x0, x1, y0))
     return lines
+
+
+def _printed_lines(text: str, boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:
+    """(first, last) index of the printed characters of each line: PDFium's line breaks, and where
+    a character stands half a line or more below the one before (PDFium gives no break
+    before a line that opens with "——", QA pass 17: "…惠民生的实事。 ——产业转型…" was one line).
+
+    >>> box = lambda x, y: (x, y, x + 10, y + 10)
+    >>> _printed_lines("甲乙丙丁", [box(0, 50), box(10, 50), box(0, 30), box(10, 30)])
+    [(0, 1), (2, 3)]
+    """
+    out: list[tuple[int, int]] = []
+    first = prev = None
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            if first is not None:
+                out.append((first, prev))
+            first = prev = None
+            continue
+        if ch in _NOT_INKED or ch.isspace():
+            continue
+        if prev is not None:
+            _, py, _, ptop = boxes[prev]
+            _, y, _, top = boxes[i]
+            # lower by half a character or more (by the middles: the box of "一" is as flat as its stroke)
+            if (py + ptop) / 2 - (y + top) / 2 > max(ptop - py, top - y) / 2:
+                out.append((first, prev))
+                first = None
+        first = i if first is None else first
+        prev = i
+    if first is not None:
+        out.append((first, prev))
+    return out
 
 
 def _drop_generated_spaces(textpage, text: str) -> str:
@@ -421,25 +447,24 @@ def paragraphs_and_pages(pages: list[list[Line]]) -> tuple[list[str], list[int] 
     >>> starts, "\\n".join(text)[starts[1]:][:2]
     ([0, 28], '议。')
     """
-    placed = [line for lines in pages for line in lines if line.left == line.left and len(line.text) >= 8]
-    default = _margins(placed)
+    default = _column_margins([line for lines in pages for line in lines], None)
     out: list[str] = []
     length = 0  # of the text so far, its paragraphs joined by line breaks
     starts: list[int] | None = []
     room = float("inf")  # what the last line of ``out`` left free before the right margin, in characters
     for lines in pages:
         page_start = None
-        left, right, em = _margins([line for line in lines if line.left == line.left and len(line.text) >= 8]) \
-            if sum(1 for line in lines if len(line.text) >= 8) >= 8 else default
+        margins = _column_margins(lines, default)
         steps = sorted(a.bottom - b.bottom for a, b in zip(lines, lines[1:]) if a.bottom - b.bottom > 0)
         pitch = steps[len(steps) // 2] if steps else float("nan")  # from one line to the next
         for k, line in enumerate(lines):
-            if line.left != line.left or em != em:  # no place: a line of its own
+            if line.left != line.left or margins(line)[2] != margins(line)[2]:  # no place: a line of its own
                 length += (1 if out else 0) + len(line.text)
                 out.append(line.text)
                 room = float("inf")
                 starts = None
                 continue
+            left, right, em = margins(line)
             indented = line.left >= left + INDENT_EMS * em
             spaced = k > 0 and lines[k - 1].bottom - line.bottom > PARAGRAPH_SPACING * pitch  # space above it
             heading = out and out[-1][-1:] in "。！？!?" and _HEADING_START.match(line.text)
@@ -457,6 +482,26 @@ def paragraphs_and_pages(pages: list[list[Line]]) -> tuple[list[str], list[int] 
         if starts is not None:
             starts.append(length + (1 if out else 0) if page_start is None else page_start)  # (a blank page)
     return out, starts
+
+
+def _column_margins(lines: list[Line], default):
+    """A function giving a line of this page (of the document, ``default`` None) the (left, right,
+    character width) of its column; ``default`` serves a page of fewer than 16 lines. The page's, or
+    on a page set in two columns (a quarter of the lines or more each side of the middle,
+    and few across it), the left or right column's (QA pass 17: each line of a two-column page
+    was a paragraph, the right column's as indented, the left's as stopping short)."""
+    placed = [line for line in lines if line.left == line.left and len(line.text) >= 8]
+    if default is not None and len(placed) < 16:  # a page of few lines: the document's columns
+        return default
+    whole = _margins(placed)
+    if len(placed) >= 16:
+        mid = (min(line.left for line in placed) + max(line.right for line in placed)) / 2
+        first = [line for line in placed if line.right < mid]
+        second = [line for line in placed if line.left > mid]
+        if min(len(first), len(second)) >= len(placed) / 4 and len(first) + len(second) >= 0.9 * len(placed):
+            columns = _margins(first), _margins(second)
+            return lambda line: columns[line.left > mid]
+    return lambda line: whole
 
 
 def _margins(lines: list[Line]) -> tuple[float, float, float]:
@@ -478,11 +523,16 @@ EDGE_LINES = 3         # a running head or page number is among a page's first o
 FURNITURE_SHARE = 0.5  # ... on this share of the pages at least (and on 3 pages or more)
 
 
+#: a page number's form on its own (figures as #): "— # —", "- # -", "第#页", "第#页 共#页", "# / #"
+_PAGE_NUMBER = re.compile(r"[-—–－―]{1,2} ?# ?[-—–－―]{1,2}|第 ?# ?页(?: ?[,，/]? ?共 ?# ?页)?|# ?/ ?#")
+
+
 def page_furniture(pages: list[list[str]]) -> tuple[list[list[int]], list[str]]:
     """Tell the page furniture of a PDF from its text: a line among the first or last
     ``EDGE_LINES`` of its page whose form (figures left out) recurs there on at least half the
     pages, and on three or more — a running head ("政府工作报告"), a page number ("— 3 —",
-    "第3页 共9页", "3"). Returns, for each page, the indices of the lines kept, and the furniture.
+    "第3页 共9页", "3") — or whose form is a page number's whatever the pages ("— 3 —", not a bare
+    "3"). Returns, for each page, the indices of the lines kept, and the furniture.
 
     >>> body = ["地区生产总值增长", "6%左右。城镇新增", "就业1.5万人。居民", "收入同步增长。"]
     >>> pages = [[line, "政府工作报告", f"— {i} —"] for i, line in enumerate(body, 1)]
@@ -493,13 +543,15 @@ def page_furniture(pages: list[list[str]]) -> tuple[list[list[int]], list[str]]:
     ['政府工作报告', '— 1 —', '政府工作报告', '— 2 —']
     >>> page_furniture([["第一页", "1"], ["第二页", "2"]])[0]  # two pages: too few to tell
     [[0, 1], [0, 1]]
+    >>> page_furniture([["正文", "— 1 —"], ["正文", "— 2 —"]])[1]  # but a page number is one
+    ['— 1 —', '— 2 —']
     """
     forms: dict[str, int] = {}
     for lines in pages:
         for form in {_FIGURES.sub("#", line) for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]}:
             forms[form] = forms.get(form, 0) + 1
     least = max(3, FURNITURE_SHARE * len(pages))
-    furniture_forms = {form for form, n in forms.items() if n >= least}
+    furniture_forms = {form for form, n in forms.items() if n >= least or _PAGE_NUMBER.fullmatch(form)}
     kept: list[list[int]] = []
     furniture: list[str] = []
     for lines in pages:

@@ -2,6 +2,7 @@
 
     python scripts/make_pdf_sample.py data/city-reports-2024/鄂州.txt data/pdf/鄂州.pdf
     python scripts/make_pdf_sample.py data/seeds/000_c640d4500c71a10a.txt tests/fixtures/000-block.pdf --layout block
+    python scripts/make_pdf_sample.py tests/fixtures/吉林-七个要义.txt tests/fixtures/吉林-two-columns.pdf --columns 2
 
 Each paragraph of the text becomes a paragraph of an A4 page in Noto Sans CJK (Debian's
 fonts-noto-cjk), printed by headless Chromium (Playwright, from the test extra), so the PDF's
@@ -13,7 +14,7 @@ and figures cut at the page's edge. Two layouts:
 - ``block``: lines set flush left (ragged), no indent, a space between paragraphs, a running head
   with the printing date and "第 3 页 共 9 页" on every page.
 
-The text is the source file's, word for word; only the layout, the running head and the page
+``--columns 2`` sets either layout in two columns. The text is the source file's, word for word; only the layout, the running head and the page
 numbers are added. ``metrics.reader`` must give back the source's paragraphs, and the tests hold
 it to that.
 """
@@ -46,8 +47,10 @@ body {{ font-family: "{font}", sans-serif; font-size: 16pt; line-height: 1.75; m
 BOX = '<div style="width:100%;text-align:center;font-size:{size}pt;font-family:{font}">{content}</div>'
 
 
-def main(src: str, dst: str, layout: str = "indented") -> None:
-    style = LAYOUTS[layout]
+def main(src: str, dst: str, layout: str = "indented", columns: int = 1) -> None:
+    style = dict(LAYOUTS[layout])
+    if columns > 1:
+        style["css"] += f" body {{ column-count: {columns}; column-gap: 10mm; font-size: 12pt; }}"
     paragraphs = [line.strip() for line in Path(src).read_text(encoding="utf-8").splitlines() if line.strip()]
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     Path(dst).parent.mkdir(parents=True, exist_ok=True)
@@ -67,5 +70,6 @@ if __name__ == "__main__":
     parser.add_argument("src")
     parser.add_argument("dst")
     parser.add_argument("--layout", choices=sorted(LAYOUTS), default="indented")
+    parser.add_argument("--columns", type=int, default=1)
     args = parser.parse_args()
-    main(args.src, args.dst, args.layout)
+    main(args.src, args.dst, args.layout, args.columns)

@@ -145,3 +145,19 @@ def test_a_build_keeps_the_pdf_and_marks_its_scraped_copy(tmp_path):
         assert {(r[3], r[4]) for r in rows} == {("湖北省 鄂州市", 2024)}
     finally:
         con.close()
+
+
+def test_two_columns_and_dash_paragraphs_give_back_their_paragraphs():
+    """QA pass 17: on a two-column page each printed line became a paragraph (the right column's
+    lines read as indented, the left's as stopping short), and PDFium gives no line break before a
+    line that opens with "——", so such a paragraph was glued to the one before and then cut.
+    tests/fixtures/吉林-two-columns.pdf prints 吉林's 七个要义 (seven "——聚焦…" paragraphs) in two
+    columns."""
+    source_path = FIXTURES / "吉林-七个要义.txt"
+    source = _paragraphs(source_path.read_text(encoding="utf-8"))
+    text = read_document(FIXTURES / "吉林-two-columns.pdf").text
+    assert _paragraphs(text) == source
+    assert sum(p.startswith("——聚焦") for p in _paragraphs(text)) == 7
+    declared = [(d.phrase, d.n, d.found) for d in analyze(text, "吉林.pdf").tasks.declared]
+    assert ("具体要聚焦七个要义", 7, 7) in declared
+    assert declared == [(d.phrase, d.n, d.found) for d in analyze(read_document(source_path).text, "吉林.txt").tasks.declared]
