@@ -325,7 +325,7 @@ def test_document_selection_marks_item(app):
     assert any("已选条目" in h and "sm-excerpt" in h and "hl-sel" in h for h in htmls)
 
 
-def test_a_link_to_one_figure_selects_it_not_the_first_place_of_its_phrase(app):
+def test_a_link_to_one_figure_selects_it_not_the_first_place_of_its_phrase(app, db):
     """QA pass 10: 巴中's target "地区生产总值增长6%" opened at last year's "…增长6%左右" (the link
     carried only the sentence). ``item`` names the figure; ``hl`` still marks every occurrence."""
     doc = fixture_docs()[0]
@@ -347,6 +347,18 @@ def test_a_link_to_one_figure_selects_it_not_the_first_place_of_its_phrase(app):
     at = app("document", {"doc": doc.doc_id, "hl": "地区生产总值"})
     htmls = [e.proto.body for e in at.get("html")]
     assert any(f"已选条目（第 {doc.text.index('地区生产总值') + 1} 字起" in h for h in htmls)
+    # QA pass 17: a row picked in the table is the address's item from then on (a copied link opened
+    # the item linked before)
+    at = app("document", {"doc": doc.doc_id, "item": "target:1"})
+    at.session_state["doc_sel"] = ("doc_t_targets", 0)
+    at.run()
+    no_errors(at)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        first = con.execute("SELECT idx FROM targets WHERE doc_id = ? ORDER BY start, idx LIMIT 1", [doc.doc_id]).fetchone()[0]
+    finally:
+        con.close()
+    assert at.query_params["item"] == f"target:{first}" != "target:1"
     # another document picked: the link's item is dropped from the address
     at = app("document", {"doc": doc.doc_id, "item": "target:1"})
     at.selectbox(key="doc_pick").set_value(fixture_docs()[1].doc_id).run()

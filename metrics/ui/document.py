@@ -167,6 +167,10 @@ def render() -> None:
             prefix = TABLES[key][1]
             ident = row if prefix == "slogan" else frame.iloc[row]["idx"]
             selected = f"{prefix}:{ident}"
+            # the address names the row picked (QA pass 17: a copied link opened the item linked
+            # before); a 提法 row has no stable id, so it names none
+            if (want := None if prefix == "slogan" else selected) != item:
+                url_write("item", want)
     if selected is None and item and any(sp.item == item for sp in spans):
         selected = item  # a link to one figure (?item=target:3): its own place, not the sentence's first
     elif item and not any(sp.item == item for sp in spans):
@@ -262,21 +266,38 @@ SHARED_TABLE = "doc_shared"
 TEXT_PART = 200_000
 
 
+def part_bounds(text: str, part: int = TEXT_PART) -> list[int]:
+    """Where the parts of a long text start, and its end: every ``part`` characters, moved on to the
+    next paragraph's start within a tenth of a part, so no sentence is cut in two (QA pass 17: a
+    figure at the cut was missing from both parts).
+
+    >>> part_bounds("甲乙丙\\n丁戊己庚\\n辛", 4)
+    [0, 4, 9, 10]
+    """
+    bounds = [0]
+    for at in range(part, len(text), part):
+        brk = text.find("\n", at - 1, at + max(1, part // 10))
+        at = brk + 1 if brk >= 0 else at
+        if bounds[-1] < at < len(text):
+            bounds.append(at)
+    return bounds + [len(text)]
+
+
 def _text_window(doc_id: str, text: str, spans: list[Span], selected: str | None) -> tuple[int, int]:
     """The stretch of the text to draw: all of it, or the part the reader picks (the selected
     item's part whenever the selection changes)."""
     n = len(text)
     if n <= TEXT_PART:
         return 0, n
-    parts = (n + TEXT_PART - 1) // TEXT_PART
+    bounds = part_bounds(text)
     key, seen = f"doc_part_{doc_id}", f"_doc_part_sel_{doc_id}"
     at = min((sp.start for sp in spans if sp.item == selected), default=None)
     if at is not None and st.session_state.get(seen) != selected:
-        st.session_state[key] = at // TEXT_PART  # follow a new selection to its part
+        st.session_state[key] = bisect.bisect_right(bounds, at) - 1  # follow a new selection to its part
     st.session_state[seen] = selected
-    part = st.selectbox(f"全文共 {n:,} 字，分 {parts} 段显示", range(parts), key=key,
-                        format_func=lambda k: f"第 {k * TEXT_PART + 1:,}–{min(n, (k + 1) * TEXT_PART):,} 字")
-    return part * TEXT_PART, min(n, (part + 1) * TEXT_PART)
+    part = st.selectbox(f"全文共 {n:,} 字，分 {len(bounds) - 1} 段显示", range(len(bounds) - 1), key=key,
+                        format_func=lambda k: f"第 {bounds[k] + 1:,}–{bounds[k + 1]:,} 字")
+    return bounds[part], bounds[part + 1]
 
 
 def _shared_passages(ctx, doc_id: str, similar: pd.DataFrame, spans: list[Span], selected: str | None) -> str | None:
