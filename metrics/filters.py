@@ -144,7 +144,7 @@ FAILURE_LABELS = {
     "starts with a": "编码错误：有字节顺序标记（BOM）但内容不符", "not a valid .docx": "不是有效的 .docx（不是 zip 文件或已截断）",
     "refused: .docx": "拒绝处理：.docx 解压后过大（可能是压缩炸弹）", "corrupt .docx": "损坏的 .docx",
     "cannot parse .docx": "无法解析 .docx", "encrypted PDF": "加密的 PDF：需要密码（请另存一份未加密的副本）",
-    "not a valid PDF": "不是有效的 PDF（或文件不完整）", "PDF has no pages": "PDF 没有页面",
+    "not a valid PDF": "不是有效的 PDF（或文件不完整）", "not a PDF file": "不是 PDF 文件（没有 PDF 文件头；若是文本文件，请改名为 .txt）", "PDF has no pages": "PDF 没有页面",
     "PDF has no text layer": "PDF 没有文字层（扫描件？请先做文字识别 OCR）",
     "PDF's text cannot be read": "PDF 的文字无法读取（字体没有字符映射，请先做文字识别 OCR）",
     "cannot read page": "无法读取 PDF 的某一页", "PDF has ": "PDF 页数过多", "analysis failed": "分析出错",

@@ -265,6 +265,13 @@ def pdf_text(data: bytes, limits: Limits = Limits()) -> tuple[str, tuple[int, ..
     """
     import pypdfium2 as pdfium
 
+    if b"%PDF-" not in data[:1024]:  # PDF readers look for the header within the first kilobyte
+        try:
+            decode_bytes(data)
+            hint = ": it reads as text, name it .txt"
+        except ReadError:
+            hint = ""
+        raise ReadError(f"not a PDF file (no %PDF- header{hint})")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

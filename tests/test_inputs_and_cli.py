@@ -79,6 +79,10 @@ BAD_FILES = {
     "bomb.docx": (_zip_bytes({"word/document.xml": b"<" + b"a" * 300_000_000 + b">"}), "refused"),
     "mixed.txt": ("同志们".encode("utf-8") + "讲话".encode("gbk") + bytes([0xFF, 0xFE, 0x81]) * 3, "cannot decode"),
     "notes.pdf": (b"%PDF-1.4", "not a valid PDF"),
+    # QA pass 17: a text file named .pdf was "not a valid PDF, or truncated", as a broken PDF is
+    "renamed.pdf": ("各位代表：现在我代表市人民政府向大会报告工作。".encode("utf-8") * 20,
+                    "not a PDF file \\(no %PDF- header: it reads as text, name it .txt\\)"),
+    "image.pdf": (b"\x89PNG\r\n\x1a\n" + bytes(100), "not a PDF file \\(no %PDF- header\\)$"),
     "notes.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "unsupported file type .doc"),
     # QA pass 6: an 8-byte PNG header named .txt decoded as UTF-16 ("襐乇ഊᨊ") and was added
     "image.txt": (b"\x89PNG\r\n\x1a\n", "binary file \\(a PNG image\\)"),
