@@ -832,6 +832,8 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     stored_at.setdefault(did, set()).add(src)
                 known = set(stored_at)
                 before = set(known)
+                stored_sources = {src for sources in stored_at.values() for src in sources}
+                changed: list[str] = []  # files read before whose text has changed since
                 global _STORED
                 _STORED = frozenset(known) if incremental else frozenset()
                 next_no = con.execute("SELECT coalesce(max(doc_no), 0) + 1 FROM documents").fetchall()[0][0]
@@ -887,6 +889,8 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                             known.add(did)
                             report.added += 1
                             report.added_docs.append((did, source))
+                            if source in stored_sources:
+                                changed.append(source)
                     if drop:  # the same text was already added from an earlier chunk
                         ids = pa.array(sorted(drop))
                         tables = {t: a.filter(pc.invert(pc.is_in(a["doc_id"], value_set=ids))) for t, a in tables.items()}
@@ -896,6 +900,11 @@ def build_database(paths: list[Path], db_path: Path, *, workers: int | None = No
                     if progress:
                         progress(done, len(jobs), outcomes[-1][0])
                 _STORED = frozenset()
+                if changed:  # (QA pass 17: the older text was counted, the edited one left out as its twin)
+                    report.warnings.append(
+                        f"{len(changed)} file(s) changed since they were added ({', '.join(changed[:3])}"
+                        f"{' …' if len(changed) > 3 else ''}): the database now holds both texts, the older one "
+                        "kept when they are near-duplicates; rebuild the database to hold only the current ones")
                 if parallel:
                     con.execute(f"SET threads = {WRITER_THREADS}")
                 writer.flush()

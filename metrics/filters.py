@@ -172,6 +172,7 @@ WARNING_LABELS = {
     "analysed with other rules": "库中已有文档是用另一版规则分析的，新添加的文档用当前规则；要在同一套规则下比较，请重建数据库",
     "open elsewhere": "数据库正被其他程序打开：在副本上添加后替换了原文件，比直接添加慢",
     "not enough memory": "内存不足，未建索引：单篇文档的查询会慢一些",
+    "changed since they were added": "有文件在加入数据库后被修改过：库中新旧两版并存（两版近似重复时保留旧版）；要只保留当前版本，请重建数据库",
 }
 
 

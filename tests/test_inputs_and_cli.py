@@ -291,6 +291,16 @@ def test_adding_a_folder_again_skips_what_is_stored_and_adds_what_is_new(tmp_pat
     proc = run_cli("build", folder, "--db", db, "--add")
     assert "3 files already in the database, unchanged: not analysed again" in proc.stderr
     assert proc.stderr.count("duplicate of document") == 1
+    # QA pass 17: a file edited since it was added is added again, and the add says the database
+    # now holds both texts (the older kept when they are twins)
+    edited = folder / "杭州.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n力争地区生产总值增长9%。\n", encoding="utf-8")
+    fourth = build.add_documents(db, [folder], workers=1)
+    assert fourth.added == 1 and len(fourth.unchanged) == 2
+    [warning] = [w for w in fourth.warnings if "changed since they were added" in w]
+    assert str(edited) in warning
+    from metrics.filters import warning_label
+    assert warning_label(warning).startswith("有文件在加入数据库后被修改过")
 
 
 def test_add_to_a_database_built_with_other_rules_warns(tmp_path):
