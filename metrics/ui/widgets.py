@@ -119,8 +119,10 @@ def require_db() -> bool:
     return True
 
 
-#: chart cards whose figure needs its width (many columns, or a legend beside the plot)
-WIDE_CHARTS = ("sl_heat", "sl_custom_heat", "sl_trend", "sl_custom_trend", "tg_years", "tg_regions")
+#: chart cards whose figure needs its width (many columns, a legend beside the plot, a long title or
+#: long labels)
+WIDE_CHARTS = ("sl_heat", "sl_custom_heat", "sl_trend", "sl_custom_trend", "tg_years", "tg_regions", "tg_attain",
+               "tk_counts", "tk_levels")
 #: below 1280 px the main column keeps 1.5 rem of padding instead of Streamlit's 5 rem a side
 #: (at 1024 px with the sidebar open, 160 px of a 724 px column)
 NARROW_SCREEN_CSS = ("<style>@media (max-width: 1280px){[data-testid='stMainBlockContainer']"
