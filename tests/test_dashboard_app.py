@@ -817,3 +817,15 @@ def test_a_pdf_gives_each_item_its_page_in_the_original(tmp_path, monkeypatch):
     at.run()
     no_errors(at)
     assert any(f"原文第 {page} 页 · 第 {start + 1} 字起" in e.proto.body for e in at.get("html"))
+
+
+def test_wide_charts_scroll_sideways_on_a_phone():
+    """QA pass 16: on a 390 px screen a 20-column heat map was 60 px wide and a side legend left a
+    50 px plot. Those cards keep 600 px below 640 px and scroll; each key names a chart card."""
+    from metrics.ui.widgets import NARROW_SCREEN_CSS, WIDE_CHARTS
+
+    ui = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parent.parent / "metrics" / "ui").glob("*.py"))
+    assert all(f'chart_card("{key}"' in ui for key in WIDE_CHARTS)
+    rule = NARROW_SCREEN_CSS[NARROW_SCREEN_CSS.index("@media (max-width: 640px)"):]
+    assert all(f".st-key-{key}_fig" in rule and f".st-key-card-{key}" in rule for key in WIDE_CHARTS)
+    assert "{min-width:600px}" in rule and "{overflow-x:auto}" in rule
