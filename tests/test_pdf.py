@@ -161,3 +161,26 @@ def test_two_columns_and_dash_paragraphs_give_back_their_paragraphs():
     declared = [(d.phrase, d.n, d.found) for d in analyze(text, "吉林.pdf").tasks.declared]
     assert ("具体要聚焦七个要义", 7, 7) in declared
     assert declared == [(d.phrase, d.n, d.found) for d in analyze(read_document(source_path).text, "吉林.txt").tasks.declared]
+
+
+def test_footnote_marks_are_left_out_and_the_qualifier_after_them_kept():
+    """QA pass 17: "增长5.5%¹左右" was read "5.5%1左右", and the target lost its 左右.
+    tests/fixtures/footnote-marks.pdf: a sentence after 鄂州's targets, marks set with <sup>, printed
+    by Chromium on A5."""
+    text = read_document(FIXTURES / "footnote-marks.pdf").text
+    assert "增长6.5%以上，" in text and "增长5%左右，" in text and "注：1.按可比价格计算。2.同口径。" in text
+    got = {t.canonical: (t.low, t.qualifier) for t in analyze(text, "marks.pdf").targets}
+    assert got["gdp_growth"] == (6.5, "at_least") and got["public_budget_revenue_growth"] == (5.0, "about")
+
+
+def test_a_power_after_a_letter_is_no_footnote_mark():
+    from metrics.reader import _DROPPED, _drop_note_marks
+
+    def box(x, y, h=16):
+        return (x, y, x + 10, y + h)
+
+    text = "面积5km2，增长5%1左右"
+    boxes = [box(10 * i, 0) for i in range(len(text))]
+    boxes[5] = box(50, 6, 13)   # the 2 of km²: raised and smaller, after a letter
+    boxes[11] = box(110, 6, 13)  # the 1 after %: a mark
+    assert _drop_note_marks(text, boxes, [(0, len(text) - 1)]).replace(_DROPPED, "") == "面积5km2，增长5%左右"
