@@ -255,10 +255,10 @@ def pdf_text(data: bytes, limits: Limits = Limits()) -> tuple[str, tuple[int, ..
     """The text of a PDF in paragraphs, without its running heads and page numbers, and where
     each page starts in it (empty when some line had no place on its page).
 
-    PDFium (Chromium's PDF engine, through pypdfium2) parses the file and gives each printed
-    line with its place on the page. Page furniture goes first (:func:`page_furniture`); then a
-    line goes on from the line before unless it is indented (a paragraph's first line, a
-    heading) or the line before stops short of the right margin (:func:`paragraphs`). A PDF of
+    PDFium (Chromium's PDF engine, through pypdfium2) parses the file and gives each character
+    with its place on the page (:func:`_page_lines` makes the printed lines of them). Page
+    furniture goes first (:func:`page_furniture`); then the lines are joined into paragraphs
+    (:func:`paragraphs_and_pages`). A PDF of
     scanned pages has no text to read, and one whose fonts map their glyphs to no characters
     yields private-use code points: both are refused with the advice to run OCR, not turned into
     nonsense.
@@ -332,7 +332,9 @@ def _page_lines(textpage) -> list[Line]:
     lines: list[Line] = []
     for first, last in printed:
         # (no control characters: normalise_line_ends would drop them, and move the page starts)
-        stripped = _CONTROL.sub("", text[first:last + 1].replace(_DROPPED, ""))
+        stripped = _CONTROL.sub("", text[first:last + 1].replace(_DROPPED, "")).strip()
+        if not stripped:
+            continue  # (only a footnote mark, or spaces made up)
         x0, x1 = boxes[first][0], boxes[last][2]
         # the line's height from its first characters ("一": a box as flat as its stroke)
         y0 = min(boxes[i][1] for i in range(first, min(first + 4, last + 1)))
