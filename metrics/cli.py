@@ -96,14 +96,14 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
     for doc_id, source in report.duplicates:
         click.echo(f"{source}: duplicate of document {doc_id}, not added again", err=True)
     if report.unchanged:
-        click.echo(f"{_files(len(report.unchanged))} already in the database, unchanged: not analysed again", err=True)
+        click.echo(f"{_counted(len(report.unchanged), 'file')} already in the database, unchanged: not analysed again", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         mb = report.bytes_read / 1e6
-        click.echo(f"{_documents(report.added)} added to {db} in {report.seconds:.1f} s "
+        click.echo(f"{_counted(report.added, 'document')} added to {db} in {report.seconds:.1f} s "
                    f"({mb:.1f} MB, {mb / max(report.seconds, 1e-9):.1f} MB/s); "
                    f"{len(report.failures)} failed, {len(report.duplicates)} duplicates", err=True)
         if report.near_duplicates:
@@ -112,22 +112,13 @@ def build(paths, db, workers, manifest, incremental, max_file_mb, max_files, loc
     sys.exit(0 if report.ok else 1)
 
 
-def _files(n: int) -> str:
-    """ "1 file", "12 files".
+def _counted(n: int, noun: str) -> str:
+    """ "1 document", "2,000 documents", "12 files".
 
-    >>> _files(1), _files(12)
-    ('1 file', '12 files')
+    >>> _counted(1, "document"), _counted(2000, "document"), _counted(12, "file")
+    ('1 document', '2,000 documents', '12 files')
     """
-    return f"{n:,} file" + ("" if n == 1 else "s")
-
-
-def _documents(n: int) -> str:
-    """ "1 document", "2,000 documents".
-
-    >>> _documents(1), _documents(2000)
-    ('1 document', '2,000 documents')
-    """
-    return f"{n:,} document" + ("" if n == 1 else "s")
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 @main.command()
@@ -520,7 +511,7 @@ def export_command(out, db, url, tables, labels, **given):
     finally:
         con.close()
     rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
-    click.echo(f"{out}: {_documents(n_docs)} ({f.describe(n_docs, left_out)}); rows: {rows}", err=True)
+    click.echo(f"{out}: {_counted(n_docs, 'document')} ({f.describe(n_docs, left_out)}); rows: {rows}", err=True)
 
 
 @main.command()

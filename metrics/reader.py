@@ -327,7 +327,7 @@ def _page_lines(textpage) -> list[Line]:
     boxes = [textpage.get_charbox(i, loose=True) for i in range(n)]
     printed = _printed_lines(text, boxes)
     text = _drop_note_marks(text, boxes, printed)
-    heights = sorted(b[3] - b[1] for b, ch in zip(boxes, text) if not ch.isspace() and ch not in _NOT_INKED)
+    heights = sorted(b[3] - b[1] for b, ch in zip(boxes, text) if _inked(ch))
     size = heights[len(heights) // 2] if heights else 0.0  # of the page's characters
     lines: list[Line] = []
     for first, last in printed:
@@ -365,7 +365,7 @@ def _drop_note_marks(text: str, boxes: list[tuple[float, float, float, float]],
     """
     chars = None
     for first, last in printed:
-        inked = [i for i in range(first, last + 1) if text[i] not in _NOT_INKED and not text[i].isspace()]
+        inked = [i for i in range(first, last + 1) if _inked(text[i])]
         if len(inked) < 3 or not any(text[i].isdigit() for i in inked):
             continue
         heights = sorted(boxes[i][3] - boxes[i][1] for i in inked)
@@ -396,7 +396,7 @@ def _printed_lines(text: str, boxes: list[tuple[float, float, float, float]]) ->
                 out.append((first, prev))
             first = prev = None
             continue
-        if ch in _NOT_INKED or ch.isspace():
+        if not _inked(ch):
             continue
         if prev is not None:
             _, py, _, ptop = boxes[prev]
@@ -438,9 +438,11 @@ SPREAD_SHARE = 0.3
 
 #: stands for a dropped character until a line's text is cut out
 _DROPPED = "\ufffe"
-#: a character that is printed: not a space, nor a dropped one
-_INKED = re.compile("[^\\s\ufffe]")
-_NOT_INKED = " \t\u3000\u00a0\ufffe"
+
+
+def _inked(ch: str) -> bool:
+    """A character that is printed: not a space, nor a dropped one."""
+    return ch != _DROPPED and not ch.isspace()
 
 
 def _glue(before: str, after: str) -> str:
@@ -501,13 +503,13 @@ def paragraphs_and_pages(pages: list[list[Line]]) -> tuple[list[str], list[int] 
         steps = sorted(a.bottom - b.bottom for a, b in zip(lines, lines[1:]) if a.bottom - b.bottom > 0)
         pitch = steps[len(steps) // 2] if steps else float("nan")  # from one line to the next
         for k, line in enumerate(lines):
-            if line.left != line.left or margins(line)[2] != margins(line)[2]:  # no place: a line of its own
+            left, right, em = margins(line)
+            if line.left != line.left or em != em:  # no place: a line of its own
                 length += (1 if out else 0) + len(line.text)
                 out.append(line.text)
                 room = float("inf")
                 starts = None
                 continue
-            left, right, em = margins(line)
             indented = line.left >= left + INDENT_EMS * em
             spaced = k > 0 and lines[k - 1].bottom - line.bottom > PARAGRAPH_SPACING * pitch  # space above it
             heading = out and out[-1][-1:] in "。！？!?" and _HEADING_START.match(line.text)

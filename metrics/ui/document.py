@@ -88,12 +88,13 @@ def render() -> None:
         st.warning("该文档已不在数据库中。")
         return
 
+    n_chars = f"{int(doc['n_chars']):,}" if _s(doc.get("n_chars")) else ""  # "10,854"
     st.markdown(f"### {md_escape(doc.get('title') or doc.get('file_name'))}")
     st.caption(md_escape(" · ".join(dict.fromkeys(x for x in [
         doc.get("region_label"), level_label(doc.get("level")), doc_type_label(doc.get("doc_type")),
         f"{_s(doc.get('year'))}年（{year_source_label(doc.get('year_source'))}）" if doc.get("year") else "年份未知",
         " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x),
-        f"{int(doc['n_chars']):,} 字" if _s(doc.get("n_chars")) else "", f"文件 {doc.get('file_name') or ''}"] if x))))
+        f"{n_chars} 字" if n_chars else "", f"文件 {doc.get('file_name') or ''}"] if x))))
     twins = data.query("doc_twins", doc_id)
     twin_note = ""
     if not twins.empty:
@@ -118,7 +119,7 @@ def render() -> None:
         ("讲话人", " ".join(x for x in [_s(doc.get("speaker")), _s(doc.get("speaker_role"))] if x)),
         ("文件", doc.get("source")), ("格式 / 编码", f"{doc.get('file_format')}{f'（{len(pages)} 页）' if pages else ''} / "
                           f"{_s(doc.get('encoding')) or '—（非纯文本文件）'}"),
-        ("字数", f"{int(doc['n_chars']):,}" if _s(doc.get("n_chars")) else ""), ("一级部分 / 列举事项",
+        ("字数", n_chars), ("一级部分 / 列举事项",
                                           f"{doc.get('top_level_sections')} / {doc.get('enumerated_items')}"),
         ("声明不符", _s(doc.get("declared_mismatches"))), ("近似重复", twin_note or "无"),
         ("规则版本", doc.get("rules_version")), ("文档ID", doc_id),

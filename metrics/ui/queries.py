@@ -104,9 +104,14 @@ def _docs_join(f: Filters, alias: str) -> str:
 
 
 # ---------------------------------------------------------------- metadata
+def _has_table(con, name: str) -> bool:
+    """The database holds this table (one built by an older version may lack it)."""
+    return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall())
+
+
 def schema_problem(con) -> str | None:
     """Why this version cannot read or extend the database (None: it can, or it is new and empty)."""
-    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'build_info'").fetchall():
+    if not _has_table(con, "build_info"):
         return None
     rows = con.execute("SELECT value FROM build_info WHERE key = 'schema_version'").fetchall()
     if not rows or rows[0][0] == str(DB_SCHEMA_VERSION):
@@ -732,7 +737,7 @@ def shared_passages(con, doc_id: str, other_id: str) -> dict[str, Any] | None:
 def doc_pages(con, doc_id: str) -> tuple[int, ...]:
     """Where each printed page of a PDF starts in its text (``pdf_pages``): empty for other formats,
     and in a database built before the table existed."""
-    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'pdf_pages'").fetchall():
+    if not _has_table(con, "pdf_pages"):
         return ()
     return tuple(r[0] for r in con.execute("SELECT start FROM pdf_pages WHERE doc_id = ? ORDER BY page",
                                            [doc_id]).fetchall())
